@@ -1,0 +1,8 @@
+//! Who is calling: passwords, the session, CSRF tokens, and the access rules every route declares.
+
+pub mod access;
+pub mod csrf;
+pub mod password;
+pub mod session;
+
+pub use access::{Access, CurrentUser};

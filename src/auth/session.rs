@@ -1,0 +1,98 @@
+//! The typed session: what we keep in the (encrypted, signed) session cookie.
+
+use actix_session::Session;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+const USER: &str = "user";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    /// Must equal the user's `session_generation`, or the session was ended elsewhere.
+    pub generation: i64,
+    /// Unix seconds of the last request, for the idle timeout.
+    pub last_seen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flash {
+    pub level: FlashLevel,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FlashLevel {
+    Success,
+    Error,
+    Info,
+}
+
+impl FlashLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlashLevel::Success => "success",
+            FlashLevel::Error => "error",
+            FlashLevel::Info => "info",
+        }
+    }
+}
+
+pub fn user(session: &Session) -> Option<SessionUser> {
+    session.get::<SessionUser>(USER).ok().flatten()
+}
+
+pub fn set_user(session: &Session, user: &SessionUser) {
+    let _ = session.insert(USER, user);
+}
+
+/// Logs in: a new session id (no fixation) and a fresh CSRF token.
+pub fn start(session: &Session, user: &SessionUser) {
+    // clear + renew, not purge: a purged session ignores later inserts.
+    session.clear();
+    session.renew();
+    set_user(session, user);
+    let _ = session.insert(CSRF, new_token());
+}
+
+pub fn end(session: &Session) {
+    session.purge();
+}
+
+/// The CSRF token of this session, created on first use.
+pub fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(CSRF) {
+        return token;
+    }
+    let token = new_token();
+    let _ = session.insert(CSRF, &token);
+    token
+}
+
+pub fn stored_csrf_token(session: &Session) -> Option<String> {
+    session.get::<String>(CSRF).ok().flatten()
+}
+
+pub fn flash(session: &Session, level: FlashLevel, message: impl Into<String>) {
+    let _ = session.insert(
+        FLASH,
+        Flash {
+            level,
+            message: message.into(),
+        },
+    );
+}
+
+pub fn take_flash(session: &Session) -> Option<Flash> {
+    session.remove_as::<Flash>(FLASH).and_then(Result::ok)
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system has no random source");
+    URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -1,0 +1,211 @@
+//! The command line. These names are relied upon by other tooling: keep them exactly.
+
+use crate::audit::{self, Actor, Entry};
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::models::{organisation, user};
+use crate::db::{now, write_tx};
+use crate::domain::identifiers::{EmailAddress, Siret};
+use crate::domain::organisation::{NewOrganisation, OrganisationInput};
+use crate::domain::role::RoleSet;
+use crate::startup::{Application, open_database};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+
+const SETTINGS_HELP: &str = "\
+Settings (environment variables):
+  DATABASE_URL                    sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+                                  [default: sqlite://data/chorus-desk.db, created on first start]
+  CHORUS_DESK_BIND                address to listen on [default: 127.0.0.1:8080]
+  CHORUS_DESK_SECRET_KEY          base64 secret (>= 32 bytes) for sessions and encryption at rest;
+                                  generated into data/secret.key with a warning when absent.
+                                  Several instances must share the same value.
+  CHORUS_DESK_ADMIN_PASSWORD      password of the first admin created on first start
+                                  [default: a one-time password printed on the console]
+  CHORUS_DESK_ADMIN_EMAIL         email of that first admin [default: admin@chorus-desk.local]
+  CHORUS_DESK_SCHEDULER           on|off: run background jobs on this instance [default: on]
+  CHORUS_DESK_SECURE_COOKIE       on|off: session cookie only over HTTPS (on behind TLS) [default: off]
+  CHORUS_DESK_IDLE_TIMEOUT_MINUTES  sign out after this much inactivity [default: 30]
+  CHORUS_DESK_DB_POOL_SIZE        database connections per instance [default: 8]
+  CHORUS_DESK_LOG_FORMAT          json for JSON logs [default: human-readable]
+  RUST_LOG                        log filter [default: info]";
+
+#[derive(Parser, Debug)]
+#[command(name = "chorus-desk", version, about = "Back office that sends French invoices to Chorus Pro and follows each one until it is paid", after_help = SETTINGS_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the back office (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Create an organisation (a supplier company).
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        siret: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// support, admin, user or auditor (comma-separated for several)
+        #[arg(long)]
+        role: String,
+        /// SIRET of the organisation (required for admin and user)
+        #[arg(long)]
+        org: Option<String>,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    crate::telemetry::init(settings.json_logs);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = open_database(&settings)?;
+            drop(db);
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Org {
+            command: OrgCommand::Add { name, siret },
+        } => org_add(&settings, &name, &siret),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    org,
+                    password_stdin: _,
+                },
+        } => user_add(&settings, &email, &role, org.as_deref()),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(bind = %settings.bind, database = %crate::config::redact_url(&settings.database_url), "starting chorus-desk");
+    let app = Application::build(settings).await?;
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn org_add(settings: &Settings, name: &str, siret: &str) -> anyhow::Result<()> {
+    let new = NewOrganisation::parse(&OrganisationInput {
+        name: name.to_string(),
+        siret: siret.to_string(),
+        ..Default::default()
+    })
+    .map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|(f, m)| format!("--{f}: {}", m.join(" "))).collect();
+        anyhow::anyhow!(text.join("\n"))
+    })?;
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let org = write_tx(&mut conn, |conn| {
+        if organisation::find_by_siret(conn, new.siret.as_str())?.is_some() {
+            return Ok(Err(anyhow::anyhow!(
+                "an organisation with SIRET {} already exists",
+                new.siret.as_str()
+            )));
+        }
+        let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
+        audit::record(
+            conn,
+            Entry::new(Some(org.id), Actor::System("cli"), "organisation.created").target("organisation", org.id),
+        )?;
+        Ok::<_, diesel::result::Error>(Ok(org))
+    })??;
+    println!("organisation {} created (id {}, SIRET {})", org.name, org.id, org.siret);
+    Ok(())
+}
+
+fn user_add(settings: &Settings, email: &str, role: &str, org_siret: Option<&str>) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let roles: RoleSet = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let org_siret = org_siret
+        .map(Siret::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    let needs_org = roles.has(crate::domain::role::Role::Admin) || roles.has(crate::domain::role::Role::User);
+    anyhow::ensure!(
+        !needs_org || org_siret.is_some(),
+        "--org SIRET is required for the admin and user roles"
+    );
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let plain = line.trim_end_matches(['\r', '\n']).to_string();
+    if let Some(problem) = password::strength_problem(&plain, email.as_str()) {
+        anyhow::bail!("password from standard input refused: {problem}");
+    }
+    let hash = password::hash(&plain).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let created = write_tx(&mut conn, |conn| {
+        let org = match &org_siret {
+            Some(siret) => match organisation::find_by_siret(conn, siret.as_str())? {
+                Some(org) => Some(org),
+                None => {
+                    return Ok(Err(anyhow::anyhow!(
+                        "--org: no organisation has SIRET {}",
+                        siret.as_str()
+                    )));
+                }
+            },
+            None => None,
+        };
+        if user::find_by_email(conn, email.as_str())?.is_some() {
+            return Ok(Err(anyhow::anyhow!(
+                "--email: an account with this email already exists"
+            )));
+        }
+        let row = user::insert(
+            conn,
+            &user::NewUserRow {
+                organisation_id: org.as_ref().map(|o| o.id),
+                email: user::normalise_email(email.as_str()),
+                display_name: String::new(),
+                password_hash: hash,
+                roles: roles.to_string(),
+                must_change_password: false,
+                created_at: now(),
+            },
+        )?;
+        audit::record(
+            conn,
+            Entry::new(row.organisation_id, Actor::System("cli"), "user.created")
+                .target("user", row.id)
+                .details(serde_json::json!({"email": row.email, "roles": row.roles})),
+        )?;
+        Ok::<_, diesel::result::Error>(Ok(row))
+    })??;
+    println!("account {} created with roles {}", created.email, created.roles);
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Settings, read from the environment once at start. `chorus-desk --help` lists them too.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256, Sha512};
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chorus-desk.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    pub secret: SecretKey,
+    /// Run the submitter and poller on this instance (`CHORUS_DESK_SCHEDULER=off` turns it off).
+    pub scheduler_enabled: bool,
+    /// Session expires after this much inactivity.
+    pub idle_timeout_minutes: i64,
+    /// Send the session cookie only over TLS (`CHORUS_DESK_SECURE_COOKIE`, default on).
+    pub secure_cookie: bool,
+    pub json_logs: bool,
+    pub pool_size: u32,
+    /// Password of the first admin (`CHORUS_DESK_ADMIN_PASSWORD`); generated when absent.
+    pub first_admin_password: Option<String>,
+    /// Email of the first admin (`CHORUS_DESK_ADMIN_EMAIL`).
+    pub first_admin_email: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("secret", &"[redacted]")
+            .field("scheduler_enabled", &self.scheduler_enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a `postgres://user:password@host/db` URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn env_flag(name: &str, default: bool) -> bool {
+    match std::env::var(name) {
+        Ok(v) => !matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "off" | "no"),
+        Err(_) => default,
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
+        crate::db::Backend::from_url(&database_url)?;
+        let bind = std::env::var("CHORUS_DESK_BIND").unwrap_or_else(|_| DEFAULT_BIND.to_string());
+        let secret = SecretKey::from_env_or_file(&data_dir_for(&database_url))?;
+        Ok(Settings {
+            database_url,
+            bind,
+            secret,
+            scheduler_enabled: env_flag("CHORUS_DESK_SCHEDULER", true),
+            idle_timeout_minutes: std::env::var("CHORUS_DESK_IDLE_TIMEOUT_MINUTES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30),
+            secure_cookie: env_flag("CHORUS_DESK_SECURE_COOKIE", false),
+            json_logs: std::env::var("CHORUS_DESK_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")),
+            pool_size: std::env::var("CHORUS_DESK_DB_POOL_SIZE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(8),
+            first_admin_password: std::env::var("CHORUS_DESK_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty()),
+            first_admin_email: std::env::var("CHORUS_DESK_ADMIN_EMAIL")
+                .unwrap_or_else(|_| crate::bootstrap::FIRST_ADMIN_EMAIL.to_string()),
+        })
+    }
+}
+
+/// Where generated files go: beside the SQLite file, or `data/` for PostgreSQL.
+pub fn data_dir_for(database_url: &str) -> PathBuf {
+    if let Some(path) = database_url.strip_prefix("sqlite://")
+        && let Some(parent) = Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        return parent.to_path_buf();
+    }
+    PathBuf::from("data")
+}
+
+/// The deployment secret. Session and encryption keys are derived from it, each under its own label,
+/// so one value configures both and neither key can be computed from the other.
+#[derive(Clone)]
+pub struct SecretKey(Vec<u8>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey([redacted])")
+    }
+}
+
+impl SecretKey {
+    pub fn from_bytes(bytes: Vec<u8>) -> SecretKey {
+        SecretKey(bytes)
+    }
+
+    pub fn random() -> SecretKey {
+        let mut bytes = vec![0u8; 64];
+        getrandom::fill(&mut bytes).expect("the operating system has no random source");
+        SecretKey(bytes)
+    }
+
+    /// `CHORUS_DESK_SECRET_KEY` (base64, at least 32 bytes), else `data/secret.key`, generated with a
+    /// warning on first start. Several instances must share one key.
+    pub fn from_env_or_file(data_dir: &Path) -> anyhow::Result<SecretKey> {
+        if let Ok(value) = std::env::var("CHORUS_DESK_SECRET_KEY") {
+            let bytes = STANDARD.decode(value.trim()).map_err(|_| {
+                anyhow::anyhow!("CHORUS_DESK_SECRET_KEY must be base64 (e.g. `openssl rand -base64 64`)")
+            })?;
+            anyhow::ensure!(bytes.len() >= 32, "CHORUS_DESK_SECRET_KEY must hold at least 32 bytes");
+            return Ok(SecretKey(bytes));
+        }
+        let path = data_dir.join("secret.key");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let bytes = STANDARD.decode(text.trim())?;
+            return Ok(SecretKey(bytes));
+        }
+        std::fs::create_dir_all(data_dir)?;
+        let key = SecretKey::random();
+        write_private(&path, STANDARD.encode(&key.0).as_bytes())?;
+        tracing::warn!(
+            path = %path.display(),
+            "CHORUS_DESK_SECRET_KEY is not set: generated a secret key file; set CHORUS_DESK_SECRET_KEY to share one key between instances"
+        );
+        Ok(key)
+    }
+
+    /// 64 bytes for the session cookie key.
+    pub fn session_key(&self) -> [u8; 64] {
+        let mut h = Sha512::new();
+        h.update(b"chorus-desk/session-cookie/v1\0");
+        h.update(&self.0);
+        h.finalize().into()
+    }
+
+    /// 32 bytes for encrypting credentials at rest.
+    pub fn encryption_key(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"chorus-desk/credentials-aead/v1\0");
+        h.update(&self.0);
+        h.finalize().into()
+    }
+
+    /// 32 bytes for hashing API tokens and other keyed digests.
+    pub fn token_key(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"chorus-desk/api-token/v1\0");
+        h.update(&self.0);
+        h.finalize().into()
+    }
+}
+
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_their_password_when_shown() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/cd"),
+            "postgres://app:***@db:5432/cd"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn derived_keys_differ_per_purpose() {
+        let key = SecretKey::from_bytes(vec![7; 64]);
+        assert_ne!(key.session_key()[..32], key.encryption_key()[..]);
+        assert_ne!(key.token_key(), key.encryption_key());
+    }
+}

@@ -1,0 +1,5 @@
+//! Pure business rules: no database, web, HTTP or XML imports here.
+
+pub mod identifiers;
+pub mod organisation;
+pub mod role;

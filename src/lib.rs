@@ -1,0 +1,14 @@
+//! chorus-desk: a back office that sends French invoices to Chorus Pro and follows each one until
+//! it is paid. The module folders are the architecture; see the README's module map.
+
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

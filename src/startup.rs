@@ -1,0 +1,108 @@
+//! Build first, then run: the listener is bound before serving, so tests can ask for port 0.
+
+use crate::config::Settings;
+use crate::db::{Db, migrate};
+use crate::web;
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer};
+use std::net::TcpListener;
+use tracing_actix_web::TracingLogger;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub db: Db,
+}
+
+/// Opens the database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let mut conn = db.get()?;
+    let applied = migrate::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied database migrations");
+    }
+    Ok(db)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = open_database(&settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} ({e}); set CHORUS_DESK_BIND", settings.bind))?;
+        let address = listener.local_addr()?;
+        let port = address.port();
+        {
+            let mut conn = db.get()?;
+            if let Some(first) = crate::bootstrap::ensure_first_admin(&mut conn, &settings)? {
+                crate::bootstrap::announce(&first, &address.to_string());
+            }
+        }
+        let server = run(listener, db.clone(), settings)?;
+        Ok(Application { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn run(listener: TcpListener, db: Db, settings: Settings) -> anyhow::Result<Server> {
+    let key = Key::try_from(settings.secret.session_key().as_slice())?;
+    let db = actix_web::web::Data::new(db);
+    let idle = settings.idle_timeout_minutes;
+    let secure = settings.secure_cookie;
+    let settings = actix_web::web::Data::new(settings);
+    let server = HttpServer::new(move || {
+        let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("chorus_desk_session".into())
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_secure(secure)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(
+                PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::minutes(idle.max(1) * 2)),
+            )
+            .build();
+        App::new()
+            .app_data(db.clone())
+            .app_data(settings.clone())
+            .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
+            .app_data(actix_web::web::PayloadConfig::new(16 << 20))
+            .configure(web::assets::configure)
+            .configure(web::configure)
+            .default_service(actix_web::web::to(web::handlers::not_found))
+            .wrap(session)
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,116 @@
+//! The signed-in person's own password. Required at first login of an account created with a
+//! one-time password.
+
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::password;
+use crate::auth::session::{self, SessionUser};
+use crate::db::models::user;
+use crate::db::{Db, write_tx};
+use crate::error::AppError;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub ctx: Ctx,
+    pub forced: bool,
+    pub errors: BTreeMap<&'static str, String>,
+}
+
+impl PasswordPage {
+    pub fn error(&self, field: &str) -> &str {
+        self.errors.get(field).map(String::as_str).unwrap_or("")
+    }
+}
+
+pub async fn password_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    ok(PasswordPage {
+        ctx,
+        forced: user.must_change_password,
+        errors: BTreeMap::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = BTreeMap::new();
+    if let Some(problem) = password::strength_problem(&form.new_password, &user.email) {
+        errors.insert("new_password", problem);
+    } else if form.new_password != form.confirm_password {
+        errors.insert("confirm_password", "The two new passwords differ.".to_string());
+    }
+    let user_id = user.id;
+    let stored = db
+        .run(move |conn| user::find(conn, user_id).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = form.current_password.clone();
+    let hash = stored.password_hash.clone();
+    let current_ok = web::block(move || password::verify(&current, &hash))
+        .await
+        .map_err(AppError::internal)?;
+    if !current_ok {
+        errors.insert("current_password", "This is not your current password.".to_string());
+    }
+    if !errors.is_empty() {
+        return unprocessable(PasswordPage {
+            ctx,
+            forced: user.must_change_password,
+            errors,
+        });
+    }
+    let new_password = form.new_password;
+    let new_hash = web::block(move || password::hash(&new_password))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let actor = user.actor();
+    let org = user.organisation_id;
+    let generation = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                user::set_password(conn, user_id, &new_hash, false)?;
+                audit::record(
+                    conn,
+                    Entry::new(org, actor, "account.password_changed").target("user", user_id),
+                )?;
+                Ok::<_, AppError>(user::find(conn, user_id)?.map(|u| u.session_generation).unwrap_or(0))
+            })
+        })
+        .await?;
+    // Other sessions of this person end; this one carries on with the new generation.
+    session::start(
+        &ctx.session,
+        &SessionUser {
+            id: user_id,
+            generation,
+            last_seen: chrono::Utc::now().timestamp(),
+        },
+    );
+    session::flash(
+        &ctx.session,
+        session::FlashLevel::Success,
+        "Your password has been changed.",
+    );
+    Ok(see_other("/"))
+}

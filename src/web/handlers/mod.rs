@@ -1,0 +1,11 @@
+pub mod account;
+pub mod dashboard;
+pub mod health;
+pub mod login;
+pub mod support;
+pub mod users;
+
+/// Anything the router does not know.
+pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    Err(crate::error::AppError::NotFound)
+}

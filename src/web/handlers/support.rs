@@ -1,0 +1,239 @@
+//! The support console: organisations and their feature toggles. Support staff never see
+//! credentials: nothing here reads them.
+
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::password;
+use crate::db::models::{organisation, user};
+use crate::db::{Db, now, write_tx};
+use crate::domain::identifiers::EmailAddress;
+use crate::domain::organisation::{FieldErrors, NewOrganisation, OrganisationInput, add_error};
+use crate::domain::role::{Role, RoleSet};
+use crate::error::AppError;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "support/organisations.html")]
+pub struct OrganisationsPage {
+    pub ctx: Ctx,
+    pub organisations: Vec<organisation::OrganisationRow>,
+    pub input: CreateOrganisationForm,
+    pub errors: FieldErrors,
+}
+
+impl OrganisationsPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CreateOrganisationForm {
+    #[serde(flatten)]
+    pub organisation: OrganisationInput,
+    pub admin_email: String,
+}
+
+pub async fn list(ctx: Ctx, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let organisations = db.run(|conn| organisation::list(conn).map_err(AppError::from)).await?;
+    ok(OrganisationsPage {
+        ctx,
+        organisations,
+        input: CreateOrganisationForm::default(),
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn create(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<CreateOrganisationForm>,
+) -> Result<HttpResponse, AppError> {
+    let parsed = NewOrganisation::parse(&form.organisation);
+    let admin_email = EmailAddress::parse_optional(&form.admin_email);
+    let (new, admin_email) = match (parsed, admin_email) {
+        (Ok(new), Ok(email)) => (new, email),
+        (parsed, email) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if let Err(e) = email {
+                add_error(&mut errors, "admin_email", e);
+            }
+            let organisations = db.run(|conn| organisation::list(conn).map_err(AppError::from)).await?;
+            return unprocessable(OrganisationsPage {
+                ctx,
+                organisations,
+                input: form,
+                errors,
+            });
+        }
+    };
+    let one_time_password = password::generate();
+    let hash = {
+        let p = one_time_password.clone();
+        web::block(move || password::hash(&p))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?
+    };
+    let actor = user.actor();
+    let result = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if organisation::find_by_siret(conn, new.siret.as_str())?.is_some() {
+                    return Ok(Err("An organisation with this SIRET already exists."));
+                }
+                if let Some(email) = &admin_email
+                    && user::find_by_email(conn, email.as_str())?.is_some()
+                {
+                    return Ok(Err("An account with this email already exists."));
+                }
+                let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
+                audit::record(
+                    conn,
+                    Entry::new(Some(org.id), actor.clone(), "organisation.created")
+                        .target("organisation", org.id)
+                        .details(serde_json::json!({"name": org.name, "siret": org.siret})),
+                )?;
+                if let Some(email) = admin_email {
+                    let admin = user::insert(
+                        conn,
+                        &user::NewUserRow {
+                            organisation_id: Some(org.id),
+                            email: user::normalise_email(email.as_str()),
+                            display_name: String::new(),
+                            password_hash: hash,
+                            roles: RoleSet::of(&[Role::Admin]).to_string(),
+                            must_change_password: true,
+                            created_at: now(),
+                        },
+                    )?;
+                    audit::record(
+                        conn,
+                        Entry::new(Some(org.id), actor, "user.created")
+                            .target("user", admin.id)
+                            .details(serde_json::json!({"email": admin.email, "roles": admin.roles})),
+                    )?;
+                    return Ok(Ok((org.id, Some(admin.email))));
+                }
+                Ok::<_, AppError>(Ok((org.id, None)))
+            })
+        })
+        .await?;
+    match result {
+        Ok((id, admin)) => {
+            match admin {
+                Some(email) => ctx.flash_success(format!(
+                    "Organisation created. First admin {email}: one-time password {one_time_password} (shown once; they must change it at first login)."
+                )),
+                None => ctx.flash_success("Organisation created."),
+            }
+            Ok(see_other(format!("/support/organisations/{id}")))
+        }
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            let field = if message.contains("SIRET") {
+                "siret"
+            } else {
+                "admin_email"
+            };
+            add_error(&mut errors, field, message);
+            let organisations = db.run(|conn| organisation::list(conn).map_err(AppError::from)).await?;
+            unprocessable(OrganisationsPage {
+                ctx,
+                organisations,
+                input: form,
+                errors,
+            })
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "support/organisation.html")]
+pub struct OrganisationPage {
+    pub ctx: Ctx,
+    pub organisation: organisation::OrganisationRow,
+    pub history: Vec<audit::AuditRow>,
+    pub reason_error: String,
+}
+
+async fn load_page(ctx: Ctx, db: &Db, id: i64, reason_error: String) -> Result<OrganisationPage, AppError> {
+    let (organisation, history) = db
+        .run(move |conn| {
+            let org = organisation::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let history = audit::toggle_history(conn, id)?;
+            Ok::<_, AppError>((org, history))
+        })
+        .await?;
+    Ok(OrganisationPage {
+        ctx,
+        organisation,
+        history,
+        reason_error,
+    })
+}
+
+pub async fn show(ctx: Ctx, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ok(load_page(ctx, &db, path.into_inner(), String::new()).await?)
+}
+
+#[derive(Deserialize)]
+pub struct ToggleForm {
+    #[serde(default)]
+    enabled: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn toggle_chorus_feature(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToggleForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        let message = if reason.is_empty() {
+            "Give a reason: it is recorded in the audit log."
+        } else {
+            "Keep the reason under 500 characters."
+        };
+        let page = load_page(ctx, &db, id, message.to_string()).await?;
+        return unprocessable(page);
+    }
+    let enabled = matches!(form.enabled.as_str(), "on" | "true" | "1");
+    let actor = user.actor();
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            let org = organisation::find(conn, id)?.ok_or(AppError::NotFound)?;
+            organisation::set_chorus_feature(conn, id, enabled)?;
+            audit::record(
+                conn,
+                Entry::new(Some(id), actor, audit::FEATURE_TOGGLED)
+                    .target("organisation", id)
+                    .details(serde_json::json!({
+                        "feature": "chorus_pro",
+                        "old": org.chorus_feature,
+                        "new": enabled,
+                        "reason": reason,
+                    })),
+            )?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    ctx.flash_success(if enabled {
+        "Chorus Pro feature switched on."
+    } else {
+        "Chorus Pro feature switched off."
+    });
+    Ok(see_other(format!("/support/organisations/{id}")))
+}

@@ -1,0 +1,179 @@
+//! An organisation's admins manage its people. Everything is scoped to the admin's organisation.
+
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::password;
+use crate::db::models::user;
+use crate::db::{Db, now, write_tx};
+use crate::domain::identifiers::EmailAddress;
+use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::role::{Role, RoleSet};
+use crate::error::AppError;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "settings/users.html")]
+pub struct UsersPage {
+    pub ctx: Ctx,
+    pub users: Vec<user::UserRow>,
+    pub input: NewUserForm,
+    pub errors: FieldErrors,
+}
+
+impl UsersPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NewUserForm {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+async fn users_of(db: &Db, org: i64) -> Result<Vec<user::UserRow>, AppError> {
+    db.run(move |conn| user::list_for_organisation(conn, org).map_err(AppError::from))
+        .await
+}
+
+pub async fn list(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let users = users_of(&db, org).await?;
+    ok(UsersPage {
+        ctx,
+        users,
+        input: NewUserForm {
+            role: "user".into(),
+            ..Default::default()
+        },
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn create(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let mut errors = FieldErrors::new();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|e| add_error(&mut errors, "email", e))
+        .ok();
+    // Admins give organisation roles only; support is platform staff.
+    let role = match form.role.parse::<Role>() {
+        Ok(role) if role != Role::Support => Some(role),
+        _ => {
+            add_error(&mut errors, "role", "Choose admin, user or auditor.");
+            None
+        }
+    };
+    let (Some(email), Some(role)) = (email, role) else {
+        let users = users_of(&db, org).await?;
+        return unprocessable(UsersPage {
+            ctx,
+            users,
+            input: form,
+            errors,
+        });
+    };
+    let one_time_password = password::generate();
+    let hash = {
+        let p = one_time_password.clone();
+        web::block(move || password::hash(&p))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?
+    };
+    let actor = user.actor();
+    let display_name = form.display_name.trim().to_string();
+    let created = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if user::find_by_email(conn, email.as_str())?.is_some() {
+                    return Ok(None);
+                }
+                let row = user::insert(
+                    conn,
+                    &user::NewUserRow {
+                        organisation_id: Some(org),
+                        email: user::normalise_email(email.as_str()),
+                        display_name,
+                        password_hash: hash,
+                        roles: RoleSet::of(&[role]).to_string(),
+                        must_change_password: true,
+                        created_at: now(),
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), actor, "user.created")
+                        .target("user", row.id)
+                        .details(serde_json::json!({"email": row.email, "roles": row.roles})),
+                )?;
+                Ok::<_, AppError>(Some(row.email))
+            })
+        })
+        .await?;
+    match created {
+        Some(email) => {
+            ctx.flash_success(format!(
+                "Account {email} created. One-time password: {one_time_password} (shown once; it must be changed at first login)."
+            ));
+            Ok(see_other("/settings/users"))
+        }
+        None => {
+            add_error(&mut errors, "email", "An account with this email already exists.");
+            let users = users_of(&db, org).await?;
+            unprocessable(UsersPage {
+                ctx,
+                users,
+                input: form,
+                errors,
+            })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn deactivate(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let target = path.into_inner();
+    if target == user.id {
+        ctx.flash_error("You cannot deactivate your own account.");
+        return Ok(see_other("/settings/users"));
+    }
+    let actor = user.actor();
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            // Scoped update: another organisation's account is a 404.
+            if user::set_active(conn, target, org, false)? == 0 {
+                return Err(AppError::NotFound);
+            }
+            audit::record(
+                conn,
+                Entry::new(Some(org), actor, "user.deactivated").target("user", target),
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    ctx.flash_success("Account deactivated; its sessions have ended.");
+    Ok(see_other("/settings/users"))
+}

@@ -1,0 +1,118 @@
+//! The complete URL map, in one function, and the page plumbing shared by every handler.
+
+pub mod assets;
+pub mod handlers;
+pub mod page;
+
+use crate::auth::access::{self, ADMIN, ANY_ROLE, Access, SUPPORT};
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, Responder, web};
+
+/// One route as declared: what the authorisation test enumerates.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Registers routes and remembers each one, so that tests can walk the whole router.
+/// Routes of one path share one resource, so that a wrong method answers 405 rather than 404.
+pub struct Router {
+    mount: bool,
+    resources: Vec<(&'static str, actix_web::Resource)>,
+    routes: Vec<RouteInfo>,
+}
+
+impl Router {
+    fn add<F, Args>(&mut self, method: Method, path: &'static str, access: Access, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        if self.mount {
+            let route = web::method(method.clone())
+                .to(handler)
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    access::enforce(access, req, next)
+                }));
+            match self.resources.iter().position(|(p, _)| *p == path) {
+                Some(i) => {
+                    let (p, resource) = self.resources.remove(i);
+                    self.resources.insert(i, (p, resource.route(route)));
+                }
+                None => self.resources.push((path, web::resource(path).route(route))),
+            }
+        }
+        self.routes.push(RouteInfo { method, path, access });
+        self
+    }
+
+    pub fn get<F, Args>(&mut self, path: &'static str, access: Access, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::GET, path, access, handler)
+    }
+
+    pub fn post<F, Args>(&mut self, path: &'static str, access: Access, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::POST, path, access, handler)
+    }
+}
+
+fn declare(r: &mut Router) {
+    use handlers::*;
+    r.get("/health", Access::Public, health::health);
+    r.get("/login", Access::Public, login::form)
+        .post("/login", Access::Public, login::submit);
+    r.post("/logout", Access::SignedIn, login::logout);
+    r.get("/account/password", Access::SignedIn, account::password_form)
+        .post("/account/password", Access::SignedIn, account::change_password);
+
+    r.get("/", ANY_ROLE, dashboard::show);
+
+    r.get("/support/organisations", SUPPORT, support::list)
+        .post("/support/organisations", SUPPORT, support::create)
+        .get("/support/organisations/{id}", SUPPORT, support::show)
+        .post(
+            "/support/organisations/{id}/chorus-feature",
+            SUPPORT,
+            support::toggle_chorus_feature,
+        );
+
+    r.get("/settings/users", ADMIN, users::list)
+        .post("/settings/users", ADMIN, users::create)
+        .post("/settings/users/{id}/deactivate", ADMIN, users::deactivate);
+}
+
+/// Mounts every route on an actix App.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let mut router = Router {
+        mount: true,
+        resources: Vec::new(),
+        routes: Vec::new(),
+    };
+    declare(&mut router);
+    for (_, resource) in router.resources {
+        cfg.service(resource);
+    }
+}
+
+/// Every route of the router, for the authorisation test.
+pub fn route_table() -> Vec<RouteInfo> {
+    let mut router = Router {
+        mount: false,
+        resources: Vec::new(),
+        routes: Vec::new(),
+    };
+    declare(&mut router);
+    router.routes
+}

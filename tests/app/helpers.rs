@@ -1,0 +1,311 @@
+//! `spawn_app`: a real server on a random port with a fresh database, and typed request helpers.
+
+#![allow(dead_code)]
+
+use chorus_desk::config::{SecretKey, Settings};
+use chorus_desk::db::models::{organisation, user};
+use chorus_desk::db::{Backend, Db, now};
+use chorus_desk::domain::role::RoleSet;
+use chorus_desk::startup::Application;
+use reqwest::StatusCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub const ADMIN_EMAIL: &str = "first.admin@chorus-desk.test";
+pub const ADMIN_PASSWORD: &str = "first-admin-password-123";
+/// All test accounts share one password, hashed once per process.
+pub const PASSWORD: &str = "a long test password";
+
+/// Generates one `#[actix_web::test]` per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident : TestApp) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::helpers::*;
+            async fn scenario($app: TestApp) $body
+            #[actix_web::test]
+            async fn sqlite() {
+                scenario(spawn_app(chorus_desk::db::Backend::Sqlite).await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = spawn_app_postgres().await {
+                    scenario(app).await
+                }
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub db: Db,
+    pub backend: Backend,
+    pub database_url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "cd_test_{}_{}_{n}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    )
+}
+
+/// The PostgreSQL server for tests. In CI its absence is a failure, never a silent skip.
+pub fn postgres_base_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must set TEST_DATABASE_URL so that PostgreSQL tests run"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL database on the `TEST_DATABASE_URL` server.
+pub fn fresh_postgres_database() -> Option<String> {
+    use diesel::Connection;
+    use diesel::RunQueryDsl;
+    let base = postgres_base_url()?;
+    let name = unique_name();
+    let mut admin = diesel::PgConnection::establish(&base).expect("cannot reach TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("cannot create a test database");
+    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL needs a database name");
+    Some(format!("{prefix}/{name}"))
+}
+
+pub fn test_settings(database_url: String) -> Settings {
+    Settings {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        secret: SecretKey::random(),
+        scheduler_enabled: false,
+        idle_timeout_minutes: 30,
+        secure_cookie: false,
+        json_logs: false,
+        pool_size: 4,
+        first_admin_password: Some(ADMIN_PASSWORD.into()),
+        first_admin_email: ADMIN_EMAIL.into(),
+    }
+}
+
+pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> TestApp {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let backend = Backend::from_url(&settings.database_url).unwrap();
+    let database_url = settings.database_url.clone();
+    let app = Application::build(settings).await.expect("the app failed to start");
+    let port = app.port();
+    let db = app.db.clone();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        backend,
+        database_url,
+        _dir: dir,
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}/test.db", dir.path().display());
+            spawn_with(test_settings(url), Some(dir)).await
+        }
+        Backend::Postgres => spawn_app_postgres().await.expect("TEST_DATABASE_URL is not set"),
+    }
+}
+
+pub async fn spawn_app_postgres() -> Option<TestApp> {
+    let url = fresh_postgres_database()?;
+    Some(spawn_with(test_settings(url), None).await)
+}
+
+fn shared_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| chorus_desk::auth::password::hash(PASSWORD).unwrap())
+}
+
+/// A signed-in browser-like client: keeps cookies, does not follow redirects.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+impl Client {
+    pub fn new(app: &TestApp) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client {
+            http,
+            base: app.address.clone(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// The CSRF token this session's pages carry.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get_text("/login").await;
+        if let Some(t) = extract_csrf(&html) {
+            return t;
+        }
+        let (_, html) = self.get_text("/account/password").await;
+        extract_csrf(&html).expect("no csrf token on the page")
+    }
+
+    /// POSTs a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", token.as_str()));
+        self.post_raw(path, &all).await
+    }
+
+    /// POSTs exactly these fields.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+pub fn assert_redirect_to(response: &reqwest::Response, path: &str) {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "expected a redirect to {path}"
+    );
+    assert_eq!(location(response), path);
+}
+
+impl TestApp {
+    pub async fn create_org(&self, name: &str, siret: &str) -> i64 {
+        let (name, siret) = (name.to_string(), siret.to_string());
+        self.db
+            .run(move |conn| {
+                let at = now();
+                organisation::insert(
+                    conn,
+                    &organisation::NewOrganisationRow {
+                        name,
+                        siret: siret.clone(),
+                        siren: siret[..9].to_string(),
+                        vat_number: None,
+                        address_line1: "1 rue de la Paix".into(),
+                        address_line2: None,
+                        postal_code: "75002".into(),
+                        city: "Paris".into(),
+                        country: "FRA".into(),
+                        created_at: at,
+                        updated_at: at,
+                    },
+                )
+                .map(|o| o.id)
+                .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// An account with `PASSWORD` that does not need a password change.
+    pub async fn create_user(&self, email: &str, roles: &str, organisation_id: Option<i64>) -> i64 {
+        let email = email.to_string();
+        let roles: RoleSet = roles.parse().unwrap();
+        let hash = shared_hash().to_string();
+        self.db
+            .run(move |conn| {
+                user::insert(
+                    conn,
+                    &user::NewUserRow {
+                        organisation_id,
+                        email,
+                        display_name: String::new(),
+                        password_hash: hash,
+                        roles: roles.to_string(),
+                        must_change_password: false,
+                        created_at: now(),
+                    },
+                )
+                .map(|u| u.id)
+                .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = Client::new(self);
+        let response = client.login(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email} failed");
+        client
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        use chorus_desk::db::schema::audit_log;
+        use diesel::prelude::*;
+        self.db
+            .run(|conn| {
+                audit_log::table
+                    .order(audit_log::id.asc())
+                    .select(audit_log::action)
+                    .load::<String>(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// Valid SIRETs for test organisations (Luhn-checked).
+pub const SIRET_A: &str = "73282932000074";
+pub const SIRET_B: &str = "55203253400646";

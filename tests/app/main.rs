@@ -1,0 +1,8 @@
+//! The one integration test binary. Every test that needs the app runs on SQLite, and on PostgreSQL
+//! when `TEST_DATABASE_URL` is set (`.ci/run` sets it, so CI always runs both).
+
+mod helpers;
+
+mod authorization;
+mod foundation;
+mod migrations;
