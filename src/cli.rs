@@ -85,8 +85,9 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Logging first, so that warnings while reading the settings are seen.
+    crate::telemetry::init(std::env::var("CHORUS_DESK_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")));
     let settings = Settings::from_env()?;
-    crate::telemetry::init(settings.json_logs);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
