@@ -53,6 +53,24 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Run the built-in Chorus Pro simulator alone (OAuth on /api/oauth/token, API on /cpro/…).
+    Simulator {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: String,
+    },
+    /// Render invoice JSON documents to UBL 2.1 (`<number>.xml`) and PDF (`<number>.pdf`), offline.
+    Render {
+        /// Invoice documents in the JSON format of docs/invoice-json.md.
+        #[arg(required = true)]
+        inputs: Vec<std::path::PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// How the PDF is attached inside the UBL: zip (default) or pdf.
+        #[arg(long, default_value = "zip")]
+        attachment: crate::render::AttachmentMode,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,10 +103,25 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Offline commands need neither settings nor a database.
+    if let Command::Render {
+        inputs,
+        out,
+        attachment,
+    } = &command
+    {
+        return render(inputs, out, *attachment);
+    }
+    if let Command::Simulator { bind } = &command {
+        crate::telemetry::init(false);
+        let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(crate::simulator::run_standalone(bind, config).await?);
+    }
     // Logging first, so that warnings while reading the settings are seen.
     crate::telemetry::init(std::env::var("CHORUS_DESK_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")));
     let settings = Settings::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             let db = open_database(&settings)?;
@@ -108,7 +141,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin: _,
                 },
         } => user_add(&settings, &email, &role, org.as_deref()),
+        Command::Render { .. } | Command::Simulator { .. } => Ok(()),
     }
+}
+
+/// Renders every input; reports each failure (naming the field) and exits non-zero if any failed.
+fn render(
+    inputs: &[std::path::PathBuf],
+    out: &std::path::Path,
+    mode: crate::render::AttachmentMode,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
+    let mut failures = 0;
+    for input in inputs {
+        match crate::render::render_file(input, out, mode) {
+            Ok(paths) => println!(
+                "{} -> {}, {}",
+                input.display(),
+                paths.ubl.display(),
+                paths.pdf.display()
+            ),
+            Err(e) => {
+                failures += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    anyhow::ensure!(
+        failures == 0,
+        "{failures} of {} document(s) could not be rendered",
+        inputs.len()
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -4,11 +4,16 @@
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod chorus;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod pdf;
+pub mod render;
+pub mod simulator;
 pub mod startup;
 pub mod telemetry;
+pub mod ubl;
 pub mod web;

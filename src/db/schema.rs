@@ -65,5 +65,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        customer_id -> Nullable<BigInt>,
+        contract_id -> Nullable<BigInt>,
+        kind -> Text,
+        series -> Text,
+        number -> Nullable<Text>,
+        state -> Text,
+        issue_date -> Date,
+        due_date -> Nullable<Date>,
+        currency -> Text,
+        buyer_name -> Text,
+        buyer_siret -> Nullable<Text>,
+        total_without_vat -> BigInt,
+        total_vat -> BigInt,
+        total_with_vat -> BigInt,
+        amount_due -> BigInt,
+        document -> Text,
+        corrects_invoice_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        issued_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_series (organisation_id, series) {
+        organisation_id -> BigInt,
+        series -> Text,
+        next_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        invoice_id -> BigInt,
+        stage -> Text,
+        status -> Text,
+        chorus_status -> Nullable<Text>,
+        flux_number -> Nullable<Text>,
+        chorus_invoice_id -> Nullable<Text>,
+        syntax -> Text,
+        attempts -> BigInt,
+        deposit_started_at -> Nullable<Timestamp>,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        reasons -> Text,
+        deposited_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_payloads (submission_id) {
+        submission_id -> BigInt,
+        file_name -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, users, login_failures, audit_log);
+diesel::joinable!(submissions -> invoices (invoice_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    login_failures,
+    audit_log,
+    invoices,
+    invoice_series,
+    submissions,
+    submission_payloads
+);

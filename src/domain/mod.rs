@@ -1,5 +1,7 @@
 //! Pure business rules: no database, web, HTTP or XML imports here.
 
 pub mod identifiers;
+pub mod invoice;
+pub mod money;
 pub mod organisation;
 pub mod role;

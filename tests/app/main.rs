@@ -4,5 +4,8 @@
 mod helpers;
 
 mod authorization;
+mod chorus_contract;
 mod foundation;
 mod migrations;
+mod render_properties;
+mod render_samples;
