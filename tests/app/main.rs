@@ -4,5 +4,6 @@
 mod helpers;
 
 mod authorization;
+mod einvoicing;
 mod foundation;
 mod migrations;
