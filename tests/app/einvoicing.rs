@@ -337,4 +337,53 @@ both_backends! {
             );
         }
     }
+
+    async fn a_blob_copied_to_another_organisation_or_read_with_another_key_does_not_decrypt(app: TestApp) {
+        let (org_a, org_b, support, admin) = world(&app).await;
+        switch_feature_on(&support, org_a).await;
+        switch_feature_on(&support, org_b).await;
+        admin.post_form("/settings/e-invoicing/connection", &full_form()).await;
+        let admin_b = app.signed_in("admin@b.test").await;
+        let mut form_b = full_form();
+        form_b.retain(|(k, _)| *k != "piste_client_secret");
+        form_b.push(("piste_client_secret", "b-own-secret"));
+        admin_b.post_form("/settings/e-invoicing/connection", &form_b).await;
+
+        let wrong_key = chorus_desk::config::SecretKey::random();
+        let result = app
+            .db
+            .run(move |conn| {
+                Ok::<_, chorus_desk::db::DbError>(
+                    chorus_connection::load_credentials(conn, org_a, &wrong_key).map(|_| ()),
+                )
+            })
+            .await
+            .unwrap();
+        assert!(result.is_err(), "another key cannot read the credentials");
+
+        let a_secret = raw_blobs(&app, org_a).await[1].clone();
+        app.db
+            .run(move |conn| {
+                diesel::update(chorus_connections::table.find(org_b))
+                    .set(chorus_connections::piste_client_secret.eq(a_secret))
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+        let secret = app.secret.clone();
+        let result = app
+            .db
+            .run(move |conn| {
+                Ok::<_, chorus_desk::db::DbError>(
+                    chorus_connection::load_credentials(conn, org_b, &secret).map(|_| ()),
+                )
+            })
+            .await
+            .unwrap();
+        assert!(
+            matches!(result, Err(chorus_connection::CredentialsError::Decrypt { field: "piste_client_secret", .. })),
+            "a blob moved from another organisation is rejected"
+        );
+    }
 }
