@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod chorus;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -136,8 +136,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chorus_connections (organisation_id) {
+        organisation_id -> BigInt,
+        environment -> Text,
+        piste_client_id -> Nullable<Binary>,
+        piste_client_id_set_at -> Nullable<Timestamp>,
+        piste_client_secret -> Nullable<Binary>,
+        piste_client_secret_set_at -> Nullable<Timestamp>,
+        tech_login -> Nullable<Binary>,
+        tech_login_set_at -> Nullable<Timestamp>,
+        tech_password -> Nullable<Binary>,
+        tech_password_set_at -> Nullable<Timestamp>,
+        supplier_siret -> Text,
+        structure_id -> Nullable<Text>,
+        deposit_format -> Text,
+        attachment_mode -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(submissions -> invoices (invoice_id));
+diesel::joinable!(chorus_connections -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -146,5 +168,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoices,
     invoice_series,
     submissions,
-    submission_payloads
+    submission_payloads,
+    chorus_connections
 );

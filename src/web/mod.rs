@@ -91,6 +91,12 @@ fn declare(r: &mut Router) {
     r.get("/settings/users", ADMIN, users::list)
         .post("/settings/users", ADMIN, users::create)
         .post("/settings/users/{id}/deactivate", ADMIN, users::deactivate);
+
+    r.get("/settings/e-invoicing", ADMIN, einvoicing::show)
+        .post("/settings/e-invoicing/connection", ADMIN, einvoicing::save_connection)
+        .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
+        .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
+        .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export);
 }
 
 /// Mounts every route on an actix App.

@@ -31,6 +31,11 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         ("GET", "/settings/users") | ("POST", "/settings/users") | ("POST", "/settings/users/{id}/deactivate") => {
             Some(&[Who::Admin])
         }
+        ("GET", "/settings/e-invoicing")
+        | ("POST", "/settings/e-invoicing/connection")
+        | ("POST", "/settings/e-invoicing/enable")
+        | ("POST", "/settings/e-invoicing/disable")
+        | ("POST", "/settings/e-invoicing/ubl-export") => Some(&[Who::Admin]),
         _ => return None,
     })
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod authorization;
 mod chorus_contract;
+mod einvoicing;
 mod foundation;
 mod migrations;
 mod render_properties;

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod dashboard;
+pub mod einvoicing;
 pub mod health;
 pub mod login;
 pub mod support;
