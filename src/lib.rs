@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod invoicing;
 pub mod pdf;
 pub mod render;
 pub mod simulator;

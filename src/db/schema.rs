@@ -19,6 +19,8 @@ diesel::table! {
         archived -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        iban -> Nullable<Text>,
+        bic -> Nullable<Text>,
     }
 }
 

@@ -267,3 +267,17 @@ pub fn save(
     }
     Ok(changed)
 }
+
+/// The `syntaxeFlux` the organisation deposits with (UBL unless it chose otherwise).
+pub fn deposit_syntax(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<&'static str> {
+    let format: Option<String> = chorus_connections::table
+        .find(organisation_id)
+        .select(chorus_connections::deposit_format)
+        .first(conn)
+        .optional()?;
+    Ok(match format.as_deref().and_then(DepositFormat::parse) {
+        Some(DepositFormat::Cii) => "IN_DP_E1_CII_16B",
+        Some(DepositFormat::FacturX) => "IN_DP_E2_CII_FACTURX",
+        _ => "IN_DP_E1_UBL_INVOICE",
+    })
+}

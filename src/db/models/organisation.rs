@@ -22,6 +22,8 @@ pub struct OrganisationRow {
     pub archived: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
 }
 
 impl OrganisationRow {
@@ -135,4 +137,20 @@ impl NewOrganisationRow {
             updated_at: at,
         }
     }
+}
+
+/// The account invoices are paid to.
+pub fn set_bank_account(
+    conn: &mut AnyConnection,
+    id: i64,
+    iban: Option<&str>,
+    bic: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set((
+            organisations::iban.eq(iban),
+            organisations::bic.eq(bic),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)
 }
