@@ -20,6 +20,8 @@ pub enum Actor {
     User { id: i64, email: String },
     System(&'static str),
     Anonymous(String),
+    /// An organisation API token (the JSON API).
+    ApiToken { id: i64, name: String },
 }
 
 impl Actor {
@@ -34,6 +36,7 @@ impl Actor {
             Actor::User { email, .. } => email.clone(),
             Actor::System(name) => format!("system:{name}"),
             Actor::Anonymous(who) => format!("anonymous:{who}"),
+            Actor::ApiToken { id, name } => format!("api-token:{id}:{name}"),
         }
     }
 }

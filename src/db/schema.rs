@@ -65,5 +65,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        address_line1 -> Text,
+        address_line2 -> Nullable<Text>,
+        city -> Text,
+        postal_code -> Text,
+        country -> Text,
+        vat_number -> Nullable<Text>,
+        siret -> Nullable<Text>,
+        service_code -> Nullable<Text>,
+        chorus -> Bool,
+        email -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_chorus_readiness (customer_id) {
+        customer_id -> BigInt,
+        organisation_id -> BigInt,
+        engagement_required -> Nullable<Bool>,
+        checked_at -> Timestamp,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        customer_id -> BigInt,
+        number -> Text,
+        title -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        external_reference -> Nullable<Text>,
+        market_number -> Nullable<Text>,
+        billing_period -> Text,
+        archived -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_lines (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        contract_id -> BigInt,
+        position -> BigInt,
+        description -> Text,
+        quantity_micros -> BigInt,
+        unit_code -> Text,
+        unit_price_micros -> BigInt,
+        vat_category -> Text,
+        vat_rate_micros -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        token_prefix -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, users, login_failures, audit_log);
+diesel::joinable!(contracts -> customers (customer_id));
+diesel::joinable!(contract_lines -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    login_failures,
+    audit_log,
+    customers,
+    customer_chorus_readiness,
+    contracts,
+    contract_lines,
+    api_tokens
+);
