@@ -17,11 +17,17 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// Who did it.
 #[derive(Debug, Clone)]
 pub enum Actor {
-    User { id: i64, email: String },
+    User {
+        id: i64,
+        email: String,
+    },
     System(&'static str),
     Anonymous(String),
     /// An organisation API token (the JSON API).
-    ApiToken { id: i64, name: String },
+    ApiToken {
+        id: i64,
+        name: String,
+    },
 }
 
 impl Actor {

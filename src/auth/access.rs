@@ -1,13 +1,13 @@
 //! The access rule each route declares, and the middleware that enforces it. Organisation scoping is
 //! the second half: handlers only ever query with `CurrentUser::organisation_id`.
 
+use crate::auth::api_token::{self, ApiCaller};
 use crate::auth::session::{self, FlashLevel};
 use crate::config::Settings;
 use crate::db::Db;
+use crate::db::models::api_token as token_rows;
 use crate::db::models::user;
 use crate::domain::role::{Role, RoleSet};
-use crate::auth::api_token::{self, ApiCaller};
-use crate::db::models::api_token as token_rows;
 use crate::error::{ApiError, AppError};
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};

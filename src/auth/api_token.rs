@@ -52,14 +52,21 @@ pub fn hash(token_key: &[u8; 32], token: &str) -> String {
         inner_pad[i] ^= byte;
         outer_pad[i] ^= byte;
     }
-    let inner = Sha256::new().chain_update(inner_pad).chain_update(token.as_bytes()).finalize();
+    let inner = Sha256::new()
+        .chain_update(inner_pad)
+        .chain_update(token.as_bytes())
+        .finalize();
     let outer = Sha256::new().chain_update(outer_pad).chain_update(inner).finalize();
     hex::encode(outer)
 }
 
 /// The bearer token of a request, if it looks like one of ours.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
-    let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(TOKEN_PREFIX) && token.len() < 200)

@@ -271,6 +271,13 @@ pub struct NewContract {
     pub lines: Vec<ContractLine>,
 }
 
+/// An amount in euros as shown and sent: rounded half away from zero, always two decimals ("150.00").
+pub fn money(amount: Decimal) -> String {
+    let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded.to_string()
+}
+
 /// "2026-01-31" (what date inputs send) or "31/01/2026" (how French people write it).
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
     let text = input.trim();
@@ -284,7 +291,11 @@ fn bounded_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &st
     if value.is_empty() {
         add_error(errors, field, missing);
     } else if value.chars().count() > max {
-        add_error(errors, field, format!("At most {max} characters; you typed {}.", value.chars().count()));
+        add_error(
+            errors,
+            field,
+            format!("At most {max} characters; you typed {}.", value.chars().count()),
+        );
     } else if value.chars().any(char::is_control) {
         add_error(errors, field, "A single line of text, please.");
     }
@@ -351,10 +362,7 @@ fn parse_line(errors: &mut FieldErrors, index: usize, line: &ContractLineInput) 
             other if !rate.is_zero() => add_error(
                 errors,
                 &field("vat_rate"),
-                format!(
-                    "Category {} has a 0 % rate; use S for a taxed line.",
-                    other.as_str()
-                ),
+                format!("Category {} has a 0 % rate; use S for a taxed line.", other.as_str()),
             ),
             _ => {}
         }
@@ -537,6 +545,8 @@ mod tests {
         input.lines[0].unit_price = "0.125".into();
         let parsed = NewContract::parse(&input, Some(&CUSTOMER)).unwrap();
         assert_eq!(parsed.lines[0].net_amount(), dec!(0.13));
+        assert_eq!(money(dec!(150)), "150.00");
+        assert_eq!(money(dec!(-0.125)), "-0.13");
     }
 
     #[test]
@@ -559,7 +569,10 @@ mod tests {
     fn an_engagement_number_is_required_when_chorus_says_so() {
         let mut input = contract();
         input.external_reference = " ".into();
-        assert!(NewContract::parse(&input, Some(&CUSTOMER)).is_ok(), "unknown readiness: optional");
+        assert!(
+            NewContract::parse(&input, Some(&CUSTOMER)).is_ok(),
+            "unknown readiness: optional"
+        );
         let strict = ContractCustomer {
             engagement_required: Some(true),
             ..CUSTOMER
@@ -576,7 +589,11 @@ mod tests {
             archived: true,
             ..CUSTOMER
         };
-        assert!(NewContract::parse(&contract(), Some(&archived)).unwrap_err().contains_key("customer_id"));
+        assert!(
+            NewContract::parse(&contract(), Some(&archived))
+                .unwrap_err()
+                .contains_key("customer_id")
+        );
     }
 
     #[test]
@@ -591,7 +608,14 @@ mod tests {
             vat_rate: "abc".into(),
         });
         let errors = NewContract::parse(&input, Some(&CUSTOMER)).unwrap_err();
-        for name in ["description", "quantity", "unit_code", "unit_price", "vat_category", "vat_rate"] {
+        for name in [
+            "description",
+            "quantity",
+            "unit_code",
+            "unit_price",
+            "vat_category",
+            "vat_rate",
+        ] {
             assert!(errors.contains_key(&format!("lines[1].{name}")), "{name}: {errors:?}");
         }
         assert!(!errors.keys().any(|k| k.starts_with("lines[0]")));
@@ -601,15 +625,31 @@ mod tests {
     fn vat_rates_follow_the_category() {
         let mut input = contract();
         input.lines[0].vat_rate = "0".into();
-        assert!(messages(&NewContract::parse(&input, Some(&CUSTOMER)).unwrap_err(), "lines[0].vat_rate").contains("above 0"));
+        assert!(
+            messages(
+                &NewContract::parse(&input, Some(&CUSTOMER)).unwrap_err(),
+                "lines[0].vat_rate"
+            )
+            .contains("above 0")
+        );
         input.lines[0].vat_category = "AE".into();
         input.lines[0].vat_rate = "".into();
-        assert_eq!(NewContract::parse(&input, Some(&CUSTOMER)).unwrap().lines[0].vat_rate, Decimal::ZERO);
+        assert_eq!(
+            NewContract::parse(&input, Some(&CUSTOMER)).unwrap().lines[0].vat_rate,
+            Decimal::ZERO
+        );
         input.lines[0].vat_rate = "20".into();
-        assert!(NewContract::parse(&input, Some(&CUSTOMER)).unwrap_err().contains_key("lines[0].vat_rate"));
+        assert!(
+            NewContract::parse(&input, Some(&CUSTOMER))
+                .unwrap_err()
+                .contains_key("lines[0].vat_rate")
+        );
         input.lines[0].vat_category = "S".into();
         input.lines[0].vat_rate = "5,5%".into();
-        assert_eq!(NewContract::parse(&input, Some(&CUSTOMER)).unwrap().lines[0].vat_rate, dec!(5.5));
+        assert_eq!(
+            NewContract::parse(&input, Some(&CUSTOMER)).unwrap().lines[0].vat_rate,
+            dec!(5.5)
+        );
     }
 
     #[test]
@@ -628,7 +668,11 @@ mod tests {
     fn a_contract_needs_at_least_one_line_and_json_numbers_are_read() {
         let mut input = contract();
         input.lines.clear();
-        assert!(NewContract::parse(&input, Some(&CUSTOMER)).unwrap_err().contains_key("lines"));
+        assert!(
+            NewContract::parse(&input, Some(&CUSTOMER))
+                .unwrap_err()
+                .contains_key("lines")
+        );
         let input: ContractInput = serde_json::from_value(serde_json::json!({
             "customer_id": 7, "number": "N1", "title": "T", "start_date": "2026-02-01",
             "lines": [{"description": "D", "quantity": 2, "unit_price": 10.5, "vat_rate": 20}]

@@ -59,7 +59,11 @@ fn required_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &s
     if value.is_empty() {
         add_error(errors, field, missing);
     } else if value.chars().count() > max {
-        add_error(errors, field, format!("At most {max} characters; you typed {}.", value.chars().count()));
+        add_error(
+            errors,
+            field,
+            format!("At most {max} characters; you typed {}.", value.chars().count()),
+        );
     } else if value.chars().any(char::is_control) {
         add_error(errors, field, "A single line of text, please.");
     }
@@ -177,9 +181,17 @@ impl NewCustomer {
             city: self.city.clone(),
             postal_code: self.postal_code.as_str().to_string(),
             country: self.country.as_str().to_string(),
-            vat_number: self.vat_number.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+            vat_number: self
+                .vat_number
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
             siret: self.siret.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
-            service_code: self.service_code.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+            service_code: self
+                .service_code
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
             chorus: self.chorus,
             email: self.email.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
         }
@@ -222,7 +234,10 @@ mod tests {
         let errors = NewCustomer::parse(&input).unwrap_err();
         assert!(messages(&errors, "siret").contains("Chorus Pro routes"));
         input.chorus = false;
-        assert!(NewCustomer::parse(&input).is_ok(), "without Chorus the SIRET is optional");
+        assert!(
+            NewCustomer::parse(&input).is_ok(),
+            "without Chorus the SIRET is optional"
+        );
     }
 
     #[test]
@@ -266,7 +281,10 @@ mod tests {
         input.service_code = "S".repeat(101);
         assert!(messages(&NewCustomer::parse(&input).unwrap_err(), "service_code").contains("100"));
         input.service_code = "S".repeat(100);
-        assert_eq!(NewCustomer::parse(&input).unwrap().service_code.unwrap().as_str().len(), 100);
+        assert_eq!(
+            NewCustomer::parse(&input).unwrap().service_code.unwrap().as_str().len(),
+            100
+        );
     }
 
     #[test]

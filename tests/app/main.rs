@@ -3,6 +3,9 @@
 
 mod helpers;
 
+mod api;
 mod authorization;
+mod contracts;
+mod customers;
 mod foundation;
 mod migrations;

@@ -56,6 +56,9 @@ impl ContractLineRow {
     pub fn net_amount(&self) -> Decimal {
         (self.quantity() * self.unit_price()).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     }
+    pub fn net_amount_text(&self) -> String {
+        crate::domain::contract::money(self.net_amount())
+    }
     pub fn to_input(&self) -> ContractLineInput {
         ContractLineInput {
             description: self.description.clone(),
@@ -94,6 +97,10 @@ impl ContractDetail {
 
     pub fn net_total(&self) -> Decimal {
         self.lines.iter().map(ContractLineRow::net_amount).sum()
+    }
+
+    pub fn net_total_text(&self) -> String {
+        crate::domain::contract::money(self.net_total())
     }
 }
 
@@ -153,12 +160,16 @@ struct NewLineRow {
 /// The parsers cap values well inside the BIGINT range and at 6 decimals, so this cannot fail
 /// for parsed input; it is still checked rather than assumed.
 fn micros(value: Decimal) -> QueryResult<i64> {
-    to_micros(value).ok_or_else(|| {
-        diesel::result::Error::SerializationError(format!("{value} does not fit micro-units").into())
-    })
+    to_micros(value)
+        .ok_or_else(|| diesel::result::Error::SerializationError(format!("{value} does not fit micro-units").into()))
 }
 
-fn replace_lines(conn: &mut AnyConnection, organisation_id: i64, contract_id: i64, contract: &NewContract) -> QueryResult<()> {
+fn replace_lines(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    contract_id: i64,
+    contract: &NewContract,
+) -> QueryResult<()> {
     diesel::delete(
         contract_lines::table
             .filter(contract_lines::contract_id.eq(contract_id))
@@ -235,7 +246,12 @@ pub fn set_archived(conn: &mut AnyConnection, organisation_id: i64, id: i64, arc
 }
 
 /// Another contract of this organisation already has this number.
-pub fn number_taken(conn: &mut AnyConnection, organisation_id: i64, number: &str, except_id: Option<i64>) -> QueryResult<bool> {
+pub fn number_taken(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    number: &str,
+    except_id: Option<i64>,
+) -> QueryResult<bool> {
     let mut query = contracts::table
         .filter(contracts::organisation_id.eq(organisation_id))
         .filter(contracts::number.eq(number))
@@ -327,7 +343,12 @@ pub fn list(
 }
 
 /// Keyset page for the API, by id, with the lines.
-pub fn list_after(conn: &mut AnyConnection, organisation_id: i64, after: i64, limit: i64) -> QueryResult<Vec<ContractDetail>> {
+pub fn list_after(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<ContractDetail>> {
     let rows: Vec<(ContractRow, String)> = contracts::table
         .inner_join(customers::table)
         .filter(contracts::organisation_id.eq(organisation_id))

@@ -63,7 +63,11 @@ pub struct ReadinessRow {
     pub status: String,
 }
 
-pub fn find_readiness(conn: &mut AnyConnection, organisation_id: i64, customer_id: i64) -> QueryResult<Option<ReadinessRow>> {
+pub fn find_readiness(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    customer_id: i64,
+) -> QueryResult<Option<ReadinessRow>> {
     customer_chorus_readiness::table
         .filter(customer_chorus_readiness::customer_id.eq(customer_id))
         .filter(customer_chorus_readiness::organisation_id.eq(organisation_id))
@@ -75,7 +79,11 @@ pub fn find_readiness(conn: &mut AnyConnection, organisation_id: i64, customer_i
 /// Whether the cached readiness says this customer requires an engagement number: `Some(true)` or
 /// `Some(false)` from the last Chorus Pro answer, `None` when never checked (or not this
 /// organisation's customer). Contracts of a customer with `Some(true)` are refused without one.
-pub fn engagement_required(conn: &mut AnyConnection, organisation_id: i64, customer_id: i64) -> QueryResult<Option<bool>> {
+pub fn engagement_required(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    customer_id: i64,
+) -> QueryResult<Option<bool>> {
     Ok(find_readiness(conn, organisation_id, customer_id)?.and_then(|r| r.engagement_required))
 }
 
@@ -293,7 +301,12 @@ pub fn list(
 }
 
 /// Keyset page for the API: customers with an id above `after`, by id.
-pub fn list_after(conn: &mut AnyConnection, organisation_id: i64, after: i64, limit: i64) -> QueryResult<Vec<CustomerRow>> {
+pub fn list_after(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<CustomerRow>> {
     customers::table
         .filter(customers::organisation_id.eq(organisation_id))
         .filter(customers::id.gt(after))

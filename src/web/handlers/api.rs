@@ -5,7 +5,7 @@
 use crate::auth::api_token::ApiCaller;
 use crate::db::Db;
 use crate::db::models::{contract, customer};
-use crate::domain::contract::ContractInput;
+use crate::domain::contract::{ContractInput, money};
 use crate::domain::customer::CustomerInput;
 use crate::error::{ApiError, AppError};
 use crate::web::handlers::{contracts, customers};
@@ -35,7 +35,8 @@ fn merge_json<T: Serialize + DeserializeOwned>(current: &T, body: &[u8]) -> Resu
     if let Value::Object(fields) = &mut merged {
         fields.extend(patch);
     }
-    serde_json::from_value(merged).map_err(|e| bad_request(format!("The body is not valid JSON for this resource: {e}.")))
+    serde_json::from_value(merged)
+        .map_err(|e| bad_request(format!("The body is not valid JSON for this resource: {e}.")))
 }
 
 /// `?after=ID&limit=N`: keyset pagination by id.
@@ -80,9 +81,9 @@ fn contract_json(detail: &contract::ContractDetail) -> Value {
             "unit_price": line.unit_price().to_string(),
             "vat_category": line.vat_category,
             "vat_rate": line.vat_rate().to_string(),
-            "net_amount": line.net_amount().to_string(),
+            "net_amount": money(line.net_amount()),
         })).collect::<Vec<_>>(),
-        "net_total": detail.net_total().to_string(),
+        "net_total": money(detail.net_total()),
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     })
@@ -109,7 +110,11 @@ pub async fn list_customers(
     Ok(HttpResponse::Ok().json(list_json(rows.iter().map(customer_json).collect(), last, limit)))
 }
 
-pub async fn get_customer(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get_customer(
+    caller: ApiCaller,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let (org, id) = (caller.organisation_id, path.into_inner());
     let row = db
         .run(move |conn| customer::find(conn, org, id)?.ok_or(AppError::NotFound))
@@ -180,7 +185,11 @@ pub async fn list_contracts(
     Ok(HttpResponse::Ok().json(list_json(rows.iter().map(contract_json).collect(), last, limit)))
 }
 
-pub async fn get_contract(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get_contract(
+    caller: ApiCaller,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let (org, id) = (caller.organisation_id, path.into_inner());
     let detail = db
         .run(move |conn| contract::find(conn, org, id)?.ok_or(AppError::NotFound))

@@ -18,7 +18,11 @@ use askama::Template;
 use serde::Deserialize;
 
 /// The customer a contract input names, looked up in this organisation only.
-fn contract_customer(conn: &mut AnyConnection, organisation_id: i64, input: &ContractInput) -> Result<Option<ContractCustomer>, AppError> {
+fn contract_customer(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    input: &ContractInput,
+) -> Result<Option<ContractCustomer>, AppError> {
     let Ok(id) = input.customer_id.trim().parse::<i64>() else {
         return Ok(None);
     };
@@ -61,14 +65,15 @@ pub async fn save(
                 }
             };
             let row = match &before {
-                Some(before) => contract::update(conn, organisation_id, before.contract.id, &parsed)?.ok_or(AppError::NotFound)?,
+                Some(before) => {
+                    contract::update(conn, organisation_id, before.contract.id, &parsed)?.ok_or(AppError::NotFound)?
+                }
                 None => contract::insert(conn, organisation_id, &parsed)?,
             };
             let saved = contract::find(conn, organisation_id, row.id)?.ok_or(AppError::NotFound)?;
             let entry = match &before {
-                Some(before) => Entry::new(Some(organisation_id), actor, "contract.updated").details(
-                    serde_json::json!({"changed": changed_fields(&before.to_input(), &saved.to_input())}),
-                ),
+                Some(before) => Entry::new(Some(organisation_id), actor, "contract.updated")
+                    .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &saved.to_input())})),
                 None => Entry::new(Some(organisation_id), actor, "contract.created").details(serde_json::json!({
                     "number": row.number,
                     "customer_id": row.customer_id,
@@ -312,7 +317,12 @@ impl ShowPage {
     }
 }
 
-pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let detail = db
@@ -321,7 +331,12 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Pat
     ok(ShowPage { ctx, detail })
 }
 
-pub async fn edit_form(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let detail = db
@@ -357,7 +372,11 @@ async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> R
             if contract::set_archived(conn, org, id, archived)? == 0 {
                 return Err(AppError::NotFound);
             }
-            let action = if archived { "contract.archived" } else { "contract.restored" };
+            let action = if archived {
+                "contract.archived"
+            } else {
+                "contract.restored"
+            };
             audit::record(conn, Entry::new(Some(org), actor, action).target("contract", id))?;
             Ok(())
         })

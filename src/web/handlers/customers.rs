@@ -50,7 +50,9 @@ pub async fn save(
                 Err(errors) => return Ok(Err(errors)),
             };
             let row = match &before {
-                Some(before) => customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?,
+                Some(before) => {
+                    customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?
+                }
                 None => customer::insert(conn, organisation_id, &parsed)?,
             };
             let entry = match &before {
@@ -219,7 +221,12 @@ pub struct ShowPage {
     pub readiness: Option<customer::ReadinessRow>,
 }
 
-pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let (customer, contracts, readiness) = db
@@ -238,7 +245,12 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Pat
     })
 }
 
-pub async fn edit_form(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let row = db
@@ -283,7 +295,11 @@ async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> R
             if customer::set_archived(conn, org, id, archived)? == 0 {
                 return Err(AppError::NotFound);
             }
-            let action = if archived { "customer.archived" } else { "customer.restored" };
+            let action = if archived {
+                "customer.archived"
+            } else {
+                "customer.restored"
+            };
             audit::record(conn, Entry::new(Some(org), actor, action).target("customer", id))?;
             Ok(())
         })
