@@ -28,6 +28,8 @@ Settings (environment variables):
   CHORUS_DESK_IDLE_TIMEOUT_MINUTES  sign out after this much inactivity [default: 30]
   CHORUS_DESK_DB_POOL_SIZE        database connections per instance [default: 8]
   CHORUS_DESK_LOG_FORMAT          json for JSON logs [default: human-readable]
+  CHORUS_DESK_AUDIT_RETENTION_DAYS  audit entries older than this are purged by `audit purge`
+                                  [default: 3653, ten years]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]

@@ -65,5 +65,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_heads (chain_key) {
+        chain_key -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        last_id -> BigInt,
+        last_hash -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, users, login_failures, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(organisations, users, login_failures, audit_log, audit_heads);
