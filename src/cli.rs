@@ -212,7 +212,11 @@ fn audit_purge(settings: &Settings) -> anyhow::Result<()> {
             println!("{name}: NOT purged, the chain is broken at {broken}");
             refused.push(name);
         } else if outcome.purged > 0 {
-            println!("{name}: {} entries purged, checkpoint entry {}", outcome.purged, outcome.checkpoint_id.unwrap_or(0));
+            println!(
+                "{name}: {} entries purged, checkpoint entry {}",
+                outcome.purged,
+                outcome.checkpoint_id.unwrap_or(0)
+            );
         }
         purged += outcome.purged;
     }

@@ -326,7 +326,10 @@ impl std::fmt::Display for ChainBreak {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainStatus {
     /// Every entry checked; `checkpoint` is the last purged id the walk started after, if any.
-    Intact { entries: u64, checkpoint: Option<i64> },
+    Intact {
+        entries: u64,
+        checkpoint: Option<i64>,
+    },
     Broken(ChainBreak),
 }
 
@@ -389,12 +392,20 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// Where the walk of a chain starts: after this id, expecting this previous hash; and the purged
+/// id of the checkpoint it starts from, if any.
+struct WalkStart {
+    after_id: i64,
+    expected_prev: String,
+    checkpoint: Option<i64>,
+}
+
 /// Where the walk of a chain starts: after the newest checkpoint's purged entry, or at the genesis.
 fn walk_start(
     conn: &mut AnyConnection,
     key: &[u8; 32],
     organisation_id: Option<i64>,
-) -> QueryResult<Result<(i64, String, Option<i64>), ChainBreak>> {
+) -> QueryResult<Result<WalkStart, ChainBreak>> {
     let newest: Option<AuditRow> = audit_log::table
         .filter(in_chain(organisation_id))
         .filter(audit_log::action.eq(CHECKPOINT))
@@ -403,10 +414,17 @@ fn walk_start(
         .first(conn)
         .optional()?;
     let Some(row) = newest else {
-        return Ok(Ok((0, GENESIS.to_string(), None)));
+        return Ok(Ok(WalkStart {
+            after_id: 0,
+            expected_prev: GENESIS.to_string(),
+            checkpoint: None,
+        }));
     };
     let Ok(checkpoint) = serde_json::from_str::<Checkpoint>(&row.details) else {
-        return Ok(Err(ChainBreak::at(&row, "this purge checkpoint cannot be read (it was altered)")));
+        return Ok(Err(ChainBreak::at(
+            &row,
+            "this purge checkpoint cannot be read (it was altered)",
+        )));
     };
     let expected = checkpoint_signature(
         key,
@@ -438,11 +456,11 @@ fn walk_start(
             ),
         )));
     }
-    Ok(Ok((
-        checkpoint.through_id,
-        checkpoint.through_hash,
-        Some(checkpoint.through_id),
-    )))
+    Ok(Ok(WalkStart {
+        after_id: checkpoint.through_id,
+        expected_prev: checkpoint.through_hash,
+        checkpoint: Some(checkpoint.through_id),
+    }))
 }
 
 /// Walks the chain of one organisation (or the platform chain, `None`) in id order, from the
@@ -455,7 +473,11 @@ pub fn verify_chain(
     const BATCH: i64 = 5_000;
     // Entries appended while we walk are newer than this verification: the head read first bounds it.
     let head = head(conn, organisation_id)?;
-    let (mut after_id, mut expected_prev, checkpoint) = match walk_start(conn, key, organisation_id)? {
+    let WalkStart {
+        mut after_id,
+        mut expected_prev,
+        checkpoint,
+    } = match walk_start(conn, key, organisation_id)? {
         Ok(start) => start,
         Err(broken) => return Ok(ChainStatus::Broken(broken)),
     };
@@ -498,9 +520,7 @@ pub fn verify_chain(
             entry_id: head.last_id,
             occurred_at: None,
             action: None,
-            reason: format!(
-                "the newest entry of this chain is missing: the log was truncated after entry {after_id}"
-            ),
+            reason: format!("the newest entry of this chain is missing: the log was truncated after entry {after_id}"),
         })),
         Some(head) => {
             // Rows past the head with no append since: written around `record`, not by it.
@@ -617,7 +637,8 @@ fn purge_chain(
         cutoff: cutoff.format("%Y-%m-%dT%H:%M:%S").to_string(),
         signature,
     };
-    let details = serde_json::to_value(&checkpoint).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let details =
+        serde_json::to_value(&checkpoint).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     let id = record(
         conn,
         Entry::new(organisation_id, Actor::System("retention"), CHECKPOINT).details(details),

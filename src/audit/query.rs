@@ -206,11 +206,7 @@ fn filtered(visibility: Visibility, filter: &AuditFilter) -> Boxed {
         query = query.filter(audit_log::occurred_at.lt(until));
     }
     if let Some(actor) = &filter.actor {
-        query = query.filter(
-            lower(audit_log::actor_label)
-                .like(contains_pattern(actor))
-                .escape('\\'),
-        );
+        query = query.filter(lower(audit_log::actor_label).like(contains_pattern(actor)).escape('\\'));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::action.like(prefix_pattern(action)).escape('\\'));

@@ -76,7 +76,10 @@ fn redact_text(text: &str) -> String {
     if is_long_base64(text) {
         let digest = hex::encode(Sha256::digest(text.as_bytes()));
         let kept: String = text.chars().take(BLOB_KEPT_CHARS).collect();
-        return format!("{kept}…[truncated: {} characters, sha256 {digest}]", text.chars().count());
+        return format!(
+            "{kept}…[truncated: {} characters, sha256 {digest}]",
+            text.chars().count()
+        );
     }
     redact_inline_credentials(text)
 }
@@ -221,6 +224,9 @@ mod tests {
     #[test]
     fn empty_secrets_stay_visible_as_empty() {
         let redacted = redact(json!({"password": "", "token": null, "credentials_set": true}));
-        assert_eq!(redacted, json!({"password": "", "token": null, "credentials_set": true}));
+        assert_eq!(
+            redacted,
+            json!({"password": "", "token": null, "credentials_set": true})
+        );
     }
 }

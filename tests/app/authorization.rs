@@ -31,6 +31,11 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         ("GET", "/settings/users") | ("POST", "/settings/users") | ("POST", "/settings/users/{id}/deactivate") => {
             Some(&[Who::Admin])
         }
+        ("GET", "/audit")
+        | ("GET", "/audit/entries/{id}")
+        | ("GET", "/audit/targets/{type}/{id}")
+        | ("GET", "/audit/export.csv")
+        | ("GET", "/audit/export.json") => Some(&[Who::Auditor]),
         _ => return None,
     })
 }
@@ -47,6 +52,8 @@ struct World {
     foreign_org: i64,
     own_colleague: i64,
     foreign_user: i64,
+    own_audit_entry: i64,
+    foreign_audit_entry: i64,
 }
 
 fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
@@ -55,9 +62,16 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/support/organisations") => world.foreign_org,
         (p, Scope::Own) if p.starts_with("/settings/users") => world.own_colleague,
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
+        (p, Scope::Own) if p.starts_with("/audit/entries") => world.own_audit_entry,
+        (p, Scope::Foreign) if p.starts_with("/audit/entries") => world.foreign_audit_entry,
+        // An organisation's whole history is the target `organisation/{its id}`.
+        (p, Scope::Own) if p.starts_with("/audit/targets") => world.own_org,
+        (p, Scope::Foreign) if p.starts_with("/audit/targets") => world.foreign_org,
         _ => 0,
     };
-    pattern.replace("{id}", &id.to_string())
+    pattern
+        .replace("{type}", "organisation")
+        .replace("{id}", &id.to_string())
 }
 
 /// Some routes are platform-wide for support: the "foreign" organisation is theirs to manage too.
@@ -74,11 +88,27 @@ async fn check_every_route(app: TestApp) {
     app.create_user("auditor@own.test", "auditor", Some(own_org)).await;
     let own_colleague = app.create_user("colleague@own.test", "user", Some(own_org)).await;
     let foreign_user = app.create_user("user@foreign.test", "user", Some(foreign_org)).await;
+    let audit_entry = |org: i64| {
+        use chorus_desk::audit::{self, Actor, Entry};
+        app.db.run(move |conn| {
+            chorus_desk::db::write_tx(conn, |conn| {
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), Actor::System("test"), "organisation.created").target("organisation", org),
+                )
+            })
+            .map_err(chorus_desk::db::DbError::from)
+        })
+    };
+    let own_audit_entry = audit_entry(own_org).await.unwrap();
+    let foreign_audit_entry = audit_entry(foreign_org).await.unwrap();
     let world = World {
         own_org,
         foreign_org,
         own_colleague,
         foreign_user,
+        own_audit_entry,
+        foreign_audit_entry,
     };
 
     let routes = route_table();

@@ -89,7 +89,8 @@ pub fn fresh_postgres_database() -> Option<String> {
 
 /// The deployment secret of every test app, so that the real binary run against a test database
 /// (`audit verify`) derives the same keys: pass it as `CHORUS_DESK_SECRET_KEY`.
-pub const TEST_SECRET_BASE64: &str = "dGVzdC1vbmx5IHNlY3JldCBrZXkgZm9yIGNob3J1cy1kZXNrIGludGVncmF0aW9uIHRlc3RzIDEyMzQ1Njc4OTA=";
+pub const TEST_SECRET_BASE64: &str =
+    "dGVzdC1vbmx5IHNlY3JldCBrZXkgZm9yIGNob3J1cy1kZXNrIGludGVncmF0aW9uIHRlc3RzIDEyMzQ1Njc4OTA=";
 
 pub fn test_secret() -> SecretKey {
     use base64::Engine;

@@ -256,7 +256,11 @@ pub async fn index(
         next_before,
         paginated: before.is_some(),
     };
-    if page.errors.is_empty() { ok(page) } else { unprocessable(page) }
+    if page.errors.is_empty() {
+        ok(page)
+    } else {
+        unprocessable(page)
+    }
 }
 
 #[derive(Template)]
@@ -378,9 +382,17 @@ pub async fn export_json(
     export(user, db, filters.into_inner(), Format::Json).await
 }
 
-async fn export(user: CurrentUser, db: web::Data<Db>, input: FilterInput, format: Format) -> Result<HttpResponse, AppError> {
+async fn export(
+    user: CurrentUser,
+    db: web::Data<Db>,
+    input: FilterInput,
+    format: Format,
+) -> Result<HttpResponse, AppError> {
     let filter = AuditFilter::parse(&input).map_err(|errors| {
-        let problems: Vec<String> = errors.iter().map(|(field, m)| format!("{field}: {}", m.join(" "))).collect();
+        let problems: Vec<String> = errors
+            .iter()
+            .map(|(field, m)| format!("{field}: {}", m.join(" ")))
+            .collect();
         AppError::BadRequest(format!("The filters are not valid: {}", problems.join("; ")))
     })?;
     let visibility = visibility(&user);
@@ -401,7 +413,8 @@ async fn export(user: CurrentUser, db: web::Data<Db>, input: FilterInput, format
     })
     .await?;
 
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(EXPORT_CHANNEL_CHUNKS);
+    let (sender, mut receiver) =
+        tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(EXPORT_CHANNEL_CHUNKS);
     let db = db.get_ref().clone();
     tokio::task::spawn_blocking(move || stream_rows(&db, visibility, &filter, format, &sender));
     let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
@@ -461,7 +474,10 @@ fn stream_rows(
             }
             first = false;
             if buffer.len() >= EXPORT_CHUNK_BYTES {
-                let chunk = web::Bytes::from(std::mem::replace(&mut buffer, Vec::with_capacity(EXPORT_CHUNK_BYTES * 2)));
+                let chunk = web::Bytes::from(std::mem::replace(
+                    &mut buffer,
+                    Vec::with_capacity(EXPORT_CHUNK_BYTES * 2),
+                ));
                 if sender.blocking_send(Ok(chunk)).is_err() {
                     return; // the client went away
                 }
@@ -477,8 +493,7 @@ fn stream_rows(
     let _ = sender.blocking_send(Ok(web::Bytes::from(buffer)));
 }
 
-const CSV_HEADER: &str =
-    "id,organisation_id,occurred_at,actor_user_id,actor,action,target_type,target_id,outcome,details,prev_hash,entry_hash\r\n";
+const CSV_HEADER: &str = "id,organisation_id,occurred_at,actor_user_id,actor,action,target_type,target_id,outcome,details,prev_hash,entry_hash\r\n";
 
 fn iso(at: &chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
