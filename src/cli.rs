@@ -55,6 +55,24 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Run the built-in Chorus Pro simulator alone (OAuth on /api/oauth/token, API on /cpro/…).
+    Simulator {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: String,
+    },
+    /// Render invoice JSON documents to UBL 2.1 (`<number>.xml`) and PDF (`<number>.pdf`), offline.
+    Render {
+        /// Invoice documents in the JSON format of docs/invoice-json.md.
+        #[arg(required = true)]
+        inputs: Vec<std::path::PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// How the PDF is attached inside the UBL: zip (default) or pdf.
+        #[arg(long, default_value = "zip")]
+        attachment: crate::render::AttachmentMode,
+    },
     /// The tamper-evident transaction log.
     Audit {
         #[command(subcommand)]
@@ -113,9 +131,25 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Offline commands need neither settings nor a database.
+    if let Command::Render {
+        inputs,
+        out,
+        attachment,
+    } = &command
+    {
+        return render(inputs, out, *attachment);
+    }
+    if let Command::Simulator { bind } = &command {
+        crate::telemetry::init(false);
+        let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(crate::simulator::run_standalone(bind, config).await?);
+    }
+    // Logging first, so that warnings while reading the settings are seen.
+    crate::telemetry::init(std::env::var("CHORUS_DESK_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")));
     let settings = Settings::from_env()?;
-    crate::telemetry::init(settings.json_logs);
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             let db = open_database(&settings)?;
@@ -135,6 +169,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin: _,
                 },
         } => user_add(&settings, &email, &role, org.as_deref()),
+        Command::Render { .. } | Command::Simulator { .. } => Ok(()),
         Command::Audit { command } => match command {
             AuditCommand::Verify { org } => audit_verify(&settings, org.as_deref()),
             AuditCommand::Purge => audit_purge(&settings),
@@ -229,6 +264,36 @@ fn audit_purge(settings: &Settings) -> anyhow::Result<()> {
         refused.is_empty(),
         "broken chains were left untouched so the evidence stays: {}; run `chorus-desk audit verify`",
         refused.join(", ")
+    );
+    Ok(())
+}
+
+/// Renders every input; reports each failure (naming the field) and exits non-zero if any failed.
+fn render(
+    inputs: &[std::path::PathBuf],
+    out: &std::path::Path,
+    mode: crate::render::AttachmentMode,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
+    let mut failures = 0;
+    for input in inputs {
+        match crate::render::render_file(input, out, mode) {
+            Ok(paths) => println!(
+                "{} -> {}, {}",
+                input.display(),
+                paths.ubl.display(),
+                paths.pdf.display()
+            ),
+            Err(e) => {
+                failures += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    anyhow::ensure!(
+        failures == 0,
+        "{failures} of {} document(s) could not be rendered",
+        inputs.len()
     );
     Ok(())
 }

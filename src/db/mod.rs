@@ -6,6 +6,7 @@
 pub mod migrate;
 pub mod models;
 pub mod schema;
+pub mod types;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

@@ -19,6 +19,8 @@ diesel::table! {
         archived -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        iban -> Nullable<Text>,
+        bic -> Nullable<Text>,
     }
 }
 
@@ -66,6 +68,98 @@ diesel::table! {
 }
 
 diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        customer_id -> Nullable<BigInt>,
+        contract_id -> Nullable<BigInt>,
+        kind -> Text,
+        series -> Text,
+        number -> Nullable<Text>,
+        state -> Text,
+        issue_date -> Date,
+        due_date -> Nullable<Date>,
+        currency -> Text,
+        buyer_name -> Text,
+        buyer_siret -> Nullable<Text>,
+        total_without_vat -> BigInt,
+        total_vat -> BigInt,
+        total_with_vat -> BigInt,
+        amount_due -> BigInt,
+        document -> Text,
+        corrects_invoice_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        issued_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_series (organisation_id, series) {
+        organisation_id -> BigInt,
+        series -> Text,
+        next_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        invoice_id -> BigInt,
+        stage -> Text,
+        status -> Text,
+        chorus_status -> Nullable<Text>,
+        flux_number -> Nullable<Text>,
+        chorus_invoice_id -> Nullable<Text>,
+        syntax -> Text,
+        attempts -> BigInt,
+        deposit_started_at -> Nullable<Timestamp>,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        reasons -> Text,
+        deposited_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_payloads (submission_id) {
+        submission_id -> BigInt,
+        file_name -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chorus_connections (organisation_id) {
+        organisation_id -> BigInt,
+        environment -> Text,
+        piste_client_id -> Nullable<Binary>,
+        piste_client_id_set_at -> Nullable<Timestamp>,
+        piste_client_secret -> Nullable<Binary>,
+        piste_client_secret_set_at -> Nullable<Timestamp>,
+        tech_login -> Nullable<Binary>,
+        tech_login_set_at -> Nullable<Timestamp>,
+        tech_password -> Nullable<Binary>,
+        tech_password_set_at -> Nullable<Timestamp>,
+        supplier_siret -> Text,
+        structure_id -> Nullable<Text>,
+        deposit_format -> Text,
+        attachment_mode -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     audit_heads (chain_key) {
         chain_key -> BigInt,
         organisation_id -> Nullable<BigInt>,
@@ -76,4 +170,17 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, users, login_failures, audit_log, audit_heads);
+diesel::joinable!(submissions -> invoices (invoice_id));
+diesel::joinable!(chorus_connections -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    login_failures,
+    audit_log,
+    audit_heads,
+    invoices,
+    invoice_series,
+    submissions,
+    submission_payloads,
+    chorus_connections
+);

@@ -1,5 +1,8 @@
 //! Pure business rules: no database, web, HTTP or XML imports here.
 
+pub mod einvoicing;
 pub mod identifiers;
+pub mod invoice;
+pub mod money;
 pub mod organisation;
 pub mod role;

@@ -97,6 +97,12 @@ fn declare(r: &mut Router) {
         .get("/audit/targets/{type}/{id}", AUDITOR, audit::target)
         .get("/audit/export.csv", AUDITOR, audit::export_csv)
         .get("/audit/export.json", AUDITOR, audit::export_json);
+
+    r.get("/settings/e-invoicing", ADMIN, einvoicing::show)
+        .post("/settings/e-invoicing/connection", ADMIN, einvoicing::save_connection)
+        .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
+        .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
+        .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export);
 }
 
 /// Mounts every route on an actix App.

@@ -204,7 +204,9 @@ both_backends! {
         let client_secret = "cpro-client-secret-4d8e1";
         let technical_password = "technical-account-pw-31c";
         let bearer = "eyJhbGciOiJSUzI1NiJ9.bearer-s3cret";
-        let secrets = [typed_login_password, new_password, client_secret, technical_password, bearer];
+        let form_client_secret = "piste-secret-typed-in-the-form-5b7";
+        let form_tech_password = "tech-password-typed-in-the-form-e41";
+        let secrets = [typed_login_password, new_password, client_secret, technical_password, bearer, form_client_secret, form_tech_password];
 
         Client::new(&app).login("admin@alpha.test", typed_login_password).await;
         Client::new(&app).login("nobody@alpha.test", typed_login_password).await;
@@ -213,7 +215,30 @@ both_backends! {
             .post_form("/account/password", &[("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password)])
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        // What a credentials form or a Chorus Pro exchange would hand to the log.
+        // The real credentials form (E-Invoicing settings), once support has switched the feature on.
+        app.create_user("support@platform.test", "support", None).await;
+        let support = app.signed_in("support@platform.test").await;
+        let response = support
+            .post_form(&format!("/support/organisations/{org}/chorus-feature"), &[("enabled", "on"), ("reason", "contract signed")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let before_save = newest_id(&app).await;
+        let response = admin
+            .post_form("/settings/e-invoicing/connection", &[
+                ("environment", "simulator"),
+                ("piste_client_id", "piste-client-id"),
+                ("piste_client_secret", form_client_secret),
+                ("tech_login", "TECH_9@cpro.fr"),
+                ("tech_password", form_tech_password),
+                ("supplier_siret", ""),
+                ("structure_id", "26346724"),
+                ("deposit_format", "ubl"),
+                ("attachment_mode", "zip"),
+            ])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(!entries_after(&app, before_save).await.is_empty(), "saving credentials is audited");
+        // What a Chorus Pro exchange would hand to the log.
         record(&app, Entry::new(Some(org), Actor::System("chorus"), "chorus.exchange")
             .target("invoice", 42)
             .details(serde_json::json!({

@@ -36,6 +36,11 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/audit/targets/{type}/{id}")
         | ("GET", "/audit/export.csv")
         | ("GET", "/audit/export.json") => Some(&[Who::Auditor]),
+        ("GET", "/settings/e-invoicing")
+        | ("POST", "/settings/e-invoicing/connection")
+        | ("POST", "/settings/e-invoicing/enable")
+        | ("POST", "/settings/e-invoicing/disable")
+        | ("POST", "/settings/e-invoicing/ubl-export") => Some(&[Who::Admin]),
         _ => return None,
     })
 }

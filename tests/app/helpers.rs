@@ -45,6 +45,8 @@ pub struct TestApp {
     pub db: Db,
     pub backend: Backend,
     pub database_url: String,
+    /// The deployment secret the app runs with, to decrypt what it stored.
+    pub secret: SecretKey,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -121,6 +123,7 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
     let _ = rustls::crypto::ring::default_provider().install_default();
     let backend = Backend::from_url(&settings.database_url).unwrap();
     let database_url = settings.database_url.clone();
+    let secret = settings.secret.clone();
     let app = Application::build(settings).await.expect("the app failed to start");
     let port = app.port();
     let db = app.db.clone();
@@ -131,6 +134,7 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
         db,
         backend,
         database_url,
+        secret,
         _dir: dir,
     }
 }

@@ -5,5 +5,9 @@ mod helpers;
 
 mod audit;
 mod authorization;
+mod chorus_contract;
+mod einvoicing;
 mod foundation;
 mod migrations;
+mod render_properties;
+mod render_samples;

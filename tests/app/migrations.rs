@@ -87,6 +87,28 @@ fn migrations_are_idempotent_and_the_schema_matches() {
         .limit(0)
         .load::<chorus_desk::audit::AuditRow>(&mut conn)
         .unwrap();
+    chorus_connections::table
+        .select(chorus_connections::all_columns)
+        .limit(0)
+        .load::<(
+            i64,
+            String,
+            Option<Vec<u8>>,
+            Option<chrono::NaiveDateTime>,
+            Option<Vec<u8>>,
+            Option<chrono::NaiveDateTime>,
+            Option<Vec<u8>>,
+            Option<chrono::NaiveDateTime>,
+            Option<Vec<u8>>,
+            Option<chrono::NaiveDateTime>,
+            String,
+            Option<String>,
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<i64>,
+        )>(&mut conn)
+        .unwrap();
     login_failures::table
         .select(login_failures::id)
         .limit(0)

@@ -1,6 +1,9 @@
 //! Rows and the queries on them. Every query that reads an organisation's data takes the
 //! organisation id: scoping is not optional.
 
+pub mod chorus_connection;
+pub mod invoice;
 pub mod login_failure;
 pub mod organisation;
+pub mod submission;
 pub mod user;

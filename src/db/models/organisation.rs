@@ -22,6 +22,8 @@ pub struct OrganisationRow {
     pub archived: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
 }
 
 impl OrganisationRow {
@@ -86,6 +88,34 @@ pub fn set_chorus_feature(conn: &mut AnyConnection, id: i64, on: bool) -> QueryR
         .execute(conn)
 }
 
+/// Enables or disables e-invoicing. Enabling switches UBL export on in the same statement, since
+/// Chorus Pro deposits need it; disabling leaves UBL export as it is.
+pub fn set_einvoicing_enabled(conn: &mut AnyConnection, id: i64, enabled: bool) -> QueryResult<usize> {
+    if enabled {
+        diesel::update(organisations::table.find(id))
+            .set((
+                organisations::einvoicing_enabled.eq(true),
+                organisations::ubl_export.eq(true),
+                organisations::updated_at.eq(now()),
+            ))
+            .execute(conn)
+    } else {
+        diesel::update(organisations::table.find(id))
+            .set((
+                organisations::einvoicing_enabled.eq(false),
+                organisations::updated_at.eq(now()),
+            ))
+            .execute(conn)
+    }
+}
+
+/// Sets the UBL export toggle. Callers check `chorus_active()` first: it cannot go off then.
+pub fn set_ubl_export(conn: &mut AnyConnection, id: i64, on: bool) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set((organisations::ubl_export.eq(on), organisations::updated_at.eq(now())))
+        .execute(conn)
+}
+
 impl NewOrganisationRow {
     pub fn from_domain(new: &crate::domain::organisation::NewOrganisation) -> NewOrganisationRow {
         let at = now();
@@ -107,4 +137,20 @@ impl NewOrganisationRow {
             updated_at: at,
         }
     }
+}
+
+/// The account invoices are paid to.
+pub fn set_bank_account(
+    conn: &mut AnyConnection,
+    id: i64,
+    iban: Option<&str>,
+    bic: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set((
+            organisations::iban.eq(iban),
+            organisations::bic.eq(bic),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)
 }

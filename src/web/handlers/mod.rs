@@ -1,6 +1,7 @@
 pub mod account;
 pub mod audit;
 pub mod dashboard;
+pub mod einvoicing;
 pub mod health;
 pub mod login;
 pub mod support;

@@ -1,0 +1,153 @@
+//! `cargo bench --bench render`: UBL-only and full package (UBL + PDF + ZIP) renders per
+//! second for a realistic 10-line invoice, on one thread.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chorus_desk::domain::invoice::document::{
+    Address, AllowanceCharge, DecimalText, InvoiceDocument, Line, Note, Party, PaymentMeans, References,
+};
+use chorus_desk::domain::invoice::{AttachmentMode, Invoice};
+use chorus_desk::ubl::{UblOptions, render_package, render_ubl};
+
+fn party(name: &str, siret: &str, vat_id: &str, city: &str) -> Party {
+    Party {
+        name: name.into(),
+        siret: Some(siret.into()),
+        vat_id: Some(vat_id.into()),
+        address: Address {
+            line1: Some("12 rue de la République".into()),
+            city: Some(city.into()),
+            postal_code: Some("69002".into()),
+            country_code: "FR".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+fn ten_line_invoice() -> Invoice {
+    let lines = (1..=10)
+        .map(|i| Line {
+            name: format!("Prestation de maintenance n°{i} – site \"Bellecour\" & annexes"),
+            description: Some("Intervention préventive, pièces et main-d'œuvre".into()),
+            quantity: DecimalText::new(format!("{}.5", i)),
+            unit_code: if i % 2 == 0 { "HUR" } else { "C62" }.into(),
+            unit_price: DecimalText::new(format!("{}.35", 40 + i * 7)),
+            vat_category: "S".into(),
+            vat_rate: Some(DecimalText::new(if i % 3 == 0 { "5.5" } else { "20" })),
+            allowances_charges: if i % 4 == 0 {
+                vec![AllowanceCharge {
+                    amount: Some(DecimalText::new("5.00")),
+                    reason: Some("Remise fidélité".into()),
+                    ..Default::default()
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Default::default()
+        })
+        .collect();
+    let document = InvoiceDocument {
+        number: "FA-2026-000123".into(),
+        issue_date: "2026-10-15".into(),
+        due_date: Some("2026-11-14".into()),
+        notes: vec![Note {
+            subject_code: Some("PMT".into()),
+            text: "Indemnité forfaitaire pour frais de recouvrement : 40 €.".into(),
+        }],
+        references: References {
+            buyer_reference: Some("SERVICE-TECHNIQUE".into()),
+            order_reference: Some("EJ0000123456".into()),
+            contract_reference: Some("M2026-17".into()),
+            ..Default::default()
+        },
+        seller: party("Atelier Exemple SAS", "12345678200010", "FR11123456782", "Paris"),
+        buyer: party("Commune d'Exemple", "21750001600019", "FR45217500016", "Lyon"),
+        payment_means: vec![PaymentMeans {
+            code: "30".into(),
+            iban: Some("FR7630006000011234567890189".into()),
+            bic: Some("AGRIFRPP".into()),
+            ..Default::default()
+        }],
+        payment_terms: Some("Paiement à 30 jours par virement.".into()),
+        lines,
+        ..Default::default()
+    };
+    match Invoice::parse(document) {
+        Ok(invoice) => invoice,
+        Err(errors) => panic!("benchmark invoice is invalid: {errors}"),
+    }
+}
+
+/// CPU time used by this process (user + system), from `/proc/self/stat` (Linux). On a
+/// shared machine it tells what one core does, whatever the neighbours are doing.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some((user + system) / 100.0)
+}
+
+struct Rate {
+    wall_per_second: f64,
+    cpu_per_second: Option<f64>,
+    runs: u64,
+}
+
+/// Runs `work` for about `budget` of wall time and returns operations per second.
+fn per_second(budget: Duration, mut work: impl FnMut()) -> Rate {
+    for _ in 0..20 {
+        work();
+    }
+    let cpu_start = cpu_seconds();
+    let start = Instant::now();
+    let mut runs = 0u64;
+    while start.elapsed() < budget {
+        for _ in 0..10 {
+            work();
+        }
+        runs += 10;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
+    Rate {
+        wall_per_second: runs as f64 / wall,
+        cpu_per_second: cpu.filter(|c| *c > 0.0).map(|c| runs as f64 / c),
+        runs,
+    }
+}
+
+fn describe(rate: &Rate) -> String {
+    match rate.cpu_per_second {
+        Some(cpu) => format!(
+            "{:>9.0} /s wall, {cpu:>9.0} /s per CPU-second ({} runs)",
+            rate.wall_per_second, rate.runs
+        ),
+        None => format!("{:>9.0} /s wall ({} runs)", rate.wall_per_second, rate.runs),
+    }
+}
+
+fn main() {
+    let invoice = ten_line_invoice();
+    let budget = Duration::from_secs(3);
+    let options = UblOptions::default();
+    let ubl_size = render_ubl(&invoice, &options).map(|u| u.len()).unwrap_or(0);
+    let ubl_rate = per_second(budget, || {
+        black_box(render_ubl(black_box(&invoice), &options).ok());
+    });
+    let package = render_package(&invoice, AttachmentMode::Zip).ok();
+    let package_rate = per_second(budget, || {
+        black_box(render_package(black_box(&invoice), AttachmentMode::Zip).ok());
+    });
+    let (pdf_size, package_size) = package.map(|p| (p.pdf.len(), p.ubl.len())).unwrap_or_default();
+    println!("10-line invoice, one thread:");
+    println!("  UBL only:        {}  UBL {ubl_size} bytes", describe(&ubl_rate));
+    println!(
+        "  UBL + PDF + ZIP: {}  PDF {pdf_size} bytes, UBL with zip {package_size} bytes",
+        describe(&package_rate)
+    );
+}

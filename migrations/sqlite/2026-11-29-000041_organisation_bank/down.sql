@@ -1,0 +1,2 @@
+ALTER TABLE organisations DROP COLUMN bic;
+ALTER TABLE organisations DROP COLUMN iban;

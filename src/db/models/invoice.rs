@@ -1,0 +1,213 @@
+//! Invoice rows. The full document is JSON; the columns here are what lists filter and sort on.
+
+use crate::db::schema::{invoice_series, invoices, submissions};
+use crate::db::{AnyConnection, now};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+pub const STATE_DRAFT: &str = "draft";
+pub const STATE_ISSUED: &str = "issued";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub customer_id: Option<i64>,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub series: String,
+    pub number: Option<String>,
+    pub state: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub currency: String,
+    pub buyer_name: String,
+    pub buyer_siret: Option<String>,
+    pub total_without_vat: i64,
+    pub total_vat: i64,
+    pub total_with_vat: i64,
+    pub amount_due: i64,
+    pub document: String,
+    pub corrects_invoice_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub issued_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceValues {
+    pub organisation_id: i64,
+    pub customer_id: Option<i64>,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub series: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub currency: String,
+    pub buyer_name: String,
+    pub buyer_siret: Option<String>,
+    pub total_without_vat: i64,
+    pub total_vat: i64,
+    pub total_with_vat: i64,
+    pub amount_due: i64,
+    pub document: String,
+    pub corrects_invoice_id: Option<i64>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_draft(conn: &mut AnyConnection, values: &InvoiceValues) -> QueryResult<InvoiceRow> {
+    diesel::insert_into(invoices::table)
+        .values((values, invoices::state.eq(STATE_DRAFT), invoices::created_at.eq(now())))
+        .returning(invoices::all_columns)
+        .get_result(conn)
+}
+
+/// Updates a draft; an issued invoice never changes (0 rows).
+pub fn update_draft(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    id: i64,
+    values: &InvoiceValues,
+) -> QueryResult<usize> {
+    diesel::update(
+        invoices::table
+            .filter(invoices::id.eq(id))
+            .filter(invoices::organisation_id.eq(organisation_id))
+            .filter(invoices::state.eq(STATE_DRAFT)),
+    )
+    .set(values)
+    .execute(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, organisation_id: i64, id: i64) -> QueryResult<Option<InvoiceRow>> {
+    invoices::table
+        .filter(invoices::id.eq(id))
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .select(InvoiceRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Any organisation's invoice: for the pipeline only.
+pub fn find_any(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<InvoiceRow>> {
+    invoices::table
+        .find(id)
+        .select(InvoiceRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes the next number of a series, gapless: call inside the issuing transaction.
+pub fn next_in_series(conn: &mut AnyConnection, organisation_id: i64, series: &str) -> QueryResult<i64> {
+    let updated = diesel::update(
+        invoice_series::table
+            .filter(invoice_series::organisation_id.eq(organisation_id))
+            .filter(invoice_series::series.eq(series)),
+    )
+    .set(invoice_series::next_value.eq(invoice_series::next_value + 1))
+    .returning(invoice_series::next_value)
+    .get_result::<i64>(conn)
+    .optional()?;
+    match updated {
+        Some(next) => Ok(next - 1),
+        None => {
+            diesel::insert_into(invoice_series::table)
+                .values((
+                    invoice_series::organisation_id.eq(organisation_id),
+                    invoice_series::series.eq(series),
+                    invoice_series::next_value.eq(2_i64),
+                ))
+                .execute(conn)?;
+            Ok(1)
+        }
+    }
+}
+
+/// Marks a draft issued with its final number and document.
+pub fn mark_issued(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    id: i64,
+    number: &str,
+    document: &str,
+) -> QueryResult<usize> {
+    let at = now();
+    diesel::update(
+        invoices::table
+            .filter(invoices::id.eq(id))
+            .filter(invoices::organisation_id.eq(organisation_id))
+            .filter(invoices::state.eq(STATE_DRAFT)),
+    )
+    .set((
+        invoices::number.eq(number),
+        invoices::state.eq(STATE_ISSUED),
+        invoices::document.eq(document),
+        invoices::issued_at.eq(at),
+        invoices::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// What the invoice list can filter on.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    /// `draft`, `in_processing`, `sent`, `rejected`.
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+    /// Number or buyer name contains this.
+    pub search: Option<String>,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    /// Keyset pagination: ids below this one.
+    pub before_id: Option<i64>,
+}
+
+/// A page of invoices (newest first) with their submission, if any.
+pub fn list(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    filter: &InvoiceFilter,
+    limit: i64,
+) -> QueryResult<Vec<(InvoiceRow, Option<super::submission::SubmissionRow>)>> {
+    let mut query = invoices::table
+        .left_join(submissions::table)
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .select((
+            InvoiceRow::as_select(),
+            Option::<super::submission::SubmissionRow>::as_select(),
+        ))
+        .order(invoices::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = filter.before_id {
+        query = query.filter(invoices::id.lt(before));
+    }
+    if let Some(customer) = filter.customer_id {
+        query = query.filter(invoices::customer_id.eq(customer));
+    }
+    if let Some(from) = filter.issued_from {
+        query = query.filter(invoices::issue_date.ge(from));
+    }
+    if let Some(to) = filter.issued_to {
+        query = query.filter(invoices::issue_date.le(to));
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
+        query = query.filter(
+            invoices::number
+                .like(pattern.clone())
+                .or(invoices::buyer_name.like(pattern)),
+        );
+    }
+    match filter.status.as_deref() {
+        Some("draft") => query = query.filter(invoices::state.eq(STATE_DRAFT)),
+        Some("issued") => query = query.filter(invoices::state.eq(STATE_ISSUED).and(submissions::id.is_null())),
+        Some(status @ ("in_processing" | "sent" | "rejected")) => {
+            query = query.filter(submissions::status.eq(status.to_string()))
+        }
+        _ => {}
+    }
+    query.load(conn)
+}

@@ -1,0 +1,392 @@
+//! Pre-send checks: what EN 16931 and Chorus Pro would refuse, found before sending.
+//! Parsing already guarantees types, code lists and totals; these are the cross-field
+//! and Chorus-specific rules.
+
+use base64::Engine as _;
+use rust_decimal::Decimal;
+
+use super::{DocumentKind, Invoice, VatCategory};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleViolation {
+    /// EN 16931 rule id (`BR-CO-25`) or our Chorus rule id (`CHORUS-SIRET-BUYER`).
+    pub rule_id: &'static str,
+    /// Field path in the invoice document.
+    pub field: String,
+    pub message: String,
+}
+
+impl RuleViolation {
+    fn new(rule_id: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            rule_id,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Chorus Pro limits on attachments (reference §6.3 / §6.4).
+pub const MAX_ATTACHMENT_NAME_CHARS: usize = 50;
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_ATTACHMENTS_TOTAL_BYTES: usize = 120 * 1024 * 1024;
+pub const CHORUS_SERVICE_CODE_MAX: usize = 100;
+pub const CHORUS_ENGAGEMENT_MAX: usize = 50;
+/// Extensions Chorus Pro accepts for attachments (lower case).
+pub const ALLOWED_ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "bmp", "bz2", "csv", "doc", "docx", "fax", "gif", "gz", "gzip", "htm", "html", "jpeg", "jpg", "odp", "ods", "odt",
+    "p7s", "pdf", "png", "pps", "ppt", "pptx", "rtf", "svg", "tgz", "tif", "tiff", "txt", "xhtml", "xlc", "xlm", "xls",
+    "xlsx", "xml", "zip",
+];
+
+/// One file that will travel with the invoice (for the size and name limits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub field: String,
+    pub file_name: String,
+    pub size_bytes: usize,
+}
+
+/// Chorus limits on attachment names, extensions and sizes.
+pub fn attachment_violations(files: &[AttachmentInfo]) -> Vec<RuleViolation> {
+    let mut found = Vec::new();
+    let mut total = 0usize;
+    for file in files {
+        total += file.size_bytes;
+        let chars = file.file_name.chars().count();
+        if chars > MAX_ATTACHMENT_NAME_CHARS {
+            found.push(RuleViolation::new(
+                "CHORUS-ATTACHMENT-NAME",
+                &file.field,
+                format!(
+                    "file name \"{}\" has {chars} characters; Chorus Pro accepts at most {MAX_ATTACHMENT_NAME_CHARS}",
+                    file.file_name
+                ),
+            ));
+        }
+        let extension = file.file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+        if !extension
+            .as_deref()
+            .is_some_and(|ext| ALLOWED_ATTACHMENT_EXTENSIONS.contains(&ext))
+        {
+            found.push(RuleViolation::new(
+                "CHORUS-ATTACHMENT-EXTENSION",
+                &file.field,
+                format!(
+                    "file \"{}\" needs an extension Chorus Pro accepts (pdf, zip, xml, csv, png, ...)",
+                    file.file_name
+                ),
+            ));
+        }
+        if file.size_bytes == 0 {
+            found.push(RuleViolation::new(
+                "CHORUS-ATTACHMENT-EMPTY",
+                &file.field,
+                format!("file \"{}\" is empty", file.file_name),
+            ));
+        }
+        if file.size_bytes >= MAX_ATTACHMENT_BYTES {
+            found.push(RuleViolation::new(
+                "CHORUS-ATTACHMENT-SIZE",
+                &file.field,
+                format!(
+                    "file \"{}\" is {} bytes; each attachment must be under 10 MB",
+                    file.file_name, file.size_bytes
+                ),
+            ));
+        }
+    }
+    if total > MAX_ATTACHMENTS_TOTAL_BYTES {
+        found.push(RuleViolation::new(
+            "CHORUS-ATTACHMENTS-TOTAL",
+            "supporting_documents",
+            format!("attachments total {total} bytes; Chorus Pro accepts at most 120 MB"),
+        ));
+    }
+    found
+}
+
+/// The supporting documents of the invoice as attachment facts (decoded sizes).
+pub fn supporting_attachments(invoice: &Invoice) -> Vec<AttachmentInfo> {
+    invoice
+        .document
+        .supporting_documents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, doc)| {
+            let file = doc.file.as_ref()?;
+            let size_bytes = base64::engine::general_purpose::STANDARD
+                .decode(file.content_base64.trim())
+                .map(|bytes| bytes.len())
+                .unwrap_or(0);
+            Some(AttachmentInfo {
+                field: format!("supporting_documents[{i}].file.filename"),
+                file_name: file.filename.clone(),
+                size_bytes,
+            })
+        })
+        .collect()
+}
+
+fn is_siret(text: &str) -> bool {
+    text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// IBAN shape and ISO 13616 mod-97 check digits.
+pub fn is_valid_iban(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = compact.as_bytes();
+    if !(15..=34).contains(&bytes.len())
+        || !bytes[..2].iter().all(u8::is_ascii_uppercase)
+        || !bytes[2..4].iter().all(u8::is_ascii_digit)
+        || !bytes.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut remainder: u32 = 0;
+    for &b in bytes[4..].iter().chain(&bytes[..4]) {
+        let value = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b.to_ascii_uppercase() - b'A') + 10
+        };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    remainder == 1
+}
+
+/// Every rule the invoice breaks, in document order. Empty means ready to send.
+pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
+    let doc = &invoice.document;
+    let totals = &invoice.totals;
+    let mut found = Vec::new();
+    let mut add = |rule, field: &str, message: String| {
+        found.push(RuleViolation::new(rule, field, message));
+    };
+
+    // Mandatory data (EN 16931).
+    if totals.payable > Decimal::ZERO
+        && invoice.dates.due.is_none()
+        && doc.payment_terms.as_deref().is_none_or(str::is_empty)
+    {
+        add(
+            "BR-CO-25",
+            "due_date",
+            "an amount is due: give a due date or payment terms".into(),
+        );
+    }
+    let seller = &doc.seller;
+    if seller.siret.is_none()
+        && seller.siren.is_none()
+        && seller.identifiers.is_empty()
+        && seller.legal_id.is_none()
+        && seller.vat_id.is_none()
+    {
+        add(
+            "BR-CO-26",
+            "seller.siret",
+            "the seller needs a SIRET, a legal id or a VAT id".into(),
+        );
+    }
+    let categories: Vec<VatCategory> = invoice.vat_breakdown.iter().map(|row| row.vat.category).collect();
+    let seller_vat = seller.vat_id.is_some() || doc.tax_representative.is_some();
+    for (category, rule) in [
+        (VatCategory::Standard, "BR-S-02"),
+        (VatCategory::ZeroRated, "BR-Z-02"),
+        (VatCategory::Exempt, "BR-E-02"),
+        (VatCategory::ReverseCharge, "BR-AE-02"),
+        (VatCategory::IntraCommunity, "BR-IC-02"),
+    ] {
+        if categories.contains(&category) && !seller_vat && seller.tax_registration_id.is_none() {
+            add(
+                rule,
+                "seller.vat_id",
+                format!("VAT category {} needs the seller's VAT id", category.code()),
+            );
+        }
+    }
+    if categories.contains(&VatCategory::ReverseCharge)
+        && doc.buyer.vat_id.is_none()
+        && doc.buyer.legal_id.is_none()
+        && doc.buyer.siren.is_none()
+        && doc.buyer.siret.is_none()
+    {
+        add(
+            "BR-AE-02",
+            "buyer.vat_id",
+            "reverse charge needs the buyer's VAT id or legal id".into(),
+        );
+    }
+    if categories.contains(&VatCategory::IntraCommunity) {
+        if doc.buyer.vat_id.is_none() {
+            add(
+                "BR-IC-02",
+                "buyer.vat_id",
+                "an intra-community supply needs the buyer's VAT id".into(),
+            );
+        }
+        let delivery = doc.delivery.as_ref();
+        if delivery.and_then(|d| d.date.as_ref()).is_none() && doc.invoice_period.is_none() {
+            add(
+                "BR-IC-11",
+                "delivery.date",
+                "an intra-community supply needs a delivery date or an invoicing period".into(),
+            );
+        }
+        if delivery.and_then(|d| d.address.as_ref()).is_none() {
+            add(
+                "BR-IC-12",
+                "delivery.address.country_code",
+                "an intra-community supply needs the deliver-to country".into(),
+            );
+        }
+    }
+    if categories.contains(&VatCategory::OutOfScope)
+        && (seller.vat_id.is_some() || doc.buyer.vat_id.is_some() || doc.tax_representative.is_some())
+    {
+        add(
+            "BR-O-02",
+            "seller.vat_id",
+            "outside the scope of VAT (category O): remove the seller, buyer and tax representative VAT ids".into(),
+        );
+    }
+    if categories.contains(&VatCategory::OutOfScope) && categories.len() > 1 {
+        add(
+            "BR-O-11",
+            "lines",
+            "category O (not subject to VAT) cannot be mixed with other VAT categories".into(),
+        );
+    }
+    for row in &invoice.vat_breakdown {
+        if row.vat.category.needs_exemption_reason()
+            && row.exemption_reason.is_none()
+            && row.exemption_reason_code.is_none()
+        {
+            let index = invoice.lines.iter().position(|l| l.vat == row.vat).unwrap_or(0);
+            add(
+                match row.vat.category {
+                    VatCategory::Exempt => "BR-E-10",
+                    VatCategory::ReverseCharge => "BR-AE-10",
+                    VatCategory::IntraCommunity => "BR-IC-10",
+                    VatCategory::Export => "BR-G-10",
+                    _ => "BR-O-10",
+                },
+                &format!("lines[{index}].vat_exemption_reason"),
+                format!(
+                    "VAT category {} needs an exemption reason or reason code",
+                    row.vat.category.code()
+                ),
+            );
+        }
+        if !row.vat.category.needs_exemption_reason()
+            && row.vat.category != VatCategory::ZeroRated
+            && (row.exemption_reason.is_some() || row.exemption_reason_code.is_some())
+        {
+            add(
+                "BR-S-10",
+                "lines",
+                format!(
+                    "VAT category {} must not carry an exemption reason",
+                    row.vat.category.code()
+                ),
+            );
+        }
+    }
+    for (i, means) in doc.payment_means.iter().enumerate() {
+        let transfer = matches!(means.code.as_str(), "30" | "58");
+        if transfer && means.iban.is_none() {
+            add(
+                "BR-61",
+                &format!("payment_means[{i}].iban"),
+                "a credit transfer needs the account (IBAN) to pay to".into(),
+            );
+        }
+        if transfer
+            && doc.seller.address.country_code == "FR"
+            && means.iban.as_deref().is_some_and(|iban| !is_valid_iban(iban))
+        {
+            add(
+                "CHORUS-IBAN",
+                &format!("payment_means[{i}].iban"),
+                "Chorus Pro accepts only a valid IBAN for credit transfers".into(),
+            );
+        }
+        if !matches!(means.code.as_str(), "30" | "49" | "58") {
+            add(
+                "CHORUS-PAYMENT-MEANS",
+                &format!("payment_means[{i}].code"),
+                format!(
+                    "Chorus Pro accepts payment means 30 (transfer) and 49 (direct debit), not {}",
+                    means.code
+                ),
+            );
+        }
+    }
+
+    // Chorus Pro (reference §9.1 and §9.4).
+    if doc.kind == DocumentKind::Invoice && doc.payment_means.is_empty() {
+        add(
+            "CHORUS-PAYMENT-MEANS",
+            "payment_means",
+            "Chorus Pro needs a payment means (30 with IBAN, or 49) on invoices".into(),
+        );
+    }
+    match doc.buyer.siret.as_deref() {
+        None => add(
+            "CHORUS-SIRET-BUYER",
+            "buyer.siret",
+            "Chorus Pro needs the buyer's SIRET (14 digits)".into(),
+        ),
+        Some(siret) if !is_siret(siret) => add(
+            "CHORUS-SIRET-BUYER",
+            "buyer.siret",
+            "a SIRET is exactly 14 digits".into(),
+        ),
+        Some(_) => {}
+    }
+    if doc.seller.address.country_code == "FR" && doc.seller.siret.is_none() {
+        add(
+            "CHORUS-SIRET-SELLER",
+            "seller.siret",
+            "Chorus Pro identifies a French supplier by its SIRET (14 digits)".into(),
+        );
+    }
+    if let Some(code) = &doc.references.buyer_reference
+        && code.chars().count() > CHORUS_SERVICE_CODE_MAX
+    {
+        add(
+            "CHORUS-SERVICE-CODE",
+            "references.buyer_reference",
+            format!("the service code may have at most {CHORUS_SERVICE_CODE_MAX} characters"),
+        );
+    }
+    if let Some(order) = &doc.references.order_reference
+        && order.chars().count() > CHORUS_ENGAGEMENT_MAX
+    {
+        add(
+            "CHORUS-ENGAGEMENT",
+            "references.order_reference",
+            format!("the engagement number may have at most {CHORUS_ENGAGEMENT_MAX} characters"),
+        );
+    }
+    if matches!(invoice.type_code.as_str(), "261" | "751") {
+        add(
+            "CHORUS-TYPE-CODE",
+            "type_code",
+            format!("Chorus Pro does not accept type code {}", invoice.type_code),
+        );
+    }
+    if doc.kind == DocumentKind::CreditNote && doc.references.preceding_invoices.is_empty() {
+        add(
+            "CHORUS-CREDIT-NOTE-REFERENCE",
+            "references.preceding_invoices",
+            "a credit note must name the invoice it corrects".into(),
+        );
+    }
+    found.extend(attachment_violations(&supporting_attachments(invoice)));
+    found
+}

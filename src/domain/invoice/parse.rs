@@ -1,0 +1,483 @@
+//! `InvoiceDocument` → `Invoice`: every field checked once, every problem reported with
+//! its path, totals computed.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::code_lists::{
+    COUNTRY_CODES, CREDIT_NOTE_TYPE_CODES, CURRENCY_CODES, INVOICE_TYPE_CODES, PAYMENT_MEANS_CODES, UNIT_CODES,
+};
+use super::document::{self, DecimalText, DocumentKind, InvoiceDocument};
+use super::totals::{self, ExemptionSource};
+use super::{
+    AllowanceCharge, BillingFramework, Code, Dates, FieldErrors, Invoice, InvoiceNumber, Line, VatCategory,
+    VatTreatment,
+};
+use crate::domain::money::round_amount;
+
+/// Largest magnitude accepted for any number: Chorus allows 19 positions.
+const MAX_MAGNITUDE: Decimal = rust_decimal_macros::dec!(1_000_000_000_000);
+
+struct Parser {
+    errors: FieldErrors,
+}
+
+impl Parser {
+    fn decimal(&mut self, field: &str, text: &DecimalText) -> Option<Decimal> {
+        let raw = text.as_str().trim();
+        match Decimal::from_str_exact(raw) {
+            Ok(value) if value.abs() < MAX_MAGNITUDE => Some(value),
+            Ok(_) => {
+                self.errors.add(field, format!("\"{raw}\" is too large"));
+                None
+            }
+            Err(_) => {
+                self.errors.add(
+                    field,
+                    format!("\"{raw}\" is not a decimal number (use a dot: \"12.50\")"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_decimal(&mut self, field: &str, text: Option<&DecimalText>) -> Option<Decimal> {
+        text.and_then(|t| self.decimal(field, t))
+    }
+
+    fn date(&mut self, field: &str, text: &str) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) if text.len() == 10 => Some(date),
+            _ => {
+                self.errors
+                    .add(field, format!("\"{text}\" is not a date in the form YYYY-MM-DD"));
+                None
+            }
+        }
+    }
+
+    fn opt_date(&mut self, field: &str, text: Option<&str>) -> Option<NaiveDate> {
+        text.and_then(|t| self.date(field, t))
+    }
+
+    fn code(&mut self, field: &str, text: &str, list: &[&str], what: &str) -> Option<Code> {
+        match Code::parse_in(text, list, what) {
+            Ok(code) => Some(code),
+            Err(message) => {
+                self.errors.add(field, message);
+                None
+            }
+        }
+    }
+
+    fn required_text(&mut self, field: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.errors.add(field, "is required");
+        }
+    }
+
+    fn vat(&mut self, field: &str, category: &str, rate: Option<&DecimalText>) -> Option<VatTreatment> {
+        let category_field = format!("{field}vat_category");
+        let rate_field = format!("{field}vat_rate");
+        let category = match VatCategory::parse(category) {
+            Ok(category) => category,
+            Err(message) => {
+                self.errors.add(category_field, message);
+                return None;
+            }
+        };
+        let rate = self.opt_decimal(&rate_field, rate);
+        match (category, rate) {
+            (VatCategory::OutOfScope, Some(_)) => {
+                self.errors
+                    .add(rate_field, "must be omitted for category O (not subject to VAT)");
+                None
+            }
+            (VatCategory::OutOfScope, None) => Some(VatTreatment { category, rate: None }),
+            (c, Some(r)) if c.has_zero_rate() && !r.is_zero() => {
+                self.errors
+                    .add(rate_field, format!("must be 0 for category {}", c.code()));
+                None
+            }
+            (c, None) if c.has_zero_rate() => Some(VatTreatment {
+                category,
+                rate: Some(Decimal::ZERO),
+            }),
+            (_, None) => {
+                self.errors
+                    .add(rate_field, format!("is required for category {}", category.code()));
+                None
+            }
+            (_, Some(r)) if r.is_sign_negative() || r >= Decimal::ONE_HUNDRED => {
+                self.errors
+                    .add(rate_field, format!("{r} is not a percentage between 0 and 100"));
+                None
+            }
+            (c, Some(r)) if c == VatCategory::Standard && r.is_zero() => {
+                self.errors.add(
+                    rate_field,
+                    "must be above 0 for category S (use Z for zero-rated goods)",
+                );
+                None
+            }
+            (_, Some(r)) => Some(VatTreatment {
+                category,
+                rate: Some(r),
+            }),
+        }
+    }
+
+    fn allowance_charge(
+        &mut self,
+        field: &str,
+        item: &document::AllowanceCharge,
+        document_level: bool,
+    ) -> Option<AllowanceCharge> {
+        let amount = self.opt_decimal(&format!("{field}.amount"), item.amount.as_ref());
+        let base_amount = self.opt_decimal(&format!("{field}.base_amount"), item.base_amount.as_ref());
+        let percentage = self.opt_decimal(&format!("{field}.percentage"), item.percentage.as_ref());
+        if item.reason.as_deref().is_none_or(|r| r.trim().is_empty()) && item.reason_code.is_none() {
+            self.errors
+                .add(format!("{field}.reason"), "a reason or a reason code is required");
+        }
+        if percentage.is_some() && base_amount.is_none() {
+            self.errors
+                .add(format!("{field}.base_amount"), "is required when a percentage is given");
+        }
+        let amount = match (amount, base_amount, percentage) {
+            (Some(amount), _, _) => Some(round_amount(amount)),
+            (None, Some(base), Some(pct)) => Some(totals::percentage_amount(base, pct)),
+            _ => {
+                self.errors.add(
+                    format!("{field}.amount"),
+                    "is required (or give base_amount and percentage)",
+                );
+                None
+            }
+        };
+        if amount.is_some_and(|a| a.is_sign_negative() && !a.is_zero()) {
+            self.errors.add(
+                format!("{field}.amount"),
+                "must not be negative (use an allowance instead of a negative charge)",
+            );
+        }
+        let vat = if document_level {
+            match item.vat_category.as_deref() {
+                Some(category) => self.vat(&format!("{field}."), category, item.vat_rate.as_ref()),
+                None => {
+                    self.errors.add(
+                        format!("{field}.vat_category"),
+                        "is required on document level allowances and charges",
+                    );
+                    None
+                }
+            }
+        } else {
+            if item.vat_category.is_some() || item.vat_rate.is_some() {
+                self.errors.add(
+                    format!("{field}.vat_category"),
+                    "line allowances and charges take the VAT of their line: remove it",
+                );
+            }
+            None
+        };
+        Some(AllowanceCharge {
+            is_charge: item.charge,
+            amount: amount?,
+            base_amount,
+            percentage,
+            vat: if document_level { Some(vat?) } else { None },
+        })
+    }
+
+    fn line(&mut self, index: usize, line: &document::Line) -> Option<Line> {
+        let field = format!("lines[{index}]");
+        self.required_text(&format!("{field}.name"), &line.name);
+        let quantity = self.decimal(&format!("{field}.quantity"), &line.quantity);
+        let unit_code = self.code(&format!("{field}.unit_code"), &line.unit_code, UNIT_CODES, "unit code");
+        let unit_price = self.decimal(&format!("{field}.unit_price"), &line.unit_price);
+        if unit_price.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
+            self.errors
+                .add(format!("{field}.unit_price"), "must not be negative (BR-27)");
+        }
+        let base_quantity = self.opt_decimal(
+            &format!("{field}.price_base_quantity"),
+            line.price_base_quantity.as_ref(),
+        );
+        if base_quantity.is_some_and(|b| b <= Decimal::ZERO) {
+            self.errors
+                .add(format!("{field}.price_base_quantity"), "must be above 0");
+        }
+        let gross_price = self.opt_decimal(&format!("{field}.gross_price"), line.gross_price.as_ref());
+        let price_discount = self.opt_decimal(&format!("{field}.price_discount"), line.price_discount.as_ref());
+        // No gross − discount = net check: EN 16931 has none, and official samples differ.
+        if price_discount.is_some_and(|d| d.is_sign_negative() && !d.is_zero()) {
+            self.errors
+                .add(format!("{field}.price_discount"), "must not be negative");
+        }
+        if let Some(country) = &line.origin_country {
+            self.code(
+                &format!("{field}.origin_country"),
+                country,
+                COUNTRY_CODES,
+                "country code",
+            );
+        }
+        if let Some(period) = &line.period {
+            self.period(&format!("{field}.period"), period);
+        }
+        let mut allowances_charges = Vec::with_capacity(line.allowances_charges.len());
+        for (i, item) in line.allowances_charges.iter().enumerate() {
+            if let Some(parsed) = self.allowance_charge(&format!("{field}.allowances_charges[{i}]"), item, false) {
+                allowances_charges.push(parsed);
+            }
+        }
+        let vat = self.vat(&format!("{field}."), &line.vat_category, line.vat_rate.as_ref());
+        let (quantity, unit_code, unit_price, vat) = (quantity?, unit_code?, unit_price?, vat?);
+        if allowances_charges.len() != line.allowances_charges.len() {
+            return None;
+        }
+        let net_amount = totals::line_net_amount(quantity, unit_price, base_quantity, &allowances_charges);
+        Some(Line {
+            id: line.id.clone().unwrap_or_else(|| (index + 1).to_string()),
+            quantity,
+            unit_code,
+            unit_price,
+            price_base_quantity: base_quantity,
+            gross_price,
+            price_discount,
+            allowances_charges,
+            vat,
+            net_amount,
+        })
+    }
+
+    fn period(&mut self, field: &str, period: &document::Period) {
+        let start = self.opt_date(&format!("{field}.start_date"), period.start_date.as_deref());
+        let end = self.opt_date(&format!("{field}.end_date"), period.end_date.as_deref());
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            self.errors
+                .add(format!("{field}.end_date"), "is before the start date (BR-29)");
+        }
+        if period.start_date.is_none() && period.end_date.is_none() && period.description_code.is_none() {
+            self.errors
+                .add(field, "give a start date, an end date or a description code");
+        }
+    }
+
+    fn party(&mut self, field: &str, party: &document::Party) {
+        self.required_text(&format!("{field}.name"), &party.name);
+        self.code(
+            &format!("{field}.address.country_code"),
+            &party.address.country_code,
+            COUNTRY_CODES,
+            "country code",
+        );
+        if let Some(siret) = &party.siret
+            && !(siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()))
+        {
+            self.errors
+                .add(format!("{field}.siret"), "a SIRET is exactly 14 digits");
+        }
+        if let Some(siren) = &party.siren {
+            if !(siren.len() == 9 && siren.bytes().all(|b| b.is_ascii_digit())) {
+                self.errors.add(format!("{field}.siren"), "a SIREN is exactly 9 digits");
+            } else if let Some(siret) = &party.siret
+                && !siret.starts_with(siren.as_str())
+            {
+                self.errors.add(
+                    format!("{field}.siren"),
+                    "does not match the first 9 digits of the SIRET",
+                );
+            }
+        }
+        if let Some(address) = &party.electronic_address
+            && address.scheme.is_none()
+        {
+            self.errors.add(
+                format!("{field}.electronic_address.scheme"),
+                "is required (EAS code, e.g. 0225 or 0009)",
+            );
+        }
+    }
+}
+
+pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
+    let mut p = Parser {
+        errors: FieldErrors::default(),
+    };
+    let number = InvoiceNumber::parse(&document.number)
+        .map_err(|message| p.errors.add("number", message))
+        .ok();
+    let issue = p.date("issue_date", &document.issue_date);
+    let due = p.opt_date("due_date", document.due_date.as_deref());
+    let tax_point = p.opt_date("tax_point_date", document.tax_point_date.as_deref());
+    if let (Some(issue), Some(due)) = (issue, due)
+        && due < issue
+    {
+        p.errors.add("due_date", "is before the issue date");
+    }
+
+    let (type_list, default_type) = match document.kind {
+        DocumentKind::Invoice => (INVOICE_TYPE_CODES, "380"),
+        DocumentKind::CreditNote => (CREDIT_NOTE_TYPE_CODES, "381"),
+    };
+    let type_code = document.type_code.as_deref().unwrap_or(default_type);
+    p.code("type_code", type_code, type_list, "type code for this kind of document");
+
+    let currency = p.code(
+        "currency",
+        document.currency.as_deref().unwrap_or("EUR"),
+        CURRENCY_CODES,
+        "currency code",
+    );
+    let tax_currency = match &document.tax_currency {
+        Some(tc) => {
+            let code = p.code("tax_currency.code", &tc.code, CURRENCY_CODES, "currency code");
+            let total = p.decimal("tax_currency.vat_total", &tc.vat_total);
+            code.zip(total)
+        }
+        None => None,
+    };
+    let billing_framework = match document.billing_framework.as_deref() {
+        Some(code) => BillingFramework::parse(code)
+            .map_err(|message| p.errors.add("billing_framework", message))
+            .ok(),
+        None => Some(BillingFramework::default_a1()),
+    };
+
+    for (i, note) in document.notes.iter().enumerate() {
+        p.required_text(&format!("notes[{i}].text"), &note.text);
+    }
+    for (i, preceding) in document.references.preceding_invoices.iter().enumerate() {
+        p.required_text(&format!("references.preceding_invoices[{i}].number"), &preceding.number);
+        p.opt_date(
+            &format!("references.preceding_invoices[{i}].issue_date"),
+            preceding.issue_date.as_deref(),
+        );
+    }
+    if let Some(period) = &document.invoice_period {
+        p.period("invoice_period", period);
+    }
+    p.party("seller", &document.seller);
+    p.party("buyer", &document.buyer);
+    if let Some(rep) = &document.tax_representative {
+        p.required_text("tax_representative.name", &rep.name);
+        p.required_text("tax_representative.vat_id", &rep.vat_id);
+        p.code(
+            "tax_representative.address.country_code",
+            &rep.address.country_code,
+            COUNTRY_CODES,
+            "country code",
+        );
+    }
+    if let Some(delivery) = &document.delivery {
+        p.opt_date("delivery.date", delivery.date.as_deref());
+        if let Some(address) = &delivery.address {
+            p.code(
+                "delivery.address.country_code",
+                &address.country_code,
+                COUNTRY_CODES,
+                "country code",
+            );
+        }
+    }
+    for (i, means) in document.payment_means.iter().enumerate() {
+        p.code(
+            &format!("payment_means[{i}].code"),
+            &means.code,
+            PAYMENT_MEANS_CODES,
+            "payment means code (UNTDID 4461)",
+        );
+    }
+    for (i, doc) in document.supporting_documents.iter().enumerate() {
+        p.required_text(&format!("supporting_documents[{i}].id"), &doc.id);
+        if let Some(file) = &doc.file {
+            use base64::Engine as _;
+            if base64::engine::general_purpose::STANDARD
+                .decode(file.content_base64.trim())
+                .is_err()
+            {
+                p.errors.add(
+                    format!("supporting_documents[{i}].file.content_base64"),
+                    "is not valid base64",
+                );
+            }
+        }
+    }
+
+    if document.lines.is_empty() {
+        p.errors.add("lines", "at least one line is required (BR-16)");
+    }
+    let lines: Vec<Line> = document
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line)| p.line(i, line))
+        .collect();
+    let allowances_charges: Vec<AllowanceCharge> = document
+        .allowances_charges
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| p.allowance_charge(&format!("allowances_charges[{i}]"), item, true))
+        .collect();
+    let prepaid = p
+        .opt_decimal("prepaid_amount", document.prepaid_amount.as_ref())
+        .map(round_amount)
+        .unwrap_or_default();
+    let rounding = p
+        .opt_decimal("rounding_amount", document.rounding_amount.as_ref())
+        .map(round_amount)
+        .unwrap_or_default();
+
+    if !p.errors.is_empty() {
+        return Err(p.errors);
+    }
+
+    let mut exemptions = Vec::with_capacity(lines.len());
+    for (parsed, source) in lines.iter().zip(&document.lines) {
+        exemptions.push(ExemptionSource {
+            vat: parsed.vat,
+            reason: source.vat_exemption_reason.as_deref(),
+            reason_code: source.vat_exemption_reason_code.as_deref(),
+        });
+    }
+    let (vat_breakdown, totals) = totals::compute(&lines, &allowances_charges, &exemptions, prepaid, rounding);
+    drop(exemptions);
+
+    // Everything below was checked above; the fallbacks are unreachable.
+    let (Some(number), Some(issue), Some(currency), Some(billing_framework)) =
+        (number, issue, currency, billing_framework)
+    else {
+        p.errors.add("document", "could not be parsed");
+        return Err(p.errors);
+    };
+    if billing_framework.is_already_paid() && !totals.payable.is_zero() {
+        p.errors.add(
+            "billing_framework",
+            format!(
+                "A2 (already paid) needs an amount due of 0, but it is {}",
+                totals.payable
+            ),
+        );
+        return Err(p.errors);
+    }
+    let type_code = type_code.to_owned();
+    let attachment = document.attachment.unwrap_or_default();
+    Ok(Invoice {
+        number,
+        type_code,
+        dates: Dates { issue, due, tax_point },
+        currency,
+        tax_currency,
+        billing_framework,
+        lines,
+        allowances_charges,
+        vat_breakdown,
+        totals,
+        attachment,
+        document,
+    })
+}

@@ -1,0 +1,273 @@
+//! Invoicing use cases: save a draft, issue it (gapless number, frozen document) and, when the buyer
+//! receives invoices through Chorus Pro, queue its submission in the same transaction.
+
+use crate::audit::{self, Actor, Entry};
+use crate::db::models::organisation::OrganisationRow;
+use crate::db::models::{chorus_connection, invoice, organisation, submission};
+use crate::db::types::to_micros;
+use crate::db::{AnyConnection, now};
+use crate::domain::invoice::document::{Address, PaymentMeans};
+use crate::domain::invoice::{DocumentKind, Invoice, InvoiceDocument};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The number a draft carries until it is issued (valid in the Chorus character set).
+pub const DRAFT_NUMBER: &str = "BROUILLON";
+pub const DEFAULT_SERIES: &str = "FA";
+
+/// Field path → messages, as the API's 422 and the forms show them.
+pub type Problems = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvoicingError {
+    #[error("the invoice has invalid fields")]
+    Invalid(Problems),
+    #[error("not found")]
+    NotFound,
+    #[error("an issued invoice never changes: issue a credit note to correct it")]
+    AlreadyIssued,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// What a caller provides for a draft.
+#[derive(Debug, Clone)]
+pub struct DraftInput {
+    pub customer_id: Option<i64>,
+    pub contract_id: Option<i64>,
+    /// Numbering series prefix, e.g. `FA` (invoices) or `AV` (credit notes).
+    pub series: Option<String>,
+    pub corrects_invoice_id: Option<i64>,
+    pub document: InvoiceDocument,
+}
+
+/// The seller is always the organisation: its name, SIRET, VAT number and address replace whatever
+/// the document says; its bank account is the default payment means of an invoice.
+pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
+    let seller = &mut document.seller;
+    seller.name = org.name.clone();
+    seller.siret = Some(org.siret.clone());
+    seller.siren = Some(org.siren.clone());
+    if org.vat_number.is_some() {
+        seller.vat_id = org.vat_number.clone();
+    }
+    seller.address = Address {
+        line1: Some(org.address_line1.clone()).filter(|s| !s.is_empty()),
+        line2: org.address_line2.clone(),
+        line3: None,
+        city: Some(org.city.clone()).filter(|s| !s.is_empty()),
+        postal_code: Some(org.postal_code.clone()).filter(|s| !s.is_empty()),
+        country_subdivision: None,
+        country_code: alpha2(&org.country).to_string(),
+    };
+    if document.kind == DocumentKind::Invoice
+        && document.payment_means.is_empty()
+        && let Some(iban) = &org.iban
+    {
+        document.payment_means.push(PaymentMeans {
+            code: "30".into(),
+            iban: Some(iban.clone()),
+            bic: org.bic.clone(),
+            ..Default::default()
+        });
+    }
+}
+
+fn alpha2(alpha3: &str) -> &'static str {
+    crate::domain::identifiers::CountryCode::parse(alpha3)
+        .map(|c| c.alpha2())
+        .unwrap_or("FR")
+}
+
+fn problems_of(errors: &crate::domain::invoice::FieldErrors) -> Problems {
+    let mut out = Problems::new();
+    for (field, message) in errors.iter() {
+        out.entry(field.to_string()).or_default().push(message.to_string());
+    }
+    out
+}
+
+/// Parses a document as it would be issued, with a provisional number and today's date if missing.
+pub fn parse_for_draft(mut document: InvoiceDocument) -> Result<Invoice, Problems> {
+    if document.number.trim().is_empty() {
+        document.number = DRAFT_NUMBER.to_string();
+    }
+    if document.issue_date.trim().is_empty() {
+        document.issue_date = chrono::Utc::now().date_naive().to_string();
+    }
+    Invoice::parse(document).map_err(|e| problems_of(&e))
+}
+
+fn values_for(org_id: i64, input: &DraftInput, parsed: &Invoice) -> invoice::InvoiceValues {
+    let document = parsed.document();
+    let totals = parsed.totals();
+    let series = input.series.clone().unwrap_or_else(|| match document.kind {
+        DocumentKind::CreditNote => "AV".to_string(),
+        DocumentKind::Invoice => DEFAULT_SERIES.to_string(),
+    });
+    invoice::InvoiceValues {
+        organisation_id: org_id,
+        customer_id: input.customer_id,
+        contract_id: input.contract_id,
+        kind: match document.kind {
+            DocumentKind::Invoice => "invoice".into(),
+            DocumentKind::CreditNote => "credit_note".into(),
+        },
+        series,
+        issue_date: parsed.dates().issue,
+        due_date: parsed.dates().due,
+        currency: parsed.currency().as_str().to_string(),
+        buyer_name: document.buyer.name.clone(),
+        buyer_siret: document.buyer.siret.clone(),
+        total_without_vat: to_micros(totals.tax_exclusive),
+        total_vat: to_micros(totals.vat_total),
+        total_with_vat: to_micros(totals.tax_inclusive),
+        amount_due: to_micros(totals.payable),
+        document: serde_json::to_string(document).unwrap_or_default(),
+        corrects_invoice_id: input.corrects_invoice_id,
+        updated_at: now(),
+    }
+}
+
+fn validate_series(series: &Option<String>) -> Result<(), Problems> {
+    if let Some(series) = series
+        && (series.is_empty()
+            || series.len() > 8
+            || !series
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/')))
+    {
+        let mut p = Problems::new();
+        p.entry("series".into())
+            .or_default()
+            .push("Use 1 to 8 letters, digits, '-', '_' or '/' for the numbering series.".into());
+        return Err(p);
+    }
+    Ok(())
+}
+
+/// Creates (`invoice_id = None`) or updates a draft. Call inside a write transaction.
+pub fn save_draft(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    invoice_id: Option<i64>,
+    mut input: DraftInput,
+    actor: Actor,
+) -> Result<invoice::InvoiceRow, InvoicingError> {
+    validate_series(&input.series).map_err(InvoicingError::Invalid)?;
+    apply_seller(&mut input.document, org);
+    input.document.number = DRAFT_NUMBER.to_string();
+    let parsed = parse_for_draft(input.document.clone()).map_err(InvoicingError::Invalid)?;
+    let values = values_for(org.id, &input, &parsed);
+    let row = match invoice_id {
+        None => invoice::insert_draft(conn, &values)?,
+        Some(id) => {
+            let existing = invoice::find(conn, org.id, id)?.ok_or(InvoicingError::NotFound)?;
+            if existing.state != invoice::STATE_DRAFT {
+                return Err(InvoicingError::AlreadyIssued);
+            }
+            invoice::update_draft(conn, org.id, id, &values)?;
+            invoice::find(conn, org.id, id)?.ok_or(InvoicingError::NotFound)?
+        }
+    };
+    audit::record(
+        conn,
+        Entry::new(Some(org.id), actor, if invoice_id.is_some() { "invoice.draft_updated" } else { "invoice.draft_created" })
+            .target("invoice", row.id)
+            .details(serde_json::json!({"buyer": row.buyer_name, "total_with_vat": crate::db::types::from_micros(row.total_with_vat).to_string()})),
+    )?;
+    Ok(row)
+}
+
+/// Whether an issued invoice goes to Chorus Pro: the organisation's Chorus Pro is active, and the
+/// buyer is French with a SIRET (and, for a registered customer, receives invoices through Chorus).
+pub fn eligible_for_chorus(
+    org: &OrganisationRow,
+    document: &InvoiceDocument,
+    customer_receives_chorus: Option<bool>,
+) -> bool {
+    org.chorus_active()
+        && document.buyer.address.country_code.eq_ignore_ascii_case("FR")
+        && document.buyer.siret.as_deref().is_some_and(|s| s.len() == 14)
+        && customer_receives_chorus.unwrap_or(true)
+}
+
+/// The outcome of issuing.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub invoice: invoice::InvoiceRow,
+    pub submission_id: Option<i64>,
+}
+
+/// Issues a draft: takes the next number of its series, freezes the document and queues the Chorus
+/// Pro submission when eligible, all in the caller's write transaction.
+pub fn issue(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    customer_receives_chorus: Option<bool>,
+    actor: Actor,
+) -> Result<Issued, InvoicingError> {
+    let org = organisation::find(conn, organisation_id)?.ok_or(InvoicingError::NotFound)?;
+    let draft = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
+    if draft.state != invoice::STATE_DRAFT {
+        return Err(InvoicingError::AlreadyIssued);
+    }
+    let mut document: InvoiceDocument = serde_json::from_str(&draft.document).map_err(|e| {
+        let mut p = Problems::new();
+        p.entry("document".into())
+            .or_default()
+            .push(format!("the stored draft cannot be read: {e}"));
+        InvoicingError::Invalid(p)
+    })?;
+    apply_seller(&mut document, &org);
+    let year = draft.issue_date.format("%Y");
+    let sequence = invoice::next_in_series(conn, organisation_id, &draft.series)?;
+    let number = format!("{}{year}-{sequence:05}", draft.series);
+    document.number = number.clone();
+    let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
+    let frozen = serde_json::to_string(parsed.document()).unwrap_or_default();
+    if invoice::mark_issued(conn, organisation_id, invoice_id, &number, &frozen)? != 1 {
+        return Err(InvoicingError::AlreadyIssued);
+    }
+    audit::record(
+        conn,
+        Entry::new(Some(organisation_id), actor.clone(), "invoice.issued")
+            .target("invoice", invoice_id)
+            .details(serde_json::json!({"number": number})),
+    )?;
+    let submission_id = if eligible_for_chorus(&org, parsed.document(), customer_receives_chorus) {
+        let syntax = chorus_connection::deposit_syntax(conn, organisation_id)?;
+        let id = submission::enqueue(conn, organisation_id, invoice_id, syntax)?;
+        audit::record(
+            conn,
+            Entry::new(Some(organisation_id), actor, "submission.queued")
+                .target("invoice", invoice_id)
+                .details(serde_json::json!({"submission": id, "syntax": syntax})),
+        )?;
+        Some(id)
+    } else {
+        None
+    };
+    let invoice = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
+    Ok(Issued { invoice, submission_id })
+}
+
+/// Reads an issued (or draft) invoice back into the domain, for rendering.
+pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
+    let document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
+        let mut p = Problems::new();
+        p.entry("document".into()).or_default().push(e.to_string());
+        p
+    })?;
+    if row.state == invoice::STATE_DRAFT {
+        parse_for_draft(document)
+    } else {
+        Invoice::parse(document).map_err(|e| problems_of(&e))
+    }
+}
+
+/// Today in France, for default issue dates.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}

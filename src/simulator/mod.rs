@@ -1,0 +1,357 @@
+//! A local Chorus Pro + PISTE, faithful to `chorus-pro-api.md` (§11), failures included.
+//!
+//! One actix service serves both PISTE hosts: `POST /api/oauth/token` and `/cpro/...`, plus
+//! scenario hooks under `/simulator-admin/...`. Integration is asynchronous and driven by a
+//! `SimClock`: a flux settles `integration_delay` after its deposit (1 s by default).
+
+mod api;
+pub mod directory;
+pub mod integration;
+pub mod state;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+
+pub use directory::{Directory, DirectoryError};
+pub use state::{Deposit, FaultConfig, HistoryEntry, ScriptedFault, SimClock, SimInvoice};
+
+use crate::chorus::dto::{FluxState, InvoiceStatus};
+use state::SimState;
+
+pub const DEFAULT_CLIENT_ID: &str = "chorus-desk-sim";
+pub const DEFAULT_CLIENT_SECRET: &str = "sim-secret";
+pub const DEFAULT_TECH_LOGIN: &str = "TECH_sim@chorus-desk.test";
+pub const DEFAULT_TECH_PASSWORD: &str = "sim-password";
+
+/// The PISTE APIs (first path segment after `/cpro/`) the simulated application subscribed to.
+pub const ALL_APIS: &[&str] = &[
+    "factures",
+    "structures",
+    "transverses",
+    "utilisateurs",
+    "engagementsJuridiques",
+];
+
+#[derive(Clone, Debug)]
+pub struct SimulatorConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    pub tech_login: String,
+    pub tech_password: String,
+    pub directory: Directory,
+    /// `expires_in` of issued tokens.
+    pub token_lifetime: Duration,
+    /// Time between a deposit and its final state.
+    pub integration_delay: Duration,
+    /// Largest decoded file accepted by `deposer/flux` (larger: HTTP 413).
+    pub max_flux_bytes: usize,
+    /// APIs reachable with the application's subscriptions; others answer 403.
+    pub subscribed_apis: Vec<String>,
+    pub faults: FaultConfig,
+    pub seed: u64,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        SimulatorConfig {
+            client_id: DEFAULT_CLIENT_ID.to_owned(),
+            client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+            tech_login: DEFAULT_TECH_LOGIN.to_owned(),
+            tech_password: DEFAULT_TECH_PASSWORD.to_owned(),
+            directory: Directory::built_in(),
+            token_lifetime: Duration::from_secs(3600),
+            integration_delay: Duration::from_secs(1),
+            max_flux_bytes: 120 * 1024 * 1024,
+            subscribed_apis: ALL_APIS.iter().map(|api| (*api).to_owned()).collect(),
+            faults: FaultConfig::default(),
+            seed: 42,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulatorConfigError {
+    #[error("{name} is invalid: {message}")]
+    InvalidVariable { name: &'static str, message: String },
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+}
+
+impl SimulatorConfig {
+    /// Reads the `CHORUS_SIM_*` variables (documented in docs/simulator.md); unset ones keep
+    /// their defaults.
+    pub fn from_env() -> Result<Self, SimulatorConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Same as `from_env`, reading variables through `lookup` (testable without touching the
+    /// process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SimulatorConfigError> {
+        fn parse<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, SimulatorConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value
+                .trim()
+                .parse()
+                .map_err(|error: T::Err| SimulatorConfigError::InvalidVariable {
+                    name,
+                    message: error.to_string(),
+                })
+        }
+        let rate = |name: &'static str, value: &str| -> Result<f64, SimulatorConfigError> {
+            let rate: f64 = parse(name, value)?;
+            if (0.0..=1.0).contains(&rate) {
+                Ok(rate)
+            } else {
+                Err(SimulatorConfigError::InvalidVariable {
+                    name,
+                    message: format!("a rate between 0 and 1, got {rate}"),
+                })
+            }
+        };
+
+        let mut config = SimulatorConfig::default();
+        if let Some(value) = lookup("CHORUS_SIM_CLIENT_ID") {
+            config.client_id = value;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_CLIENT_SECRET") {
+            config.client_secret = value;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_ACCOUNT") {
+            let (login, password) = value.split_once(':').ok_or(SimulatorConfigError::InvalidVariable {
+                name: "CHORUS_SIM_ACCOUNT",
+                message: "expected login:password".to_owned(),
+            })?;
+            config.tech_login = login.to_owned();
+            config.tech_password = password.to_owned();
+        }
+        if let Some(path) = lookup("CHORUS_SIM_DIRECTORY") {
+            config.directory = Directory::load(&PathBuf::from(path))?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_SEED") {
+            config.seed = parse("CHORUS_SIM_SEED", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_TOKEN_LIFETIME_SECS") {
+            config.token_lifetime = Duration::from_secs(parse("CHORUS_SIM_TOKEN_LIFETIME_SECS", &value)?);
+        }
+        if let Some(value) = lookup("CHORUS_SIM_INTEGRATION_DELAY_MS") {
+            config.integration_delay = Duration::from_millis(parse("CHORUS_SIM_INTEGRATION_DELAY_MS", &value)?);
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_5XX_RATE") {
+            config.faults.server_error_rate = rate("CHORUS_SIM_FAULT_5XX_RATE", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_429_RATE") {
+            config.faults.rate_limit_rate = rate("CHORUS_SIM_FAULT_429_RATE", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_RETRY_AFTER_SECS") {
+            config.faults.retry_after_secs = parse("CHORUS_SIM_FAULT_RETRY_AFTER_SECS", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_MALFORMED_RATE") {
+            config.faults.malformed_body_rate = rate("CHORUS_SIM_FAULT_MALFORMED_RATE", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_LATENCY_MS") {
+            config.faults.latency_ms = parse("CHORUS_SIM_FAULT_LATENCY_MS", &value)?;
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FAULT_TOKEN_VALID_SECS") {
+            config.faults.token_valid_secs = Some(parse("CHORUS_SIM_FAULT_TOKEN_VALID_SECS", &value)?);
+        }
+        Ok(config)
+    }
+}
+
+/// A running simulator's shared state. Clones share everything.
+#[derive(Clone)]
+pub struct Simulator {
+    config: Arc<SimulatorConfig>,
+    state: Arc<Mutex<SimState>>,
+    clock: SimClock,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("client_id", &self.config.client_id)
+            .field("tech_login", &self.config.tech_login)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a scenario hook refused to act.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ScenarioError {
+    #[error("no invoice with identifiantFactureCPP {0}")]
+    UnknownInvoice(i64),
+    #[error("invoice {id} is {status}, a final status; it cannot move any more")]
+    FinalStatus { id: i64, status: InvoiceStatus },
+}
+
+impl Simulator {
+    pub fn new(config: SimulatorConfig) -> Self {
+        let state = SimState::new(config.directory.clone(), config.faults.clone(), config.seed);
+        Simulator {
+            config: Arc::new(config),
+            state: Arc::new(Mutex::new(state)),
+            clock: SimClock::default(),
+        }
+    }
+
+    pub fn config(&self) -> &SimulatorConfig {
+        &self.config
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SimState> {
+        // State stays consistent between statements, so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Mounts `/api/oauth/token`, `/cpro/...` and `/simulator-admin/...` (inside a scope if wanted).
+    pub fn configure(&self, cfg: &mut web::ServiceConfig) {
+        api::configure(self.clone(), cfg);
+    }
+
+    /// Starts serving on an already bound listener; spawn or await the returned server.
+    pub fn listen(&self, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
+        let simulator = self.clone();
+        Ok(HttpServer::new(move || {
+            let simulator = simulator.clone();
+            App::new().configure(move |cfg| simulator.configure(cfg))
+        })
+        .workers(2)
+        .listen(listener)?
+        .run())
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        &self.clock
+    }
+
+    /// Integrates fluxes whose time has come (requests do this too).
+    pub fn settle(&self) {
+        let now = self.clock.now();
+        self.lock().settle(now);
+    }
+
+    /// Every deposit received, in order, duplicates included.
+    pub fn deposits(&self) -> Vec<Deposit> {
+        self.lock().deposits.clone()
+    }
+
+    /// How many deposits carried this invoice number.
+    pub fn deposit_count(&self, invoice_number: &str) -> usize {
+        self.lock()
+            .deposits
+            .iter()
+            .filter(|deposit| deposit.invoice_numbers.iter().any(|n| n == invoice_number))
+            .count()
+    }
+
+    pub fn flux_state(&self, numero_flux_depot: &str) -> Option<FluxState> {
+        self.settle();
+        self.lock().fluxes.get(numero_flux_depot).map(|flux| flux.state())
+    }
+
+    /// Integrated invoices, by identifiantFactureCPP.
+    pub fn invoices(&self) -> Vec<SimInvoice> {
+        self.settle();
+        self.lock().invoices.values().cloned().collect()
+    }
+
+    pub fn invoice_id(&self, supplier_siret: &str, invoice_number: &str) -> Option<i64> {
+        self.invoices()
+            .into_iter()
+            .find(|invoice| invoice.supplier_siret == supplier_siret && invoice.number == invoice_number)
+            .map(|invoice| invoice.id)
+    }
+
+    /// Scenario hook: the recipient moves an invoice (A_RECYCLER, SUSPENDUE, REJETEE, MANDATEE,
+    /// MISE_EN_PAIEMENT, ...), with the comment shown in its history.
+    pub fn set_invoice_status(&self, id: i64, status: InvoiceStatus, comment: &str) -> Result<(), ScenarioError> {
+        let now = self.clock.now();
+        let mut state = self.lock();
+        state.settle(now);
+        let current = state
+            .invoices
+            .get(&id)
+            .map(SimInvoice::status)
+            .ok_or(ScenarioError::UnknownInvoice(id))?;
+        if current.is_final_for_supplier() {
+            return Err(ScenarioError::FinalStatus { id, status: current });
+        }
+        state.move_invoice(id, status, now, comment);
+        Ok(())
+    }
+
+    /// Replaces the random fault settings.
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.lock().faults = faults;
+    }
+
+    /// Applies `fault` to the next `count` API requests.
+    pub fn fail_next(&self, fault: ScriptedFault, count: usize) {
+        let mut state = self.lock();
+        for _ in 0..count {
+            state.scripted_faults.push_back(fault.clone());
+        }
+    }
+
+    /// Revokes every token issued so far (their holders get 401).
+    pub fn revoke_tokens(&self) {
+        self.lock().tokens.clear();
+    }
+
+    /// Requests received by the token endpoint.
+    pub fn token_requests(&self) -> u64 {
+        self.lock().token_requests
+    }
+
+    /// Requests received under `/cpro/`.
+    pub fn api_requests(&self) -> u64 {
+        self.lock().api_requests
+    }
+}
+
+/// `chorus-desk simulator --bind ADDR`: serves until stopped.
+pub async fn run_standalone(bind: &str, config: SimulatorConfig) -> std::io::Result<()> {
+    let listener = TcpListener::bind(bind)?;
+    let address = listener.local_addr()?;
+    let simulator = Simulator::new(config);
+    tracing::info!(
+        %address,
+        client_id = %simulator.config.client_id,
+        tech_login = %simulator.config.tech_login,
+        "Chorus Pro simulator listening (token: /api/oauth/token, API: /cpro/...)"
+    );
+    simulator.listen(listener)?.await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_comes_from_the_environment_with_defaults() {
+        let config = SimulatorConfig::from_lookup(|name| match name {
+            "CHORUS_SIM_ACCOUNT" => Some("TECH_x@cpro.fr:pw:with:colons".to_owned()),
+            "CHORUS_SIM_FAULT_5XX_RATE" => Some("0.25".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.client_id, DEFAULT_CLIENT_ID);
+        assert_eq!(config.client_secret, DEFAULT_CLIENT_SECRET);
+        assert_eq!(config.tech_login, "TECH_x@cpro.fr");
+        assert_eq!(config.tech_password, "pw:with:colons");
+        assert_eq!(config.faults.server_error_rate, 0.25);
+
+        let refused =
+            SimulatorConfig::from_lookup(|name| (name == "CHORUS_SIM_FAULT_429_RATE").then(|| "3".to_owned()));
+        assert!(refused.is_err());
+        let refused =
+            SimulatorConfig::from_lookup(|name| (name == "CHORUS_SIM_ACCOUNT").then(|| "no-colon".to_owned()));
+        assert!(refused.is_err());
+    }
+}

@@ -1,0 +1,48 @@
+//! UBL 2.1 writer (EN 16931 `Invoice` / `CreditNote`) and the Chorus Pro package
+//! (UBL + invoice PDF, zipped or plain).
+
+mod invoice;
+pub mod package;
+mod xml;
+
+use crate::domain::invoice::Invoice;
+
+pub use package::{Package, PackageError, render_package, zip_single_file};
+
+/// CustomizationID (BT-24): the EN 16931 core, as Chorus Pro expects it.
+pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
+
+/// ISO 6523 ICD scheme of a SIRET (party identifier, BT-29 / BT-46).
+pub const SIRET_SCHEME: &str = "0009";
+/// ISO 6523 ICD scheme of a SIREN (legal registration id, BT-30 / BT-47).
+pub const SIREN_SCHEME: &str = "0002";
+
+/// The invoice file travelling inside the UBL (BG-24 / BT-125).
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceAttachment<'a> {
+    /// At most 50 characters, with its extension (Chorus Pro).
+    pub file_name: &'a str,
+    /// `application/zip` or `application/pdf`.
+    pub mime_code: &'a str,
+    pub content: &'a [u8],
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UblOptions<'a> {
+    /// The invoice PDF (zipped or not) to embed; `None` writes the structured data only.
+    pub invoice_attachment: Option<InvoiceAttachment<'a>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UblError {
+    #[error("could not write the UBL document: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Renders the invoice (or credit note) as UBL 2.1 XML, UTF-8.
+pub fn render_ubl(invoice: &Invoice, options: &UblOptions<'_>) -> Result<Vec<u8>, UblError> {
+    Ok(invoice::write(invoice, options)?)
+}
+
+#[cfg(test)]
+mod tests;

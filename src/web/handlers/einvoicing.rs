@@ -1,0 +1,367 @@
+//! Configuration → General → Integrations → E-Invoicing: the Chorus Pro card and the UBL export
+//! toggle. Admins only, always on the admin's own organisation. Credentials are write-only: the
+//! page reads `chorus_connection::summary`, which never selects a credential column.
+
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::config::Settings;
+use crate::db::models::chorus_connection::{self, ConnectionSummary};
+use crate::db::models::organisation::{self, OrganisationRow};
+use crate::db::{Db, write_tx};
+use crate::domain::einvoicing::{
+    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, PasswordAge,
+};
+use crate::domain::identifiers::Siret;
+use crate::domain::organisation::FieldErrors;
+use crate::error::AppError;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+pub const PATH: &str = "/settings/e-invoicing";
+
+pub const EINVOICING_ENABLED: &str = "einvoicing.enabled";
+pub const EINVOICING_DISABLED: &str = "einvoicing.disabled";
+pub const CONNECTION_UPDATED: &str = "chorus.connection_updated";
+pub const UBL_EXPORT_CHANGED: &str = "organisation.ubl_export_changed";
+
+const FEATURE_OFF: &str = "Support has not switched the Chorus Pro feature on for your organisation yet. Ask chorus-desk support to switch it on first.";
+
+/// A banner above the card.
+pub struct Banner {
+    pub level: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings/einvoicing.html")]
+pub struct EInvoicingPage {
+    pub ctx: Ctx,
+    pub organisation: OrganisationRow,
+    pub connection: Option<ConnectionSummary>,
+    /// What the form shows: stored plain settings, or what was typed (secrets always blank).
+    pub input: ConnectionInput,
+    pub errors: FieldErrors,
+    /// The form had errors and the secrets typed were dropped: ask for them again.
+    pub secrets_dropped: bool,
+    pub today: NaiveDate,
+}
+
+impl EInvoicingPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+
+    /// `aria-describedby` for a field: its status line (credentials) and its error, if any.
+    pub fn described_by(&self, field: &str, has_status: bool) -> String {
+        let mut ids = Vec::new();
+        if has_status {
+            ids.push(format!("{field}-status"));
+        }
+        if self.errors.contains_key(field) {
+            ids.push(format!("{field}-error"));
+        }
+        ids.join(" ")
+    }
+
+    /// "Set on 2026-11-29" or "Not set": the only thing the page says about a stored credential.
+    pub fn credential_status(&self, field: &str) -> String {
+        match self.connection.as_ref().and_then(|c| c.set_at(field)) {
+            Some(at) => format!("Set on {}", at.format("%Y-%m-%d")),
+            None => "Not set".to_string(),
+        }
+    }
+
+    pub fn environments(&self) -> [ChorusEnvironment; 3] {
+        ChorusEnvironment::ALL
+    }
+
+    pub fn deposit_formats(&self) -> [DepositFormat; 3] {
+        DepositFormat::ALL
+    }
+
+    pub fn attachment_modes(&self) -> [AttachmentMode; 2] {
+        AttachmentMode::ALL
+    }
+
+    pub fn chorus_active(&self) -> bool {
+        self.organisation.chorus_active()
+    }
+
+    /// The technical account password's age, 30 days before its expiry and after.
+    pub fn password_banner(&self) -> Option<Banner> {
+        let set_on = self.connection.as_ref()?.tech_password_set_at?.date();
+        match PasswordAge::of(set_on, self.today) {
+            PasswordAge::Valid { .. } => None,
+            PasswordAge::ExpiresSoon { expires_on, days_left } => Some(Banner {
+                level: "warning",
+                message: format!(
+                    "The Chorus Pro technical account password expires on {} (in {days_left} day{}). Have your Chorus Pro main manager renew it, then enter the new one below.",
+                    expires_on.format("%Y-%m-%d"),
+                    if days_left == 1 { "" } else { "s" }
+                ),
+            }),
+            PasswordAge::Expired { expired_on } => Some(Banner {
+                level: "error",
+                message: format!(
+                    "The Chorus Pro technical account password expired on {}: Chorus Pro refuses deposits with it. Have your Chorus Pro main manager renew it, then enter the new one below.",
+                    expired_on.format("%Y-%m-%d")
+                ),
+            }),
+        }
+    }
+}
+
+/// The form as it shows stored settings: never a credential.
+fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSummary>) -> ConnectionInput {
+    match connection {
+        Some(c) => ConnectionInput {
+            environment: c.environment.clone(),
+            supplier_siret: c.supplier_siret.clone(),
+            structure_id: c.structure_id.clone().unwrap_or_default(),
+            deposit_format: c.deposit_format.clone(),
+            attachment_mode: c.attachment_mode.clone(),
+            ..Default::default()
+        },
+        None => ConnectionInput {
+            environment: ChorusEnvironment::Sandbox.as_str().into(),
+            supplier_siret: organisation.siret.clone(),
+            deposit_format: DepositFormat::Ubl.as_str().into(),
+            attachment_mode: AttachmentMode::Zip.as_str().into(),
+            ..Default::default()
+        },
+    }
+}
+
+async fn load(db: &Db, org: i64) -> Result<(OrganisationRow, Option<ConnectionSummary>), AppError> {
+    db.run(move |conn| {
+        let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
+        let connection = chorus_connection::summary(conn, org)?;
+        Ok::<_, AppError>((organisation, connection))
+    })
+    .await
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let (organisation, connection) = load(&db, user.organisation()?).await?;
+    let input = input_from(&organisation, connection.as_ref());
+    ok(EInvoicingPage {
+        ctx,
+        organisation,
+        connection,
+        input,
+        errors: FieldErrors::new(),
+        secrets_dropped: false,
+        today: today(),
+    })
+}
+
+/// What a write did, decided inside its transaction.
+enum Outcome {
+    Done,
+    Unchanged,
+    Refused,
+}
+
+pub async fn save_connection(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    CsrfForm(form): CsrfForm<ConnectionInput>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let (organisation, connection) = load(&db, org).await?;
+    if !organisation.chorus_feature {
+        ctx.flash_error(format!("Nothing was saved. {FEATURE_OFF}"));
+        return Ok(see_other(PATH));
+    }
+    let organisation_siret = Siret::parse(&organisation.siret).map_err(AppError::internal)?;
+    let parsed = match ConnectionSettings::parse(&form, &organisation_siret) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let secrets_dropped = !form.piste_client_secret.trim().is_empty() || !form.tech_password.trim().is_empty();
+            return unprocessable(EInvoicingPage {
+                ctx,
+                organisation,
+                connection,
+                input: form.without_secrets(),
+                errors,
+                secrets_dropped,
+                today: today(),
+            });
+        }
+    };
+    let actor = user.actor();
+    let user_id = user.id;
+    let secret = settings.secret.clone();
+    let outcome = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
+                if !organisation.chorus_feature {
+                    return Ok(Outcome::Refused);
+                }
+                let changed = chorus_connection::save(conn, org, &parsed, &secret, user_id)?;
+                if changed.is_empty() {
+                    return Ok(Outcome::Unchanged);
+                }
+                // Names only: the values never reach the audit log.
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), actor, CONNECTION_UPDATED)
+                        .target("organisation", org)
+                        .details(serde_json::json!({ "fields_changed": changed })),
+                )?;
+                Ok::<_, AppError>(Outcome::Done)
+            })
+        })
+        .await?;
+    match outcome {
+        Outcome::Done => ctx.flash_success("Chorus Pro connection saved."),
+        Outcome::Unchanged => ctx.flash_success("Nothing changed."),
+        Outcome::Refused => ctx.flash_error(format!("Nothing was saved. {FEATURE_OFF}")),
+    }
+    Ok(see_other(PATH))
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+async fn set_einvoicing(ctx: Ctx, user: CurrentUser, db: &Db, enabled: bool) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
+                if enabled && !organisation.chorus_feature {
+                    audit::record(
+                        conn,
+                        Entry::new(Some(org), actor, EINVOICING_ENABLED)
+                            .target("organisation", org)
+                            .failed()
+                            .details(serde_json::json!({ "refused": "chorus_feature_off" })),
+                    )?;
+                    return Ok(Outcome::Refused);
+                }
+                if organisation.einvoicing_enabled == enabled {
+                    return Ok(Outcome::Unchanged);
+                }
+                organisation::set_einvoicing_enabled(conn, org, enabled)?;
+                let details = if enabled {
+                    serde_json::json!({
+                        "einvoicing_enabled": { "old": false, "new": true },
+                        "ubl_export": { "old": organisation.ubl_export, "new": true },
+                    })
+                } else {
+                    serde_json::json!({ "einvoicing_enabled": { "old": true, "new": false } })
+                };
+                let action = if enabled {
+                    EINVOICING_ENABLED
+                } else {
+                    EINVOICING_DISABLED
+                };
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), actor, action)
+                        .target("organisation", org)
+                        .details(details),
+                )?;
+                Ok::<_, AppError>(Outcome::Done)
+            })
+        })
+        .await?;
+    match (outcome, enabled) {
+        (Outcome::Done, true) => {
+            ctx.flash_success("E-invoicing enabled. UBL export is switched on and stays on while Chorus Pro is active.")
+        }
+        (Outcome::Done, false) => ctx.flash_success("E-invoicing disabled. No invoice will be sent to Chorus Pro."),
+        (Outcome::Unchanged, true) => ctx.flash_success("E-invoicing was already enabled."),
+        (Outcome::Unchanged, false) => ctx.flash_success("E-invoicing was already disabled."),
+        (Outcome::Refused, _) => ctx.flash_error(format!("E-invoicing was not enabled. {FEATURE_OFF}")),
+    }
+    Ok(see_other(PATH))
+}
+
+pub async fn enable(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    set_einvoicing(ctx, user, &db, true).await
+}
+
+pub async fn disable(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    set_einvoicing(ctx, user, &db, false).await
+}
+
+/// A checkbox: present and "on" to switch UBL export on, absent to switch it off.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UblExportForm {
+    enabled: String,
+}
+
+pub async fn set_ubl_export(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<UblExportForm>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let on = matches!(form.enabled.as_str(), "on" | "true" | "1");
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
+                // Checked here, in the transaction, whatever the form looked like: a forged POST
+                // cannot switch UBL export off while Chorus Pro needs it.
+                if !on && organisation.chorus_active() {
+                    audit::record(
+                        conn,
+                        Entry::new(Some(org), actor, UBL_EXPORT_CHANGED)
+                            .target("organisation", org)
+                            .failed()
+                            .details(serde_json::json!({ "requested": false, "refused": "chorus_active" })),
+                    )?;
+                    return Ok(Outcome::Refused);
+                }
+                if organisation.ubl_export == on {
+                    return Ok(Outcome::Unchanged);
+                }
+                organisation::set_ubl_export(conn, org, on)?;
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), actor, UBL_EXPORT_CHANGED)
+                        .target("organisation", org)
+                        .details(serde_json::json!({ "old": organisation.ubl_export, "new": on })),
+                )?;
+                Ok::<_, AppError>(Outcome::Done)
+            })
+        })
+        .await?;
+    match (outcome, on) {
+        (Outcome::Done, true) => ctx.flash_success("UBL export switched on."),
+        (Outcome::Done, false) => ctx.flash_success("UBL export switched off."),
+        (Outcome::Unchanged, _) => ctx.flash_success("Nothing changed."),
+        (Outcome::Refused, _) => ctx.flash_error(
+            "UBL export stays on: it is required while Chorus Pro is active. Disable e-invoicing first to switch it off.",
+        ),
+    }
+    Ok(see_other(PATH))
+}
