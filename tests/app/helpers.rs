@@ -91,11 +91,25 @@ pub fn fresh_postgres_database() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
+/// The deployment secret of every test app, so that the real binary run against a test database
+/// (`audit verify`) derives the same keys: pass it as `CHORUS_DESK_SECRET_KEY`.
+pub const TEST_SECRET_BASE64: &str =
+    "dGVzdC1vbmx5IHNlY3JldCBrZXkgZm9yIGNob3J1cy1kZXNrIGludGVncmF0aW9uIHRlc3RzIDEyMzQ1Njc4OTA=";
+
+pub fn test_secret() -> SecretKey {
+    use base64::Engine;
+    SecretKey::from_bytes(
+        base64::engine::general_purpose::STANDARD
+            .decode(TEST_SECRET_BASE64)
+            .unwrap(),
+    )
+}
+
 pub fn test_settings(database_url: String) -> Settings {
     Settings {
         database_url,
         bind: "127.0.0.1:0".into(),
-        secret: SecretKey::random(),
+        secret: test_secret(),
         scheduler_enabled: false,
         idle_timeout_minutes: 30,
         secure_cookie: false,
@@ -103,6 +117,7 @@ pub fn test_settings(database_url: String) -> Settings {
         pool_size: 4,
         first_admin_password: Some(ADMIN_PASSWORD.into()),
         first_admin_email: ADMIN_EMAIL.into(),
+        audit_retention_days: chorus_desk::config::DEFAULT_AUDIT_RETENTION_DAYS,
     }
 }
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api;
+mod audit;
 mod authorization;
 mod chorus_contract;
 mod contracts;
