@@ -12,5 +12,6 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod migrations;
+mod pipeline;
 mod render_properties;
 mod render_samples;
