@@ -1,10 +1,12 @@
 //! The complete URL map, in one function, and the page plumbing shared by every handler.
 
 pub mod assets;
+pub mod chorus_status;
 pub mod handlers;
+pub mod invoice_form;
 pub mod page;
 
-use crate::auth::access::{self, ADMIN, ANY_ROLE, Access, SUPPORT};
+use crate::auth::access::{self, ADMIN, ANY_ROLE, Access, BACK_OFFICE, SUPPORT};
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, Responder, web};
 
@@ -97,6 +99,21 @@ fn declare(r: &mut Router) {
         .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
         .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
         .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export);
+
+    r.get("/invoices", BACK_OFFICE, invoices::list)
+        .get("/invoices/rows", BACK_OFFICE, invoices::rows)
+        .get("/invoices/new", BACK_OFFICE, invoices::new_form)
+        .post("/invoices/new", BACK_OFFICE, invoices::create)
+        .get("/invoices/{id}", BACK_OFFICE, invoices::show)
+        .get("/invoices/{id}/edit", BACK_OFFICE, invoices::edit_form)
+        .post("/invoices/{id}/edit", BACK_OFFICE, invoices::update)
+        .post("/invoices/{id}/issue", BACK_OFFICE, invoices::issue)
+        .get("/invoices/{id}/ubl", BACK_OFFICE, invoices::download_ubl)
+        .get("/invoices/{id}/pdf", BACK_OFFICE, invoices::download_pdf)
+        .get("/invoices/{id}/package", BACK_OFFICE, invoices::download_package)
+        .post("/invoices/{id}/retry", BACK_OFFICE, invoices::retry)
+        .post("/invoices/{id}/resend", BACK_OFFICE, invoices::resend)
+        .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
 }
 
 /// Mounts every route on an actix App.

@@ -2,6 +2,7 @@ pub mod account;
 pub mod dashboard;
 pub mod einvoicing;
 pub mod health;
+pub mod invoices;
 pub mod login;
 pub mod support;
 pub mod users;
