@@ -36,6 +36,20 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/settings/e-invoicing/enable")
         | ("POST", "/settings/e-invoicing/disable")
         | ("POST", "/settings/e-invoicing/ubl-export") => Some(&[Who::Admin]),
+        ("GET", "/invoices")
+        | ("GET", "/invoices/rows")
+        | ("GET", "/invoices/new")
+        | ("POST", "/invoices/new")
+        | ("GET", "/invoices/{id}")
+        | ("GET", "/invoices/{id}/edit")
+        | ("POST", "/invoices/{id}/edit")
+        | ("POST", "/invoices/{id}/issue")
+        | ("GET", "/invoices/{id}/ubl")
+        | ("GET", "/invoices/{id}/pdf")
+        | ("GET", "/invoices/{id}/package")
+        | ("POST", "/invoices/{id}/retry")
+        | ("POST", "/invoices/{id}/resend")
+        | ("POST", "/invoices/{id}/credit-note") => Some(&[Who::Admin, Who::User]),
         _ => return None,
     })
 }
@@ -52,6 +66,8 @@ struct World {
     foreign_org: i64,
     own_colleague: i64,
     foreign_user: i64,
+    own_invoice: i64,
+    foreign_invoice: i64,
 }
 
 fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
@@ -60,6 +76,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/support/organisations") => world.foreign_org,
         (p, Scope::Own) if p.starts_with("/settings/users") => world.own_colleague,
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
+        (p, Scope::Own) if p.starts_with("/invoices/") => world.own_invoice,
+        (p, Scope::Foreign) if p.starts_with("/invoices/") => world.foreign_invoice,
         _ => 0,
     };
     pattern.replace("{id}", &id.to_string())
@@ -79,11 +97,16 @@ async fn check_every_route(app: TestApp) {
     app.create_user("auditor@own.test", "auditor", Some(own_org)).await;
     let own_colleague = app.create_user("colleague@own.test", "user", Some(own_org)).await;
     let foreign_user = app.create_user("user@foreign.test", "user", Some(foreign_org)).await;
+    // A draft: the first allowed POST to /issue issues it, so later requests meet an issued invoice.
+    let own_invoice = app.create_draft(own_org).await;
+    let foreign_invoice = app.create_draft(foreign_org).await;
     let world = World {
         own_org,
         foreign_org,
         own_colleague,
         foreign_user,
+        own_invoice,
+        foreign_invoice,
     };
 
     let routes = route_table();

@@ -7,6 +7,7 @@ mod authorization;
 mod chorus_contract;
 mod einvoicing;
 mod foundation;
+mod invoices;
 mod migrations;
 mod render_properties;
 mod render_samples;
