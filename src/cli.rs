@@ -71,6 +71,24 @@ pub enum Command {
         #[arg(long, default_value = "zip")]
         attachment: crate::render::AttachmentMode,
     },
+    /// Manage organisation API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for an organisation; the token is printed once and only its hash is kept.
+    Create {
+        /// SIRET of the organisation
+        #[arg(long)]
+        org: String,
+        /// What the token is for (the system that will use it)
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +160,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => user_add(&settings, &email, &role, org.as_deref()),
         Command::Render { .. } | Command::Simulator { .. } => Ok(()),
+        Command::Token {
+            command: TokenCommand::Create { org, name },
+        } => token_create(&settings, &org, &name),
     }
 }
 
@@ -272,5 +293,23 @@ fn user_add(settings: &Settings, email: &str, role: &str, org_siret: Option<&str
         Ok::<_, diesel::result::Error>(Ok(row))
     })??;
     println!("account {} created with roles {}", created.email, created.roles);
+    Ok(())
+}
+
+fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Result<()> {
+    let siret = Siret::parse(org_siret).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    let name = crate::web::handlers::api_tokens::parse_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let org = organisation::find_by_siret(&mut conn, siret.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
+    let (row, clear) =
+        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "API token \"{}\" created for {} (id {}). It is shown once: store it now.",
+        row.name, org.name, row.id
+    );
+    println!("{clear}");
     Ok(())
 }

@@ -150,7 +150,13 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         self.error.log();
-        let mut body = serde_json::json!({ "error": self.error.public_message() });
+        let message = match self.error {
+            AppError::Unauthenticated => {
+                "Send a live organisation API token as `Authorization: Bearer <token>`.".to_string()
+            }
+            _ => self.error.public_message(),
+        };
+        let mut body = serde_json::json!({ "error": message });
         if let Some(fields) = &self.fields {
             body["errors"] = serde_json::to_value(fields).unwrap_or_default();
         }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod invoicing;
+pub mod jobs;
 pub mod pdf;
 pub mod render;
 pub mod simulator;

@@ -17,9 +17,17 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// Who did it.
 #[derive(Debug, Clone)]
 pub enum Actor {
-    User { id: i64, email: String },
+    User {
+        id: i64,
+        email: String,
+    },
     System(&'static str),
     Anonymous(String),
+    /// An organisation API token (the JSON API).
+    ApiToken {
+        id: i64,
+        name: String,
+    },
 }
 
 impl Actor {
@@ -34,6 +42,7 @@ impl Actor {
             Actor::User { email, .. } => email.clone(),
             Actor::System(name) => format!("system:{name}"),
             Actor::Anonymous(who) => format!("anonymous:{who}"),
+            Actor::ApiToken { id, name } => format!("api-token:{id}:{name}"),
         }
     }
 }

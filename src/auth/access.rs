@@ -1,12 +1,14 @@
 //! The access rule each route declares, and the middleware that enforces it. Organisation scoping is
 //! the second half: handlers only ever query with `CurrentUser::organisation_id`.
 
+use crate::auth::api_token::{self, ApiCaller};
 use crate::auth::session::{self, FlashLevel};
 use crate::config::Settings;
 use crate::db::Db;
+use crate::db::models::api_token as token_rows;
 use crate::db::models::user;
 use crate::domain::role::{Role, RoleSet};
-use crate::error::AppError;
+use crate::error::{ApiError, AppError};
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -23,6 +25,8 @@ pub enum Access {
     SignedIn,
     /// Signed in, password changed, and holding one of these roles.
     Roles(&'static [Role]),
+    /// The JSON API: a live organisation API token in `Authorization: Bearer`, never the session.
+    Api,
 }
 
 pub const ANY_ROLE: Access = Access::Roles(&Role::ALL);
@@ -108,9 +112,12 @@ pub async fn enforce(
     if access == Access::Public {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
+    if access == Access::Api {
+        return authenticate_token(req, next).await;
+    }
     if wants_json(&req) {
         // The JSON API authenticates with organisation tokens, never with the session cookie.
-        return Err(AppError::Unauthenticated.into());
+        return Err(ApiError::from(AppError::Unauthenticated).into());
     }
     let session = req.get_session();
     let Some(mut signed_in) = session::user(&session) else {
@@ -164,5 +171,48 @@ pub async fn enforce(
         }
     }
     req.extensions_mut().insert(current);
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// `Access::Api`: the bearer token must match a live token; the request then acts for that
+/// token's organisation. Anything else is a 401 JSON answer.
+async fn authenticate_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let unauthenticated = || -> actix_web::Error { ApiError::from(AppError::Unauthenticated).into() };
+    let Some(token) = api_token::bearer(req.request()) else {
+        return Err(unauthenticated());
+    };
+    let (Some(settings), Some(db)) = (
+        req.app_data::<web::Data<Settings>>().cloned(),
+        req.app_data::<web::Data<Db>>().cloned(),
+    ) else {
+        return Err(ApiError::from(AppError::internal("no database or settings")).into());
+    };
+    let token_hash = api_token::hash(&settings.secret.token_key(), &token);
+    let row = db
+        .run(move |conn| {
+            let row = token_rows::find_active_by_hash(conn, &token_hash)?;
+            // Record use at most once a minute, to keep writes low on busy clients.
+            if let Some(row) = &row
+                && row
+                    .last_used_at
+                    .is_none_or(|at| crate::db::now() - at > chrono::Duration::seconds(60))
+            {
+                token_rows::touch(conn, row.id)?;
+            }
+            Ok::<_, AppError>(row)
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let Some(row) = row else {
+        return Err(unauthenticated());
+    };
+    req.extensions_mut().insert(ApiCaller {
+        organisation_id: row.organisation_id,
+        token_id: row.id,
+        token_name: row.name,
+    });
     Ok(next.call(req).await?.map_into_boxed_body())
 }

@@ -1,6 +1,7 @@
 //! Who is calling: passwords, the session, CSRF tokens, and the access rules every route declares.
 
 pub mod access;
+pub mod api_token;
 pub mod csrf;
 pub mod password;
 pub mod session;

@@ -95,6 +95,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    customers (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        address_line1 -> Text,
+        address_line2 -> Nullable<Text>,
+        city -> Text,
+        postal_code -> Text,
+        country -> Text,
+        vat_number -> Nullable<Text>,
+        siret -> Nullable<Text>,
+        service_code -> Nullable<Text>,
+        chorus -> Bool,
+        email -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     invoice_series (organisation_id, series) {
         organisation_id -> BigInt,
         series -> Text,
@@ -124,6 +145,16 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_chorus_readiness (customer_id) {
+        customer_id -> BigInt,
+        organisation_id -> BigInt,
+        engagement_required -> Nullable<Bool>,
+        checked_at -> Timestamp,
+        status -> Text,
     }
 }
 
@@ -159,9 +190,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        customer_id -> BigInt,
+        number -> Text,
+        title -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        external_reference -> Nullable<Text>,
+        market_number -> Nullable<Text>,
+        billing_period -> Text,
+        archived -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_lines (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        contract_id -> BigInt,
+        position -> BigInt,
+        description -> Text,
+        quantity_micros -> BigInt,
+        unit_code -> Text,
+        unit_price_micros -> BigInt,
+        vat_category -> Text,
+        vat_rate_micros -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        token_prefix -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(submissions -> invoices (invoice_id));
 diesel::joinable!(chorus_connections -> organisations (organisation_id));
+diesel::joinable!(contracts -> customers (customer_id));
+diesel::joinable!(contract_lines -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -171,5 +251,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_series,
     submissions,
     submission_payloads,
-    chorus_connections
+    chorus_connections,
+    customers,
+    customer_chorus_readiness,
+    contracts,
+    contract_lines,
+    api_tokens
 );

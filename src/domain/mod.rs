@@ -1,7 +1,10 @@
 //! Pure business rules: no database, web, HTTP or XML imports here.
 
+pub mod contract;
+pub mod customer;
 pub mod einvoicing;
 pub mod identifiers;
+pub mod input;
 pub mod invoice;
 pub mod money;
 pub mod organisation;

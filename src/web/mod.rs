@@ -68,6 +68,24 @@ impl Router {
     {
         self.add(Method::POST, path, access, handler)
     }
+
+    pub fn put<F, Args>(&mut self, path: &'static str, access: Access, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::PUT, path, access, handler)
+    }
+
+    pub fn patch<F, Args>(&mut self, path: &'static str, access: Access, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(Method::PATCH, path, access, handler)
+    }
 }
 
 fn declare(r: &mut Router) {
@@ -99,6 +117,38 @@ fn declare(r: &mut Router) {
         .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
         .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
         .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export);
+    r.get("/settings/api-tokens", ADMIN, api_tokens::list)
+        .post("/settings/api-tokens", ADMIN, api_tokens::create)
+        .post("/settings/api-tokens/{id}/revoke", ADMIN, api_tokens::revoke);
+
+    // "new" before "{id}": resources match in registration order.
+    r.get("/customers", BACK_OFFICE, customers::list)
+        .get("/customers/new", BACK_OFFICE, customers::new_form)
+        .post("/customers", BACK_OFFICE, customers::create)
+        .get("/customers/{id}", BACK_OFFICE, customers::show)
+        .get("/customers/{id}/edit", BACK_OFFICE, customers::edit_form)
+        .post("/customers/{id}", BACK_OFFICE, customers::update)
+        .post("/customers/{id}/archive", BACK_OFFICE, customers::archive)
+        .post("/customers/{id}/restore", BACK_OFFICE, customers::restore);
+    r.get("/contracts", BACK_OFFICE, contracts::list)
+        .get("/contracts/new", BACK_OFFICE, contracts::new_form)
+        .post("/contracts", BACK_OFFICE, contracts::create)
+        .get("/contracts/{id}", BACK_OFFICE, contracts::show)
+        .get("/contracts/{id}/edit", BACK_OFFICE, contracts::edit_form)
+        .post("/contracts/{id}", BACK_OFFICE, contracts::update)
+        .post("/contracts/{id}/archive", BACK_OFFICE, contracts::archive)
+        .post("/contracts/{id}/restore", BACK_OFFICE, contracts::restore);
+
+    r.get("/api/v1/customers", Access::Api, api::list_customers)
+        .post("/api/v1/customers", Access::Api, api::create_customer)
+        .get("/api/v1/customers/{id}", Access::Api, api::get_customer)
+        .put("/api/v1/customers/{id}", Access::Api, api::replace_customer)
+        .patch("/api/v1/customers/{id}", Access::Api, api::patch_customer);
+    r.get("/api/v1/contracts", Access::Api, api::list_contracts)
+        .post("/api/v1/contracts", Access::Api, api::create_contract)
+        .get("/api/v1/contracts/{id}", Access::Api, api::get_contract)
+        .put("/api/v1/contracts/{id}", Access::Api, api::replace_contract)
+        .patch("/api/v1/contracts/{id}", Access::Api, api::patch_contract);
 
     r.get("/invoices", BACK_OFFICE, invoices::list)
         .get("/invoices/rows", BACK_OFFICE, invoices::rows)

@@ -36,6 +36,36 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/settings/e-invoicing/enable")
         | ("POST", "/settings/e-invoicing/disable")
         | ("POST", "/settings/e-invoicing/ubl-export") => Some(&[Who::Admin]),
+        ("GET", "/settings/api-tokens")
+        | ("POST", "/settings/api-tokens")
+        | ("POST", "/settings/api-tokens/{id}/revoke") => Some(&[Who::Admin]),
+        ("GET", "/customers")
+        | ("GET", "/customers/new")
+        | ("POST", "/customers")
+        | ("GET", "/customers/{id}")
+        | ("GET", "/customers/{id}/edit")
+        | ("POST", "/customers/{id}")
+        | ("POST", "/customers/{id}/archive")
+        | ("POST", "/customers/{id}/restore")
+        | ("GET", "/contracts")
+        | ("GET", "/contracts/new")
+        | ("POST", "/contracts")
+        | ("GET", "/contracts/{id}")
+        | ("GET", "/contracts/{id}/edit")
+        | ("POST", "/contracts/{id}")
+        | ("POST", "/contracts/{id}/archive")
+        | ("POST", "/contracts/{id}/restore") => Some(&[Who::Admin, Who::User]),
+        // The JSON API: an organisation token only; no session role opens it (see `is_api`).
+        ("GET", "/api/v1/customers")
+        | ("POST", "/api/v1/customers")
+        | ("GET", "/api/v1/customers/{id}")
+        | ("PUT", "/api/v1/customers/{id}")
+        | ("PATCH", "/api/v1/customers/{id}")
+        | ("GET", "/api/v1/contracts")
+        | ("POST", "/api/v1/contracts")
+        | ("GET", "/api/v1/contracts/{id}")
+        | ("PUT", "/api/v1/contracts/{id}")
+        | ("PATCH", "/api/v1/contracts/{id}") => Some(&[]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")
@@ -68,6 +98,17 @@ struct World {
     foreign_user: i64,
     own_invoice: i64,
     foreign_invoice: i64,
+    own_customer: i64,
+    foreign_customer: i64,
+    own_contract: i64,
+    foreign_contract: i64,
+    own_token: i64,
+    foreign_token: i64,
+}
+
+/// API routes answer 401 to every session, and are checked with organisation tokens instead.
+fn is_api(pattern: &str) -> bool {
+    pattern.starts_with("/api/")
 }
 
 fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
@@ -76,6 +117,12 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/support/organisations") => world.foreign_org,
         (p, Scope::Own) if p.starts_with("/settings/users") => world.own_colleague,
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
+        (p, Scope::Own) if p.starts_with("/settings/api-tokens") => world.own_token,
+        (p, Scope::Foreign) if p.starts_with("/settings/api-tokens") => world.foreign_token,
+        (p, Scope::Own) if p.contains("/customers") => world.own_customer,
+        (p, Scope::Foreign) if p.contains("/customers") => world.foreign_customer,
+        (p, Scope::Own) if p.contains("/contracts") => world.own_contract,
+        (p, Scope::Foreign) if p.contains("/contracts") => world.foreign_contract,
         (p, Scope::Own) if p.starts_with("/invoices/") => world.own_invoice,
         (p, Scope::Foreign) if p.starts_with("/invoices/") => world.foreign_invoice,
         _ => 0,
@@ -97,6 +144,12 @@ async fn check_every_route(app: TestApp) {
     app.create_user("auditor@own.test", "auditor", Some(own_org)).await;
     let own_colleague = app.create_user("colleague@own.test", "user", Some(own_org)).await;
     let foreign_user = app.create_user("user@foreign.test", "user", Some(foreign_org)).await;
+    let own_customer = app.create_customer(own_org, "Own customer").await;
+    let foreign_customer = app.create_customer(foreign_org, "Foreign customer").await;
+    let own_contract = app.create_contract(own_org, own_customer, "OWN-1").await;
+    let foreign_contract = app.create_contract(foreign_org, foreign_customer, "FOREIGN-1").await;
+    let (own_token, _) = app.create_token(own_org, "revoked by the route walk").await;
+    let (foreign_token, _) = app.create_token(foreign_org, "foreign").await;
     // A draft: the first allowed POST to /issue issues it, so later requests meet an issued invoice.
     let own_invoice = app.create_draft(own_org).await;
     let foreign_invoice = app.create_draft(foreign_org).await;
@@ -105,6 +158,12 @@ async fn check_every_route(app: TestApp) {
         foreign_org,
         own_colleague,
         foreign_user,
+        own_customer,
+        foreign_customer,
+        own_contract,
+        foreign_contract,
+        own_token,
+        foreign_token,
         own_invoice,
         foreign_invoice,
     };
@@ -140,6 +199,23 @@ async fn check_every_route(app: TestApp) {
                     assert_eq!(client.login(email, PASSWORD).await.status(), StatusCode::SEE_OTHER);
                 }
                 let path = concrete_path(route.path, &world, scope);
+                if is_api(route.path) {
+                    let method = reqwest::Method::from_bytes(route.method.as_str().as_bytes()).unwrap();
+                    let response = client
+                        .http
+                        .request(method, format!("{}{path}", client.base))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        response.status(),
+                        StatusCode::UNAUTHORIZED,
+                        "{who:?} {} {path}: a session never opens the API",
+                        route.method
+                    );
+                    checked += 1;
+                    continue;
+                }
                 let response = if route.method == actix_web::http::Method::GET {
                     client.get(&path).await
                 } else {
@@ -178,6 +254,31 @@ async fn check_every_route(app: TestApp) {
         }
     }
     assert!(checked > 50);
+
+    // The API with an organisation token: its own rows answer, another organisation's are 404.
+    let (_, token) = app.create_token(own_org, "route walk").await;
+    for route in routes.iter().filter(|r| is_api(r.path)) {
+        for scope in [Scope::Own, Scope::Foreign] {
+            if !route.path.contains("{id}") && matches!(scope, Scope::Foreign) {
+                continue;
+            }
+            let path = concrete_path(route.path, &world, scope);
+            let method = reqwest::Method::from_bytes(route.method.as_str().as_bytes()).unwrap();
+            let body = (method != reqwest::Method::GET).then_some("{}");
+            let (status, _) = app.api(method, &path, Some(&token), body).await;
+            let context = format!("token {} {path}", route.method);
+            match scope {
+                Scope::Foreign => assert_eq!(status, StatusCode::NOT_FOUND, "{context}: another organisation's row"),
+                Scope::Own => assert!(
+                    !matches!(
+                        status,
+                        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                    ) && !status.is_server_error(),
+                    "{context}: allowed, got {status}"
+                ),
+            }
+        }
+    }
 }
 
 #[actix_web::test]

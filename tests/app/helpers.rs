@@ -47,6 +47,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The deployment secret the app runs with, to decrypt what it stored.
     pub secret: SecretKey,
+    /// The key API tokens are hashed under, to mint tokens directly in tests.
+    pub token_key: [u8; 32],
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -109,6 +111,7 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
     let backend = Backend::from_url(&settings.database_url).unwrap();
     let database_url = settings.database_url.clone();
     let secret = settings.secret.clone();
+    let token_key = settings.secret.token_key();
     let app = Application::build(settings).await.expect("the app failed to start");
     let port = app.port();
     let db = app.db.clone();
@@ -120,6 +123,7 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
         backend,
         database_url,
         secret,
+        token_key,
         _dir: dir,
     }
 }
@@ -310,6 +314,117 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A valid French customer of `organisation_id`, stored directly.
+    pub async fn create_customer(&self, organisation_id: i64, name: &str) -> i64 {
+        use chorus_desk::domain::customer::{CustomerInput, NewCustomer};
+        let parsed = NewCustomer::parse(&CustomerInput {
+            name: name.into(),
+            address_line1: "1 place de l'Hôtel de Ville".into(),
+            city: "Paris".into(),
+            postal_code: "75004".into(),
+            siret: CUSTOMER_SIRET.into(),
+            chorus: true,
+            ..Default::default()
+        })
+        .unwrap();
+        self.db
+            .run(move |conn| {
+                chorus_desk::db::models::customer::insert(conn, organisation_id, &parsed)
+                    .map(|c| c.id)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A one-line contract of that customer, stored directly.
+    pub async fn create_contract(&self, organisation_id: i64, customer_id: i64, number: &str) -> i64 {
+        use chorus_desk::domain::contract::{ContractCustomer, ContractInput, ContractLineInput, NewContract};
+        let parsed = NewContract::parse(
+            &ContractInput {
+                customer_id: customer_id.to_string(),
+                number: number.into(),
+                title: "Maintenance".into(),
+                start_date: "2026-01-01".into(),
+                lines: vec![ContractLineInput {
+                    description: "Monthly maintenance".into(),
+                    quantity: "1".into(),
+                    unit_price: "100".into(),
+                    vat_rate: "20".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            Some(&ContractCustomer {
+                id: customer_id,
+                archived: false,
+                engagement_required: None,
+            }),
+        )
+        .unwrap();
+        self.db
+            .run(move |conn| {
+                chorus_desk::db::models::contract::insert(conn, organisation_id, &parsed)
+                    .map(|c| c.id)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A live API token of `organisation_id`: (row id, clear token).
+    pub async fn create_token(&self, organisation_id: i64, name: &str) -> (i64, String) {
+        use chorus_desk::db::models::api_token;
+        let generated = chorus_desk::auth::api_token::generate(&self.token_key).unwrap();
+        let row = api_token::NewApiTokenRow {
+            organisation_id,
+            name: name.into(),
+            token_prefix: generated.prefix.clone(),
+            token_hash: generated.hash.clone(),
+            created_by: None,
+            created_at: now(),
+        };
+        let id = self
+            .db
+            .run(move |conn| {
+                api_token::insert(conn, &row)
+                    .map(|r| r.id)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+        (id, generated.clear)
+    }
+
+    /// Sends a JSON API request with this bearer token (`None`: no Authorization header).
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON ({status}): {text}"));
+        (status, json)
+    }
+}
+
+/// The City of Paris: a valid SIRET for test customers.
+pub const CUSTOMER_SIRET: &str = "21750001600019";
+
 /// Valid SIRETs for test organisations (Luhn-checked).
 pub const SIRET_A: &str = "73282932000074";
 pub const SIRET_B: &str = "55203253400646";
@@ -344,7 +459,13 @@ impl TestApp {
                     document: sample_document(),
                 };
                 let row = chorus_desk::db::write_tx(conn, |conn| {
-                    chorus_desk::invoicing::save_draft(conn, &org, None, input, chorus_desk::audit::Actor::System("test"))
+                    chorus_desk::invoicing::save_draft(
+                        conn,
+                        &org,
+                        None,
+                        input,
+                        chorus_desk::audit::Actor::System("test"),
+                    )
                 })
                 .expect("the sample draft saves");
                 Ok::<_, chorus_desk::db::DbError>(row.id)

@@ -53,7 +53,10 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-fn with(mut form: Vec<(&'static str, &'static str)>, changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+fn with(
+    mut form: Vec<(&'static str, &'static str)>,
+    changes: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
     for (key, value) in changes {
         match form.iter_mut().find(|(k, _)| k == key) {
             Some(field) => field.1 = value,

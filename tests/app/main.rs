@@ -3,8 +3,11 @@
 
 mod helpers;
 
+mod api;
 mod authorization;
 mod chorus_contract;
+mod contracts;
+mod customers;
 mod einvoicing;
 mod foundation;
 mod invoices;

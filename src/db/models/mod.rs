@@ -1,7 +1,10 @@
 //! Rows and the queries on them. Every query that reads an organisation's data takes the
 //! organisation id: scoping is not optional.
 
+pub mod api_token;
 pub mod chorus_connection;
+pub mod contract;
+pub mod customer;
 pub mod invoice;
 pub mod login_failure;
 pub mod organisation;

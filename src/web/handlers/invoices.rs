@@ -5,10 +5,10 @@
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
-use crate::db::models::chorus_connection;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::models::submission::{self, SubmissionRow};
+use crate::db::models::{chorus_connection, customer};
 use crate::db::schema::{invoices, submissions};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
@@ -1068,9 +1068,11 @@ pub async fn download_package(
 // Actions
 
 /// Why an issued invoice did not go to Chorus Pro, in words.
-pub fn not_sent_reason(org: &OrganisationRow) -> &'static str {
+pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<bool>) -> &'static str {
     if !org.chorus_active() {
         "Chorus Pro is not active for your organisation, so it was not sent: download it to send it yourself."
+    } else if customer_receives_chorus == Some(false) {
+        "The customer does not receive invoices through Chorus Pro, so it was not sent there."
     } else {
         "The buyer is not a French organisation with a SIRET, so it does not go through Chorus Pro."
     }
@@ -1090,12 +1092,16 @@ pub enum IssueOutcome {
 pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> Result<IssueOutcome, AppError> {
     db.run(move |conn| {
         let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-        invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-        // Customers decide later whether they receive through Chorus Pro; until then, the buyer's SIRET does.
-        match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, None, actor)) {
+        let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+        // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
+        let receives_chorus = match row.customer_id {
+            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| c.chorus),
+            None => None,
+        };
+        match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {
             Ok(issued) => Ok(IssueOutcome::Issued {
                 queued: issued.submission_id.is_some(),
-                not_sent_reason: not_sent_reason(&org),
+                not_sent_reason: not_sent_reason(&org, receives_chorus),
                 row: issued.invoice,
             }),
             Err(InvoicingError::Database(e)) => Err(e.into()),

@@ -1,4 +1,8 @@
 pub mod account;
+pub mod api;
+pub mod api_tokens;
+pub mod contracts;
+pub mod customers;
 pub mod dashboard;
 pub mod einvoicing;
 pub mod health;

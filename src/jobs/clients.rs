@@ -1,0 +1,83 @@
+//! One Chorus Pro client per organisation, built from its encrypted credentials and kept while they
+//! do not change, so its OAuth token is reused until it nears expiry.
+
+use crate::chorus::{
+    ChorusClient, ChorusClientConfig, ChorusCredentials, ChorusEndpoints, ChorusEnvironment, ChorusError,
+    ExchangeObserver,
+};
+use crate::db::models::chorus_connection::ChorusConnection;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone)]
+pub struct ClientCache {
+    simulator_url: String,
+    clients: Arc<Mutex<HashMap<i64, (String, ChorusClient)>>>,
+}
+
+/// Why no client could be made: shown to people as a technical reason.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the Chorus Pro credentials are incomplete: {0} is not set (Configuration › E-Invoicing)")]
+    Missing(&'static str),
+    #[error(transparent)]
+    Chorus(#[from] ChorusError),
+}
+
+impl ClientCache {
+    pub fn new(simulator_url: String) -> ClientCache {
+        ClientCache {
+            simulator_url,
+            clients: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn simulator_url(&self) -> &str {
+        &self.simulator_url
+    }
+
+    /// A client for this connection that reports its exchanges to `observer`.
+    pub fn client_for(
+        &self,
+        connection: &ChorusConnection,
+        observer: Arc<dyn ExchangeObserver>,
+    ) -> Result<ChorusClient, ClientError> {
+        let reveal = |secret: &Option<crate::crypto::Secret>, name: &'static str| {
+            secret
+                .as_ref()
+                .map(|s| s.expose().to_string())
+                .ok_or(ClientError::Missing(name))
+        };
+        let credentials = ChorusCredentials {
+            client_id: reveal(&connection.piste_client_id, "the PISTE client id")?,
+            client_secret: reveal(&connection.piste_client_secret, "the PISTE client secret")?,
+            tech_login: reveal(&connection.tech_login, "the technical account login")?,
+            tech_password: reveal(&connection.tech_password, "the technical account password")?,
+        };
+        // A fingerprint of what the client was built from: new credentials, new client.
+        let fingerprint = hex::encode(Sha256::digest(format!(
+            "{}\0{}\0{}\0{}\0{}",
+            connection.environment.as_str(),
+            credentials.client_id,
+            credentials.client_secret,
+            credentials.tech_login,
+            credentials.tech_password
+        )));
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((known, client)) = clients.get(&connection.organisation_id)
+            && *known == fingerprint
+        {
+            return Ok(client.with_observer(observer));
+        }
+        let config = match super::environment(connection.environment) {
+            ChorusEnvironment::Simulator => {
+                ChorusClientConfig::with_endpoints(ChorusEndpoints::simulator_at(&self.simulator_url)?, credentials)
+            }
+            other => ChorusClientConfig::new(other, credentials),
+        };
+        let client = ChorusClient::new(config, observer)?;
+        clients.insert(connection.organisation_id, (fingerprint, client.clone()));
+        Ok(client)
+    }
+}

@@ -1,0 +1,68 @@
+//! Every exchange with Chorus Pro goes to the audit log. The client reports exchanges synchronously,
+//! from async code, so we collect them here and write them with the job's outcome.
+
+use crate::audit::{Actor, Entry, Outcome};
+use crate::chorus::{Exchange, ExchangeObserver, ExchangeOutcome};
+use std::sync::Mutex;
+
+#[derive(Default)]
+pub struct CollectedExchanges {
+    exchanges: Mutex<Vec<Exchange>>,
+}
+
+impl ExchangeObserver for CollectedExchanges {
+    fn record(&self, exchange: &Exchange) {
+        if let Ok(mut list) = self.exchanges.lock() {
+            list.push(exchange.clone());
+        }
+    }
+}
+
+impl CollectedExchanges {
+    /// The collected exchanges as audit entries for one invoice.
+    pub fn take_entries(&self, organisation_id: i64, invoice_id: i64) -> Vec<Entry> {
+        let exchanges = self
+            .exchanges
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        exchanges
+            .into_iter()
+            .map(|e| entry(organisation_id, invoice_id, &e))
+            .collect()
+    }
+}
+
+fn json_or_text(summary: &str) -> serde_json::Value {
+    serde_json::from_str(summary).unwrap_or_else(|_| serde_json::Value::String(summary.to_string()))
+}
+
+fn entry(organisation_id: i64, invoice_id: i64, e: &Exchange) -> Entry {
+    let (outcome, note) = match &e.outcome {
+        ExchangeOutcome::Success => (Outcome::Success, serde_json::Value::Null),
+        ExchangeOutcome::TokenRejected => (Outcome::Failure, "token rejected, renewed and retried".into()),
+        ExchangeOutcome::RetryScheduled { attempt, delay_ms } => (
+            Outcome::Failure,
+            format!("attempt {attempt} failed, retrying in {delay_ms} ms").into(),
+        ),
+        ExchangeOutcome::Failed { error, retryable } => (
+            Outcome::Failure,
+            serde_json::json!({"error": error, "retryable": retryable}),
+        ),
+    };
+    let mut entry = Entry::new(Some(organisation_id), Actor::System("chorus-client"), "chorus.exchange")
+        .target("invoice", invoice_id)
+        .details(serde_json::json!({
+            "endpoint": e.endpoint,
+            "http_status": e.http_status,
+            "code_retour": e.code_retour,
+            "duration_ms": e.duration_ms,
+            "request": json_or_text(&e.request_summary),
+            "response": json_or_text(&e.response_summary),
+            "note": note,
+        }));
+    if outcome == Outcome::Failure {
+        entry = entry.failed();
+    }
+    entry
+}

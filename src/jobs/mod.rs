@@ -1,0 +1,204 @@
+//! Background work: the submitter deposits queued invoices, the poller follows them until they are
+//! paid. Both work on rows of `submissions` (see `db::models::submission`), claimed with leases, so
+//! any number of instances can run them; tokio-cron-scheduler ticks them on each instance that has
+//! the scheduler on. Tests call `submit_due` and `poll_due` directly.
+
+pub mod clients;
+pub mod exchange_log;
+pub mod poll;
+pub mod submit;
+
+use crate::config::SecretKey;
+use crate::db::Db;
+use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow};
+use chrono::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// How many rows one tick claims, and how many it works on at once.
+const BATCH: i64 = 32;
+/// A claimed row is someone else's to take after this, if its worker died.
+const LEASE_SECONDS: i64 = 120;
+
+/// What the jobs need, cheap to clone.
+#[derive(Clone)]
+pub struct JobContext {
+    pub db: Db,
+    pub secret: SecretKey,
+    pub clients: clients::ClientCache,
+    /// Identifies this instance's leases.
+    pub owner: String,
+}
+
+impl JobContext {
+    pub fn new(db: Db, secret: SecretKey, simulator_url: String) -> JobContext {
+        let mut id = [0u8; 6];
+        getrandom::fill(&mut id).expect("the operating system has no random source");
+        JobContext {
+            db,
+            secret,
+            clients: clients::ClientCache::new(simulator_url),
+            owner: format!("{}-{}", hostname(), hex::encode(id)),
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "instance".into())
+}
+
+/// A failure while loading a job's rows, as text for the logs and the reasons shown.
+#[derive(Debug)]
+pub struct JobFailure(pub String);
+
+impl From<crate::db::DbError> for JobFailure {
+    fn from(e: crate::db::DbError) -> JobFailure {
+        JobFailure(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for JobFailure {
+    fn from(e: diesel::result::Error) -> JobFailure {
+        JobFailure(e.to_string())
+    }
+}
+
+/// The client's view of the organisation's environment.
+pub fn environment(env: crate::domain::einvoicing::ChorusEnvironment) -> crate::chorus::ChorusEnvironment {
+    use crate::domain::einvoicing::ChorusEnvironment as Setting;
+    match env {
+        Setting::Production => crate::chorus::ChorusEnvironment::Production,
+        Setting::Sandbox => crate::chorus::ChorusEnvironment::Sandbox,
+        Setting::Simulator => crate::chorus::ChorusEnvironment::Simulator,
+    }
+}
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub claimed: usize,
+}
+
+async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
+    let owner = ctx.owner.clone();
+    let claimed = ctx
+        .db
+        .run(move |conn| {
+            submission::claim(conn, stage, &owner, Duration::seconds(LEASE_SECONDS), BATCH)
+                .map_err(crate::db::DbError::from)
+        })
+        .await;
+    match claimed {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, stage, "could not claim submissions");
+            Vec::new()
+        }
+    }
+}
+
+/// Deposits every due queued submission (one batch).
+pub async fn submit_due(ctx: &JobContext) -> TickReport {
+    let rows = claim(ctx, submission::stage::SUBMIT).await;
+    let claimed = rows.len();
+    futures_util::future::join_all(rows.into_iter().map(|row| submit::submit_one(ctx, row))).await;
+    TickReport { claimed }
+}
+
+/// Follows every due deposited submission (one batch).
+pub async fn poll_due(ctx: &JobContext) -> TickReport {
+    let rows = claim(ctx, submission::stage::POLL).await;
+    let claimed = rows.len();
+    futures_util::future::join_all(rows.into_iter().map(|row| poll::poll_one(ctx, row))).await;
+    TickReport { claimed }
+}
+
+/// Runs both jobs until nothing is due: for tests and the demo's first seconds.
+pub async fn drain(ctx: &JobContext) {
+    loop {
+        let submitted = submit_due(ctx).await.claimed;
+        let polled = poll_due(ctx).await.claimed;
+        if submitted == 0 && polled == 0 {
+            return;
+        }
+    }
+}
+
+/// Records a job's outcome for a row it holds, with its audit entries, in one transaction.
+pub(crate) async fn record(
+    ctx: &JobContext,
+    row: &SubmissionRow,
+    change: SubmissionChange,
+    entries: Vec<crate::audit::Entry>,
+) -> bool {
+    let owner = ctx.owner.clone();
+    let id = row.id;
+    let result = ctx
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                if !submission::apply(conn, id, &owner, &change, true)? {
+                    return Ok(false);
+                }
+                for entry in entries {
+                    crate::audit::record(conn, entry)?;
+                }
+                Ok::<_, diesel::result::Error>(true)
+            })
+            .map_err(crate::db::DbError::from)
+        })
+        .await;
+    match result {
+        Ok(applied) => {
+            if !applied {
+                tracing::warn!(submission = id, "lease lost before the outcome was recorded");
+            }
+            applied
+        }
+        Err(e) => {
+            tracing::error!(submission = id, error = %e, "could not record a submission outcome");
+            false
+        }
+    }
+}
+
+pub(crate) fn reasons_json(reasons: &[Reason]) -> String {
+    serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into())
+}
+
+/// Starts the cron jobs on this instance. Each job skips a tick while its previous run is still busy.
+pub async fn start_scheduler(
+    ctx: JobContext,
+    submit_schedule: &str,
+    poll_schedule: &str,
+) -> anyhow::Result<tokio_cron_scheduler::JobScheduler> {
+    use tokio_cron_scheduler::{Job, JobScheduler};
+    let scheduler = JobScheduler::new().await?;
+    for (name, schedule) in [("submit", submit_schedule), ("poll", poll_schedule)] {
+        let busy = Arc::new(AtomicBool::new(false));
+        let ctx = ctx.clone();
+        let job = Job::new_async(schedule, move |_, _| {
+            let ctx = ctx.clone();
+            let busy = busy.clone();
+            Box::pin(async move {
+                if busy.swap(true, Ordering::AcqRel) {
+                    return;
+                }
+                let report = if name == "submit" {
+                    submit_due(&ctx).await
+                } else {
+                    poll_due(&ctx).await
+                };
+                if report.claimed > 0 {
+                    tracing::debug!(job = name, claimed = report.claimed, "tick");
+                }
+                busy.store(false, Ordering::Release);
+            })
+        })?;
+        scheduler.add(job).await?;
+    }
+    scheduler.start().await?;
+    Ok(scheduler)
+}

@@ -1,0 +1,322 @@
+//! Follow a deposited invoice: the flux until it is integrated or rejected (`consulterCRDetaille`),
+//! then the invoice's lifecycle (`consulter/historique`) until it is paid, rejected, or a time limit
+//! passes. Polling is adaptive: soon after a change, then backing off.
+
+use super::exchange_log::CollectedExchanges;
+use super::{JobContext, reasons_json, record};
+use crate::audit::{Actor, Entry};
+use crate::chorus::ChorusApi;
+use crate::chorus::dto::{DetailedFluxReportRequest, InvoiceHistoryRequest, InvoiceStatus, SupplierInvoiceSearch};
+use crate::db::models::chorus_connection;
+use crate::db::models::invoice;
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::now;
+use chrono::Duration;
+use std::sync::Arc;
+
+/// Buyers that never report payment: stop following after this long.
+pub const FOLLOW_LIMIT_DAYS: i64 = 120;
+
+/// Delay before the next look, growing with the number of unchanged looks.
+pub fn next_poll_delay(unchanged_looks: i64) -> Duration {
+    const STEPS: [i64; 10] = [1, 2, 3, 5, 10, 30, 60, 300, 1800, 3600];
+    Duration::seconds(STEPS[unchanged_looks.clamp(0, STEPS.len() as i64 - 1) as usize])
+}
+
+/// The field a Chorus reason points at, so the page can link to it.
+pub fn field_of(message: &str) -> Option<&'static str> {
+    let m = message.to_lowercase();
+    if m.contains("code service") || m.contains("service code") {
+        Some("service_code")
+    } else if m.contains("engagement") || m.contains("numéro ej") || m.contains("bon de commande") {
+        Some("engagement")
+    } else if m.contains("destinataire") || m.contains("customerparty") || m.contains("acheteur") {
+        Some("buyer_siret")
+    } else if m.contains("iban") || m.contains("bancaire") {
+        Some("iban")
+    } else if m.contains("fournisseur") || m.contains("supplierparty") {
+        Some("supplier_siret")
+    } else if m.contains("numéro de facture") {
+        Some("number")
+    } else if m.contains("date") {
+        Some("issue_date")
+    } else {
+        None
+    }
+}
+
+/// What people see for an invoice status.
+pub fn status_for(invoice_status: &InvoiceStatus) -> &'static str {
+    if invoice_status.requires_supplier_action() {
+        status::REJECTED
+    } else {
+        status::SENT
+    }
+}
+
+pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
+    let secret = ctx.secret.clone();
+    let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
+    let loaded = ctx
+        .db
+        .run(move |conn| {
+            let invoice = invoice::find(conn, org_id, invoice_id)?;
+            let connection = chorus_connection::load_credentials(conn, org_id, &secret)
+                .map_err(|e| super::JobFailure(e.to_string()))?;
+            Ok::<_, super::JobFailure>((invoice, connection))
+        })
+        .await;
+    let (Some(invoice), Some(connection)) = (match loaded {
+        Ok((i, c)) => (i, c),
+        Err(e) => {
+            tracing::warn!(submission = row.id, error = %e.0, "cannot load a submission to poll");
+            (None, None)
+        }
+    }) else {
+        let change = SubmissionChange {
+            next_run_at: Some(now() + Duration::minutes(5)),
+            ..Default::default()
+        };
+        record(ctx, &row, change, vec![]).await;
+        return;
+    };
+    let observer = Arc::new(CollectedExchanges::default());
+    let client = match ctx.clients.client_for(&connection, observer.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            let change = SubmissionChange {
+                last_error: Some(Some(e.to_string())),
+                next_run_at: Some(now() + Duration::minutes(5)),
+                ..Default::default()
+            };
+            record(ctx, &row, change, vec![]).await;
+            return;
+        }
+    };
+    let number = invoice.number.clone().unwrap_or_default();
+    let change = match &row.chorus_invoice_id {
+        None => follow_flux(&client, &row, &number).await,
+        Some(id) => follow_invoice(&client, &row, id).await,
+    };
+    let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+    let new_status = change.status.clone().unwrap_or_else(|| row.status.clone());
+    let new_code = change
+        .chorus_status
+        .clone()
+        .flatten()
+        .or_else(|| row.chorus_status.clone());
+    if new_status != row.status || new_code != row.chorus_status {
+        entries.push(
+            Entry::new(
+                Some(row.organisation_id),
+                Actor::System("poller"),
+                "submission.status_changed",
+            )
+            .target("invoice", row.invoice_id)
+            .details(serde_json::json!({
+                "from": row.status, "to": new_status,
+                "chorus_from": row.chorus_status, "chorus_to": new_code,
+            })),
+        );
+    }
+    record(ctx, &row, change, entries).await;
+}
+
+fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> SubmissionChange {
+    let wait = error
+        .retry_after()
+        .map(|d| Duration::milliseconds(d.as_millis() as i64))
+        .unwrap_or_else(|| next_poll_delay(row.attempts + 3));
+    SubmissionChange {
+        attempts: Some(row.attempts + 1),
+        last_error: Some(Some(error.to_string())),
+        next_run_at: Some(now() + wait),
+        ..Default::default()
+    }
+}
+
+async fn follow_flux(client: &crate::chorus::ChorusClient, row: &SubmissionRow, number: &str) -> SubmissionChange {
+    let Some(flux) = row.flux_number.clone() else {
+        return SubmissionChange {
+            stage: Some(stage::SUBMIT.into()),
+            next_run_at: Some(now()),
+            ..Default::default()
+        };
+    };
+    let report = match client
+        .detailed_flux_report(DetailedFluxReportRequest {
+            numero_flux_depot: flux.clone(),
+            syntaxe_flux: None,
+        })
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return retry_later(row, &e),
+    };
+    let state = report.etat_courant_depot_flux.clone();
+    let code = Some(state.as_str().to_string());
+    if !state.is_final() {
+        let unchanged = if code == row.chorus_status { row.attempts + 1 } else { 0 };
+        return SubmissionChange {
+            chorus_status: Some(code),
+            attempts: Some(unchanged),
+            next_run_at: Some(now() + next_poll_delay(unchanged)),
+            ..Default::default()
+        };
+    }
+    let mut reasons: Vec<Reason> = report
+        .liste_erreur_technique
+        .iter()
+        .map(|t| Reason {
+            source: "listeErreurTechnique".into(),
+            code: t.code_erreur.clone(),
+            message: t.libelle_erreur.clone(),
+            field: field_of(&t.libelle_erreur).map(str::to_string),
+        })
+        .collect();
+    reasons.extend(
+        report
+            .liste_erreur_dp
+            .iter()
+            .filter(|e| e.numero_dp.is_empty() || e.numero_dp == number)
+            .map(|e| Reason {
+                source: "listeErreurDP".into(),
+                code: None,
+                message: e.libelle_erreur_dp.clone(),
+                field: field_of(&e.libelle_erreur_dp).map(str::to_string),
+            }),
+    );
+    if state.is_failure() || !reasons.is_empty() {
+        return SubmissionChange {
+            stage: Some(stage::HOLD.into()),
+            status: Some(status::REJECTED.into()),
+            chorus_status: Some(code),
+            reasons: Some(reasons_json(&reasons)),
+            finished_at: Some(Some(now())),
+            ..Default::default()
+        };
+    }
+    // Integrated: find our invoice's Chorus id and status.
+    let search = SupplierInvoiceSearch {
+        numero_flux_depot: Some(flux),
+        numero_facture: Some(number.to_string()),
+        ..Default::default()
+    };
+    match client.search_all_supplier_invoices(search).await {
+        Ok(found) => match found.into_iter().find(|f| f.numero_facture == number) {
+            Some(summary) => SubmissionChange {
+                status: Some(status_for(&summary.statut).into()),
+                chorus_status: Some(Some(summary.statut.as_str().to_string())),
+                chorus_invoice_id: Some(Some(summary.identifiant_facture_cpp.to_string())),
+                attempts: Some(0),
+                next_run_at: Some(now() + next_poll_delay(0)),
+                ..Default::default()
+            },
+            // Integrated but not yet searchable: look again soon.
+            None => SubmissionChange {
+                status: Some(status::SENT.into()),
+                chorus_status: Some(code),
+                attempts: Some(row.attempts + 1),
+                next_run_at: Some(now() + next_poll_delay(row.attempts + 1)),
+                ..Default::default()
+            },
+        },
+        Err(e) => retry_later(row, &e),
+    }
+}
+
+async fn follow_invoice(
+    client: &crate::chorus::ChorusClient,
+    row: &SubmissionRow,
+    chorus_id: &str,
+) -> SubmissionChange {
+    let Ok(id) = chorus_id.parse::<i64>() else {
+        return SubmissionChange {
+            stage: Some(stage::HOLD.into()),
+            ..Default::default()
+        };
+    };
+    let history = match client
+        .invoice_history(InvoiceHistoryRequest {
+            id_facture: id,
+            nb_resultats_maximum: Some(20),
+        })
+        .await
+    {
+        Ok(h) => h,
+        Err(e) => return retry_later(row, &e),
+    };
+    let current = history.statut_courant_code.clone();
+    let code = Some(current.as_str().to_string());
+    let changed = code != row.chorus_status;
+    let unchanged = if changed { 0 } else { row.attempts + 1 };
+    let mut change = SubmissionChange {
+        status: Some(status_for(&current).into()),
+        chorus_status: Some(code),
+        attempts: Some(unchanged),
+        next_run_at: Some(now() + next_poll_delay(unchanged)),
+        ..Default::default()
+    };
+    if current.requires_supplier_action() {
+        // The buyer's comment is the reason to show.
+        let comment = history
+            .historiques_des_statuts
+            .histo_statut
+            .iter()
+            .find(|h| h.histo_statut_code == current)
+            .and_then(|h| h.histo_statut_commentaire.clone())
+            .unwrap_or_default();
+        let reasons = vec![Reason {
+            source: "historique".into(),
+            code: Some(current.as_str().to_string()),
+            field: field_of(&comment).map(str::to_string),
+            message: comment,
+        }];
+        change.reasons = Some(reasons_json(&reasons));
+        if current == InvoiceStatus::Rejected {
+            change.stage = Some(stage::HOLD.into());
+            change.finished_at = Some(Some(now()));
+        } else {
+            // A_RECYCLER / SUSPENDUE: keep an eye on it, slowly, until someone acts.
+            change.next_run_at = Some(now() + Duration::minutes(10).max(next_poll_delay(unchanged)));
+        }
+    } else if current == InvoiceStatus::Paid {
+        change.stage = Some(stage::DONE.into());
+        change.finished_at = Some(Some(now()));
+    } else if row
+        .deposited_at
+        .is_some_and(|d| now() - d > Duration::days(FOLLOW_LIMIT_DAYS))
+    {
+        change.stage = Some(stage::DONE.into());
+        change.finished_at = Some(Some(now()));
+    }
+    change
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_point_at_the_field_to_fix() {
+        assert_eq!(
+            field_of("Le destinataire 123 ... n'est pas connu dans Chorus Pro."),
+            Some("buyer_siret")
+        );
+        assert_eq!(
+            field_of("Le code service est obligatoire pour le destinataire 1."),
+            Some("service_code")
+        );
+        assert_eq!(
+            field_of("Le numéro d'engagement est obligatoire pour le destinataire 1."),
+            Some("engagement")
+        );
+        assert_eq!(field_of("Something else entirely"), None);
+    }
+
+    #[test]
+    fn polling_backs_off_and_is_capped() {
+        assert!(next_poll_delay(0) < next_poll_delay(5));
+        assert_eq!(next_poll_delay(100), Duration::hours(1));
+    }
+}

@@ -1,0 +1,364 @@
+//! Build the package → validate → deposit → record `numeroFluxDepot`.
+//!
+//! Exactly once: `deposit_started_at` is written before the HTTP call. If a deposit's outcome is
+//! unknown (timeout, 5xx, crash), the next attempt waits for Chorus Pro to integrate what it may have
+//! received, then searches for the invoice number; an invoice Chorus already knows is never
+//! deposited again.
+
+use super::exchange_log::CollectedExchanges;
+use super::{JobContext, reasons_json, record};
+use crate::audit::{Actor, Entry};
+use crate::chorus::ChorusApi;
+use crate::chorus::dto::{DepositFluxRequest, FluxSyntax, SupplierInvoiceSearch};
+use crate::db::models::chorus_connection::{self, ChorusConnection};
+use crate::db::models::invoice;
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::now;
+use crate::domain::einvoicing::AttachmentMode as ConnectionAttachment;
+use crate::domain::invoice::{AttachmentMode, checks};
+use chrono::Duration;
+use std::sync::Arc;
+
+/// Attempts before a technical failure is handed to a person.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How long to wait, after an unknown outcome, before searching Chorus Pro for the invoice: the
+/// time it may take to integrate a flux it did receive.
+pub fn integration_grace(environment: crate::chorus::ChorusEnvironment) -> Duration {
+    match environment {
+        crate::chorus::ChorusEnvironment::Simulator => Duration::seconds(5),
+        _ => Duration::minutes(15),
+    }
+}
+
+/// Exponential back-off for technical failures: 5 s, 10 s, 20 s … capped at 30 min.
+pub fn backoff(attempts: i64) -> Duration {
+    let exponent = attempts.clamp(0, 12) as u32;
+    Duration::seconds((5_i64 << exponent).min(1800))
+}
+
+fn technical(message: impl Into<String>) -> Reason {
+    Reason {
+        source: "technical".into(),
+        code: None,
+        message: message.into(),
+        field: None,
+    }
+}
+
+/// Hand the submission to a person: shown as Rejected with these reasons.
+fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange {
+    SubmissionChange {
+        stage: Some(stage::HOLD.into()),
+        status: Some(status::REJECTED.into()),
+        chorus_status: Some(chorus_status),
+        reasons: Some(reasons_json(&reasons)),
+        next_run_at: Some(now()),
+        ..Default::default()
+    }
+}
+
+struct Loaded {
+    invoice: invoice::InvoiceRow,
+    connection: Option<ChorusConnection>,
+    credentials_error: Option<String>,
+}
+
+async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::JobFailure> {
+    use super::JobFailure;
+    let secret = ctx.secret.clone();
+    let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
+    ctx.db
+        .run(move |conn| {
+            let invoice = invoice::find(conn, org_id, invoice_id)?
+                .ok_or_else(|| JobFailure("the invoice no longer exists".to_string()))?;
+            let (connection, credentials_error) = match chorus_connection::load_credentials(conn, org_id, &secret) {
+                Ok(c) => (c, None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            Ok::<_, JobFailure>(Loaded {
+                invoice,
+                connection,
+                credentials_error,
+            })
+        })
+        .await
+}
+
+pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
+    let loaded = match load(ctx, &row).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(submission = row.id, error = %e.0, "cannot load a submission");
+            record(ctx, &row, hold(vec![technical(e.0)], None), vec![]).await;
+            return;
+        }
+    };
+    let entry = |action: &'static str| {
+        Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
+    };
+    let Some(connection) = loaded.connection else {
+        let message = loaded.credentials_error.unwrap_or_else(|| {
+            "Chorus Pro is not configured for this organisation (Configuration › E-Invoicing)".into()
+        });
+        let entries = vec![
+            entry("submission.failed")
+                .failed()
+                .details(serde_json::json!({"reason": message})),
+        ];
+        record(ctx, &row, hold(vec![technical(message)], None), entries).await;
+        return;
+    };
+    let observer = Arc::new(CollectedExchanges::default());
+    let client = match ctx.clients.client_for(&connection, observer.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            let entries = vec![
+                entry("submission.failed")
+                    .failed()
+                    .details(serde_json::json!({"reason": e.to_string()})),
+            ];
+            record(ctx, &row, hold(vec![technical(e.to_string())], None), entries).await;
+            return;
+        }
+    };
+    let number = loaded.invoice.number.clone().unwrap_or_default();
+
+    // An earlier deposit may have reached Chorus Pro: look before depositing again.
+    if let (Some(started), None) = (row.deposit_started_at, &row.flux_number) {
+        let search_from = started + integration_grace(super::environment(connection.environment));
+        if now() < search_from {
+            let change = SubmissionChange {
+                next_run_at: Some(search_from),
+                ..Default::default()
+            };
+            record(ctx, &row, change, vec![]).await;
+            return;
+        }
+        let search = SupplierInvoiceSearch {
+            numero_facture: Some(number.clone()),
+            ..Default::default()
+        };
+        match client.search_all_supplier_invoices(search).await {
+            Ok(found) => {
+                if let Some(known) = found.into_iter().find(|f| f.numero_facture == number) {
+                    let change = SubmissionChange {
+                        stage: Some(stage::POLL.into()),
+                        flux_number: Some(known.numero_flux_depot.clone()),
+                        chorus_invoice_id: Some(Some(known.identifiant_facture_cpp.to_string())),
+                        chorus_status: Some(Some(known.statut.as_str().to_string())),
+                        deposited_at: Some(Some(started)),
+                        next_run_at: Some(now()),
+                        ..Default::default()
+                    };
+                    let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+                    entries.push(
+                        entry("submission.found_after_unknown_outcome").details(serde_json::json!({
+                            "number": number, "chorus_invoice_id": known.identifiant_facture_cpp
+                        })),
+                    );
+                    record(ctx, &row, change, entries).await;
+                    return;
+                }
+            }
+            Err(e) => {
+                let change = SubmissionChange {
+                    attempts: Some(row.attempts + 1),
+                    next_run_at: Some(
+                        now()
+                            + e.retry_after()
+                                .map(|d| Duration::milliseconds(d.as_millis() as i64))
+                                .unwrap_or_else(|| backoff(row.attempts)),
+                    ),
+                    last_error: Some(Some(e.to_string())),
+                    ..Default::default()
+                };
+                record(
+                    ctx,
+                    &row,
+                    change,
+                    observer.take_entries(row.organisation_id, row.invoice_id),
+                )
+                .await;
+                return;
+            }
+        }
+    }
+
+    // Build and validate the package.
+    let parsed = match crate::invoicing::load(&loaded.invoice) {
+        Ok(p) => p,
+        Err(problems) => {
+            let reasons = problems
+                .iter()
+                .flat_map(|(field, messages)| messages.iter().map(move |m| (field.clone(), m.clone())))
+                .map(|(field, message)| Reason {
+                    source: "validation".into(),
+                    code: None,
+                    message,
+                    field: Some(field),
+                })
+                .collect();
+            record(
+                ctx,
+                &row,
+                hold(reasons, None),
+                vec![entry("submission.invalid").failed()],
+            )
+            .await;
+            return;
+        }
+    };
+    let violations = checks(&parsed);
+    if !violations.is_empty() {
+        let reasons = violations
+            .iter()
+            .map(|v| Reason {
+                source: "validation".into(),
+                code: Some(v.rule_id.to_string()),
+                message: v.message.clone(),
+                field: Some(v.field.clone()),
+            })
+            .collect();
+        let details = serde_json::json!({"rules": violations.iter().map(|v| v.rule_id).collect::<Vec<_>>()});
+        record(
+            ctx,
+            &row,
+            hold(reasons, None),
+            vec![entry("submission.invalid").failed().details(details)],
+        )
+        .await;
+        return;
+    }
+    let syntax = FluxSyntax::from_wire(&row.syntax);
+    if syntax != FluxSyntax::UblInvoice {
+        let message = format!(
+            "the deposit format {} is not available yet; choose UBL in Configuration › E-Invoicing",
+            row.syntax
+        );
+        record(ctx, &row, hold(vec![technical(message)], None), vec![]).await;
+        return;
+    }
+    let mode = match connection.attachment_mode {
+        ConnectionAttachment::Pdf => AttachmentMode::Pdf,
+        _ => AttachmentMode::Zip,
+    };
+    let package = match tokio::task::spawn_blocking(move || crate::ubl::render_package(&parsed, mode)).await {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            record(
+                ctx,
+                &row,
+                hold(vec![technical(format!("the UBL could not be built: {e}"))], None),
+                vec![],
+            )
+            .await;
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "package task failed");
+            return;
+        }
+    };
+    let file_name = format!("{}.xml", number.replace('/', "-"));
+
+    // Mark the deposit as started (and keep the exact payload) before the call.
+    let (id, owner, payload, name) = (row.id, ctx.owner.clone(), package.ubl.clone(), file_name.clone());
+    let marked = ctx
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let change = SubmissionChange {
+                    deposit_started_at: Some(Some(now())),
+                    ..Default::default()
+                };
+                if !crate::db::models::submission::apply(conn, id, &owner, &change, false)? {
+                    return Ok(false);
+                }
+                crate::db::models::submission::store_payload(conn, id, &name, &payload)?;
+                Ok::<_, diesel::result::Error>(true)
+            })
+            .map_err(crate::db::DbError::from)
+        })
+        .await;
+    if !matches!(marked, Ok(true)) {
+        tracing::warn!(
+            submission = row.id,
+            "lease lost before the deposit; another instance has it"
+        );
+        return;
+    }
+
+    let request = DepositFluxRequest::new(&file_name, &package.ubl, syntax);
+    let outcome = client.deposit_flux(request).await;
+    let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+    let attempts = row.attempts + 1;
+    let change = match outcome {
+        Ok(response) => {
+            entries.push(entry("submission.deposited").details(serde_json::json!({
+                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": package.ubl.len()
+            })));
+            SubmissionChange {
+                stage: Some(stage::POLL.into()),
+                status: Some(status::IN_PROCESSING.into()),
+                flux_number: Some(Some(response.numero_flux_depot)),
+                chorus_status: Some(Some("IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP".into())),
+                deposited_at: Some(Some(now())),
+                attempts: Some(0),
+                last_error: Some(None),
+                next_run_at: Some(now() + Duration::seconds(1)),
+                ..Default::default()
+            }
+        }
+        Err(e) if e.outcome_unknown() => {
+            entries.push(
+                entry("submission.outcome_unknown")
+                    .failed()
+                    .details(serde_json::json!({"error": e.to_string()})),
+            );
+            SubmissionChange {
+                attempts: Some(attempts),
+                last_error: Some(Some(e.to_string())),
+                next_run_at: Some(now() + integration_grace(super::environment(connection.environment))),
+                ..Default::default()
+            }
+        }
+        Err(e) if e.is_retryable() && attempts < MAX_ATTEMPTS => {
+            let wait = e
+                .retry_after()
+                .map(|d| Duration::milliseconds(d.as_millis() as i64))
+                .unwrap_or_else(|| backoff(attempts));
+            SubmissionChange {
+                // Certainly not received: the next attempt deposits without searching.
+                deposit_started_at: Some(None),
+                attempts: Some(attempts),
+                last_error: Some(Some(e.to_string())),
+                next_run_at: Some(now() + wait),
+                ..Default::default()
+            }
+        }
+        Err(e) => {
+            entries.push(
+                entry("submission.failed")
+                    .failed()
+                    .details(serde_json::json!({"error": e.to_string()})),
+            );
+            let reason = Reason {
+                source: if e.code_retour().is_some() {
+                    "chorus".into()
+                } else {
+                    "technical".into()
+                },
+                code: e.code_retour().map(|c| c.to_string()),
+                message: e.libelle().map(str::to_string).unwrap_or_else(|| e.to_string()),
+                field: None,
+            };
+            SubmissionChange {
+                deposit_started_at: Some(None),
+                attempts: Some(attempts),
+                ..hold(vec![reason], None)
+            }
+        }
+    };
+    record(ctx, &row, change, entries).await;
+}

@@ -1,0 +1,186 @@
+//! An organisation's admins create and revoke its API tokens. The clear token is shown once, in the
+//! page that answers the creation, and never stored.
+
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::api_token;
+use crate::auth::csrf::CsrfForm;
+use crate::config::Settings;
+use crate::db::models::api_token as rows;
+use crate::db::{Db, now, write_tx};
+use crate::domain::organisation::{FieldErrors, add_error};
+use crate::error::AppError;
+use crate::web::handlers::customers::NoFields;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+const NAME_MAX_CHARS: usize = 100;
+
+#[derive(Template)]
+#[template(path = "settings/api_tokens.html")]
+pub struct TokensPage {
+    pub ctx: Ctx,
+    pub tokens: Vec<rows::ApiTokenRow>,
+    pub name: String,
+    pub errors: FieldErrors,
+    /// The token just created: shown this once.
+    pub created: Option<String>,
+}
+
+impl TokensPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+}
+
+async fn tokens_of(db: &Db, org: i64) -> Result<Vec<rows::ApiTokenRow>, AppError> {
+    db.run(move |conn| rows::list(conn, org).map_err(AppError::from)).await
+}
+
+pub async fn list(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let tokens = tokens_of(&db, org).await?;
+    ok(TokensPage {
+        ctx,
+        tokens,
+        name: String::new(),
+        errors: FieldErrors::new(),
+        created: None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewTokenForm {
+    pub name: String,
+}
+
+/// Checks a token's name: what it is for, so that people know which one to revoke.
+pub fn parse_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("Name the token after the system that will use it.".into());
+    }
+    if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err(format!("A single line of at most {NAME_MAX_CHARS} characters."));
+    }
+    Ok(name.to_string())
+}
+
+/// Creates a token for `organisation_id` and records it in the audit log; returns the row and the
+/// clear token (to show once).
+pub fn create_token(
+    conn: &mut crate::db::AnyConnection,
+    settings: &Settings,
+    organisation_id: i64,
+    name: &str,
+    created_by: Option<i64>,
+    actor: audit::Actor,
+) -> Result<(rows::ApiTokenRow, String), AppError> {
+    let generated = api_token::generate(&settings.secret.token_key())?;
+    write_tx(conn, |conn| {
+        let row = rows::insert(
+            conn,
+            &rows::NewApiTokenRow {
+                organisation_id,
+                name: name.to_string(),
+                token_prefix: generated.prefix.clone(),
+                token_hash: generated.hash.clone(),
+                created_by,
+                created_at: now(),
+            },
+        )?;
+        audit::record(
+            conn,
+            Entry::new(Some(organisation_id), actor, "api_token.created")
+                .target("api_token", row.id)
+                .details(serde_json::json!({"name": row.name, "prefix": row.token_prefix})),
+        )?;
+        Ok::<_, AppError>(row)
+    })
+    .map(|row| (row, generated.clear))
+}
+
+pub async fn create(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    CsrfForm(form): CsrfForm<NewTokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let name = match parse_name(&form.name) {
+        Ok(name) => name,
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            add_error(&mut errors, "name", message);
+            let tokens = tokens_of(&db, org).await?;
+            return unprocessable(TokensPage {
+                ctx,
+                tokens,
+                name: form.name,
+                errors,
+                created: None,
+            });
+        }
+    };
+    let actor = user.actor();
+    let user_id = user.id;
+    let settings = settings.into_inner();
+    let (_, clear) = db
+        .run(move |conn| create_token(conn, &settings, org, &name, Some(user_id), actor))
+        .await?;
+    // Rendered directly rather than redirected: the clear token must not travel through the
+    // session cookie, and a reload must not show it again.
+    let tokens = tokens_of(&db, org).await?;
+    let body = TokensPage {
+        ctx,
+        tokens,
+        name: String::new(),
+        errors: FieldErrors::new(),
+        created: Some(clear),
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body))
+}
+
+pub async fn revoke(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let actor = user.actor();
+    let revoked = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let token = rows::find(conn, org, id)?.ok_or(AppError::NotFound)?;
+                if rows::revoke(conn, org, id)? == 0 {
+                    return Ok(false);
+                }
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), actor, "api_token.revoked")
+                        .target("api_token", id)
+                        .details(serde_json::json!({"name": token.name, "prefix": token.token_prefix})),
+                )?;
+                Ok::<_, AppError>(true)
+            })
+        })
+        .await?;
+    ctx.flash_success(if revoked {
+        "Token revoked: requests with it are now refused."
+    } else {
+        "This token was already revoked."
+    });
+    Ok(see_other("/settings/api-tokens"))
+}

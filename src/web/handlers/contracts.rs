@@ -1,0 +1,411 @@
+//! Contracts in the back office. Scoped to the caller's organisation like customers; the customer a
+//! contract names must be one of the organisation's own.
+
+use crate::audit::{self, Actor, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::db::models::{contract, customer};
+use crate::db::{AnyConnection, Db, write_tx};
+use crate::domain::contract::{
+    BillingPeriod, COMMON_UNITS, ContractCustomer, ContractInput, ContractLineInput, NewContract, VatCategory,
+};
+use crate::domain::organisation::{FieldErrors, add_error};
+use crate::error::AppError;
+use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, changed_fields, link};
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+/// The customer a contract input names, looked up in this organisation only.
+fn contract_customer(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    input: &ContractInput,
+) -> Result<Option<ContractCustomer>, AppError> {
+    let Ok(id) = input.customer_id.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    let Some(found) = customer::find(conn, organisation_id, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(ContractCustomer {
+        id: found.id,
+        archived: found.archived,
+        engagement_required: customer::engagement_required(conn, organisation_id, id)?,
+    }))
+}
+
+/// Creates (`id` = None) or replaces a contract of `organisation_id` with its lines and its audit
+/// entry, in one transaction. `Ok(Err(errors))` when refused; `Err(NotFound)` when `id` is not theirs.
+pub async fn save(
+    db: &Db,
+    organisation_id: i64,
+    actor: Actor,
+    id: Option<i64>,
+    input: ContractInput,
+) -> Result<Result<contract::ContractDetail, FieldErrors>, AppError> {
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            let before = match id {
+                Some(id) => Some(contract::find(conn, organisation_id, id)?.ok_or(AppError::NotFound)?),
+                None => None,
+            };
+            let customer = contract_customer(conn, organisation_id, &input)?;
+            let parsed = NewContract::parse(&input, customer.as_ref());
+            let taken = contract::number_taken(conn, organisation_id, input.number.trim(), id)?;
+            let parsed = match parsed {
+                Ok(parsed) if !taken => parsed,
+                other => {
+                    let mut errors = other.err().unwrap_or_default();
+                    if taken {
+                        add_error(&mut errors, "number", "Another contract already has this number.");
+                    }
+                    return Ok(Err(errors));
+                }
+            };
+            let row = match &before {
+                Some(before) => {
+                    contract::update(conn, organisation_id, before.contract.id, &parsed)?.ok_or(AppError::NotFound)?
+                }
+                None => contract::insert(conn, organisation_id, &parsed)?,
+            };
+            let saved = contract::find(conn, organisation_id, row.id)?.ok_or(AppError::NotFound)?;
+            let entry = match &before {
+                Some(before) => Entry::new(Some(organisation_id), actor, "contract.updated")
+                    .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &saved.to_input())})),
+                None => Entry::new(Some(organisation_id), actor, "contract.created").details(serde_json::json!({
+                    "number": row.number,
+                    "customer_id": row.customer_id,
+                    "external_reference": row.external_reference,
+                })),
+            };
+            audit::record(conn, entry.target("contract", row.id))?;
+            Ok::<_, AppError>(Ok(saved))
+        })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "contracts/list.html")]
+pub struct ListPage {
+    pub ctx: Ctx,
+    pub contracts: Vec<(contract::ContractRow, String)>,
+    pub query: ListQuery,
+    pub status: &'static str,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl ListPage {
+    pub fn page_link(&self, page: i64) -> String {
+        link(
+            "/contracts",
+            &[
+                ("q", self.query.q.as_str()),
+                ("status", self.query.status.as_str()),
+                ("page", &page.to_string()),
+            ],
+        )
+    }
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let query = query.into_inner();
+    let status = customer::Status::parse(&query.status);
+    let filter = contract::Filter {
+        search: query.q.clone(),
+        status,
+        customer_id: None,
+    };
+    let page = query.page_number();
+    let (contracts, total) = db
+        .run(move |conn| contract::list(conn, org, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).map_err(AppError::from))
+        .await?;
+    ok(ListPage {
+        ctx,
+        contracts,
+        query,
+        status: status.as_str(),
+        total,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "contracts/form.html")]
+pub struct FormPage {
+    pub ctx: Ctx,
+    pub id: Option<i64>,
+    pub input: ContractInput,
+    /// The lines typed, then empty rows to add more.
+    pub rows: Vec<ContractLineInput>,
+    pub customers: Vec<(i64, String)>,
+    pub errors: FieldErrors,
+}
+
+impl FormPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+    pub fn line_error(&self, index: &usize, field: &str) -> String {
+        self.error(&format!("lines[{index}].{field}"))
+    }
+    pub fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/contracts/{id}"),
+            None => "/contracts".into(),
+        }
+    }
+    pub fn periods(&self) -> &'static [BillingPeriod] {
+        &BillingPeriod::ALL
+    }
+    pub fn categories(&self) -> &'static [VatCategory] {
+        &VatCategory::ALL
+    }
+    pub fn units(&self) -> &'static [(&'static str, &'static str)] {
+        COMMON_UNITS
+    }
+    pub fn selected_period(&self, period: &BillingPeriod) -> bool {
+        BillingPeriod::parse(&self.input.billing_period).ok() == Some(*period)
+    }
+    pub fn selected_customer(&self, id: &i64) -> bool {
+        self.input.customer_id.trim() == id.to_string()
+    }
+}
+
+async fn form_page(
+    ctx: Ctx,
+    db: &Db,
+    org: i64,
+    id: Option<i64>,
+    input: ContractInput,
+    errors: FieldErrors,
+) -> Result<FormPage, AppError> {
+    let mut customers = db
+        .run(move |conn| customer::choices(conn, org).map_err(AppError::from))
+        .await?;
+    // Keep an archived customer selectable on its own contract's form, so the form still shows it.
+    if let Ok(current) = input.customer_id.trim().parse::<i64>()
+        && !customers.iter().any(|(id, _)| *id == current)
+        && let Some(row) = db
+            .run(move |conn| customer::find(conn, org, current).map_err(AppError::from))
+            .await?
+    {
+        customers.push((row.id, format!("{} (archived)", row.name)));
+    }
+    let mut rows = input.lines.clone();
+    let blanks = if rows.is_empty() { 3 } else { 2 };
+    rows.extend(std::iter::repeat_n(ContractLineInput::default(), blanks));
+    Ok(FormPage {
+        ctx,
+        id,
+        input,
+        rows,
+        customers,
+        errors,
+    })
+}
+
+/// The form posts one value per line for each `line_*` name, in row order; rows left empty are
+/// dropped. Everything else is a contract field.
+pub fn input_from_form(pairs: &[(String, String)]) -> ContractInput {
+    let mut input = ContractInput::default();
+    let mut columns: [Vec<String>; 6] = Default::default();
+    for (key, value) in pairs {
+        let value = value.clone();
+        match key.as_str() {
+            "customer_id" => input.customer_id = value,
+            "number" => input.number = value,
+            "title" => input.title = value,
+            "start_date" => input.start_date = value,
+            "end_date" => input.end_date = value,
+            "external_reference" => input.external_reference = value,
+            "market_number" => input.market_number = value,
+            "billing_period" => input.billing_period = value,
+            "line_description" => columns[0].push(value),
+            "line_quantity" => columns[1].push(value),
+            "line_unit_code" => columns[2].push(value),
+            "line_unit_price" => columns[3].push(value),
+            "line_vat_category" => columns[4].push(value),
+            "line_vat_rate" => columns[5].push(value),
+            _ => {}
+        }
+    }
+    let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |column: usize, row: usize| columns[column].get(row).cloned().unwrap_or_default();
+    input.lines = (0..rows)
+        .map(|row| ContractLineInput {
+            description: cell(0, row),
+            quantity: cell(1, row),
+            unit_code: cell(2, row),
+            unit_price: cell(3, row),
+            vat_category: cell(4, row),
+            vat_rate: cell(5, row),
+        })
+        // A new row's category select defaults to S: with nothing else typed it is still blank.
+        .filter(|line| {
+            !ContractLineInput {
+                vat_category: String::new(),
+                unit_code: String::new(),
+                ..line.clone()
+            }
+            .is_blank()
+        })
+        .collect();
+    input
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    customer_id: String,
+}
+
+pub async fn new_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let input = ContractInput {
+        customer_id: query.customer_id.clone(),
+        ..Default::default()
+    };
+    ok(form_page(ctx, &db, org, None, input, FieldErrors::new()).await?)
+}
+
+pub async fn create(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let input = input_from_form(&pairs);
+    match save(&db, org, user.actor(), None, input.clone()).await? {
+        Ok(saved) => {
+            ctx.flash_success(format!("Contract {} created.", saved.contract.number));
+            Ok(see_other(format!("/contracts/{}", saved.contract.id)))
+        }
+        Err(errors) => unprocessable(form_page(ctx, &db, org, None, input, errors).await?),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contracts/show.html")]
+pub struct ShowPage {
+    pub ctx: Ctx,
+    pub detail: contract::ContractDetail,
+}
+
+impl ShowPage {
+    pub fn period_label(&self) -> &'static str {
+        BillingPeriod::parse(&self.detail.contract.billing_period)
+            .map(BillingPeriod::label)
+            .unwrap_or("")
+    }
+}
+
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let detail = db
+        .run(move |conn| contract::find(conn, org, id)?.ok_or(AppError::NotFound))
+        .await?;
+    ok(ShowPage { ctx, detail })
+}
+
+pub async fn edit_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let detail = db
+        .run(move |conn| contract::find(conn, org, id)?.ok_or(AppError::NotFound))
+        .await?;
+    ok(form_page(ctx, &db, org, Some(id), detail.to_input(), FieldErrors::new()).await?)
+}
+
+pub async fn update(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let input = input_from_form(&pairs);
+    match save(&db, org, user.actor(), Some(id), input.clone()).await? {
+        Ok(saved) => {
+            ctx.flash_success(format!("Contract {} saved.", saved.contract.number));
+            Ok(see_other(format!("/contracts/{id}")))
+        }
+        Err(errors) => unprocessable(form_page(ctx, &db, org, Some(id), input, errors).await?),
+    }
+}
+
+async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> Result<(), AppError> {
+    let org = user.organisation()?;
+    let actor = user.actor();
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            if contract::set_archived(conn, org, id, archived)? == 0 {
+                return Err(AppError::NotFound);
+            }
+            let action = if archived {
+                "contract.archived"
+            } else {
+                "contract.restored"
+            };
+            audit::record(conn, Entry::new(Some(org), actor, action).target("contract", id))?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+pub async fn archive(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    set_archived(&user, &db, id, true).await?;
+    ctx.flash_success("Contract archived.");
+    Ok(see_other(format!("/contracts/{id}")))
+}
+
+pub async fn restore(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    set_archived(&user, &db, id, false).await?;
+    ctx.flash_success("Contract restored.");
+    Ok(see_other(format!("/contracts/{id}")))
+}

@@ -1,0 +1,337 @@
+//! Customers in the back office (admins and users of an organisation). Every query is scoped to
+//! the caller's organisation; another organisation's customer is a 404.
+
+use crate::audit::{self, Actor, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::db::models::{contract, customer};
+use crate::db::{Db, write_tx};
+use crate::domain::customer::{CustomerInput, NewCustomer};
+use crate::domain::organisation::FieldErrors;
+use crate::error::AppError;
+use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+pub const PAGE_SIZE: i64 = 25;
+
+/// The fields whose value differs between two inputs, for the audit log.
+pub fn changed_fields<T: serde::Serialize>(before: &T, after: &T) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return Vec::new();
+    };
+    after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(*value))
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// Creates (`id` = None) or updates a customer of `organisation_id`, with its audit entry, in one
+/// transaction. `Ok(Err(errors))` when the input is refused; `Err(NotFound)` when `id` is not theirs.
+pub async fn save(
+    db: &Db,
+    organisation_id: i64,
+    actor: Actor,
+    id: Option<i64>,
+    input: CustomerInput,
+) -> Result<Result<customer::CustomerRow, FieldErrors>, AppError> {
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            let before = match id {
+                Some(id) => Some(customer::find(conn, organisation_id, id)?.ok_or(AppError::NotFound)?),
+                None => None,
+            };
+            let parsed = match NewCustomer::parse(&input) {
+                Ok(parsed) => parsed,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            let row = match &before {
+                Some(before) => {
+                    customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?
+                }
+                None => customer::insert(conn, organisation_id, &parsed)?,
+            };
+            let entry = match &before {
+                Some(before) => Entry::new(Some(organisation_id), actor, "customer.updated")
+                    .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &row.to_input())})),
+                None => Entry::new(Some(organisation_id), actor, "customer.created")
+                    .details(serde_json::json!({"name": row.name, "siret": row.siret})),
+            };
+            audit::record(conn, entry.target("customer", row.id))?;
+            Ok::<_, AppError>(Ok(row))
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub status: String,
+    pub chorus: String,
+    pub page: String,
+}
+
+impl ListQuery {
+    pub fn page_number(&self) -> i64 {
+        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 100_000)
+    }
+}
+
+/// `/path?q=…&status=…` for a page link, keeping the filters.
+pub fn link(path: &str, params: &[(&str, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(key, value);
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers/list.html")]
+pub struct ListPage {
+    pub ctx: Ctx,
+    pub customers: Vec<customer::CustomerRow>,
+    pub query: ListQuery,
+    pub status: &'static str,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl ListPage {
+    pub fn page_link(&self, page: i64) -> String {
+        link(
+            "/customers",
+            &[
+                ("q", self.query.q.as_str()),
+                ("status", self.query.status.as_str()),
+                ("chorus", self.query.chorus.as_str()),
+                ("page", &page.to_string()),
+            ],
+        )
+    }
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let query = query.into_inner();
+    let status = customer::Status::parse(&query.status);
+    let filter = customer::Filter {
+        search: query.q.clone(),
+        status,
+        chorus: match query.chorus.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    };
+    let page = query.page_number();
+    let (customers, total) = db
+        .run(move |conn| customer::list(conn, org, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).map_err(AppError::from))
+        .await?;
+    ok(ListPage {
+        ctx,
+        customers,
+        query,
+        status: status.as_str(),
+        total,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "customers/form.html")]
+pub struct FormPage {
+    pub ctx: Ctx,
+    /// `None` for a new customer.
+    pub id: Option<i64>,
+    pub input: CustomerInput,
+    pub errors: FieldErrors,
+}
+
+impl FormPage {
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+    pub fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/customers/{id}"),
+            None => "/customers".into(),
+        }
+    }
+}
+
+pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.organisation()?;
+    ok(FormPage {
+        ctx,
+        id: None,
+        input: CustomerInput {
+            country: "FRA".into(),
+            ..Default::default()
+        },
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn create(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<CustomerInput>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    match save(&db, org, user.actor(), None, form.clone()).await? {
+        Ok(row) => {
+            ctx.flash_success(format!("Customer {} created.", row.name));
+            Ok(see_other(format!("/customers/{}", row.id)))
+        }
+        Err(errors) => unprocessable(FormPage {
+            ctx,
+            id: None,
+            input: form,
+            errors,
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+pub struct ShowPage {
+    pub ctx: Ctx,
+    pub customer: customer::CustomerRow,
+    pub contracts: Vec<contract::ContractRow>,
+    pub readiness: Option<customer::ReadinessRow>,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let (customer, contracts, readiness) = db
+        .run(move |conn| {
+            let customer = customer::find(conn, org, id)?.ok_or(AppError::NotFound)?;
+            let contracts = contract::of_customer(conn, org, id)?;
+            let readiness = customer::find_readiness(conn, org, id)?;
+            Ok::<_, AppError>((customer, contracts, readiness))
+        })
+        .await?;
+    ok(ShowPage {
+        ctx,
+        customer,
+        contracts,
+        readiness,
+    })
+}
+
+pub async fn edit_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let row = db
+        .run(move |conn| customer::find(conn, org, id)?.ok_or(AppError::NotFound))
+        .await?;
+    ok(FormPage {
+        ctx,
+        id: Some(id),
+        input: row.to_input(),
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn update(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<CustomerInput>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    match save(&db, org, user.actor(), Some(id), form.clone()).await? {
+        Ok(row) => {
+            ctx.flash_success(format!("Customer {} saved.", row.name));
+            Ok(see_other(format!("/customers/{id}")))
+        }
+        Err(errors) => unprocessable(FormPage {
+            ctx,
+            id: Some(id),
+            input: form,
+            errors,
+        }),
+    }
+}
+
+async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> Result<(), AppError> {
+    let org = user.organisation()?;
+    let actor = user.actor();
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            if customer::set_archived(conn, org, id, archived)? == 0 {
+                return Err(AppError::NotFound);
+            }
+            let action = if archived {
+                "customer.archived"
+            } else {
+                "customer.restored"
+            };
+            audit::record(conn, Entry::new(Some(org), actor, action).target("customer", id))?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+pub async fn archive(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    set_archived(&user, &db, id, true).await?;
+    ctx.flash_success("Customer archived: it no longer appears in the list or in new contracts.");
+    Ok(see_other(format!("/customers/{id}")))
+}
+
+pub async fn restore(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    set_archived(&user, &db, id, false).await?;
+    ctx.flash_success("Customer restored.");
+    Ok(see_other(format!("/customers/{id}")))
+}
