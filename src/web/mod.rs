@@ -164,6 +164,12 @@ fn declare(r: &mut Router) {
         .post("/invoices/{id}/retry", BACK_OFFICE, invoices::retry)
         .post("/invoices/{id}/resend", BACK_OFFICE, invoices::resend)
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
+    r.get("/api/v1/invoices", Access::Api, invoices_api::list)
+        .post("/api/v1/invoices", Access::Api, invoices_api::create)
+        .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)
+        .get("/api/v1/invoices/{id}/ubl", Access::Api, invoices_api::ubl)
+        .get("/api/v1/invoices/{id}/pdf", Access::Api, invoices_api::pdf)
+        .get("/api/v1/invoices/{id}/package", Access::Api, invoices_api::package);
 }
 
 /// Mounts every route on an actix App.

@@ -422,6 +422,28 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The status of an API request whose answer may not be JSON (file downloads).
+    pub async fn api_status(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> StatusCode {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        request.send().await.unwrap().status()
+    }
+}
+
 /// The City of Paris: a valid SIRET for test customers.
 pub const CUSTOMER_SIRET: &str = "21750001600019";
 

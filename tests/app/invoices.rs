@@ -332,3 +332,101 @@ both_backends! {
         assert!(html.contains("AV2026-00001 issued"), "credit notes have their own series");
     }
 }
+
+/// A JSON body for `POST /api/v1/invoices` from the sample document.
+fn api_body(issue: bool, customer_id: Option<i64>) -> String {
+    let mut document = serde_json::to_value(sample_document()).unwrap();
+    if customer_id.is_some() {
+        // The customer supplies the buyer.
+        document["buyer"] = serde_json::json!({ "name": "", "address": { "country_code": "FR" } });
+    }
+    serde_json::json!({ "document": document, "customer_id": customer_id, "issue": issue }).to_string()
+}
+
+both_backends! {
+    async fn the_api_creates_drafts_issues_and_reports_status(app: TestApp) {
+        use reqwest::Method;
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let other = app.create_org("Bureau B", SIRET_B).await;
+        let (_, token) = app.create_token(org, "erp").await;
+        let (_, other_token) = app.create_token(other, "other erp").await;
+
+        let (status, body) = app.api(Method::GET, "/api/v1/invoices", None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body["error"].is_string());
+
+        let (status, body) = app.api(Method::POST, "/api/v1/invoices", Some(&token), Some("{\"document\": ")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "malformed JSON is a 400 with a JSON body");
+        assert!(body["error"].as_str().unwrap().contains("not valid JSON"));
+
+        let bad = api_body(false, None).replace("\"DAY\"", "\"DAYS\"");
+        let (status, body) = app.api(Method::POST, "/api/v1/invoices", Some(&token), Some(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["errors"]["lines[0].unit_code"][0].as_str().unwrap().contains("DAYS"), "{body}");
+
+        let (status, draft) = app.api(Method::POST, "/api/v1/invoices", Some(&token), Some(&api_body(false, None))).await;
+        assert_eq!(status, StatusCode::CREATED, "{draft}");
+        assert_eq!(draft["status"], "draft");
+        assert!(draft["number"].is_null());
+        assert_eq!(draft["totals"]["with_vat"], "1080.00");
+
+        // Issued at once for a customer that receives through Chorus Pro: queued.
+        app.activate_chorus(org).await;
+        let customer = app.create_customer(org, "Ville de Paris").await;
+        let (status, issued) = app.api(Method::POST, "/api/v1/invoices", Some(&token), Some(&api_body(true, Some(customer)))).await;
+        assert_eq!(status, StatusCode::CREATED, "{issued}");
+        assert_eq!(issued["number"], "FA2026-00001");
+        assert_eq!(issued["status"], "in_processing");
+        assert_eq!(issued["buyer_name"], "Ville de Paris", "the buyer comes from the customer");
+        assert_eq!(issued["buyer_siret"], CUSTOMER_SIRET);
+        assert!(issued["chorus_status"].is_null());
+        let id = issued["id"].as_i64().unwrap();
+
+        let (status, body) = app
+            .api(Method::POST, "/api/v1/invoices", Some(&token), Some(&api_body(false, Some(999_999))))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["errors"]["customer_id"].is_array());
+
+        let (status, list) = app.api(Method::GET, "/api/v1/invoices?status=draft", Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let ids: Vec<i64> = list["data"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, vec![draft["id"].as_i64().unwrap()]);
+        let (_, page) = app.api(Method::GET, "/api/v1/invoices?limit=1", Some(&token), None).await;
+        assert_eq!(page["data"][0]["id"], id, "newest first");
+        let next = page["next_before"].as_i64().expect("a next page");
+        let (_, page) = app.api(Method::GET, &format!("/api/v1/invoices?limit=1&before={next}"), Some(&token), None).await;
+        assert_eq!(page["data"][0]["id"], draft["id"]);
+        let (status, _) = app.api(Method::GET, "/api/v1/invoices?status=paid", Some(&token), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        let (status, one) = app.api(Method::GET, &format!("/api/v1/invoices/{id}"), Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(one["status"], "in_processing");
+        let (status, body) = app.api(Method::GET, &format!("/api/v1/invoices/{id}"), Some(&other_token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's invoice");
+        assert!(body["error"].is_string());
+
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/v1/invoices/{id}/ubl", app.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/xml"));
+        assert!(response.text().await.unwrap().contains("FA2026-00001"));
+        for (path, content_type) in [("pdf", "application/pdf"), ("package", "application/zip")] {
+            let response = reqwest::Client::new()
+                .get(format!("{}/api/v1/invoices/{id}/{path}", app.address))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(response.headers()["content-type"], content_type);
+        }
+        let status = app.api_status(Method::GET, &format!("/api/v1/invoices/{id}/pdf"), Some(&other_token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
