@@ -566,7 +566,7 @@ pub async fn update(
 }
 
 enum Saved {
-    Row(InvoiceRow),
+    Row(Box<InvoiceRow>),
     Invalid(Problems),
 }
 
@@ -620,7 +620,7 @@ async fn save(
                 ));
             }
             match write_tx(conn, |conn| invoicing::save_draft(conn, &org, invoice_id, input, actor)) {
-                Ok(row) => Ok(Saved::Row(row)),
+                Ok(row) => Ok(Saved::Row(Box::new(row))),
                 Err(InvoicingError::Invalid(problems)) => Ok(Saved::Invalid(problems)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),
                 Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict(ISSUED_NEVER_CHANGES.into())),
@@ -1081,7 +1081,7 @@ pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<b
 /// The outcome of issuing, for the page and the API.
 pub enum IssueOutcome {
     Issued {
-        row: InvoiceRow,
+        row: Box<InvoiceRow>,
         queued: bool,
         not_sent_reason: &'static str,
     },
@@ -1102,7 +1102,7 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> 
             Ok(issued) => Ok(IssueOutcome::Issued {
                 queued: issued.submission_id.is_some(),
                 not_sent_reason: not_sent_reason(&org, receives_chorus),
-                row: issued.invoice,
+                row: Box::new(issued.invoice),
             }),
             Err(InvoicingError::Database(e)) => Err(e.into()),
             Err(InvoicingError::NotFound) => Err(AppError::NotFound),

@@ -125,7 +125,7 @@ fn fill_from_records(
 }
 
 enum Created {
-    Row(InvoiceRow, Option<SubmissionRow>),
+    Row(Box<(InvoiceRow, Option<SubmissionRow>)>),
     Invalid(Problems),
 }
 
@@ -172,7 +172,7 @@ pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> R
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
                     let sub = submission::find_for_invoice(conn, org_id, id)?;
-                    Ok(Ok(Created::Row(row, sub)))
+                    Ok(Ok(Created::Row(Box::new((row, sub)))))
                 }
                 Err(InvoicingError::Invalid(problems)) => Ok(Ok(Created::Invalid(problems))),
                 Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
@@ -182,9 +182,12 @@ pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> R
         })
         .await??;
     match created {
-        Created::Row(row, sub) => Ok(HttpResponse::Created()
-            .insert_header(("Location", format!("/api/v1/invoices/{}", row.id)))
-            .json(invoice_json(&row, sub.as_ref()))),
+        Created::Row(found) => {
+            let (row, sub) = *found;
+            Ok(HttpResponse::Created()
+                .insert_header(("Location", format!("/api/v1/invoices/{}", row.id)))
+                .json(invoice_json(&row, sub.as_ref())))
+        }
         Created::Invalid(problems) => Err(ApiError::invalid(problems)),
     }
 }
