@@ -28,6 +28,8 @@ Settings (environment variables):
   CHORUS_DESK_IDLE_TIMEOUT_MINUTES  sign out after this much inactivity [default: 30]
   CHORUS_DESK_DB_POOL_SIZE        database connections per instance [default: 8]
   CHORUS_DESK_LOG_FORMAT          json for JSON logs [default: human-readable]
+  CHORUS_DESK_AUDIT_RETENTION_DAYS  audit entries older than this are purged by `audit purge`
+                                  [default: 3653, ten years]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]
@@ -76,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The tamper-evident transaction log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +95,27 @@ pub enum TokenCommand {
         /// What the token is for (the system that will use it)
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chains; exits non-zero naming the first broken entry.
+    Verify {
+        /// SIRET of one organisation (default: every chain, the platform's included)
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Delete entries older than CHORUS_DESK_AUDIT_RETENTION_DAYS, leaving signed checkpoints.
+    Purge,
+    /// Append made-up entries (benchmarks only).
+    #[command(hide = true)]
+    Seed {
+        #[arg(long)]
+        count: u64,
+        /// SIRET of the organisation whose chain gets them (default: the platform chain)
+        #[arg(long)]
+        org: Option<String>,
     },
 }
 
@@ -163,7 +191,102 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { org, name },
         } => token_create(&settings, &org, &name),
+        Command::Audit { command } => match command {
+            AuditCommand::Verify { org } => audit_verify(&settings, org.as_deref()),
+            AuditCommand::Purge => audit_purge(&settings),
+            AuditCommand::Seed { count, org } => audit_seed(&settings, count, org.as_deref()),
+        },
     }
+}
+
+fn organisation_by_siret(
+    conn: &mut crate::db::AnyConnection,
+    siret: &str,
+) -> anyhow::Result<organisation::OrganisationRow> {
+    let siret = Siret::parse(siret).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    organisation::find_by_siret(conn, siret.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))
+}
+
+fn chain_name(conn: &mut crate::db::AnyConnection, organisation_id: Option<i64>) -> anyhow::Result<String> {
+    Ok(match organisation_id {
+        None => "platform chain".to_string(),
+        Some(id) => match organisation::find(conn, id)? {
+            Some(org) => format!("organisation {} (SIRET {}, id {id})", org.name, org.siret),
+            None => format!("organisation id {id} (no longer exists)"),
+        },
+    })
+}
+
+/// `chorus-desk audit verify [--org SIRET]`: one line per chain, then the verdict.
+fn audit_verify(settings: &Settings, org: Option<&str>) -> anyhow::Result<()> {
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let key = settings.secret.audit_key();
+    let chains = match org {
+        Some(siret) => vec![Some(organisation_by_siret(&mut conn, siret)?.id)],
+        None => audit::chains(&mut conn)?,
+    };
+    let mut total = 0_u64;
+    let mut first_break: Option<String> = None;
+    for chain in &chains {
+        let name = chain_name(&mut conn, *chain)?;
+        match audit::verify_chain(&mut conn, &key, *chain)? {
+            audit::ChainStatus::Intact { entries, checkpoint } => {
+                total += entries;
+                let since = checkpoint
+                    .map(|id| format!(", from the purge checkpoint after entry {id}"))
+                    .unwrap_or_default();
+                println!("{name}: intact, {entries} entries{since}");
+            }
+            audit::ChainStatus::Broken(broken) => {
+                println!("{name}: BROKEN at {broken}");
+                first_break.get_or_insert(format!("{name}: {broken}"));
+            }
+        }
+    }
+    match first_break {
+        Some(broken) => anyhow::bail!("the audit log has been tampered with. First broken entry in the {broken}"),
+        None => {
+            println!("audit log intact: {} chain(s), {total} entries verified", chains.len());
+            Ok(())
+        }
+    }
+}
+
+/// `chorus-desk audit purge`: what the scheduler does daily, on demand.
+fn audit_purge(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let cutoff = now() - chrono::Duration::days(i64::from(settings.audit_retention_days));
+    let outcomes = audit::purge_expired(&mut conn, &settings.secret.audit_key(), cutoff)?;
+    let mut refused = Vec::new();
+    let mut purged = 0;
+    for outcome in &outcomes {
+        let name = chain_name(&mut conn, outcome.organisation_id)?;
+        if let Some(broken) = &outcome.refused {
+            println!("{name}: NOT purged, the chain is broken at {broken}");
+            refused.push(name);
+        } else if outcome.purged > 0 {
+            println!(
+                "{name}: {} entries purged, checkpoint entry {}",
+                outcome.purged,
+                outcome.checkpoint_id.unwrap_or(0)
+            );
+        }
+        purged += outcome.purged;
+    }
+    println!(
+        "retention {} days: {purged} entries older than {} UTC purged",
+        settings.audit_retention_days,
+        cutoff.format("%Y-%m-%d %H:%M")
+    );
+    anyhow::ensure!(
+        refused.is_empty(),
+        "broken chains were left untouched so the evidence stays: {}; run `chorus-desk audit verify`",
+        refused.join(", ")
+    );
+    Ok(())
 }
 
 /// Renders every input; reports each failure (naming the field) and exits non-zero if any failed.
@@ -193,6 +316,18 @@ fn render(
         "{failures} of {} document(s) could not be rendered",
         inputs.len()
     );
+    Ok(())
+}
+
+fn audit_seed(settings: &Settings, count: u64, org: Option<&str>) -> anyhow::Result<()> {
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let organisation_id = match org {
+        Some(siret) => Some(organisation_by_siret(&mut conn, siret)?.id),
+        None => None,
+    };
+    audit::seed(&mut conn, organisation_id, count)?;
+    println!("{count} audit entries appended");
     Ok(())
 }
 

@@ -7,6 +7,24 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chorus-desk.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Every two seconds.
+pub const DEFAULT_SCHEDULE: &str = "*/2 * * * * *";
+/// Ten years (with leap days): French invoice records are kept that long.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 3653;
+
+/// `CHORUS_DESK_AUDIT_RETENTION_DAYS`: a whole number of days, at least one. A typo is refused
+/// rather than silently falling back, because it decides what gets deleted.
+pub fn audit_retention_days_from(value: Option<&str>) -> anyhow::Result<u32> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_AUDIT_RETENTION_DAYS);
+    };
+    match value.parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(days),
+        _ => anyhow::bail!(
+            "CHORUS_DESK_AUDIT_RETENTION_DAYS must be a whole number of days, at least 1 (got \"{value}\")"
+        ),
+    }
+}
 
 #[derive(Clone)]
 pub struct Settings {
@@ -25,6 +43,19 @@ pub struct Settings {
     pub first_admin_password: Option<String>,
     /// Email of the first admin (`CHORUS_DESK_ADMIN_EMAIL`).
     pub first_admin_email: String,
+    /// Audit entries older than this many days are purged (`CHORUS_DESK_AUDIT_RETENTION_DAYS`,
+    /// default ten years: the legal retention of invoice records).
+    pub audit_retention_days: u32,
+    /// Serve the Chorus Pro simulator under `/simulator` (`CHORUS_DESK_BUILTIN_SIMULATOR`, default on;
+    /// turn it off in production: its scenario hooks are for demos and tests).
+    pub builtin_simulator: bool,
+    /// Where connections set to the "simulator" environment go (`CHORUS_DESK_SIMULATOR_URL`); default:
+    /// this server's built-in simulator.
+    pub simulator_url: Option<String>,
+    /// Cron schedules (six fields, seconds first) of the submitter and the poller
+    /// (`CHORUS_DESK_SUBMIT_SCHEDULE`, `CHORUS_DESK_POLL_SCHEDULE`).
+    pub submit_schedule: String,
+    pub poll_schedule: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -34,6 +65,7 @@ impl std::fmt::Debug for Settings {
             .field("bind", &self.bind)
             .field("secret", &"[redacted]")
             .field("scheduler_enabled", &self.scheduler_enabled)
+            .field("audit_retention_days", &self.audit_retention_days)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +117,15 @@ impl Settings {
                 .filter(|p| !p.is_empty()),
             first_admin_email: std::env::var("CHORUS_DESK_ADMIN_EMAIL")
                 .unwrap_or_else(|_| crate::bootstrap::FIRST_ADMIN_EMAIL.to_string()),
+            audit_retention_days: audit_retention_days_from(
+                std::env::var("CHORUS_DESK_AUDIT_RETENTION_DAYS").ok().as_deref(),
+            )?,
+            builtin_simulator: env_flag("CHORUS_DESK_BUILTIN_SIMULATOR", true),
+            simulator_url: std::env::var("CHORUS_DESK_SIMULATOR_URL")
+                .ok()
+                .filter(|u| !u.is_empty()),
+            submit_schedule: std::env::var("CHORUS_DESK_SUBMIT_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
+            poll_schedule: std::env::var("CHORUS_DESK_POLL_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
         })
     }
 }
@@ -163,6 +204,15 @@ impl SecretKey {
         h.finalize().into()
     }
 
+    /// 32 bytes for signing audit checkpoints (HMAC-SHA-256), so that nobody without the secret
+    /// can forge the record of a purge.
+    pub fn audit_key(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"chorus-desk/audit-checkpoint/v1\0");
+        h.update(&self.0);
+        h.finalize().into()
+    }
+
     /// 32 bytes for hashing API tokens and other keyed digests.
     pub fn token_key(&self) -> [u8; 32] {
         let mut h = Sha256::new();
@@ -201,5 +251,17 @@ mod tests {
         let key = SecretKey::from_bytes(vec![7; 64]);
         assert_ne!(key.session_key()[..32], key.encryption_key()[..]);
         assert_ne!(key.token_key(), key.encryption_key());
+        assert_ne!(key.audit_key(), key.token_key());
+        assert_ne!(key.audit_key(), key.encryption_key());
+    }
+
+    #[test]
+    fn audit_retention_defaults_to_ten_years_and_refuses_nonsense() {
+        assert_eq!(audit_retention_days_from(None).unwrap(), 3653);
+        assert_eq!(audit_retention_days_from(Some(" ")).unwrap(), 3653);
+        assert_eq!(audit_retention_days_from(Some("30")).unwrap(), 30);
+        assert!(audit_retention_days_from(Some("0")).is_err());
+        assert!(audit_retention_days_from(Some("ten years")).is_err());
+        assert!(audit_retention_days_from(Some("-5")).is_err());
     }
 }

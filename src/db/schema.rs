@@ -209,6 +209,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_heads (chain_key) {
+        chain_key -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        last_id -> BigInt,
+        last_hash -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contract_lines (id) {
         id -> BigInt,
         organisation_id -> BigInt,
@@ -247,6 +257,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_failures,
     audit_log,
+    audit_heads,
     invoices,
     invoice_series,
     submissions,

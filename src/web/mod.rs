@@ -6,7 +6,7 @@ pub mod handlers;
 pub mod invoice_form;
 pub mod page;
 
-use crate::auth::access::{self, ADMIN, ANY_ROLE, Access, BACK_OFFICE, SUPPORT};
+use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, Responder, web};
 
@@ -111,6 +111,12 @@ fn declare(r: &mut Router) {
     r.get("/settings/users", ADMIN, users::list)
         .post("/settings/users", ADMIN, users::create)
         .post("/settings/users/{id}/deactivate", ADMIN, users::deactivate);
+
+    r.get("/audit", AUDITOR, audit::index)
+        .get("/audit/entries/{id}", AUDITOR, audit::entry)
+        .get("/audit/targets/{type}/{id}", AUDITOR, audit::target)
+        .get("/audit/export.csv", AUDITOR, audit::export_csv)
+        .get("/audit/export.json", AUDITOR, audit::export_json);
 
     r.get("/settings/e-invoicing", ADMIN, einvoicing::show)
         .post("/settings/e-invoicing/connection", ADMIN, einvoicing::save_connection)

@@ -31,6 +31,11 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         ("GET", "/settings/users") | ("POST", "/settings/users") | ("POST", "/settings/users/{id}/deactivate") => {
             Some(&[Who::Admin])
         }
+        ("GET", "/audit")
+        | ("GET", "/audit/entries/{id}")
+        | ("GET", "/audit/targets/{type}/{id}")
+        | ("GET", "/audit/export.csv")
+        | ("GET", "/audit/export.json") => Some(&[Who::Auditor]),
         ("GET", "/settings/e-invoicing")
         | ("POST", "/settings/e-invoicing/connection")
         | ("POST", "/settings/e-invoicing/enable")
@@ -104,6 +109,8 @@ struct World {
     foreign_user: i64,
     own_invoice: i64,
     foreign_invoice: i64,
+    own_audit_entry: i64,
+    foreign_audit_entry: i64,
     own_customer: i64,
     foreign_customer: i64,
     own_contract: i64,
@@ -131,9 +138,16 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.contains("/contracts") => world.foreign_contract,
         (p, Scope::Own) if p.contains("/invoices/") => world.own_invoice,
         (p, Scope::Foreign) if p.contains("/invoices/") => world.foreign_invoice,
+        (p, Scope::Own) if p.starts_with("/audit/entries") => world.own_audit_entry,
+        (p, Scope::Foreign) if p.starts_with("/audit/entries") => world.foreign_audit_entry,
+        // An organisation's whole history is the target `organisation/{its id}`.
+        (p, Scope::Own) if p.starts_with("/audit/targets") => world.own_org,
+        (p, Scope::Foreign) if p.starts_with("/audit/targets") => world.foreign_org,
         _ => 0,
     };
-    pattern.replace("{id}", &id.to_string())
+    pattern
+        .replace("{type}", "organisation")
+        .replace("{id}", &id.to_string())
 }
 
 /// Some routes are platform-wide for support: the "foreign" organisation is theirs to manage too.
@@ -159,6 +173,20 @@ async fn check_every_route(app: TestApp) {
     // A draft: the first allowed POST to /issue issues it, so later requests meet an issued invoice.
     let own_invoice = app.create_draft(own_org).await;
     let foreign_invoice = app.create_draft(foreign_org).await;
+    let audit_entry = |org: i64| {
+        use chorus_desk::audit::{self, Actor, Entry};
+        app.db.run(move |conn| {
+            chorus_desk::db::write_tx(conn, |conn| {
+                audit::record(
+                    conn,
+                    Entry::new(Some(org), Actor::System("test"), "organisation.created").target("organisation", org),
+                )
+            })
+            .map_err(chorus_desk::db::DbError::from)
+        })
+    };
+    let own_audit_entry = audit_entry(own_org).await.unwrap();
+    let foreign_audit_entry = audit_entry(foreign_org).await.unwrap();
     let world = World {
         own_org,
         foreign_org,
@@ -172,6 +200,8 @@ async fn check_every_route(app: TestApp) {
         foreign_token,
         own_invoice,
         foreign_invoice,
+        own_audit_entry,
+        foreign_audit_entry,
     };
 
     let routes = route_table();

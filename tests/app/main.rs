@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api;
+mod audit;
 mod authorization;
 mod chorus_contract;
 mod contracts;
@@ -12,5 +13,6 @@ mod einvoicing;
 mod foundation;
 mod invoices;
 mod migrations;
+mod pipeline;
 mod render_properties;
 mod render_samples;

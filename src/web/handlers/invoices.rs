@@ -1095,7 +1095,7 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> 
         let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
         // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
         let receives_chorus = match row.customer_id {
-            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| c.chorus),
+            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| c.chorus && !c.archived),
             None => None,
         };
         match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {
@@ -1196,6 +1196,8 @@ pub async fn retry(
     .await
 }
 
+/// "Resend after correction": the buyer is refreshed from the corrected customer record (when
+/// Chorus Pro never integrated the invoice) and the submission goes back to the submitter.
 pub async fn resend(
     ctx: Ctx,
     user: CurrentUser,
@@ -1203,15 +1205,33 @@ pub async fn resend(
     path: web::Path<i64>,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> Result<HttpResponse, AppError> {
-    requeue(
-        ctx,
-        user,
-        db,
-        path.into_inner(),
-        "submission.resent",
-        "Queued again for Chorus Pro with the corrected data.",
-    )
-    .await
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| {
+            invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+            match write_tx(conn, |conn| invoicing::resend_after_fix(conn, org_id, id, actor)) {
+                Ok(()) => Ok(Ok(())),
+                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+                // No submission: nothing was ever sent through Chorus Pro.
+                Err(InvoicingError::NotFound) => Ok(Err(
+                    "There is nothing to send again: this invoice is not waiting for you.".to_string(),
+                )),
+                Err(InvoicingError::Invalid(problems)) => Ok(Err(problems
+                    .into_iter()
+                    .flat_map(|(field, messages)| messages.into_iter().map(move |m| format!("{field}: {m}")))
+                    .collect::<Vec<_>>()
+                    .join("; "))),
+                Err(other) => Ok(Err(other.to_string())),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(()) => ctx.flash_success("Queued again for Chorus Pro with the corrected data."),
+        Err(message) => ctx.flash_error(format!("Not sent again: {message}")),
+    }
+    Ok(see_other(format!("/invoices/{id}")))
 }
 
 /// The credit-note draft that cancels `original`: same buyer and lines, pointing back at it.

@@ -10,9 +10,7 @@ use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
 use crate::db::{Db, write_tx};
-use crate::domain::identifiers::CountryCode;
 use crate::domain::invoice::InvoiceDocument;
-use crate::domain::invoice::document::Address;
 use crate::domain::money::fmt_amount;
 use crate::error::{ApiError, AppError};
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -93,22 +91,7 @@ fn fill_from_records(
     if let Some(c) = customer
         && document.buyer.name.trim().is_empty()
     {
-        let buyer = &mut document.buyer;
-        buyer.name = c.name.clone();
-        buyer.siret = c.siret.clone();
-        buyer.siren = None;
-        buyer.vat_id = c.vat_number.clone();
-        buyer.address = Address {
-            line1: Some(c.address_line1.clone()).filter(|s| !s.is_empty()),
-            line2: c.address_line2.clone(),
-            city: Some(c.city.clone()).filter(|s| !s.is_empty()),
-            postal_code: Some(c.postal_code.clone()).filter(|s| !s.is_empty()),
-            country_code: CountryCode::parse(&c.country)
-                .map(|code| code.alpha2())
-                .unwrap_or("FR")
-                .to_string(),
-            ..Default::default()
-        };
+        document.buyer = invoicing::buyer_from_customer(c);
     }
     let refs = &mut document.references;
     if refs.buyer_reference.is_none() {

@@ -1,6 +1,7 @@
 pub mod account;
 pub mod api;
 pub mod api_tokens;
+pub mod audit;
 pub mod contracts;
 pub mod customers;
 pub mod dashboard;
