@@ -160,6 +160,18 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     record(ctx, &row, change, entries).await;
                     return;
                 }
+                // Not listed after the integration delay: either it never arrived, or its flux was
+                // rejected. Depositing again could send it twice, so a person decides (Retry).
+                let message = "The deposit's outcome is unknown (no readable answer) and Chorus Pro does not list this \
+                     invoice. Check its flux on the Chorus Pro portal, then press Retry to deposit it again.";
+                let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+                entries.push(
+                    entry("submission.outcome_unresolved")
+                        .failed()
+                        .details(serde_json::json!({"number": number})),
+                );
+                record(ctx, &row, hold(vec![technical(message)], None), entries).await;
+                return;
             }
             Err(e) => {
                 let change = SubmissionChange {
