@@ -30,6 +30,8 @@ Settings (environment variables):
   CHORUS_DESK_LOG_FORMAT          json for JSON logs [default: human-readable]
   CHORUS_DESK_AUDIT_RETENTION_DAYS  audit entries older than this are purged by `audit purge`
                                   [default: 3653, ten years]
+  CHORUS_DESK_JOB_LEASE_SECONDS   a crashed instance's claimed submissions are taken over after
+                                  this many seconds [default: 120, at least 5]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]

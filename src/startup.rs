@@ -68,7 +68,8 @@ impl Application {
             .simulator_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}/simulator"));
-        let jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        let mut jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        jobs.lease = chrono::Duration::seconds(settings.job_lease_seconds);
         let scheduler = if settings.scheduler_enabled {
             let scheduler =
                 crate::jobs::start_scheduler(jobs.clone(), &settings.submit_schedule, &settings.poll_schedule).await?;

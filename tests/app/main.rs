@@ -12,6 +12,7 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod migrations;
+mod multi_instance;
 mod pipeline;
 mod render_properties;
 mod render_samples;
