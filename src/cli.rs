@@ -32,6 +32,8 @@ Settings (environment variables):
                                   [default: 3653, ten years]
   CHORUS_DESK_JOB_LEASE_SECONDS   a crashed instance's claimed submissions are taken over after
                                   this many seconds [default: 120, at least 5]
+  CHORUS_DESK_METRICS_TOKEN       when set, GET /metrics needs `Authorization: Bearer <token>`
+                                  [default: unset, /metrics is public: aggregate counts only]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]

@@ -75,6 +75,9 @@ pub struct Settings {
     /// How long a claimed submission stays this instance's (`CHORUS_DESK_JOB_LEASE_SECONDS`). After a
     /// crash, another instance takes the row over once the lease has run out.
     pub job_lease_seconds: i64,
+    /// When set (`CHORUS_DESK_METRICS_TOKEN`), `GET /metrics` wants `Authorization: Bearer <it>`;
+    /// otherwise `/metrics` is public (it shows platform-wide counts only, no names or ids).
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -145,6 +148,9 @@ impl Settings {
                 .filter(|u| !u.is_empty()),
             submit_schedule: std::env::var("CHORUS_DESK_SUBMIT_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
             poll_schedule: std::env::var("CHORUS_DESK_POLL_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
+            metrics_token: std::env::var("CHORUS_DESK_METRICS_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty()),
             job_lease_seconds: job_lease_seconds_from(std::env::var("CHORUS_DESK_JOB_LEASE_SECONDS").ok().as_deref())?,
         })
     }

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod invoicing;
 pub mod jobs;
+pub mod metrics;
 pub mod pdf;
 pub mod render;
 pub mod simulator;

@@ -114,6 +114,7 @@ fn run(
     jobs: crate::jobs::JobContext,
     simulator: Option<crate::simulator::Simulator>,
 ) -> anyhow::Result<Server> {
+    let metrics = actix_web::web::Data::from(jobs.metrics.clone());
     let jobs = actix_web::web::Data::new(jobs);
     let key = Key::try_from(settings.secret.session_key().as_slice())?;
     let db = actix_web::web::Data::new(db);
@@ -135,6 +136,7 @@ fn run(
             .app_data(db.clone())
             .app_data(settings.clone())
             .app_data(jobs.clone())
+            .app_data(metrics.clone())
             .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
             .app_data(actix_web::web::PayloadConfig::new(16 << 20))
             .configure(|cfg| {
@@ -146,6 +148,7 @@ fn run(
             .configure(web::configure)
             .default_service(actix_web::web::to(web::handlers::not_found))
             .wrap(session)
+            .wrap(actix_web::middleware::from_fn(web::handlers::metrics::observe))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))

@@ -127,6 +127,7 @@ pub fn test_settings(database_url: String) -> Settings {
         submit_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
         poll_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
         job_lease_seconds: chorus_desk::config::DEFAULT_JOB_LEASE_SECONDS,
+        metrics_token: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod contracts;
 mod customers;
 mod einvoicing;
 mod foundation;
+mod metrics;
 mod migrations;
 mod multi_instance;
 mod pipeline;

@@ -37,6 +37,21 @@ impl Process {
         let _ = self.child.wait();
     }
 
+    /// Successful deposit calls this instance made, from its `/metrics`.
+    async fn deposits_made(&self) -> u64 {
+        let text = reqwest::get(format!("{}/metrics", self.base()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let series = "chorus_desk_chorus_calls_total{endpoint=\"/cpro/factures/v1/deposer/flux\",outcome=\"success\"} ";
+        text.lines()
+            .find_map(|line| line.strip_prefix(series))
+            .map(|n| n.trim().parse().unwrap())
+            .unwrap_or(0)
+    }
+
     fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let start = text.len().saturating_sub(3000);
@@ -286,6 +301,18 @@ async fn three_instances(kill_one_halfway: bool) {
         started.elapsed().as_secs_f64()
     );
     assert_each_deposited_once(&app, &cluster, count).await;
+    if !kill_one_halfway {
+        // Every instance did its share, and together they made exactly one deposit call per invoice.
+        let mut per_instance = Vec::new();
+        for instance in &instances {
+            per_instance.push(instance.deposits_made().await);
+        }
+        assert!(
+            per_instance.iter().all(|n| *n > 0),
+            "an instance deposited nothing: {per_instance:?}"
+        );
+        assert_eq!(per_instance.iter().sum::<u64>(), count as u64, "{per_instance:?}");
+    }
     instances.clear();
 }
 
