@@ -15,3 +15,4 @@ mod migrations;
 mod pipeline;
 mod render_properties;
 mod render_samples;
+mod browser;

@@ -1,0 +1,6 @@
+//! End-to-end tests in headless Chromium (chromedriver + fantoccini), on SQLite.
+//! `cargo test --test app browser::` runs them; see `harness` for screenshots and skipping.
+
+mod accessibility;
+mod flows;
+mod harness;
