@@ -50,7 +50,8 @@ async fn key_pages_have_no_serious_accessibility_violation() {
         check_page(b, "password-change").await;
         b.goto("/does-not-exist").await;
         check_page(b, "not-found").await;
-        b.goto("/login").await;
+        b.goto("/account/password").await;
+        b.sign_out().await;
 
         b.sign_in("support@platform.test", PASSWORD).await;
         b.goto("/support/organisations").await;
@@ -101,6 +102,8 @@ async fn key_pages_have_no_serious_accessibility_violation() {
         b.sign_out().await;
 
         b.sign_in("auditor@acme.test", PASSWORD).await;
+        b.goto("/audit/entries/1").await;
+        check_page(b, "audit-entry").await;
         b.goto("/audit").await;
         check_page(b, "audit-log").await;
     })

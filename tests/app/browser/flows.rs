@@ -321,3 +321,58 @@ async fn htmx_loads_under_the_content_security_policy() {
     })
     .await;
 }
+
+/// The list polls its rows: the status changes on screen while the page stays the same document.
+#[actix_web::test]
+async fn an_issued_invoice_shows_in_processing_then_sent_without_a_reload() {
+    run("invoice_status_live", async |b: &Browser| {
+        let org = b.app.chorus_ready_org().await;
+        b.app.create_user("user@atelier.test", "user", Some(org)).await;
+        b.sign_in("user@atelier.test", PASSWORD).await;
+
+        b.click_and_wait("nav[aria-label=Main] a[href='/invoices']").await;
+        b.click_and_wait("main a[href='/invoices/new']").await;
+        let today = chrono::Utc::now().date_naive().format("%d/%m/%Y").to_string();
+        for (name, value) in [
+            ("buyer.name", "Ville de Démo"),
+            ("buyer.siret", crate::pipeline::READY_BUYER),
+            ("buyer.address.line1", "1 place de la Mairie"),
+            ("buyer.address.postal_code", "75004"),
+            ("buyer.address.city", "Paris"),
+            ("issue_date", today.as_str()),
+            ("payment_terms", "30 jours"),
+            ("lines[0].name", "Maintenance"),
+            ("lines[0].quantity", "2"),
+            ("lines[0].unit_price", "65,50"),
+            ("lines[0].vat_rate", "20"),
+        ] {
+            b.fill(&format!("main form [name='{name}']"), value).await;
+        }
+        b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
+        assert!(b.path().await.starts_with("/invoices/"), "draft saved: {}", b.page_text().await);
+        b.click_and_wait("main form[action$='/issue'] button").await;
+        let flash = b.text(".flash").await;
+        assert!(flash.contains("issued"), "{flash}");
+
+        b.click_and_wait("nav[aria-label=Main] a[href='/invoices']").await;
+        b.wait_for_text("#invoice-rows", "In processing", Duration::from_secs(5)).await;
+        assert_eq!(b.attr("#invoice-rows", "hx-trigger").await.as_deref(), Some("every 3s"));
+        // A mark on this document: a reload would lose it.
+        b.client
+            .execute("window.stillTheSamePage = true", vec![])
+            .await
+            .unwrap();
+
+        b.app.settle().await;
+        b.wait_for_text("#invoice-rows", "Sent", Duration::from_secs(15)).await;
+        assert!(!b.text("#invoice-rows").await.contains("In processing"));
+        let same = b
+            .client
+            .execute("return window.stillTheSamePage === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(same, serde_json::Value::Bool(true), "the page was reloaded");
+        assert_eq!(b.path().await, "/invoices");
+    })
+    .await;
+}

@@ -223,10 +223,10 @@ impl Browser {
     }
 
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css} on {}: {e}", self.path().await))
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => panic!("no element {css} on {}: {e}", self.path().await),
+        }
     }
 
     pub async fn exists(&self, css: &str) -> bool {

@@ -2,5 +2,6 @@
 //! `cargo test --test app browser::` runs them; see `harness` for screenshots and skipping.
 
 mod accessibility;
+mod enhancement;
 mod flows;
 mod harness;
