@@ -112,9 +112,7 @@ fn to_login(req: ServiceRequest, message: Option<&str>) -> ServiceResponse<BoxBo
 
 /// A request htmx made from a page (its `HX-Request` header).
 pub fn is_htmx(req: &actix_web::HttpRequest) -> bool {
-    req.headers()
-        .get("HX-Request")
-        .is_some_and(|v| v.as_bytes() == b"true")
+    req.headers().get("HX-Request").is_some_and(|v| v.as_bytes() == b"true")
 }
 
 /// A periodic refresh the page makes by itself (`hx-headers='{"X-Background-Refresh":"1"}'`):

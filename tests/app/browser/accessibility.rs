@@ -68,13 +68,15 @@ async fn key_pages_have_no_serious_accessibility_violation() {
         b.sign_in("admin@acme.test", PASSWORD).await;
         check_page(b, "dashboard").await;
         b.goto("/settings/e-invoicing").await;
-        b.click_and_wait("form[action='/settings/e-invoicing/enable'] button").await;
+        b.click_and_wait("form[action='/settings/e-invoicing/enable'] button")
+            .await;
         b.select("#environment", "simulator").await;
         b.fill("#piste_client_id", "piste-client-demo").await;
         b.fill("#piste_client_secret", "piste-secret-demo-0123").await;
         b.fill("#tech_login", "TECH_1_demo@cpro.fr").await;
         b.fill("#tech_password", "tech-password-demo-0123").await;
-        b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]").await;
+        b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
+            .await;
         check_page(b, "einvoicing").await;
         b.goto("/settings/users").await;
         check_page(b, "users").await;
@@ -99,6 +101,10 @@ async fn key_pages_have_no_serious_accessibility_violation() {
         check_page(b, "contract-form").await;
         b.goto(&format!("/contracts/{contract}")).await;
         check_page(b, "contract").await;
+        b.goto("/invoices").await;
+        check_page(b, "invoices").await;
+        b.goto("/invoices/new").await;
+        check_page(b, "invoice-form").await;
         b.sign_out().await;
 
         b.sign_in("auditor@acme.test", PASSWORD).await;
@@ -106,6 +112,20 @@ async fn key_pages_have_no_serious_accessibility_violation() {
         check_page(b, "audit-entry").await;
         b.goto("/audit").await;
         check_page(b, "audit-log").await;
+
+        // The check itself catches a field without a label.
+        b.client
+            .execute(
+                "document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=unlabelled>')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations = b.axe_violations().await;
+        assert!(
+            violations.iter().any(|v| v.id == "label" && v.impact == "critical"),
+            "axe-core missed an unlabelled field: {violations:?}"
+        );
     })
     .await;
 }

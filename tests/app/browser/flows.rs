@@ -66,8 +66,10 @@ async fn support_switches_the_chorus_feature_with_a_reason() {
         b.app.create_user("support@platform.test", "support", None).await;
         b.sign_in("support@platform.test", PASSWORD).await;
 
-        b.click_and_wait("nav[aria-label=Main] a[href='/support/organisations']").await;
-        b.click_and_wait(&format!("main a[href='/support/organisations/{org}']")).await;
+        b.click_and_wait("nav[aria-label=Main] a[href='/support/organisations']")
+            .await;
+        b.click_and_wait(&format!("main a[href='/support/organisations/{org}']"))
+            .await;
         assert_eq!(heading(b).await, "Acme Conseil");
         assert!(b.page_text().await.contains("Currently off"));
 
@@ -75,14 +77,25 @@ async fn support_switches_the_chorus_feature_with_a_reason() {
         b.click_and_wait("main form button[type=submit]").await;
         assert!(!b.text("#reason-error").await.is_empty());
         assert_eq!(b.attr("#reason", "aria-invalid").await.as_deref(), Some("true"));
-        assert_eq!(b.attr("#reason", "aria-describedby").await.as_deref(), Some("reason-error"));
+        assert_eq!(
+            b.attr("#reason", "aria-describedby").await.as_deref(),
+            Some("reason-error")
+        );
         assert!(b.page_text().await.contains("Currently off"));
 
         b.fill("#reason", "signed the Chorus Pro option on 2026-11-29").await;
         b.click_and_wait("main form button[type=submit]").await;
         assert!(b.page_text().await.contains("Currently on"));
-        assert!(b.text("main table").await.contains("signed the Chorus Pro option on 2026-11-29"));
-        assert!(b.text("main form button[type=submit]").await.contains("Switch Chorus Pro off"));
+        assert!(
+            b.text("main table")
+                .await
+                .contains("signed the Chorus Pro option on 2026-11-29")
+        );
+        assert!(
+            b.text("main form button[type=submit]")
+                .await
+                .contains("Switch Chorus Pro off")
+        );
     })
     .await;
 }
@@ -100,13 +113,17 @@ async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked(
         let ubl = b.find("input[name=enabled][type=checkbox]").await;
         assert!(ubl.is_enabled().await.unwrap(), "UBL export is free before e-invoicing");
 
-        b.click_and_wait("form[action='/settings/e-invoicing/enable'] button").await;
+        b.click_and_wait("form[action='/settings/e-invoicing/enable'] button")
+            .await;
         assert!(b.text(".flash").await.contains("E-invoicing enabled"));
         let ubl = b.find("input[name=enabled][type=checkbox]").await;
         assert!(!ubl.is_enabled().await.unwrap(), "the UBL switch must be disabled");
         assert!(ubl.is_selected().await.unwrap(), "UBL export stays on");
         let reason = b.text("#ubl-locked").await;
-        assert!(reason.contains("Required while Chorus Pro is active"), "reason: {reason}");
+        assert!(
+            reason.contains("Required while Chorus Pro is active"),
+            "reason: {reason}"
+        );
         assert!(b.find("#ubl-locked").await.is_displayed().await.unwrap());
         assert!(!b.exists("form[action='/settings/e-invoicing/ubl-export'] button").await);
 
@@ -117,11 +134,16 @@ async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked(
         b.fill("#tech_login", "TECH_1_browser@cpro.fr").await;
         b.fill("#tech_password", "tech-password-browser-0123").await;
         b.fill("#structure_id", "26346724").await;
-        b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]").await;
+        b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
+            .await;
         assert!(b.text(".flash").await.contains("Chorus Pro connection saved"));
         assert!(b.text("#piste_client_secret-status").await.starts_with("Set on"));
         assert!(b.text("#tech_password-status").await.starts_with("Set on"));
-        assert_eq!(b.value("#piste_client_secret").await, "", "a secret is never shown again");
+        assert_eq!(
+            b.value("#piste_client_secret").await,
+            "",
+            "a secret is never shown again"
+        );
         let source = b.client.source().await.unwrap();
         assert!(!source.contains("piste-secret-browser-0123"));
         assert!(!source.contains("tech-password-browser-0123"));
@@ -297,18 +319,27 @@ async fn htmx_loads_under_the_content_security_policy() {
         b.goto("/login").await;
         b.wait_until_loaded().await;
         let script = b.find("script[src*='/static/vendor/htmx/htmx.min.js']").await;
-        assert!(script.attr("defer").await.unwrap().is_some(), "htmx is loaded with defer");
+        assert!(
+            script.attr("defer").await.unwrap().is_some(),
+            "htmx is loaded with defer"
+        );
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         loop {
             let ready = b
                 .client
-                .execute("return typeof window.htmx === 'object' && htmx.config.includeIndicatorStyles === false", vec![])
+                .execute(
+                    "return typeof window.htmx === 'object' && htmx.config.includeIndicatorStyles === false",
+                    vec![],
+                )
                 .await
                 .unwrap();
             if ready == serde_json::Value::Bool(true) {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "htmx did not start with our configuration");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "htmx did not start with our configuration"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         // The CSP forbids inline styles: htmx must not have tried to add one.
@@ -366,7 +397,8 @@ async fn an_issued_invoice_shows_in_processing_then_sent_without_a_reload() {
         assert!(flash.contains("issued"), "{flash}");
 
         b.click_and_wait("nav[aria-label=Main] a[href='/invoices']").await;
-        b.wait_for_text("#invoice-rows", "In processing", Duration::from_secs(5)).await;
+        b.wait_for_text("#invoice-rows", "In processing", Duration::from_secs(5))
+            .await;
         assert_eq!(b.attr("#invoice-rows", "hx-trigger").await.as_deref(), Some("every 3s"));
         // A mark on this document: a reload would lose it.
         b.client

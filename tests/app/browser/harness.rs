@@ -105,7 +105,9 @@ pub async fn run(test: &str, scenario: impl AsyncFnOnce(&Browser)) {
             std::env::var("CI").is_err(),
             "CI must install chromium and chromium-driver: chromedriver is not on PATH"
         );
-        eprintln!("SKIPPED browser test {test}: chromedriver is not installed (apt-get install chromium chromium-driver)");
+        eprintln!(
+            "SKIPPED browser test {test}: chromedriver is not installed (apt-get install chromium chromium-driver)"
+        );
         return;
     };
     let _permit = BROWSERS.acquire().await.expect("the semaphore is never closed");
@@ -174,7 +176,10 @@ async fn save_failure_screenshot(browser: &Browser, test: &str) {
                 .and_then(|()| std::fs::write(&path, png));
             match written {
                 Ok(()) => eprintln!("browser test {test} failed: screenshot in {}", path.display()),
-                Err(e) => eprintln!("browser test {test} failed; screenshot not written to {}: {e}", path.display()),
+                Err(e) => eprintln!(
+                    "browser test {test} failed; screenshot not written to {}: {e}",
+                    path.display()
+                ),
             }
         }
         Err(e) => eprintln!("browser test {test} failed; no screenshot: {e}"),
@@ -293,11 +298,7 @@ impl Browser {
     pub async fn wait_until_loaded(&self) {
         let deadline = Instant::now() + NAVIGATION_TIMEOUT;
         loop {
-            let state = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await
-                .ok();
+            let state = self.client.execute("return document.readyState", vec![]).await.ok();
             if state.as_ref().and_then(Value::as_str) == Some("complete") {
                 return;
             }
@@ -387,11 +388,7 @@ impl Browser {
                 targets: v.nodes.map(n => n.target.join(' ')),
             })))).catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), targets: [] }]));
         "#;
-        let answer = self
-            .client
-            .execute_async(script, vec![])
-            .await
-            .expect("axe.run");
+        let answer = self.client.execute_async(script, vec![]).await.expect("axe.run");
         answer
             .as_array()
             .map(|list| {
@@ -418,8 +415,14 @@ impl Browser {
             .filter(|v| v.impact == "serious" || v.impact == "critical")
             .map(|v| format!("  {} ({}): {} at {:?}", v.id, v.impact, v.help, v.targets))
             .collect();
-        for minor in violations.iter().filter(|v| v.impact != "serious" && v.impact != "critical") {
-            eprintln!("axe on {page} (not blocking): {} ({}): {}", minor.id, minor.impact, minor.help);
+        for minor in violations
+            .iter()
+            .filter(|v| v.impact != "serious" && v.impact != "critical")
+        {
+            eprintln!(
+                "axe on {page} (not blocking): {} ({}): {}",
+                minor.id, minor.impact, minor.help
+            );
         }
         assert!(
             blocking.is_empty(),
