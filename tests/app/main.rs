@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod audit;
 mod authorization;
+mod browser;
 mod chorus_contract;
 mod contracts;
 mod customers;
