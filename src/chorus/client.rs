@@ -394,6 +394,12 @@ fn interpret<Resp: DeserializeOwned>(
             },
         },
         429 => Err(ChorusError::RateLimited { endpoint, retry_after }),
+        // 408: the server gave up waiting for our request, so it did not process it; try again.
+        408 => Err(ChorusError::Server {
+            endpoint,
+            status,
+            retry_after,
+        }),
         500..=599 => Err(ChorusError::Server {
             endpoint,
             status,

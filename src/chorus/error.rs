@@ -102,8 +102,9 @@ impl ChorusError {
         match self {
             ChorusError::Timeout { .. } | ChorusError::InvalidResponse { .. } => true,
             ChorusError::Connection { before_sending, .. } => !before_sending,
-            // 503 and 429 come from the gateway before the service runs; other 5xx may not.
-            ChorusError::Server { status, .. } => *status != 503,
+            // 503 and 429 come from the gateway before the service runs, and 408 means the server
+            // stopped waiting for the request; other 5xx may come after processing.
+            ChorusError::Server { status, .. } => !matches!(*status, 503 | 408),
             _ => false,
         }
     }

@@ -222,6 +222,7 @@ impl Simulator {
             App::new().configure(move |cfg| simulator.configure(cfg))
         })
         .workers(2)
+        .client_request_timeout(std::time::Duration::from_secs(60))
         .listen(listener)?
         .run())
     }

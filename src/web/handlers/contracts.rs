@@ -436,6 +436,10 @@ pub async fn invoice(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let id = path.into_inner();
+    // Another organisation's contract is a 404, whatever the form says.
+    db.run(move |conn| contract::find(conn, org_id, id).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (Some(start), Some(end)) = (parse_date(&form.period_start), parse_date(&form.period_end)) else {
         ctx.flash_error("Give the period to invoice as two dates (for example 01/11/2026 and 30/11/2026).");
         return Ok(see_other(format!("/contracts/{id}")));
