@@ -14,6 +14,7 @@ pub mod error;
 pub mod invoicing;
 pub mod jobs;
 pub mod pdf;
+pub mod readiness;
 pub mod render;
 pub mod simulator;
 pub mod startup;
