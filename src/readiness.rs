@@ -6,11 +6,25 @@
 //! `check` asks the directory through any `ChorusApi`; the `ReadinessReport` it returns is stored
 //! as JSON in `customer_chorus_readiness.status` and read back for the panel and the form checks.
 
+use crate::audit::{self, Actor, Entry};
 use crate::chorus::dto::{
     Pagination, RoutingRequirement, ServiceRequest, StructureRequest, StructureSearch, StructureServicesSearch,
 };
-use crate::chorus::{ChorusApi, ChorusError};
+use crate::chorus::{
+    ChorusApi, ChorusClient, ChorusClientConfig, ChorusCredentials, ChorusEndpoints, ChorusError, ExchangeObserver,
+    RetryPolicy,
+};
+use crate::config::SecretKey;
+use crate::db::models::chorus_connection::{self, ChorusConnection};
+use crate::db::models::customer;
+use crate::db::{Db, write_tx};
+use crate::domain::einvoicing::ChorusEnvironment as EnvironmentSetting;
+use crate::error::AppError;
+use crate::jobs::exchange_log::CollectedExchanges;
+use crate::simulator::SimulatorConfig;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Chorus Pro's reserved service, for invoices between public bodies only: never offered.
 pub const RESERVED_PUBLIC_SERVICE: &str = "FACTURES_PUBLIQUES";
@@ -312,6 +326,182 @@ pub async fn check(
 
 fn is_active_status(status: &str) -> bool {
     matches!(status.trim().to_ascii_uppercase().as_str(), "ACTIVE" | "ACTIF")
+}
+
+// ---------------------------------------------------------------- checking a stored customer
+
+/// Where the directory is asked: the organisation's own connection, or else the simulator
+/// (`simulator_url` is `None` when this deployment has none, e.g. production).
+#[derive(Clone)]
+pub struct DirectoryAccess {
+    pub secret: SecretKey,
+    pub simulator_url: Option<String>,
+}
+
+/// Why a check was not made, in words for the person who clicked.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckProblem {
+    #[error("This customer has no SIRET: enter it, then check it against Chorus Pro.")]
+    NoSiret,
+    #[error(
+        "No Chorus Pro connection is set up for this organisation: an admin enters it under Configuration › E-Invoicing."
+    )]
+    NoConnection,
+    #[error("{0}")]
+    Unusable(String),
+    #[error("Chorus Pro could not be asked; the last answer is kept. {0}")]
+    Chorus(#[from] ChorusError),
+}
+
+/// A directory check is interactive: a short timeout and one quick retry, not the jobs' patience.
+fn interactive(mut config: ChorusClientConfig) -> ChorusClientConfig {
+    config.request_timeout = Duration::from_secs(20);
+    config.connect_timeout = Duration::from_secs(5);
+    config.retry = RetryPolicy {
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(300),
+        max_backoff: Duration::from_secs(2),
+        max_retry_after: Duration::from_secs(5),
+    };
+    config
+}
+
+/// The client the directory is asked through, and the source named on the panel.
+pub fn directory_client(
+    access: &DirectoryAccess,
+    connection: Option<&ChorusConnection>,
+    observer: Arc<dyn ExchangeObserver>,
+) -> Result<(ChorusClient, String), CheckProblem> {
+    let complete = connection.and_then(|c| {
+        let reveal = |secret: &Option<crate::crypto::Secret>| secret.as_ref().map(|s| s.expose().to_string());
+        Some((
+            c.environment,
+            ChorusCredentials {
+                client_id: reveal(&c.piste_client_id)?,
+                client_secret: reveal(&c.piste_client_secret)?,
+                tech_login: reveal(&c.tech_login)?,
+                tech_password: reveal(&c.tech_password)?,
+            },
+        ))
+    });
+    let simulator_at = |url: &Option<String>| match url {
+        Some(url) => Ok(ChorusEndpoints::simulator_at(url)?),
+        None => Err(CheckProblem::Unusable(
+            "The organisation's connection points at the simulator, but this server runs none.".into(),
+        )),
+    };
+    let (config, source) = match complete {
+        Some((environment, credentials)) => {
+            let config = match environment {
+                EnvironmentSetting::Simulator => {
+                    ChorusClientConfig::with_endpoints(simulator_at(&access.simulator_url)?, credentials)
+                }
+                other => ChorusClientConfig::new(crate::jobs::environment(other), credentials),
+            };
+            (config, environment.as_str().to_owned())
+        }
+        None if access.simulator_url.is_some() => {
+            let simulator = SimulatorConfig::from_env()
+                .map_err(|e| CheckProblem::Unusable(format!("The simulator settings: {e}")))?;
+            let credentials = ChorusCredentials {
+                client_id: simulator.client_id,
+                client_secret: simulator.client_secret,
+                tech_login: simulator.tech_login,
+                tech_password: simulator.tech_password,
+            };
+            let config = ChorusClientConfig::with_endpoints(simulator_at(&access.simulator_url)?, credentials);
+            (config, BUILT_IN_SIMULATOR.to_owned())
+        }
+        None => return Err(CheckProblem::NoConnection),
+    };
+    Ok((ChorusClient::new(interactive(config), observer)?, source))
+}
+
+/// The source named when the organisation has no connection of its own.
+pub const BUILT_IN_SIMULATOR: &str = "built-in simulator";
+
+/// Asks the directory about this organisation's customer and stores the answer (with its audit
+/// entries and the Chorus exchanges). `Ok(Err(problem))` when no answer could be had: the previous
+/// answer is kept. `Err(NotFound)` when the customer is not the organisation's.
+pub async fn check_customer(
+    db: &Db,
+    access: &DirectoryAccess,
+    organisation_id: i64,
+    customer_id: i64,
+    actor: Actor,
+) -> Result<Result<ReadinessReport, CheckProblem>, AppError> {
+    let secret = access.secret.clone();
+    let (found, connection) = db
+        .run(move |conn| {
+            let found = customer::find(conn, organisation_id, customer_id)?.ok_or(AppError::NotFound)?;
+            let connection = chorus_connection::load_credentials(conn, organisation_id, &secret)?;
+            Ok::<_, AppError>((found, connection))
+        })
+        .await?;
+    let Some(siret) = found.siret.clone() else {
+        return Ok(Err(CheckProblem::NoSiret));
+    };
+    let exchanges = Arc::new(CollectedExchanges::default());
+    let outcome = match directory_client(access, connection.as_ref(), exchanges.clone()) {
+        Ok((client, source)) => check(&client, &siret, found.service_code.as_deref(), &source)
+            .await
+            .map_err(CheckProblem::from),
+        Err(problem) => Err(problem),
+    };
+    let result = db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut entries = exchanges.take_entries_for(organisation_id, "customer", customer_id);
+                let now = customer::find(conn, organisation_id, customer_id)?.ok_or(AppError::NotFound)?;
+                let outcome = match outcome {
+                    // The SIRET changed while Chorus Pro was asked: this answer is about another one.
+                    Ok(report) if now.siret.as_deref() != Some(report.siret.as_str()) => Err(CheckProblem::Unusable(
+                        "The customer's SIRET changed during the check: check again.".into(),
+                    )),
+                    other => other,
+                };
+                let entry =
+                    Entry::new(Some(organisation_id), actor, "customer.chorus_checked").target("customer", customer_id);
+                match &outcome {
+                    Ok(report) => {
+                        let engagement_required = report.engagement_required(now.service_code.as_deref());
+                        let json = serde_json::to_string(report).map_err(anyhow::Error::from)?;
+                        customer::record_chorus_readiness(
+                            conn,
+                            organisation_id,
+                            customer_id,
+                            engagement_required,
+                            &json,
+                        )?;
+                        let structure = report.structure.as_ref();
+                        entries.push(entry.details(serde_json::json!({
+                            "siret": report.siret,
+                            "source": report.source,
+                            "found": report.found(),
+                            "active": structure.and_then(|s| s.active),
+                            "requirement": structure.map(|s| s.requirement),
+                            "engagement_required": engagement_required,
+                        })));
+                    }
+                    Err(problem) => entries.push(
+                        entry
+                            .details(serde_json::json!({"siret": siret, "error": problem.to_string()}))
+                            .failed(),
+                    ),
+                }
+                for entry in entries {
+                    audit::record(conn, entry)?;
+                }
+                Ok::<_, AppError>(outcome)
+            })
+        })
+        .await?;
+    Ok(result)
+}
+
+/// The stored report of a customer, if its cache holds one this version can read.
+pub fn stored_report(row: &customer::ReadinessRow) -> Option<ReadinessReport> {
+    serde_json::from_str(&row.status).ok()
 }
 
 #[cfg(test)]

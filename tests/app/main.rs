@@ -12,5 +12,6 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod migrations;
+mod readiness;
 mod render_properties;
 mod render_samples;

@@ -49,12 +49,31 @@ pub async fn save(
                 Ok(parsed) => parsed,
                 Err(errors) => return Ok(Err(errors)),
             };
+            if let Some(before) = &before
+                && let Some(problem) = directory_service_problem(conn, organisation_id, before.id, &parsed)?
+            {
+                return Ok(Err(FieldErrors::from([("service_code".to_string(), vec![problem])])));
+            }
             let row = match &before {
                 Some(before) => {
                     customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?
                 }
                 None => customer::insert(conn, organisation_id, &parsed)?,
             };
+            // The cached directory answer was about the old SIRET.
+            if let Some(before) = &before
+                && before.siret != row.siret
+            {
+                customer::forget_chorus_readiness(conn, organisation_id, row.id)?;
+            } else if let Some(before) = &before
+                && before.service_code != row.service_code
+                && let Some(report) = customer::find_readiness(conn, organisation_id, row.id)?
+                    .as_ref()
+                    .and_then(crate::readiness::stored_report)
+            {
+                let required = report.engagement_required(row.service_code.as_deref());
+                customer::set_cached_engagement_required(conn, organisation_id, row.id, required)?;
+            }
             let entry = match &before {
                 Some(before) => Entry::new(Some(organisation_id), actor, "customer.updated")
                     .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &row.to_input())})),
@@ -66,6 +85,24 @@ pub async fn save(
         })
     })
     .await
+}
+
+/// Why Chorus Pro would refuse the customer's service code, by the cached directory answer about
+/// the same SIRET (a closed or unknown service, or none where one is required).
+fn directory_service_problem(
+    conn: &mut crate::db::AnyConnection,
+    organisation_id: i64,
+    customer_id: i64,
+    parsed: &NewCustomer,
+) -> Result<Option<String>, AppError> {
+    let (true, Some(siret)) = (parsed.chorus, &parsed.siret) else {
+        return Ok(None);
+    };
+    let report = customer::find_readiness(conn, organisation_id, customer_id)?
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| report.siret == siret.as_str());
+    Ok(report.and_then(|report| report.service_code_problem(parsed.service_code.as_ref().map(|c| c.as_str()))))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -219,6 +256,11 @@ pub struct ShowPage {
     pub customer: customer::CustomerRow,
     pub contracts: Vec<contract::ContractRow>,
     pub readiness: Option<customer::ReadinessRow>,
+    /// The stored directory answer, when it is about the customer's current SIRET.
+    pub report: Option<crate::readiness::ReadinessReport>,
+    pub findings: Vec<crate::readiness::Finding>,
+    /// The buyer's services a supplier may pick (active, never FACTURES_PUBLIQUES).
+    pub services: Vec<crate::readiness::DirectoryService>,
 }
 
 pub async fn show(
@@ -237,11 +279,26 @@ pub async fn show(
             Ok::<_, AppError>((customer, contracts, readiness))
         })
         .await?;
+    let report = readiness
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| customer.siret.as_deref() == Some(report.siret.as_str()));
+    let findings = report
+        .as_ref()
+        .map(|r| r.findings(customer.service_code.as_deref()))
+        .unwrap_or_default();
+    let services = report
+        .as_ref()
+        .map(|r| r.choosable_services().into_iter().cloned().collect())
+        .unwrap_or_default();
     ok(ShowPage {
         ctx,
         customer,
         contracts,
         readiness,
+        report,
+        findings,
+        services,
     })
 }
 

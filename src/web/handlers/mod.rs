@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod einvoicing;
 pub mod health;
 pub mod login;
+pub mod readiness;
 pub mod support;
 pub mod users;
 
