@@ -43,6 +43,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the back office (the default).
     Serve,
+    /// Seed a demo organisation connected to the built-in simulator (once), then serve like `serve`.
+    Demo {
+        /// First print one JSON line: org_siret, api_token, admin_email, admin_password, buyers.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage organisations.
@@ -169,6 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     match command {
         Command::Serve => serve(settings).await,
+        Command::Demo { json } => demo(settings, json).await,
         Command::Migrate => {
             let db = open_database(&settings)?;
             drop(db);
@@ -329,6 +336,21 @@ fn audit_seed(settings: &Settings, count: u64, org: Option<&str>) -> anyhow::Res
     audit::seed(&mut conn, organisation_id, count)?;
     println!("{count} audit entries appended");
     Ok(())
+}
+
+async fn demo(settings: Settings, json: bool) -> anyhow::Result<()> {
+    let db = open_database(&settings)?;
+    let info = crate::demo::seed(&db, &settings)?;
+    if json {
+        println!("{}", serde_json::to_string(&info)?);
+    } else {
+        eprintln!(
+            "\nDemo ready: sign in at http://{}/login as {} with password {}\n",
+            settings.bind, info.admin_email, info.admin_password
+        );
+    }
+    crate::demo::spawn_activity(db);
+    serve(settings).await
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

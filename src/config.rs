@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chorus-desk.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Every two seconds.
+pub const DEFAULT_SCHEDULE: &str = "*/2 * * * * *";
 /// Ten years (with leap days): French invoice records are kept that long.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 3653;
 
@@ -44,6 +46,16 @@ pub struct Settings {
     /// Audit entries older than this many days are purged (`CHORUS_DESK_AUDIT_RETENTION_DAYS`,
     /// default ten years: the legal retention of invoice records).
     pub audit_retention_days: u32,
+    /// Serve the Chorus Pro simulator under `/simulator` (`CHORUS_DESK_BUILTIN_SIMULATOR`, default on;
+    /// turn it off in production: its scenario hooks are for demos and tests).
+    pub builtin_simulator: bool,
+    /// Where connections set to the "simulator" environment go (`CHORUS_DESK_SIMULATOR_URL`); default:
+    /// this server's built-in simulator.
+    pub simulator_url: Option<String>,
+    /// Cron schedules (six fields, seconds first) of the submitter and the poller
+    /// (`CHORUS_DESK_SUBMIT_SCHEDULE`, `CHORUS_DESK_POLL_SCHEDULE`).
+    pub submit_schedule: String,
+    pub poll_schedule: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -108,6 +120,12 @@ impl Settings {
             audit_retention_days: audit_retention_days_from(
                 std::env::var("CHORUS_DESK_AUDIT_RETENTION_DAYS").ok().as_deref(),
             )?,
+            builtin_simulator: env_flag("CHORUS_DESK_BUILTIN_SIMULATOR", true),
+            simulator_url: std::env::var("CHORUS_DESK_SIMULATOR_URL")
+                .ok()
+                .filter(|u| !u.is_empty()),
+            submit_schedule: std::env::var("CHORUS_DESK_SUBMIT_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
+            poll_schedule: std::env::var("CHORUS_DESK_POLL_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
         })
     }
 }

@@ -20,6 +20,12 @@ pub struct Application {
     port: u16,
     server: Server,
     pub db: Db,
+    /// The jobs' context: tests drive the pipeline through it.
+    pub jobs: crate::jobs::JobContext,
+    /// The built-in Chorus Pro simulator, when it is mounted.
+    pub simulator: Option<crate::simulator::Simulator>,
+    /// Kept alive while the server runs.
+    _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
 
 /// Opens the database and applies pending migrations.
@@ -46,8 +52,41 @@ impl Application {
                 crate::bootstrap::announce(&first, &address.to_string());
             }
         }
-        let server = run(listener, db.clone(), settings)?;
-        Ok(Application { port, server, db })
+        // The built-in simulator answers on this very server, under /simulator.
+        let simulator = if settings.builtin_simulator {
+            let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(crate::simulator::Simulator::new(config))
+        } else {
+            None
+        };
+        let local = if address.ip().is_unspecified() {
+            std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), port)
+        } else {
+            address
+        };
+        let simulator_url = settings
+            .simulator_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}/simulator"));
+        let jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        let scheduler = if settings.scheduler_enabled {
+            let scheduler =
+                crate::jobs::start_scheduler(jobs.clone(), &settings.submit_schedule, &settings.poll_schedule).await?;
+            tracing::info!(submit = %settings.submit_schedule, poll = %settings.poll_schedule, "scheduler started");
+            Some(scheduler)
+        } else {
+            tracing::info!("scheduler off on this instance (CHORUS_DESK_SCHEDULER=off)");
+            None
+        };
+        let server = run(listener, db.clone(), settings, jobs.clone(), simulator.clone())?;
+        Ok(Application {
+            port,
+            server,
+            db,
+            jobs,
+            simulator,
+            _scheduler: scheduler,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -67,7 +106,14 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, db: Db, settings: Settings) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: Db,
+    settings: Settings,
+    jobs: crate::jobs::JobContext,
+    simulator: Option<crate::simulator::Simulator>,
+) -> anyhow::Result<Server> {
+    let jobs = actix_web::web::Data::new(jobs);
     let key = Key::try_from(settings.secret.session_key().as_slice())?;
     let db = actix_web::web::Data::new(db);
     let idle = settings.idle_timeout_minutes;
@@ -87,8 +133,14 @@ fn run(listener: TcpListener, db: Db, settings: Settings) -> anyhow::Result<Serv
         App::new()
             .app_data(db.clone())
             .app_data(settings.clone())
+            .app_data(jobs.clone())
             .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
             .app_data(actix_web::web::PayloadConfig::new(16 << 20))
+            .configure(|cfg| {
+                if let Some(simulator) = &simulator {
+                    cfg.service(actix_web::web::scope("/simulator").configure(|c| simulator.configure(c)));
+                }
+            })
             .configure(web::assets::configure)
             .configure(web::configure)
             .default_service(actix_web::web::to(web::handlers::not_found))

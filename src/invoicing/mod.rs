@@ -48,9 +48,17 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
     seller.name = org.name.clone();
     seller.siret = Some(org.siret.clone());
     seller.siren = Some(org.siren.clone());
-    if org.vat_number.is_some() {
-        seller.vat_id = org.vat_number.clone();
-    }
+    seller.vat_id = org.vat_number.clone().or_else(|| {
+        // A French company's intra-EU VAT number follows from its SIREN.
+        (org.country == "FRA")
+            .then(|| crate::domain::identifiers::Siren::parse(&org.siren).ok())
+            .flatten()
+            .map(|siren| {
+                crate::domain::identifiers::VatNumber::french_from_siren(&siren)
+                    .as_str()
+                    .to_string()
+            })
+    });
     seller.address = Address {
         line1: Some(org.address_line1.clone()).filter(|s| !s.is_empty()),
         line2: org.address_line2.clone(),
@@ -236,6 +244,14 @@ pub fn issue(
             .target("invoice", invoice_id)
             .details(serde_json::json!({"number": number})),
     )?;
+    // A registered customer's own flag decides, unless the caller already knows.
+    let customer_receives_chorus = match (customer_receives_chorus, draft.customer_id) {
+        (Some(known), _) => Some(known),
+        (None, Some(customer_id)) => {
+            crate::db::models::customer::find(conn, organisation_id, customer_id)?.map(|c| c.chorus && !c.archived)
+        }
+        (None, None) => None,
+    };
     let submission_id = if eligible_for_chorus(&org, parsed.document(), customer_receives_chorus) {
         let syntax = chorus_connection::deposit_syntax(conn, organisation_id)?;
         let id = submission::enqueue(conn, organisation_id, invoice_id, syntax)?;
@@ -270,4 +286,93 @@ pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
 /// Today in France, for default issue dates.
 pub fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// The buyer party as the customer record says now (copied into the invoice at issue time).
+pub fn buyer_from_customer(
+    customer: &crate::db::models::customer::CustomerRow,
+) -> crate::domain::invoice::document::Party {
+    use crate::domain::invoice::document::Party;
+    Party {
+        name: customer.name.clone(),
+        siret: customer.siret.clone(),
+        vat_id: customer.vat_number.clone(),
+        address: Address {
+            line1: Some(customer.address_line1.clone()),
+            line2: customer.address_line2.clone(),
+            line3: None,
+            city: Some(customer.city.clone()),
+            postal_code: Some(customer.postal_code.clone()),
+            country_subdivision: None,
+            country_code: alpha2(&customer.country).to_string(),
+        },
+        contact: customer
+            .email
+            .clone()
+            .map(|email| crate::domain::invoice::document::Contact {
+                email: Some(email),
+                ..Default::default()
+            }),
+        ..Default::default()
+    }
+}
+
+/// After a rejection that Chorus Pro never integrated (flux rejected: the number is not used there),
+/// refresh the buyer from the corrected customer record and send again. An invoice Chorus Pro has
+/// integrated is never changed: it is corrected with a credit note.
+pub fn resend_after_fix(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    actor: Actor,
+) -> Result<(), InvoicingError> {
+    let row = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
+    let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
+    if sub.stage != submission::stage::HOLD || sub.chorus_invoice_id.is_some() {
+        let mut p = Problems::new();
+        p.entry("invoice".into()).or_default().push(
+            "Only an invoice that Chorus Pro did not integrate can be sent again; correct an integrated one with a credit note."
+                .into(),
+        );
+        return Err(InvoicingError::Invalid(p));
+    }
+    let mut changed = Vec::new();
+    if let Some(customer_id) = row.customer_id
+        && let Some(customer) = crate::db::models::customer::find(conn, organisation_id, customer_id)?
+    {
+        let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
+            let mut p = Problems::new();
+            p.entry("document".into()).or_default().push(e.to_string());
+            InvoicingError::Invalid(p)
+        })?;
+        let fresh = buyer_from_customer(&customer);
+        if document.buyer.siret != fresh.siret {
+            changed.push("buyer.siret");
+        }
+        document.buyer.name = fresh.name;
+        document.buyer.siret = fresh.siret;
+        document.buyer.siren = None;
+        document.buyer.address = fresh.address;
+        if customer.service_code != document.references.buyer_reference {
+            changed.push("references.buyer_reference");
+            document.references.buyer_reference = customer.service_code.clone();
+        }
+        let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
+        invoice::replace_issued_document(
+            conn,
+            organisation_id,
+            invoice_id,
+            &serde_json::to_string(parsed.document()).unwrap_or_default(),
+            parsed.document().buyer.siret.as_deref(),
+            &parsed.document().buyer.name,
+        )?;
+    }
+    submission::requeue(conn, organisation_id, invoice_id)?;
+    audit::record(
+        conn,
+        Entry::new(Some(organisation_id), actor, "submission.resent")
+            .target("invoice", invoice_id)
+            .details(serde_json::json!({"refreshed": changed})),
+    )?;
+    Ok(())
 }

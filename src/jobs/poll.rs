@@ -280,13 +280,12 @@ async fn follow_invoice(
             // A_RECYCLER / SUSPENDUE: keep an eye on it, slowly, until someone acts.
             change.next_run_at = Some(now() + Duration::minutes(10).max(next_poll_delay(unchanged)));
         }
-    } else if current == InvoiceStatus::Paid {
-        change.stage = Some(stage::DONE.into());
-        change.finished_at = Some(Some(now()));
-    } else if row
-        .deposited_at
-        .is_some_and(|d| now() - d > Duration::days(FOLLOW_LIMIT_DAYS))
+    } else if current == InvoiceStatus::Paid
+        || row
+            .deposited_at
+            .is_some_and(|d| now() - d > Duration::days(FOLLOW_LIMIT_DAYS))
     {
+        // Paid, or a buyer that never reports payment: nothing more to follow.
         change.stage = Some(stage::DONE.into());
         change.finished_at = Some(Some(now()));
     }

@@ -49,6 +49,10 @@ pub struct TestApp {
     pub secret: SecretKey,
     /// The key API tokens are hashed under, to mint tokens directly in tests.
     pub token_key: [u8; 32],
+    /// The send-and-track jobs, driven by hand in tests.
+    pub jobs: chorus_desk::jobs::JobContext,
+    /// The built-in simulator of this app, with its test hooks.
+    pub simulator: chorus_desk::simulator::Simulator,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -118,11 +122,17 @@ pub fn test_settings(database_url: String) -> Settings {
         first_admin_password: Some(ADMIN_PASSWORD.into()),
         first_admin_email: ADMIN_EMAIL.into(),
         audit_retention_days: chorus_desk::config::DEFAULT_AUDIT_RETENTION_DAYS,
+        builtin_simulator: true,
+        simulator_url: None,
+        submit_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
+        poll_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
     }
 }
 
 pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> TestApp {
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // Warnings and errors show in a failing test's output.
+    chorus_desk::telemetry::init(false);
     let backend = Backend::from_url(&settings.database_url).unwrap();
     let database_url = settings.database_url.clone();
     let secret = settings.secret.clone();
@@ -130,6 +140,8 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
     let app = Application::build(settings).await.expect("the app failed to start");
     let port = app.port();
     let db = app.db.clone();
+    let jobs = app.jobs.clone();
+    let simulator = app.simulator.clone().expect("tests run with the built-in simulator");
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -139,6 +151,8 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
         database_url,
         secret,
         token_key,
+        jobs,
+        simulator,
         _dir: dir,
     }
 }

@@ -12,6 +12,7 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod migrations;
+mod pipeline;
 mod readiness;
 mod render_properties;
 mod render_samples;

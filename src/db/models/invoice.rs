@@ -211,3 +211,27 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// Replaces an issued invoice's buyer data after a rejection Chorus Pro never integrated (see
+/// `invoicing::resend_after_fix`); the number and lines stay.
+pub fn replace_issued_document(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    id: i64,
+    document: &str,
+    buyer_siret: Option<&str>,
+    buyer_name: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        invoices::table
+            .filter(invoices::id.eq(id))
+            .filter(invoices::organisation_id.eq(organisation_id)),
+    )
+    .set((
+        invoices::document.eq(document),
+        invoices::buyer_siret.eq(buyer_siret),
+        invoices::buyer_name.eq(buyer_name),
+        invoices::updated_at.eq(now()),
+    ))
+    .execute(conn)
+}

@@ -1,0 +1,267 @@
+//! The send-and-track pipeline end to end on the built-in simulator, with no click after issuing.
+
+use crate::both_backends;
+use crate::helpers::*;
+use chorus_desk::db::models::submission::{self, SubmissionRow};
+use chorus_desk::domain::invoice::InvoiceDocument;
+use diesel::prelude::*;
+
+/// The simulator directory's supplier (technical account attached).
+pub const SUPPLIER_SIRET: &str = "41234567000019";
+/// A public buyer with no routing requirement.
+pub const READY_BUYER: &str = "21750001600019";
+/// A SIRET with a valid key that the directory does not know.
+pub const UNKNOWN_BUYER: &str = "21750001600027";
+
+impl TestApp {
+    /// An organisation with Chorus Pro active, connected to this app's built-in simulator.
+    pub async fn chorus_ready_org(&self) -> i64 {
+        use chorus_desk::crypto::Secret;
+        use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+        use chorus_desk::domain::identifiers::Siret;
+        let org = self.create_org("Atelier Exemple", SUPPLIER_SIRET).await;
+        let secret = self.secret.clone();
+        let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
+        self.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::organisations;
+                diesel::update(organisations::table.find(org))
+                    .set((
+                        organisations::chorus_feature.eq(true),
+                        organisations::einvoicing_enabled.eq(true),
+                        organisations::ubl_export.eq(true),
+                        organisations::iban.eq(Some("FR7630006000011234567890189")),
+                    ))
+                    .execute(conn)?;
+                let settings = ConnectionSettings {
+                    environment: ChorusEnvironment::Simulator,
+                    supplier_siret: Siret::parse(SUPPLIER_SIRET).unwrap(),
+                    structure_id: None,
+                    deposit_format: DepositFormat::Ubl,
+                    attachment_mode: AttachmentMode::Zip,
+                    piste_client_id: Some(Secret::new(sim.client_id.clone())),
+                    piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
+                    tech_login: Some(Secret::new(sim.tech_login.clone())),
+                    tech_password: Some(Secret::new(sim.tech_password.clone())),
+                };
+                chorus_desk::db::models::chorus_connection::save(conn, org, &settings, &secret, 1)
+                    .map_err(|e| chorus_desk::db::DbError::Migration(e.to_string()))?;
+                Ok::<_, chorus_desk::db::DbError>(())
+            })
+            .await
+            .unwrap();
+        org
+    }
+
+    /// Issues an invoice to `buyer_siret` (or to a customer), as the back office does.
+    pub async fn issue_invoice(&self, org: i64, buyer_siret: &str, customer_id: Option<i64>) -> i64 {
+        let document: InvoiceDocument = serde_json::from_value(serde_json::json!({
+            "number": "",
+            "issue_date": chrono::Utc::now().date_naive().to_string(),
+            "seller": {"name": "x", "address": {"country_code": "FR"}},
+            "buyer": {"name": "Ville de Démo", "siret": buyer_siret,
+                      "address": {"line1": "1 place de la Mairie", "city": "Paris", "postal_code": "75004", "country_code": "FR"}},
+            "payment_terms": "30 jours",
+            "lines": [{"name": "Maintenance", "quantity": "2", "unit_code": "HUR", "unit_price": "65.50",
+                       "vat_category": "S", "vat_rate": "20"}]
+        }))
+        .unwrap();
+        self.db
+            .run(move |conn| {
+                chorus_desk::db::write_tx(conn, |conn| {
+                    let org_row = chorus_desk::db::models::organisation::find(conn, org)?.unwrap();
+                    let draft = chorus_desk::invoicing::save_draft(
+                        conn,
+                        &org_row,
+                        None,
+                        chorus_desk::invoicing::DraftInput {
+                            customer_id,
+                            contract_id: None,
+                            series: None,
+                            corrects_invoice_id: None,
+                            document,
+                        },
+                        chorus_desk::audit::Actor::System("test"),
+                    )?;
+                    let issued = chorus_desk::invoicing::issue(
+                        conn,
+                        org,
+                        draft.id,
+                        None,
+                        chorus_desk::audit::Actor::System("test"),
+                    )?;
+                    Ok::<_, chorus_desk::invoicing::InvoicingError>(issued.invoice.id)
+                })
+                .map_err(|e| chorus_desk::db::DbError::Migration(format!("{e:?}")))
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn submissions(&self) -> Vec<SubmissionRow> {
+        self.db
+            .run(|conn| {
+                use chorus_desk::db::schema::submissions;
+                submissions::table
+                    .order(submissions::id.asc())
+                    .select(SubmissionRow::as_select())
+                    .load(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Runs the jobs with time moved on (on both sides) until nothing is in processing.
+    pub async fn settle(&self) {
+        for _ in 0..60 {
+            self.db
+                .run(|conn| {
+                    use chorus_desk::db::schema::submissions;
+                    diesel::update(
+                        submissions::table
+                            .filter(submissions::stage.eq_any([submission::stage::SUBMIT, submission::stage::POLL])),
+                    )
+                    .set(submissions::next_run_at.eq(chorus_desk::db::now() - chrono::Duration::seconds(1)))
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+                })
+                .await
+                .unwrap();
+            self.simulator.clock().advance(std::time::Duration::from_secs(10));
+            // Everything due now, batch after batch (each worked row moves into the future).
+            while chorus_desk::jobs::submit_due(&self.jobs).await.claimed > 0 {}
+            while chorus_desk::jobs::poll_due(&self.jobs).await.claimed > 0 {}
+            let busy = self.submissions().await.iter().any(|s| {
+                s.status == submission::status::IN_PROCESSING
+                    || (s.status == submission::status::SENT && s.chorus_invoice_id.is_none())
+            });
+            if !busy {
+                return;
+            }
+        }
+        panic!(
+            "submissions still in processing: {:?}",
+            self.submissions()
+                .await
+                .iter()
+                .filter(|s| s.status == "in_processing")
+                .map(|s| format!(
+                    "{} {} {:?} {:?} {} {:?}",
+                    s.stage, s.status, s.chorus_status, s.lease_until, s.attempts, s.last_error
+                ))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+both_backends! {
+    async fn fifty_invoices_for_eligible_buyers_all_reach_sent_with_no_click(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        for _ in 0..50 {
+            app.issue_invoice(org, READY_BUYER, None).await;
+        }
+        app.settle().await;
+        let rows = app.submissions().await;
+        assert_eq!(rows.len(), 50);
+        for row in &rows {
+            assert_eq!(row.status, "sent", "{:?}", row);
+            assert!(row.flux_number.as_deref().is_some_and(|f| f.starts_with("CPP") && f.len() == 25));
+            assert!(row.chorus_invoice_id.is_some());
+        }
+        // Each invoice was deposited exactly once, with the number it was issued with.
+        let deposits = app.simulator.deposits();
+        assert_eq!(deposits.len(), 50);
+        let numbers: std::collections::BTreeSet<String> = app
+            .db
+            .run(|conn| {
+                use chorus_desk::db::schema::invoices;
+                invoices::table.select(invoices::number).load::<Option<String>>(conn).map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(numbers.len(), 50);
+        for number in &numbers {
+            assert_eq!(app.simulator.deposit_count(number), 1, "{number}");
+        }
+        // Every exchange is in the audit log, without the token.
+        let actions = app.audit_actions().await;
+        assert!(actions.iter().filter(|a| *a == "chorus.exchange").count() >= 100);
+        assert_eq!(actions.iter().filter(|a| *a == "submission.deposited").count(), 50);
+    }
+
+    async fn an_unknown_buyer_siret_is_rejected_with_the_reason_then_fixed_and_resent(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        let customer = app.create_customer(org, "Ville de Démo").await;
+        // The customer's SIRET is wrong (valid key, unknown to Chorus Pro).
+        app.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::customers;
+                diesel::update(customers::table.find(customer)).set(customers::siret.eq(UNKNOWN_BUYER)).execute(conn).map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+        let invoice = app.issue_invoice(org, UNKNOWN_BUYER, Some(customer)).await;
+        app.settle().await;
+        let row = app.submissions().await.pop().unwrap();
+        assert_eq!(row.status, "rejected");
+        assert_eq!(row.chorus_status.as_deref(), Some("IN_REJETE"));
+        let reasons = row.reason_list();
+        assert!(reasons.iter().any(|r| r.field.as_deref() == Some("buyer_siret") && r.message.contains(UNKNOWN_BUYER)), "{reasons:?}");
+        // The user fixes the customer's SIRET and resends.
+        app.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::customers;
+                diesel::update(customers::table.find(customer)).set(customers::siret.eq(READY_BUYER)).execute(conn)?;
+                chorus_desk::db::write_tx(conn, |conn| {
+                    chorus_desk::invoicing::resend_after_fix(conn, org, invoice, chorus_desk::audit::Actor::System("test"))
+                })
+                .map_err(|e| chorus_desk::db::DbError::Migration(format!("{e:?}")))
+            })
+            .await
+            .unwrap();
+        app.settle().await;
+        let row = app.submissions().await.pop().unwrap();
+        assert_eq!(row.status, "sent", "{row:?}");
+        assert!(row.chorus_invoice_id.is_some());
+    }
+
+    async fn chorus_lifecycle_statuses_reach_the_invoice(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        let paid = app.issue_invoice(org, READY_BUYER, None).await;
+        let recycled = app.issue_invoice(org, READY_BUYER, None).await;
+        app.settle().await;
+        let rows = app.submissions().await;
+        let chorus_id = |invoice: i64| rows.iter().find(|r| r.invoice_id == invoice).unwrap().chorus_invoice_id.clone().unwrap().parse::<i64>().unwrap();
+        use chorus_desk::chorus::dto::InvoiceStatus;
+        app.simulator.set_invoice_status(chorus_id(paid), InvoiceStatus::Paid, "Paiement effectué").unwrap();
+        app.simulator.set_invoice_status(chorus_id(recycled), InvoiceStatus::ToRecycle, "Le code service est erroné").unwrap();
+        // Poll again now.
+        app.settle().await;
+        for _ in 0..3 {
+            app.db.run(|conn| {
+                use chorus_desk::db::schema::submissions;
+                diesel::update(submissions::table).set(submissions::next_run_at.eq(chorus_desk::db::now() - chrono::Duration::seconds(1))).execute(conn).map_err(chorus_desk::db::DbError::from)
+            }).await.unwrap();
+            chorus_desk::jobs::poll_due(&app.jobs).await;
+        }
+        let rows = app.submissions().await;
+        let of = |invoice: i64| rows.iter().find(|r| r.invoice_id == invoice).unwrap().clone();
+        assert_eq!(of(paid).status, "sent");
+        assert_eq!(of(paid).chorus_status.as_deref(), Some("MISE_EN_PAIEMENT"));
+        assert_eq!(of(paid).stage, "done");
+        assert_eq!(of(recycled).status, "rejected");
+        assert_eq!(of(recycled).chorus_status.as_deref(), Some("A_RECYCLER"));
+        assert!(of(recycled).reason_list().iter().any(|r| r.field.as_deref() == Some("service_code")));
+    }
+
+    async fn an_organisation_without_chorus_pro_queues_nothing(app: TestApp) {
+        let org = app.create_org("Sans Chorus", SUPPLIER_SIRET).await;
+        app.issue_invoice(org, READY_BUYER, None).await;
+        assert!(app.submissions().await.is_empty());
+        assert!(app.simulator.deposits().is_empty());
+    }
+}
