@@ -336,6 +336,9 @@ fn is_active_status(status: &str) -> bool {
 pub struct DirectoryAccess {
     pub secret: SecretKey,
     pub simulator_url: Option<String>,
+    /// One attempt with a short timeout: for the check that follows a save, which must not hold
+    /// the form up for long when Chorus Pro is slow.
+    pub quick: bool,
 }
 
 /// Why a check was not made, in words for the person who clicked.
@@ -354,11 +357,11 @@ pub enum CheckProblem {
 }
 
 /// A directory check is interactive: a short timeout and one quick retry, not the jobs' patience.
-fn interactive(mut config: ChorusClientConfig) -> ChorusClientConfig {
-    config.request_timeout = Duration::from_secs(20);
+fn interactive(mut config: ChorusClientConfig, quick: bool) -> ChorusClientConfig {
+    config.request_timeout = Duration::from_secs(if quick { 8 } else { 20 });
     config.connect_timeout = Duration::from_secs(5);
     config.retry = RetryPolicy {
-        max_attempts: 2,
+        max_attempts: if quick { 1 } else { 2 },
         initial_backoff: Duration::from_millis(300),
         max_backoff: Duration::from_secs(2),
         max_retry_after: Duration::from_secs(5),
@@ -414,7 +417,7 @@ pub fn directory_client(
         }
         None => return Err(CheckProblem::NoConnection),
     };
-    Ok((ChorusClient::new(interactive(config), observer)?, source))
+    Ok((ChorusClient::new(interactive(config, access.quick), observer)?, source))
 }
 
 /// The source named when the organisation has no connection of its own.
@@ -497,6 +500,22 @@ pub async fn check_customer(
         })
         .await?;
     Ok(result)
+}
+
+/// Whether a saved customer should be checked at once: it receives invoices through Chorus Pro,
+/// has a SIRET, and nothing is known of that SIRET yet, or of the active service it now names.
+pub fn needs_check(row: &customer::CustomerRow, cached: Option<&ReadinessReport>) -> bool {
+    let (true, Some(siret)) = (row.chorus, row.siret.as_deref()) else {
+        return false;
+    };
+    let Some(report) = cached.filter(|report| report.siret == siret) else {
+        return true;
+    };
+    let service = row
+        .service_code
+        .as_deref()
+        .and_then(|code| report.structure.as_ref()?.service(code));
+    service.is_some_and(|service| service.active && service.engagement_required.is_none())
 }
 
 /// The stored report of a customer, if its cache holds one this version can read.
@@ -638,6 +657,64 @@ mod tests {
                 .findings(None)
                 .iter()
                 .any(|f| f.blocking && f.text.contains("inactive"))
+        );
+    }
+
+    fn customer_row(chorus: bool, siret: Option<&str>, service_code: Option<&str>) -> customer::CustomerRow {
+        customer::CustomerRow {
+            id: 1,
+            organisation_id: 1,
+            name: "Département".into(),
+            address_line1: "1 rue".into(),
+            address_line2: None,
+            city: "Bordeaux".into(),
+            postal_code: "33000".into(),
+            country: "FRA".into(),
+            vat_number: None,
+            siret: siret.map(str::to_owned),
+            service_code: service_code.map(str::to_owned),
+            chorus,
+            email: None,
+            archived: false,
+            created_at: chrono::NaiveDateTime::default(),
+            updated_at: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn a_saved_customer_is_checked_only_when_something_is_unknown() {
+        let siret = "21330063500017";
+        let known = report(
+            RoutingRequirement::ServiceCode,
+            vec![
+                service("SERV-FIN", true, Some(false)),
+                service("SERV-TRAVAUX", true, None),
+            ],
+        );
+        assert!(
+            !needs_check(&customer_row(false, Some(siret), None), None),
+            "not through Chorus Pro"
+        );
+        assert!(
+            !needs_check(&customer_row(true, None, None), None),
+            "no SIRET to ask about"
+        );
+        assert!(needs_check(&customer_row(true, Some(siret), None), None), "never asked");
+        assert!(
+            needs_check(&customer_row(true, Some("21750001600019"), None), Some(&known)),
+            "another SIRET"
+        );
+        assert!(!needs_check(
+            &customer_row(true, Some(siret), Some("SERV-FIN")),
+            Some(&known)
+        ));
+        assert!(
+            needs_check(&customer_row(true, Some(siret), Some("SERV-TRAVAUX")), Some(&known)),
+            "its service not asked yet"
+        );
+        assert!(
+            !needs_check(&customer_row(true, Some(siret), Some("SERV-NOPE")), Some(&known)),
+            "nothing to ask"
         );
     }
 

@@ -1,7 +1,8 @@
 //! The Chorus Pro readiness panel, against the built-in simulator's directory
-//! (`src/simulator/directory.json`): an engagement number required by Chorus Pro refuses a contract
-//! without one, a closed service cannot be chosen, an unknown SIRET shows as not found, and the
-//! organisation's own connection is used when it has one.
+//! (`src/simulator/directory.json`): a customer is checked when entered and on demand; an
+//! engagement number required by Chorus Pro refuses a contract without one, a closed service cannot
+//! be chosen, an unknown SIRET shows as not found, and the organisation's own connection is used
+//! when it has one.
 
 use crate::both_backends;
 #[allow(unused_imports)]
@@ -94,16 +95,16 @@ both_backends! {
         let page = create(&client, ENGAGEMENT_REQUIRED, "").await;
         let customer = page.rsplit('/').next().unwrap().to_string();
 
-        let (_, before) = client.get_text(&page).await;
-        assert!(before.contains("Not checked against the Chorus Pro directory yet"));
-        let response = post_contract(&client, &contract_form(&customer, "C-0", "")).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "unknown before the check: accepted");
-
-        let html = check(&client, &page).await;
-        assert!(html.contains("Checked against Chorus Pro (built-in simulator)"), "flash names the source");
+        // Checked when entered: the flash and the panel say what Chorus Pro answered.
+        let (_, html) = client.get_text(&page).await;
+        assert!(html.contains("Customer Acheteur public created. Checked against Chorus Pro (built-in simulator)"), "{html}");
         assert!(html.contains("Found in Chorus Pro: ETABLISSEMENT PUBLIC EXEMPLE"));
         assert!(html.contains("An engagement number (numéro d&#39;engagement) is required") || html.contains("An engagement number (numéro d&#x27;engagement) is required"));
         assert!(html.contains("Last checked"));
+
+        // The button asks again.
+        let html = check(&client, &page).await;
+        assert!(html.contains("Checked against Chorus Pro (built-in simulator): ready to receive invoices."));
 
         let response = post_contract(&client, &contract_form(&customer, "C-1", "")).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -118,15 +119,29 @@ both_backends! {
         assert!(actions.contains(&"customer.chorus_checked".to_string()));
         assert!(actions.contains(&"chorus.exchange".to_string()), "the directory calls are in the audit log");
 
-        // Another SIRET: the answer about the old one no longer applies.
+        // Another SIRET: the answer about the old one no longer applies; the new one is asked.
         let mut edit = customer_form(CUSTOMER_SIRET, "");
         edit.retain(|(k, _)| *k != "name");
         edit.push(("name", "Ville de Demo"));
         assert_redirect_to(&client.post_form(&page, &edit).await, &page);
         let (_, html) = client.get_text(&page).await;
-        assert!(html.contains("Not checked against the Chorus Pro directory yet"), "the cache is forgotten");
+        assert!(html.contains("Found in Chorus Pro: VILLE DE DEMO"), "the new SIRET is checked");
+        assert!(!html.contains("ETABLISSEMENT PUBLIC EXEMPLE"));
         let response = post_contract(&client, &contract_form(&customer, "C-2", "")).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "this buyer needs no engagement number");
+    }
+
+    async fn a_customer_not_invoiced_through_chorus_is_not_checked(app: TestApp) {
+        let (_, client) = user_of_new_org(&app).await;
+        let mut fields = customer_form(ENGAGEMENT_REQUIRED, "");
+        fields.retain(|(k, _)| *k != "chorus");
+        let response = client.post_form("/customers", &fields).await;
+        let page = location(&response);
+        let (_, html) = client.get_text(&page).await;
+        assert!(html.contains("Not checked against the Chorus Pro directory yet"));
+        assert!(!app.audit_actions().await.contains(&"customer.chorus_checked".to_string()));
+        let html = check(&client, &page).await;
+        assert!(html.contains("Found in Chorus Pro: ETABLISSEMENT PUBLIC EXEMPLE"), "the button still asks");
     }
 
     async fn a_closed_service_cannot_be_chosen_and_an_active_one_can(app: TestApp) {
@@ -187,7 +202,6 @@ both_backends! {
         use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
         let (org, client) = user_of_new_org(&app).await;
         let admin = app.create_user("admin@own.test", "admin", Some(org)).await;
-        let page = create(&client, ENGAGEMENT_REQUIRED, "").await;
         let set_connection = |client_secret: &'static str| {
             let secret = app.secret.clone();
             app.db.run(move |conn| {
@@ -210,9 +224,13 @@ both_backends! {
             })
         };
         set_connection("a wrong secret").await.unwrap();
-        let html = check(&client, &page).await;
-        assert!(html.contains("Chorus Pro could not be asked"), "the wrong credentials are the organisation's: {html}");
+        let page = create(&client, ENGAGEMENT_REQUIRED, "").await;
+        let (_, html) = client.get_text(&page).await;
+        assert!(html.contains("Customer Acheteur public created. Not checked in Chorus Pro yet"), "{html}");
+        assert!(html.contains("PISTE refused"), "the wrong credentials are the organisation's: {html}");
         assert!(html.contains("Not checked against the Chorus Pro directory yet"), "nothing cached");
+        let html = check(&client, &page).await;
+        assert!(html.contains("Chorus Pro could not be asked"), "{html}");
 
         set_connection(chorus_desk::simulator::DEFAULT_CLIENT_SECRET).await.unwrap();
         let html = check(&client, &page).await;

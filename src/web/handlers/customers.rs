@@ -4,11 +4,14 @@
 use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::config::Settings;
 use crate::db::models::{contract, customer};
 use crate::db::{Db, write_tx};
 use crate::domain::customer::{CustomerInput, NewCustomer};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::jobs::JobContext;
+use crate::web::handlers::readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -232,12 +235,15 @@ pub async fn create(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     match save(&db, org, user.actor(), None, form.clone()).await? {
         Ok(row) => {
-            ctx.flash_success(format!("Customer {} created.", row.name));
+            let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
+            ctx.flash_success(with_check(format!("Customer {} created.", row.name), checked));
             Ok(see_other(format!("/customers/{}", row.id)))
         }
         Err(errors) => unprocessable(FormPage {
@@ -325,6 +331,8 @@ pub async fn update(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
@@ -332,7 +340,8 @@ pub async fn update(
     let id = path.into_inner();
     match save(&db, org, user.actor(), Some(id), form.clone()).await? {
         Ok(row) => {
-            ctx.flash_success(format!("Customer {} saved.", row.name));
+            let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
+            ctx.flash_success(with_check(format!("Customer {} saved.", row.name), checked));
             Ok(see_other(format!("/customers/{id}")))
         }
         Err(errors) => unprocessable(FormPage {
@@ -341,6 +350,13 @@ pub async fn update(
             input: form,
             errors,
         }),
+    }
+}
+
+fn with_check(saved: String, checked: Option<String>) -> String {
+    match checked {
+        Some(checked) => format!("{saved} {checked}"),
+        None => saved,
     }
 }
 

@@ -21,7 +21,38 @@ fn directory_access(settings: &Settings, jobs: &JobContext) -> DirectoryAccess {
     DirectoryAccess {
         secret: settings.secret.clone(),
         simulator_url: has_simulator.then(|| jobs.clients.simulator_url().to_owned()),
+        quick: false,
     }
+}
+
+/// After the customer form saved `row`: asks the directory at once when nothing is known of its
+/// SIRET (or of the service it now names), so problems show when the customer is entered. Returns
+/// a sentence for the flash; silent when there is nothing to ask or no connection to ask through.
+pub async fn check_after_save(
+    db: &Db,
+    settings: &Settings,
+    jobs: &JobContext,
+    user: &CurrentUser,
+    row: &customer::CustomerRow,
+) -> Result<Option<String>, AppError> {
+    let (org, id) = (row.organisation_id, row.id);
+    let cached = db
+        .run(move |conn| Ok::<_, AppError>(customer::find_readiness(conn, org, id)?))
+        .await?;
+    if !readiness::needs_check(row, cached.as_ref().and_then(readiness::stored_report).as_ref()) {
+        return Ok(None);
+    }
+    let access = DirectoryAccess {
+        quick: true,
+        ..directory_access(settings, jobs)
+    };
+    Ok(
+        match readiness::check_customer(db, &access, org, id, user.actor()).await? {
+            Ok(report) => Some(summary(&report, row.service_code.as_deref())),
+            Err(CheckProblem::NoConnection | CheckProblem::NoSiret) => None,
+            Err(problem) => Some(format!("Not checked in Chorus Pro yet: {problem}")),
+        },
+    )
 }
 
 fn panel(id: i64) -> String {
