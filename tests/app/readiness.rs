@@ -162,6 +162,7 @@ both_backends! {
         let message = field_error(&html, "service_code").expect("an error next to the service code");
         assert!(message.contains("closed in Chorus Pro"), "{message}");
         assert!(html.contains("value=\"SERV-ANCIEN\""), "the input is kept");
+        assert!(html.contains("its active services in Chorus Pro: SERV-FIN, SERV-TRAVAUX"), "the choices are next to the field");
         let response = client.post_form(&page, &customer_form(SERVICE_REQUIRED, "")).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "this buyer requires a service code");
         assert!(field_error(&response.text().await.unwrap(), "service_code").unwrap().contains("requires a service code"));
@@ -172,6 +173,11 @@ both_backends! {
         let (_, html) = client.get_text(&page).await;
         assert!(html.contains("is not one of this customer&#39;s active Chorus Pro services") || html.contains("is not one of this customer&#x27;s active Chorus Pro services"));
         assert!(html.contains("this customer's service</span>"), "SERV-FIN stays the customer's service");
+
+        let forged = "X".repeat(100_000);
+        let response = client.post_form(&format!("{page}/service-code"), &[("service_code", forged.as_str())]).await;
+        assert_redirect_to(&response, &format!("{page}#chorus-readiness"));
+        assert!(client.get_text(&page).await.1.contains("That service is not one of"), "refused, not echoed");
 
         // Picking SERV-TRAVAUX: saved, asked again, and that service needs an engagement number.
         let response = client.post_form(&format!("{page}/service-code"), &[("service_code", "SERV-TRAVAUX")]).await;

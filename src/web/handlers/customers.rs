@@ -204,11 +204,20 @@ pub struct FormPage {
     pub id: Option<i64>,
     pub input: CustomerInput,
     pub errors: FieldErrors,
+    /// The active services Chorus Pro listed for the customer's SIRET at the last check.
+    pub chorus_services: Vec<String>,
 }
 
 impl FormPage {
     pub fn error(&self, field: &str) -> String {
         self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+    pub fn service_code_hint(&self) -> String {
+        if self.chorus_services.is_empty() {
+            "optional, the buyer's code service".into()
+        } else {
+            format!("its active services in Chorus Pro: {}", self.chorus_services.join(", "))
+        }
     }
     pub fn action(&self) -> String {
         match self.id {
@@ -228,6 +237,7 @@ pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppEr
             ..Default::default()
         },
         errors: FieldErrors::new(),
+        chorus_services: Vec::new(),
     })
 }
 
@@ -251,6 +261,7 @@ pub async fn create(
             id: None,
             input: form,
             errors,
+            chorus_services: Vec::new(),
         }),
     }
 }
@@ -319,11 +330,13 @@ pub async fn edit_form(
     let row = db
         .run(move |conn| customer::find(conn, org, id)?.ok_or(AppError::NotFound))
         .await?;
+    let chorus_services = chorus_services(&db, org, id, row.siret.clone()).await?;
     ok(FormPage {
         ctx,
         id: Some(id),
         input: row.to_input(),
         errors: FieldErrors::new(),
+        chorus_services,
     })
 }
 
@@ -344,13 +357,37 @@ pub async fn update(
             ctx.flash_success(with_check(format!("Customer {} saved.", row.name), checked));
             Ok(see_other(format!("/customers/{id}")))
         }
-        Err(errors) => unprocessable(FormPage {
-            ctx,
-            id: Some(id),
-            input: form,
-            errors,
-        }),
+        Err(errors) => {
+            let siret = Some(form.siret.split_whitespace().collect::<String>());
+            let chorus_services = chorus_services(&db, org, id, siret).await?;
+            unprocessable(FormPage {
+                ctx,
+                id: Some(id),
+                input: form,
+                errors,
+                chorus_services,
+            })
+        }
     }
+}
+
+/// The codes of the active services of the last directory answer about this SIRET.
+async fn chorus_services(db: &Db, org: i64, id: i64, siret: Option<String>) -> Result<Vec<String>, AppError> {
+    let cached = db
+        .run(move |conn| Ok::<_, AppError>(customer::find_readiness(conn, org, id)?))
+        .await?;
+    Ok(cached
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| siret.as_deref() == Some(report.siret.as_str()))
+        .map(|report| {
+            report
+                .choosable_services()
+                .into_iter()
+                .map(|s| s.code.clone())
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 fn with_check(saved: String, checked: Option<String>) -> String {

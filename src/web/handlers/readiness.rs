@@ -133,9 +133,15 @@ pub async fn choose_service(
                 .any(|s| s.code == choice.service_code.trim())
     });
     if !offered {
+        // The flash lives in the session cookie: never echo an arbitrarily long value into it.
+        let code = choice.service_code.trim();
+        let named = if code.is_empty() || code.chars().count() > 100 {
+            "That service".to_owned()
+        } else {
+            format!("{code:?}")
+        };
         ctx.flash_error(format!(
-            "{:?} is not one of this customer's active Chorus Pro services: check the customer again and pick from the list.",
-            choice.service_code.trim()
+            "{named} is not one of this customer's active Chorus Pro services: check the customer again and pick from the list."
         ));
         return Ok(see_other(panel(id)));
     }
