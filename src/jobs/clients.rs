@@ -3,7 +3,7 @@
 
 use crate::chorus::{
     ChorusClient, ChorusClientConfig, ChorusCredentials, ChorusEndpoints, ChorusEnvironment, ChorusError,
-    ExchangeObserver,
+    ExchangeObserver, RetryPolicy,
 };
 use crate::db::models::chorus_connection::ChorusConnection;
 use sha2::{Digest, Sha256};
@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 pub struct ClientCache {
     simulator_url: String,
     clients: Arc<Mutex<HashMap<i64, (String, ChorusClient)>>>,
+    /// Overrides the client's retry policy (tests use short back-offs).
+    retry: Arc<Mutex<Option<RetryPolicy>>>,
 }
 
 /// Why no client could be made: shown to people as a technical reason.
@@ -30,7 +32,14 @@ impl ClientCache {
         ClientCache {
             simulator_url,
             clients: Arc::new(Mutex::new(HashMap::new())),
+            retry: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Uses this retry policy for clients built from now on.
+    pub fn set_retry_policy(&self, policy: RetryPolicy) {
+        *self.retry.lock().unwrap_or_else(|p| p.into_inner()) = Some(policy);
+        self.clients.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     pub fn simulator_url(&self) -> &str {
@@ -76,6 +85,10 @@ impl ClientCache {
             }
             other => ChorusClientConfig::new(other, credentials),
         };
+        let mut config = config;
+        if let Some(policy) = self.retry.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            config.retry = policy;
+        }
         let client = ChorusClient::new(config, observer)?;
         clients.insert(connection.organisation_id, (fingerprint, client.clone()));
         Ok(client)

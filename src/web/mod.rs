@@ -1,7 +1,9 @@
 //! The complete URL map, in one function, and the page plumbing shared by every handler.
 
 pub mod assets;
+pub mod chorus_status;
 pub mod handlers;
+pub mod invoice_form;
 pub mod page;
 
 use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};
@@ -155,6 +157,27 @@ fn declare(r: &mut Router) {
         .get("/api/v1/contracts/{id}", Access::Api, api::get_contract)
         .put("/api/v1/contracts/{id}", Access::Api, api::replace_contract)
         .patch("/api/v1/contracts/{id}", Access::Api, api::patch_contract);
+
+    r.get("/invoices", BACK_OFFICE, invoices::list)
+        .get("/invoices/rows", BACK_OFFICE, invoices::rows)
+        .get("/invoices/new", BACK_OFFICE, invoices::new_form)
+        .post("/invoices/new", BACK_OFFICE, invoices::create)
+        .get("/invoices/{id}", BACK_OFFICE, invoices::show)
+        .get("/invoices/{id}/edit", BACK_OFFICE, invoices::edit_form)
+        .post("/invoices/{id}/edit", BACK_OFFICE, invoices::update)
+        .post("/invoices/{id}/issue", BACK_OFFICE, invoices::issue)
+        .get("/invoices/{id}/ubl", BACK_OFFICE, invoices::download_ubl)
+        .get("/invoices/{id}/pdf", BACK_OFFICE, invoices::download_pdf)
+        .get("/invoices/{id}/package", BACK_OFFICE, invoices::download_package)
+        .post("/invoices/{id}/retry", BACK_OFFICE, invoices::retry)
+        .post("/invoices/{id}/resend", BACK_OFFICE, invoices::resend)
+        .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
+    r.get("/api/v1/invoices", Access::Api, invoices_api::list)
+        .post("/api/v1/invoices", Access::Api, invoices_api::create)
+        .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)
+        .get("/api/v1/invoices/{id}/ubl", Access::Api, invoices_api::ubl)
+        .get("/api/v1/invoices/{id}/pdf", Access::Api, invoices_api::pdf)
+        .get("/api/v1/invoices/{id}/package", Access::Api, invoices_api::package);
 }
 
 /// Mounts every route on an actix App.

@@ -72,7 +72,27 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/api/v1/contracts")
         | ("GET", "/api/v1/contracts/{id}")
         | ("PUT", "/api/v1/contracts/{id}")
-        | ("PATCH", "/api/v1/contracts/{id}") => Some(&[]),
+        | ("PATCH", "/api/v1/contracts/{id}")
+        | ("GET", "/api/v1/invoices")
+        | ("POST", "/api/v1/invoices")
+        | ("GET", "/api/v1/invoices/{id}")
+        | ("GET", "/api/v1/invoices/{id}/ubl")
+        | ("GET", "/api/v1/invoices/{id}/pdf")
+        | ("GET", "/api/v1/invoices/{id}/package") => Some(&[]),
+        ("GET", "/invoices")
+        | ("GET", "/invoices/rows")
+        | ("GET", "/invoices/new")
+        | ("POST", "/invoices/new")
+        | ("GET", "/invoices/{id}")
+        | ("GET", "/invoices/{id}/edit")
+        | ("POST", "/invoices/{id}/edit")
+        | ("POST", "/invoices/{id}/issue")
+        | ("GET", "/invoices/{id}/ubl")
+        | ("GET", "/invoices/{id}/pdf")
+        | ("GET", "/invoices/{id}/package")
+        | ("POST", "/invoices/{id}/retry")
+        | ("POST", "/invoices/{id}/resend")
+        | ("POST", "/invoices/{id}/credit-note") => Some(&[Who::Admin, Who::User]),
         _ => return None,
     })
 }
@@ -89,6 +109,8 @@ struct World {
     foreign_org: i64,
     own_colleague: i64,
     foreign_user: i64,
+    own_invoice: i64,
+    foreign_invoice: i64,
     own_audit_entry: i64,
     foreign_audit_entry: i64,
     own_customer: i64,
@@ -116,6 +138,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.contains("/customers") => world.foreign_customer,
         (p, Scope::Own) if p.contains("/contracts") => world.own_contract,
         (p, Scope::Foreign) if p.contains("/contracts") => world.foreign_contract,
+        (p, Scope::Own) if p.contains("/invoices/") => world.own_invoice,
+        (p, Scope::Foreign) if p.contains("/invoices/") => world.foreign_invoice,
         (p, Scope::Own) if p.starts_with("/audit/entries") => world.own_audit_entry,
         (p, Scope::Foreign) if p.starts_with("/audit/entries") => world.foreign_audit_entry,
         // An organisation's whole history is the target `organisation/{its id}`.
@@ -148,6 +172,9 @@ async fn check_every_route(app: TestApp) {
     let foreign_contract = app.create_contract(foreign_org, foreign_customer, "FOREIGN-1").await;
     let (own_token, _) = app.create_token(own_org, "revoked by the route walk").await;
     let (foreign_token, _) = app.create_token(foreign_org, "foreign").await;
+    // A draft: the first allowed POST to /issue issues it, so later requests meet an issued invoice.
+    let own_invoice = app.create_draft(own_org).await;
+    let foreign_invoice = app.create_draft(foreign_org).await;
     let audit_entry = |org: i64| {
         use chorus_desk::audit::{self, Actor, Entry};
         app.db.run(move |conn| {
@@ -173,6 +200,8 @@ async fn check_every_route(app: TestApp) {
         foreign_contract,
         own_token,
         foreign_token,
+        own_invoice,
+        foreign_invoice,
         own_audit_entry,
         foreign_audit_entry,
     };
@@ -274,7 +303,7 @@ async fn check_every_route(app: TestApp) {
             let path = concrete_path(route.path, &world, scope);
             let method = reqwest::Method::from_bytes(route.method.as_str().as_bytes()).unwrap();
             let body = (method != reqwest::Method::GET).then_some("{}");
-            let (status, _) = app.api(method, &path, Some(&token), body).await;
+            let status = app.api_status(method, &path, Some(&token), body).await;
             let context = format!("token {} {path}", route.method);
             match scope {
                 Scope::Foreign => assert_eq!(status, StatusCode::NOT_FOUND, "{context}: another organisation's row"),

@@ -451,9 +451,89 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The status of an API request whose answer may not be JSON (file downloads).
+    pub async fn api_status(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> StatusCode {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        request.send().await.unwrap().status()
+    }
+}
+
 /// The City of Paris: a valid SIRET for test customers.
 pub const CUSTOMER_SIRET: &str = "21750001600019";
 
 /// Valid SIRETs for test organisations (Luhn-checked).
 pub const SIRET_A: &str = "73282932000074";
 pub const SIRET_B: &str = "55203253400646";
+
+/// A valid invoice document for a French public buyer (SIRET_B), one line of 2 days at 450 €.
+pub fn sample_document() -> chorus_desk::domain::invoice::InvoiceDocument {
+    serde_json::from_value(serde_json::json!({
+        "number": "",
+        "issue_date": "2026-10-15",
+        "seller": { "name": "", "address": { "country_code": "FR" } },
+        "buyer": {
+            "name": "Mairie de Lyon",
+            "siret": SIRET_B,
+            "address": { "line1": "1 place de la Comédie", "postal_code": "69001", "city": "Lyon", "country_code": "FR" }
+        },
+        "lines": [{ "name": "Audit", "quantity": "2", "unit_code": "DAY", "unit_price": "450", "vat_category": "S", "vat_rate": "20" }]
+    }))
+    .expect("the sample document is valid JSON for InvoiceDocument")
+}
+
+impl TestApp {
+    /// A draft invoice of `organisation_id`, saved through the invoicing service.
+    pub async fn create_draft(&self, organisation_id: i64) -> i64 {
+        self.db
+            .run(move |conn| {
+                let org = organisation::find(conn, organisation_id)?.expect("organisation exists");
+                let input = chorus_desk::invoicing::DraftInput {
+                    customer_id: None,
+                    contract_id: None,
+                    series: None,
+                    corrects_invoice_id: None,
+                    document: sample_document(),
+                };
+                let row = chorus_desk::db::write_tx(conn, |conn| {
+                    chorus_desk::invoicing::save_draft(
+                        conn,
+                        &org,
+                        None,
+                        input,
+                        chorus_desk::audit::Actor::System("test"),
+                    )
+                })
+                .expect("the sample draft saves");
+                Ok::<_, chorus_desk::db::DbError>(row.id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Switches Chorus Pro on for an organisation (support's feature and the admin's choice).
+    pub async fn activate_chorus(&self, organisation_id: i64) {
+        self.db
+            .run(move |conn| {
+                organisation::set_chorus_feature(conn, organisation_id, true)?;
+                organisation::set_einvoicing_enabled(conn, organisation_id, true)?;
+                Ok::<_, chorus_desk::db::DbError>(())
+            })
+            .await
+            .unwrap()
+    }
+}

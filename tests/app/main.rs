@@ -11,6 +11,7 @@ mod contracts;
 mod customers;
 mod einvoicing;
 mod foundation;
+mod invoices;
 mod migrations;
 mod pipeline;
 mod readiness;

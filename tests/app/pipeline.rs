@@ -265,3 +265,76 @@ both_backends! {
         assert!(app.simulator.deposits().is_empty());
     }
 }
+
+both_backends! {
+    async fn faults_at_the_simulator_never_cause_a_duplicate_or_a_lost_invoice(app: TestApp) {
+        use chorus_desk::simulator::FaultConfig;
+        app.jobs.clients.set_retry_policy(chorus_desk::chorus::RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: std::time::Duration::from_millis(10),
+            max_backoff: std::time::Duration::from_millis(50),
+            max_retry_after: std::time::Duration::from_secs(2),
+        });
+        let org = app.chorus_ready_org().await;
+        let mut expected_rejected = Vec::new();
+        for i in 0..24 {
+            let buyer = if i % 6 == 5 { UNKNOWN_BUYER } else { READY_BUYER };
+            let id = app.issue_invoice(org, buyer, None).await;
+            if buyer == UNKNOWN_BUYER {
+                expected_rejected.push(id);
+            }
+        }
+        // 20 % of answers 503, some 429 with Retry-After, some bodies cut after processing (the
+        // outcome of such a deposit is unknown), and every token revoked once on the way.
+        app.simulator.set_faults(FaultConfig {
+            server_error_rate: 0.2,
+            rate_limit_rate: 0.1,
+            retry_after_secs: 1,
+            malformed_body_rate: 0.1,
+            ..Default::default()
+        });
+        for _ in 0..3 {
+            while chorus_desk::jobs::submit_due(&app.jobs).await.claimed > 0 {}
+            app.simulator.revoke_tokens();
+            while chorus_desk::jobs::poll_due(&app.jobs).await.claimed > 0 {}
+        }
+        app.simulator.set_faults(FaultConfig::default());
+        // Time passes (unknown outcomes wait for Chorus Pro to integrate before searching).
+        app.age_deposits().await;
+        app.settle().await;
+        let rows = app.submissions().await;
+        assert_eq!(rows.len(), 24);
+        for row in &rows {
+            let want = if expected_rejected.contains(&row.invoice_id) { "rejected" } else { "sent" };
+            assert_eq!(row.status, want, "{row:?}");
+        }
+        // No invoice number was deposited twice.
+        let mut counts = std::collections::BTreeMap::new();
+        for deposit in app.simulator.deposits() {
+            for number in deposit.invoice_numbers.clone() {
+                *counts.entry(number).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(counts.len(), 24, "every invoice reached Chorus Pro");
+        assert!(counts.values().all(|c| *c == 1), "duplicates: {counts:?}");
+    }
+}
+
+impl TestApp {
+    /// Moves recorded deposit starts back in time, past the integration grace period.
+    pub async fn age_deposits(&self) {
+        self.db
+            .run(|conn| {
+                use chorus_desk::db::schema::submissions;
+                diesel::update(submissions::table.filter(submissions::deposit_started_at.is_not_null()))
+                    .set(
+                        submissions::deposit_started_at
+                            .eq(Some(chorus_desk::db::now() - chrono::Duration::minutes(30))),
+                    )
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+    }
+}

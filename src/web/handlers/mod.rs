@@ -7,6 +7,8 @@ pub mod customers;
 pub mod dashboard;
 pub mod einvoicing;
 pub mod health;
+pub mod invoices;
+pub mod invoices_api;
 pub mod login;
 pub mod readiness;
 pub mod support;

@@ -1,0 +1,257 @@
+//! The invoice JSON API (`/api/v1/invoices`), authenticated by organisation API tokens. The body
+//! of `POST` is `{"document": InvoiceDocument, "customer_id"?, "contract_id"?, "series"?, "issue"?}`:
+//! a draft, or an invoice issued at once (all in one transaction: a refused issue leaves nothing).
+//! Errors: 422 `{"errors":{field:[..]}}`, malformed JSON 400, unknown or foreign ids 404, all JSON.
+
+use crate::auth::api_token::ApiCaller;
+use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow};
+use crate::db::models::organisation;
+use crate::db::models::submission::{self, SubmissionRow};
+use crate::db::models::{contract, customer};
+use crate::db::types::from_micros;
+use crate::db::{Db, write_tx};
+use crate::domain::invoice::InvoiceDocument;
+use crate::domain::money::fmt_amount;
+use crate::error::{ApiError, AppError};
+use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::web::chorus_status;
+use crate::web::handlers::invoices::{Download, download_file, status_view};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 200;
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError::from(AppError::BadRequest(message.into()))
+}
+
+fn one_problem(field: &str, message: &str) -> ApiError {
+    let mut problems = Problems::new();
+    problems.insert(field.to_string(), vec![message.to_string()]);
+    ApiError::invalid(problems)
+}
+
+/// The body of `POST /api/v1/invoices`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvoice {
+    pub document: InvoiceDocument,
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    #[serde(default)]
+    pub contract_id: Option<i64>,
+    #[serde(default)]
+    pub series: Option<String>,
+    #[serde(default)]
+    pub issue: bool,
+}
+
+/// The invoice as the API shows it.
+pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
+    let status = status_view(row, sub);
+    let money = |micros: i64| fmt_amount(from_micros(micros));
+    json!({
+        "id": row.id,
+        "number": row.number,
+        "kind": row.kind,
+        "status": status.key,
+        "chorus_status": sub.and_then(|s| s.chorus_status.clone()),
+        "chorus_status_meaning": sub.and_then(|s| s.chorus_status.as_deref()).map(chorus_status::meaning),
+        "flux_number": sub.and_then(|s| s.flux_number.clone()),
+        "chorus_invoice_id": sub.and_then(|s| s.chorus_invoice_id.clone()),
+        "reasons": sub.map(SubmissionRow::reason_list).unwrap_or_default(),
+        "issue_date": row.issue_date,
+        "due_date": row.due_date,
+        "currency": row.currency,
+        "buyer_name": row.buyer_name,
+        "buyer_siret": row.buyer_siret,
+        "customer_id": row.customer_id,
+        "contract_id": row.contract_id,
+        "corrects_invoice_id": row.corrects_invoice_id,
+        "totals": {
+            "without_vat": money(row.total_without_vat),
+            "vat": money(row.total_vat),
+            "with_vat": money(row.total_with_vat),
+            "amount_due": money(row.amount_due),
+        },
+        "created_at": row.created_at,
+        "issued_at": row.issued_at,
+    })
+}
+
+/// Fills what the document leaves out from the customer (buyer) and the contract (references).
+fn fill_from_records(
+    document: &mut InvoiceDocument,
+    customer: Option<&customer::CustomerRow>,
+    contract: Option<&contract::ContractRow>,
+) {
+    if let Some(c) = customer
+        && document.buyer.name.trim().is_empty()
+    {
+        document.buyer = invoicing::buyer_from_customer(c);
+    }
+    let refs = &mut document.references;
+    if refs.buyer_reference.is_none() {
+        refs.buyer_reference = customer.and_then(|c| c.service_code.clone());
+    }
+    if let Some(k) = contract {
+        if refs.order_reference.is_none() {
+            refs.order_reference = k.external_reference.clone();
+        }
+        if refs.contract_reference.is_none() {
+            refs.contract_reference = k.market_number.clone();
+        }
+    }
+}
+
+enum Created {
+    Row(Box<(InvoiceRow, Option<SubmissionRow>)>),
+    Invalid(Problems),
+}
+
+pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let request: CreateInvoice = serde_json::from_slice(&body)
+        .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")))?;
+    let org_id = caller.organisation_id;
+    let actor = caller.actor();
+    let created = db
+        .run(move |conn| {
+            let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
+            let customer = match request.customer_id {
+                Some(id) => match customer::find(conn, org_id, id)? {
+                    Some(c) => Some(c),
+                    None => return Ok(Err(one_problem("customer_id", "no customer of yours has this id"))),
+                },
+                None => None,
+            };
+            let contract = match request.contract_id {
+                Some(id) => match contract::find(conn, org_id, id)? {
+                    Some(detail) => Some(detail.contract),
+                    None => return Ok(Err(one_problem("contract_id", "no contract of yours has this id"))),
+                },
+                None => None,
+            };
+            let mut document = request.document;
+            fill_from_records(&mut document, customer.as_ref(), contract.as_ref());
+            let input = DraftInput {
+                customer_id: request.customer_id,
+                contract_id: request.contract_id,
+                series: request.series,
+                corrects_invoice_id: None,
+                document,
+            };
+            let receives_chorus = customer.as_ref().map(|c| c.chorus);
+            let outcome = write_tx(conn, |conn| {
+                let draft = invoicing::save_draft(conn, &org, None, input, actor.clone())?;
+                if request.issue {
+                    invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
+                }
+                Ok::<_, InvoicingError>(draft.id)
+            });
+            match outcome {
+                Ok(id) => {
+                    let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+                    let sub = submission::find_for_invoice(conn, org_id, id)?;
+                    Ok(Ok(Created::Row(Box::new((row, sub)))))
+                }
+                Err(InvoicingError::Invalid(problems)) => Ok(Ok(Created::Invalid(problems))),
+                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+                Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+                Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict("already issued".into())),
+            }
+        })
+        .await??;
+    match created {
+        Created::Row(found) => {
+            let (row, sub) = *found;
+            Ok(HttpResponse::Created()
+                .insert_header(("Location", format!("/api/v1/invoices/{}", row.id)))
+                .json(invoice_json(&row, sub.as_ref())))
+        }
+        Created::Invalid(problems) => Err(ApiError::invalid(problems)),
+    }
+}
+
+/// `?status=…&before=ID&limit=N`: newest first, keyset by id.
+pub async fn list(
+    caller: ApiCaller,
+    db: web::Data<Db>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    let number = |name: &str| -> Result<Option<i64>, ApiError> {
+        query
+            .get(name)
+            .map(|text| {
+                text.trim()
+                    .parse::<i64>()
+                    .map_err(|_| bad_request(format!("`{name}` must be a whole number.")))
+            })
+            .transpose()
+    };
+    let before = number("before")?;
+    let limit = number("limit")?.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(bad_request(format!("`limit` must be between 1 and {MAX_PAGE}.")));
+    }
+    let status = match query.get("status").map(String::as_str) {
+        None | Some("") => None,
+        Some(s @ ("draft" | "issued" | "in_processing" | "sent" | "rejected")) => Some(s.to_string()),
+        Some(other) => {
+            return Err(bad_request(format!(
+                "`status` \"{other}\" is not one of draft, issued, in_processing, sent, rejected."
+            )));
+        }
+    };
+    let filter = InvoiceFilter {
+        status,
+        before_id: before,
+        ..Default::default()
+    };
+    let org_id = caller.organisation_id;
+    let rows = db
+        .run(move |conn| invoice::list(conn, org_id, &filter, limit).map_err(AppError::from))
+        .await?;
+    let next_before = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|(r, _)| r.id))
+        .flatten();
+    let data: Vec<Value> = rows.iter().map(|(r, s)| invoice_json(r, s.as_ref())).collect();
+    Ok(HttpResponse::Ok().json(json!({ "data": data, "next_before": next_before })))
+}
+
+pub async fn get(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = (caller.organisation_id, path.into_inner());
+    let (row, sub) = db
+        .run(move |conn| {
+            let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+            let sub = submission::find_for_invoice(conn, org_id, id)?;
+            Ok::<_, AppError>((row, sub))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(invoice_json(&row, sub.as_ref())))
+}
+
+async fn file(caller: ApiCaller, db: web::Data<Db>, id: i64, which: Download) -> Result<HttpResponse, ApiError> {
+    let (content_type, name, body) = download_file(&db, caller.organisation_id, id, which).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_")),
+        ))
+        .body(body))
+}
+
+pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    file(caller, db, path.into_inner(), Download::Ubl).await
+}
+
+pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    file(caller, db, path.into_inner(), Download::Pdf).await
+}
+
+pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    file(caller, db, path.into_inner(), Download::Package).await
+}
