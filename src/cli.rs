@@ -67,7 +67,8 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8090")]
         bind: String,
     },
-    /// Render invoice JSON documents to UBL 2.1 (`<number>.xml`) and PDF (`<number>.pdf`), offline.
+    /// Render invoice JSON documents to UBL 2.1 or CII D16B (`<number>.xml`) and PDF (`<number>.pdf`,
+    /// the Factur-X PDF with --format facturx), offline.
     Render {
         /// Invoice documents in the JSON format of docs/invoice-json.md.
         #[arg(required = true)]
@@ -75,7 +76,10 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long)]
         out: std::path::PathBuf,
-        /// How the PDF is attached inside the UBL: zip (default) or pdf.
+        /// ubl (default), cii, or facturx (PDF/A-3 carrying the CII as factur-x.xml).
+        #[arg(long, default_value = "ubl")]
+        format: crate::render::OutputFormat,
+        /// How the PDF is attached inside the XML: zip (default; UBL only, CII attaches a PDF), pdf or none.
         #[arg(long, default_value = "zip")]
         attachment: crate::render::AttachmentMode,
     },
@@ -160,10 +164,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Render {
         inputs,
         out,
+        format,
         attachment,
     } = &command
     {
-        return render(inputs, out, *attachment);
+        return render(inputs, out, *format, *attachment);
     }
     if let Command::Simulator { bind } = &command {
         crate::telemetry::init(false);
@@ -300,16 +305,17 @@ fn audit_purge(settings: &Settings) -> anyhow::Result<()> {
 fn render(
     inputs: &[std::path::PathBuf],
     out: &std::path::Path,
+    format: crate::render::OutputFormat,
     mode: crate::render::AttachmentMode,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
     let mut failures = 0;
     for input in inputs {
-        match crate::render::render_file(input, out, mode) {
+        match crate::render::render_file(input, out, format, mode) {
             Ok(paths) => println!(
                 "{} -> {}, {}",
                 input.display(),
-                paths.ubl.display(),
+                paths.xml.display(),
                 paths.pdf.display()
             ),
             Err(e) => {

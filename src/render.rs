@@ -1,5 +1,6 @@
-//! Offline render used by `chorus-desk render INPUT.json… --out DIR [--attachment zip|pdf]`:
-//! JSON document → `<number>.xml` (UBL with the PDF attached) and `<number>.pdf`.
+//! Offline render used by `chorus-desk render INPUT.json… --out DIR [--format ubl|cii|facturx]
+//! [--attachment zip|pdf|none]`: JSON document → `<number>.xml` (UBL or CII, with the PDF attached
+//! as the format allows) and `<number>.pdf` (the invoice PDF, or the Factur-X PDF).
 
 use std::path::{Path, PathBuf};
 
@@ -8,9 +9,80 @@ use crate::ubl::{PackageError, render_package};
 
 pub use crate::domain::invoice::AttachmentMode;
 
+/// The syntax of the structured invoice written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// UBL 2.1 (`IN_DP_E1_UBL_INVOICE`).
+    #[default]
+    Ubl,
+    /// UN/CEFACT CII D16B (`IN_DP_E1_CII_16B`).
+    Cii,
+    /// Factur-X EN 16931: PDF/A-3b with the CII embedded (`IN_DP_E2_CII_FACTURX`).
+    FacturX,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "ubl" => Ok(Self::Ubl),
+            "cii" => Ok(Self::Cii),
+            "facturx" => Ok(Self::FacturX),
+            other => Err(format!("unknown format \"{other}\" (expected ubl, cii or facturx)")),
+        }
+    }
+}
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Ubl => "ubl",
+            Self::Cii => "cii",
+            Self::FacturX => "facturx",
+        })
+    }
+}
+
+/// What one document rendered to: the XML and the PDF to send or keep.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub xml: Vec<u8>,
+    pub pdf: Vec<u8>,
+}
+
+/// Renders an invoice in `format`. UBL embeds the PDF as `mode` says; CII embeds it as a PDF
+/// (the EN 16931 MIME list has no zip) unless `mode` is `None`; Factur-X carries the CII.
+pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentMode) -> Result<Rendered, PackageError> {
+    match format {
+        OutputFormat::Ubl => {
+            let package = render_package(invoice, mode)?;
+            Ok(Rendered {
+                xml: package.ubl,
+                pdf: package.pdf,
+            })
+        }
+        OutputFormat::Cii => {
+            let package = crate::cii::render_cii_package(invoice, mode != AttachmentMode::None)?;
+            Ok(Rendered {
+                xml: package.xml,
+                pdf: package.pdf,
+            })
+        }
+        OutputFormat::FacturX => {
+            let facturx = crate::facturx::render_facturx(invoice).map_err(|e| PackageError::Format(e.to_string()))?;
+            Ok(Rendered {
+                xml: facturx.xml,
+                pdf: facturx.pdf,
+            })
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedPaths {
-    pub ubl: PathBuf,
+    /// `<number>.xml`: the UBL or the CII.
+    pub xml: PathBuf,
+    /// `<number>.pdf`: the invoice PDF (the Factur-X PDF for `facturx`).
     pub pdf: PathBuf,
 }
 
@@ -34,7 +106,12 @@ pub fn parse_document_json(json: &[u8]) -> Result<InvoiceDocument, String> {
 }
 
 /// Renders one JSON invoice document into `out_dir`.
-pub fn render_file(path: &Path, out_dir: &Path, mode: AttachmentMode) -> Result<RenderedPaths, RenderError> {
+pub fn render_file(
+    path: &Path,
+    out_dir: &Path,
+    format: OutputFormat,
+    mode: AttachmentMode,
+) -> Result<RenderedPaths, RenderError> {
     let json = std::fs::read(path).map_err(|source| RenderError::Read {
         path: path.to_owned(),
         source,
@@ -47,16 +124,16 @@ pub fn render_file(path: &Path, out_dir: &Path, mode: AttachmentMode) -> Result<
         path: path.to_owned(),
         errors,
     })?;
-    let package = render_package(&invoice, mode).map_err(|source| RenderError::Render {
+    let rendered = render_invoice(&invoice, format, mode).map_err(|source| RenderError::Render {
         path: path.to_owned(),
         source,
     })?;
     let stem = invoice.number().file_stem();
     let paths = RenderedPaths {
-        ubl: out_dir.join(format!("{stem}.xml")),
+        xml: out_dir.join(format!("{stem}.xml")),
         pdf: out_dir.join(format!("{stem}.pdf")),
     };
-    for (target, bytes) in [(&paths.ubl, &package.ubl), (&paths.pdf, &package.pdf)] {
+    for (target, bytes) in [(&paths.xml, &rendered.xml), (&paths.pdf, &rendered.pdf)] {
         std::fs::write(target, bytes).map_err(|source| RenderError::Write {
             path: target.clone(),
             source,

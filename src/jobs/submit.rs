@@ -16,6 +16,7 @@ use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, sta
 use crate::db::now;
 use crate::domain::einvoicing::AttachmentMode as ConnectionAttachment;
 use crate::domain::invoice::{AttachmentMode, checks};
+use crate::render::{OutputFormat, render_invoice};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -160,6 +161,18 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     record(ctx, &row, change, entries).await;
                     return;
                 }
+                // Not listed after the integration delay: either it never arrived, or its flux was
+                // rejected. Depositing again could send it twice, so a person decides (Retry).
+                let message = "The deposit's outcome is unknown (no readable answer) and Chorus Pro does not list this \
+                     invoice. Check its flux on the Chorus Pro portal, then press Retry to deposit it again.";
+                let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+                entries.push(
+                    entry("submission.outcome_unresolved")
+                        .failed()
+                        .details(serde_json::json!({"number": number})),
+                );
+                record(ctx, &row, hold(vec![technical(message)], None), entries).await;
+                return;
             }
             Err(e) => {
                 let change = SubmissionChange {
@@ -231,25 +244,34 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         return;
     }
     let syntax = FluxSyntax::from_wire(&row.syntax);
-    if syntax != FluxSyntax::UblInvoice {
-        let message = format!(
-            "the deposit format {} is not available yet; choose UBL in Configuration › E-Invoicing",
-            row.syntax
-        );
-        record(ctx, &row, hold(vec![technical(message)], None), vec![]).await;
-        return;
-    }
+    let format = match syntax {
+        FluxSyntax::UblInvoice => OutputFormat::Ubl,
+        FluxSyntax::Cii16b => OutputFormat::Cii,
+        FluxSyntax::FacturX => OutputFormat::FacturX,
+        _ => {
+            let message = format!(
+                "the deposit format {} is not supported; choose UBL, CII or Factur-X in Configuration › E-Invoicing",
+                row.syntax
+            );
+            record(ctx, &row, hold(vec![technical(message)], None), vec![]).await;
+            return;
+        }
+    };
+    // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     let mode = match connection.attachment_mode {
         ConnectionAttachment::Pdf => AttachmentMode::Pdf,
         _ => AttachmentMode::Zip,
     };
-    let package = match tokio::task::spawn_blocking(move || crate::ubl::render_package(&parsed, mode)).await {
-        Ok(Ok(p)) => p,
+    let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
+        Ok(Ok(rendered)) => rendered,
         Ok(Err(e)) => {
             record(
                 ctx,
                 &row,
-                hold(vec![technical(format!("the UBL could not be built: {e}"))], None),
+                hold(
+                    vec![technical(format!("the {format} invoice could not be built: {e}"))],
+                    None,
+                ),
                 vec![],
             )
             .await;
@@ -260,10 +282,15 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             return;
         }
     };
-    let file_name = format!("{}.xml", number.replace('/', "-"));
+    // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
+    let (deposited, extension) = match format {
+        OutputFormat::FacturX => (rendered.pdf, "pdf"),
+        OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, "xml"),
+    };
+    let file_name = format!("{}.{extension}", number.replace('/', "-"));
 
     // Mark the deposit as started (and keep the exact payload) before the call.
-    let (id, owner, payload, name) = (row.id, ctx.owner.clone(), package.ubl.clone(), file_name.clone());
+    let (id, owner, payload, name) = (row.id, ctx.owner.clone(), deposited.clone(), file_name.clone());
     let marked = ctx
         .db
         .run(move |conn| {
@@ -289,14 +316,14 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         return;
     }
 
-    let request = DepositFluxRequest::new(&file_name, &package.ubl, syntax);
+    let request = DepositFluxRequest::new(&file_name, &deposited, syntax);
     let outcome = client.deposit_flux(request).await;
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
     let attempts = row.attempts + 1;
     let change = match outcome {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
-                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": package.ubl.len()
+                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len()
             })));
             SubmissionChange {
                 stage: Some(stage::POLL.into()),

@@ -6,9 +6,14 @@ mod metrics;
 
 use std::sync::OnceLock;
 
+use chrono::Datelike as _;
+
 use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+pub use krilla::embed::AssociationKind;
+use krilla::embed::{EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
+use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, LineJoin, Stroke};
@@ -75,14 +80,42 @@ pub(crate) enum Op {
     },
 }
 
+/// A file carried inside the PDF as a PDF/A-3 associated file (`/AF`).
+#[derive(Debug, Clone)]
+pub struct AssociatedFile {
+    pub name: String,
+    pub mime_type: &'static str,
+    pub description: String,
+    pub content: Vec<u8>,
+    /// `/AFRelationship`: `Alternative` for a Factur-X EN 16931 invoice.
+    pub relationship: AssociationKind,
+}
+
 /// Renders the invoice PDF (A4, embedded DejaVu Sans subset).
 pub fn render_pdf(invoice: &Invoice) -> Result<Vec<u8>, PdfError> {
+    render(invoice, None)
+}
+
+/// Renders the invoice PDF as PDF/A-3b carrying `file` as an associated file. krilla refuses
+/// to write a document that breaks PDF/A-3b, and says why.
+pub fn render_pdf_a3(invoice: &Invoice, file: AssociatedFile) -> Result<Vec<u8>, PdfError> {
+    render(invoice, Some(file))
+}
+
+fn render(invoice: &Invoice, associated: Option<AssociatedFile>) -> Result<Vec<u8>, PdfError> {
     let fonts = fonts()?;
     let pages = layout::layout(invoice, fonts);
-    let mut document = Document::new_with(SerializeSettings {
+    let mut settings = SerializeSettings {
         compress_content_streams: false,
         ..SerializeSettings::default()
-    });
+    };
+    if associated.is_some() {
+        settings.configuration = ConfigurationBuilder::new()
+            .with_archival_validator(Archival::A3_B)
+            .finish()
+            .map_err(|error| PdfError::Write(format!("{error:?}")))?;
+    }
+    let mut document = Document::new_with(settings);
     let title = format!(
         "{} {}",
         match invoice.kind() {
@@ -91,13 +124,40 @@ pub fn render_pdf(invoice: &Invoice) -> Result<Vec<u8>, PdfError> {
         },
         invoice.number()
     );
+    // The issue date as creation date keeps the file reproducible for a given invoice.
+    let issue = invoice.dates().issue;
+    let created = DateTime::new(issue.year().clamp(0, i32::from(u16::MAX)) as u16)
+        .month(issue.month() as u8)
+        .day(issue.day() as u8)
+        .hour(0)
+        .minute(0)
+        .second(0)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0);
     document.set_metadata(
         Metadata::new()
             .title(title)
             .language("fr".into())
             .creator("chorus-desk".into())
-            .authors(vec![invoice.document().seller.name.clone()]),
+            .authors(vec![invoice.document().seller.name.clone()])
+            .creation_date(created),
     );
+    if let Some(file) = associated {
+        let mime_type = MimeType::new(file.mime_type).ok_or_else(|| PdfError::Write("invalid MIME type".into()))?;
+        document
+            .embed_file(EmbeddedFile {
+                path: file.name,
+                mime_type: Some(mime_type),
+                description: Some(file.description),
+                association_kind: file.relationship,
+                data: file.content.into(),
+                modification_date: Some(created),
+                // Kept uncompressed: readers that cannot inflate still find the XML.
+                compress: Some(false),
+                location: None,
+            })
+            .ok_or_else(|| PdfError::Write("the file is embedded twice".into()))?;
+    }
     let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or(PdfError::Font)?;
     for ops in &pages {
         let mut page = document.start_page_with(settings.clone());

@@ -4,10 +4,10 @@ use std::io;
 
 use rust_decimal::Decimal;
 
-use super::xml::XmlOut;
 use super::{CUSTOMIZATION_ID, SIREN_SCHEME, SIRET_SCHEME, UblOptions};
 use crate::domain::invoice::document::{self, Address, Identifier, Party};
 use crate::domain::invoice::{AllowanceCharge, DocumentKind, Invoice, VatTreatment};
+use crate::xml_writer::XmlOut;
 
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
 const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
@@ -453,14 +453,6 @@ fn write_tax_scheme(x: &mut XmlOut, company_id: &str, scheme: &str) -> io::Resul
     x.close("cac:PartyTaxScheme")
 }
 
-/// The SIREN to use as legal id: given, or the first 9 digits of the SIRET.
-fn siren_of(party: &Party) -> Option<&str> {
-    party
-        .siren
-        .as_deref()
-        .or_else(|| party.siret.as_deref().and_then(|s| s.get(..9)))
-}
-
 fn write_party(x: &mut XmlOut, party: &Party, is_seller: bool) -> io::Result<()> {
     x.open("cac:Party")?;
     if let Some(address) = &party.electronic_address {
@@ -492,7 +484,7 @@ fn write_party(x: &mut XmlOut, party: &Party, is_seller: bool) -> io::Result<()>
     x.text("cbc:RegistrationName", &party.name)?;
     if let Some(legal) = &party.legal_id {
         x.id_with_scheme("cbc:CompanyID", &legal.id, legal.scheme.as_deref())?;
-    } else if let Some(siren) = siren_of(party) {
+    } else if let Some(siren) = party.siren_or_from_siret() {
         x.id_with_scheme("cbc:CompanyID", siren, Some(SIREN_SCHEME))?;
     }
     if is_seller {

@@ -3,7 +3,6 @@
 
 mod invoice;
 pub mod package;
-mod xml;
 
 use crate::domain::invoice::Invoice;
 

@@ -33,6 +33,10 @@ pub enum PackageError {
     Ubl(#[from] UblError),
     #[error("could not zip the invoice PDF: {0}")]
     Zip(String),
+    #[error(transparent)]
+    Cii(#[from] crate::cii::CiiError),
+    #[error("could not build the Factur-X PDF: {0}")]
+    Format(String),
 }
 
 /// `<number>.<extension>` with `/` replaced, shortened to the 50-character Chorus limit.

@@ -15,7 +15,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::render_samples::{stated_totals, validate};
+use super::render_samples::{stated_cii_totals, stated_totals, validate};
 
 /// How many random invoices go through the validator (one call).
 const VALIDATED_INVOICES: usize = 240;
@@ -258,11 +258,12 @@ fn expected_payable(document: &InvoiceDocument) -> Decimal {
 }
 
 #[test]
-fn random_valid_invoices_render_to_ubl_the_validator_accepts() {
+fn random_valid_invoices_render_to_ubl_and_cii_the_validator_accepts() {
     let temp = tempfile::tempdir().expect("temp dir");
     let mut runner = TestRunner::new(Config::default());
     let strategy = invoice_document();
     let mut rendered: Vec<(PathBuf, AttachmentMode, Invoice)> = Vec::new();
+    let mut cii_rendered: Vec<(PathBuf, Invoice)> = Vec::new();
     for index in 0..VALIDATED_INVOICES {
         let mut document = strategy.new_tree(&mut runner).expect("strategy generates").current();
         document.number = format!("{}-{index}", &document.number[..document.number.len().min(12)]);
@@ -284,9 +285,17 @@ fn random_valid_invoices_render_to_ubl_the_validator_accepts() {
         assert!(package.pdf.starts_with(b"%PDF-"));
         let path = temp.path().join(format!("{index}.xml"));
         std::fs::write(&path, &package.ubl).expect("write");
-        rendered.push((path, mode, invoice));
+        let cii_path = temp.path().join(format!("{index}.cii.xml"));
+        let cii = chorus_desk::cii::render_cii(&invoice, &Default::default()).expect("renders CII");
+        std::fs::write(&cii_path, &cii).expect("write");
+        rendered.push((path, mode, invoice.clone()));
+        cii_rendered.push((cii_path, invoice));
     }
-    let files: Vec<PathBuf> = rendered.iter().map(|(path, _, _)| path.clone()).collect();
+    let files: Vec<PathBuf> = rendered
+        .iter()
+        .map(|(path, _, _)| path.clone())
+        .chain(cii_rendered.iter().map(|(path, _)| path.clone()))
+        .collect();
     let report = validate(&files, false);
     let mut failures = Vec::new();
     for (path, mode, invoice) in &rendered {
@@ -311,6 +320,27 @@ fn random_valid_invoices_render_to_ubl_the_validator_accepts() {
             stated["TaxExclusiveAmount"],
             totals.line_net_total - totals.allowance_total + totals.charge_total
         );
+    }
+    for (path, invoice) in &cii_rendered {
+        if !report[path].is_empty() {
+            let document = if failures.len() < 3 {
+                serde_json::to_string(invoice.document()).unwrap_or_default()
+            } else {
+                String::new()
+            };
+            failures.push(format!("{}: {:?}\n{document}", path.display(), report[path]));
+        }
+        // The CII states the same totals as the UBL of the same invoice.
+        let cii = stated_cii_totals(&std::fs::read(path).expect("read back"));
+        let ubl_path = path.with_file_name(
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .replace(".cii", ""),
+        );
+        let ubl = stated_totals(&std::fs::read(&ubl_path).expect("read back"));
+        assert_eq!(cii, ubl, "{}", path.display());
+        assert_eq!(cii["PayableAmount"], invoice.totals().payable);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

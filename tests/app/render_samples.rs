@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chorus_desk::render::{AttachmentMode, render_file};
+use chorus_desk::render::{AttachmentMode, OutputFormat, render_file};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use rust_decimal::Decimal;
@@ -162,10 +162,11 @@ fn fixtures() -> Vec<Fixture> {
 fn render_into(fixture: &Fixture, root: &Path, mode: AttachmentMode) -> PathBuf {
     let out = root.join(mode.to_string()).join(&fixture.name);
     std::fs::create_dir_all(&out).expect("output dir");
-    let paths = render_file(&fixture.json, &out, mode).unwrap_or_else(|error| panic!("{}: {error}", fixture.name));
+    let paths = render_file(&fixture.json, &out, OutputFormat::Ubl, mode)
+        .unwrap_or_else(|error| panic!("{}: {error}", fixture.name));
     let pdf = std::fs::read(&paths.pdf).expect("pdf written");
     assert!(pdf.starts_with(b"%PDF-"), "{}: PDF written", fixture.name);
-    paths.ubl
+    paths.xml
 }
 
 #[test]
@@ -234,7 +235,7 @@ fn bad_input_is_refused_with_the_field_named() {
     let temp = tempfile::tempdir().expect("temp dir");
     let input = temp.path().join("bad.json");
     std::fs::write(&input, serde_json::to_vec(&document).expect("json")).expect("write");
-    let error = render_file(&input, temp.path(), AttachmentMode::Zip).expect_err("refused");
+    let error = render_file(&input, temp.path(), OutputFormat::Ubl, AttachmentMode::Zip).expect_err("refused");
     assert!(
         error
             .to_string()
@@ -257,7 +258,7 @@ fn the_documented_chorus_example_is_valid_and_totals_as_documented() {
     for mode in [AttachmentMode::Pdf, AttachmentMode::Zip] {
         let out = temp.path().join(mode.to_string());
         std::fs::create_dir_all(&out).expect("dir");
-        files.push(render_file(&json, &out, mode).expect("renders").ubl);
+        files.push(render_file(&json, &out, OutputFormat::Ubl, mode).expect("renders").xml);
     }
     let report = validate(&files, false);
     assert!(report[&files[0]].is_empty(), "{:?}", report[&files[0]]);
@@ -270,4 +271,102 @@ fn the_documented_chorus_example_is_valid_and_totals_as_documented() {
     assert_eq!(totals["TaxExclusiveAmount"], Decimal::new(107975, 2));
     assert_eq!(totals["TaxTotal"], Decimal::new(21233, 2));
     assert_eq!(totals["PayableAmount"], Decimal::new(129208, 2));
+}
+
+/// The totals a CII invoice states, under the UBL names of `stated_totals` (missing = 0).
+pub fn stated_cii_totals(xml: &[u8]) -> BTreeMap<String, Decimal> {
+    let mut reader = Reader::from_reader(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut totals = BTreeMap::new();
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer).expect("well-formed XML") {
+            Event::Start(start) => path.push(start.local_name().as_ref().to_owned()),
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Text(text) => {
+                let parent = path.len().checked_sub(2).map(|i| path[i].as_str());
+                let key = match (parent, path.last().map(String::as_str)) {
+                    (Some("SpecifiedTradeSettlementHeaderMonetarySummation"), Some(leaf)) => match leaf {
+                        "LineTotalAmount" => Some("LineExtensionAmount"),
+                        "TaxBasisTotalAmount" => Some("TaxExclusiveAmount"),
+                        "GrandTotalAmount" => Some("TaxInclusiveAmount"),
+                        "AllowanceTotalAmount" => Some("AllowanceTotalAmount"),
+                        "ChargeTotalAmount" => Some("ChargeTotalAmount"),
+                        "TotalPrepaidAmount" => Some("PrepaidAmount"),
+                        "RoundingAmount" => Some("PayableRoundingAmount"),
+                        "DuePayableAmount" => Some("PayableAmount"),
+                        // The first is BT-110, in the document currency.
+                        "TaxTotalAmount" => Some("TaxTotal"),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(key) = key
+                    && !totals.contains_key(key)
+                {
+                    let amount: Decimal = text.xml10_content().trim().parse().expect("amount");
+                    totals.insert(key.to_owned(), amount);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    for key in [
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "TaxTotal",
+    ] {
+        totals.entry(key.to_owned()).or_insert(Decimal::ZERO);
+    }
+    totals
+}
+
+#[test]
+fn every_sample_twin_renders_to_valid_cii_and_factur_x_with_the_ubl_totals() {
+    let fixtures: Vec<Fixture> = fixtures().into_iter().filter(|f| !f.french).collect();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let mut rendered = Vec::new();
+    let mut files = Vec::new();
+    for fixture in &fixtures {
+        let out = |format: OutputFormat| {
+            let dir = temp.path().join(format.to_string()).join(&fixture.name);
+            std::fs::create_dir_all(&dir).expect("output dir");
+            render_file(&fixture.json, &dir, format, AttachmentMode::Pdf)
+                .unwrap_or_else(|error| panic!("{} ({format}): {error}", fixture.name))
+        };
+        let ubl = out(OutputFormat::Ubl);
+        let cii = out(OutputFormat::Cii);
+        let facturx = out(OutputFormat::FacturX);
+        files.push(cii.xml.clone());
+        files.push(facturx.pdf.clone());
+        rendered.push((fixture, ubl, cii, facturx));
+    }
+    let report = validate(&files, false);
+    let mut failures = Vec::new();
+    for (fixture, ubl, cii, facturx) in &rendered {
+        for file in [&cii.xml, &facturx.pdf] {
+            if !report[file].is_empty() {
+                failures.push(format!("{} ({}): {:?}", fixture.name, file.display(), report[file]));
+            }
+        }
+        let expected = stated_totals(&std::fs::read(&ubl.xml).expect("UBL"));
+        for xml in [&cii.xml, &facturx.xml] {
+            let stated = stated_cii_totals(&std::fs::read(xml).expect("CII"));
+            if stated != expected {
+                failures.push(format!(
+                    "{}: CII totals differ from the UBL\n  ubl: {expected:?}\n  cii: {stated:?}",
+                    fixture.name
+                ));
+            }
+        }
+        let pdf = std::fs::read(&facturx.pdf).expect("Factur-X PDF");
+        assert!(pdf.starts_with(b"%PDF-"), "{}", fixture.name);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

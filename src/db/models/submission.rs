@@ -220,12 +220,19 @@ pub fn requeue(conn: &mut AnyConnection, organisation_id: i64, invoice_id: i64) 
         submissions::table
             .filter(submissions::invoice_id.eq(invoice_id))
             .filter(submissions::organisation_id.eq(organisation_id))
-            .filter(submissions::stage.eq(stage::HOLD)),
+            .filter(submissions::stage.eq(stage::HOLD))
+            // An invoice Chorus Pro integrated is never deposited again.
+            .filter(submissions::chorus_invoice_id.is_null()),
     )
     .set((
         submissions::stage.eq(stage::SUBMIT),
         submissions::status.eq(status::IN_PROCESSING),
         submissions::attempts.eq(0_i64),
+        // A person decided to send it again: start afresh.
+        submissions::deposit_started_at.eq(None::<NaiveDateTime>),
+        submissions::flux_number.eq(None::<String>),
+        submissions::chorus_status.eq(None::<String>),
+        submissions::reasons.eq("[]"),
         submissions::next_run_at.eq(at),
         submissions::updated_at.eq(at),
         submissions::lease_owner.eq(None::<String>),

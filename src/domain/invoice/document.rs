@@ -308,6 +308,15 @@ pub struct Party {
     pub contact: Option<Contact>,
 }
 
+impl Party {
+    /// The SIREN to use as legal registration id: given, or the first 9 digits of the SIRET.
+    pub fn siren_or_from_siret(&self) -> Option<&str> {
+        self.siren
+            .as_deref()
+            .or_else(|| self.siret.as_deref().and_then(|siret| siret.get(..9)))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Address {

@@ -1,4 +1,4 @@
-//! Thin quick-xml helpers: one output buffer, scratch strings reused for start tags with
+//! Thin quick-xml helpers shared by the UBL and CII writers: one output buffer, scratch strings reused for start tags with
 //! attributes and for numbers, so writing an element allocates nothing in the common case.
 
 use std::io;
@@ -163,6 +163,38 @@ impl XmlOut {
         self.writer
             .write_event(Event::Text(BytesText::from_escaped(self.number.as_str())))?;
         self.close(name)
+    }
+
+    /// An amount with 2 decimals and no currency attribute (CII: only the VAT total has one).
+    pub(crate) fn plain_amount(&mut self, name: &str, value: Decimal) -> io::Result<()> {
+        self.number.clear();
+        push_amount(&mut self.number, value);
+        self.open(name)?;
+        self.writer
+            .write_event(Event::Text(BytesText::from_escaped(self.number.as_str())))?;
+        self.close(name)
+    }
+
+    /// A CII date: `<outer><inner format="102">YYYYMMDD</inner></outer>`.
+    pub(crate) fn date_102(&mut self, outer: &str, inner: &str, date: chrono::NaiveDate) -> io::Result<()> {
+        use std::fmt::Write as _;
+        self.number.clear();
+        let _ = write!(self.number, "{}", date.format("%Y%m%d"));
+        self.open(outer)?;
+        self.tag.clear();
+        self.tag.push_str(inner);
+        self.tag.push_str(" format=\"102\"");
+        self.writer
+            .write_event(Event::Start(BytesStart::from_content(self.tag.as_str(), inner.len())))?;
+        self.writer
+            .write_event(Event::Text(BytesText::from_escaped(self.number.as_str())))?;
+        self.close(inner)?;
+        self.close(outer)
+    }
+
+    /// An element with no content (`<name/>`).
+    pub(crate) fn empty(&mut self, name: &str) -> io::Result<()> {
+        self.writer.write_event(Event::Empty(BytesStart::new(name)))
     }
 
     /// Base64 content written straight into the output (base64 needs no escaping).

@@ -1,0 +1,59 @@
+//! UN/CEFACT Cross Industry Invoice D16B writer (EN 16931 profile): the `IN_DP_E1_CII_16B`
+//! deposit and the `factur-x.xml` inside a Factur-X PDF. Same `Invoice`, same Chorus mapping
+//! and number rules as the UBL writer (`crate::ubl`).
+
+mod invoice;
+
+use crate::domain::invoice::Invoice;
+use crate::ubl::InvoiceAttachment;
+
+/// GuidelineSpecifiedDocumentContextParameter (BT-24): the EN 16931 core (Factur-X EN 16931 profile).
+pub const GUIDELINE_ID: &str = "urn:cen.eu:en16931:2017";
+
+/// ISO 6523 ICD scheme of a SIRET (BT-29 / BT-46 as `GlobalID`).
+pub const SIRET_SCHEME: &str = crate::ubl::SIRET_SCHEME;
+/// ISO 6523 ICD scheme of a SIREN (BT-30 / BT-47, `SpecifiedLegalOrganization/ID`).
+pub const SIREN_SCHEME: &str = crate::ubl::SIREN_SCHEME;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CiiOptions<'a> {
+    /// The invoice PDF to embed (BG-24, `application/pdf`); `None` writes the data only.
+    /// CII keeps to the EN 16931 MIME list, so a zip is never embedded.
+    pub invoice_attachment: Option<InvoiceAttachment<'a>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CiiError {
+    #[error("could not write the CII document: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Renders the invoice (TypeCode 380 …) or credit note (381 …) as CII D16B XML, UTF-8.
+pub fn render_cii(invoice: &Invoice, options: &CiiOptions<'_>) -> Result<Vec<u8>, CiiError> {
+    Ok(invoice::write(invoice, options)?)
+}
+
+/// A CII deposit: the XML (with the invoice PDF embedded, or not) and the PDF itself.
+#[derive(Debug, Clone)]
+pub struct CiiPackage {
+    pub xml: Vec<u8>,
+    pub pdf: Vec<u8>,
+}
+
+/// Renders the invoice PDF and the CII, embedding the PDF (`application/pdf`) when asked.
+pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPackage, crate::ubl::PackageError> {
+    let pdf = crate::pdf::render_pdf(invoice)?;
+    let pdf_name = crate::ubl::package::attachment_file_name(invoice, "pdf");
+    let options = CiiOptions {
+        invoice_attachment: embed_pdf.then_some(InvoiceAttachment {
+            file_name: &pdf_name,
+            mime_code: "application/pdf",
+            content: &pdf,
+        }),
+    };
+    let xml = render_cii(invoice, &options)?;
+    Ok(CiiPackage { xml, pdf })
+}
+
+#[cfg(test)]
+mod tests;
