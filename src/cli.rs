@@ -30,6 +30,10 @@ Settings (environment variables):
   CHORUS_DESK_LOG_FORMAT          json for JSON logs [default: human-readable]
   CHORUS_DESK_AUDIT_RETENTION_DAYS  audit entries older than this are purged by `audit purge`
                                   [default: 3653, ten years]
+  CHORUS_DESK_JOB_LEASE_SECONDS   a crashed instance's claimed submissions are taken over after
+                                  this many seconds [default: 120, at least 5]
+  CHORUS_DESK_METRICS_TOKEN       when set, GET /metrics needs `Authorization: Bearer <token>`
+                                  [default: unset, /metrics is public: aggregate counts only]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]
@@ -88,6 +92,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Benchmark helpers (bench/pages.sh).
+    #[command(hide = true)]
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// The tamper-evident transaction log.
     Audit {
         #[command(subcommand)]
@@ -126,6 +136,20 @@ pub enum AuditCommand {
         /// SIRET of the organisation whose chain gets them (default: the platform chain)
         #[arg(long)]
         org: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Append made-up issued invoices (with submissions) and audit entries to an organisation.
+    Seed {
+        /// SIRET of the organisation that gets them.
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        invoices: u64,
+        #[arg(long, default_value_t = 10_000_000)]
+        audit: u64,
     },
 }
 
@@ -203,6 +227,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { org, name },
         } => token_create(&settings, &org, &name),
+        Command::Bench {
+            command: BenchCommand::Seed { org, invoices, audit },
+        } => bench_seed(&settings, &org, invoices, audit),
         Command::Audit { command } => match command {
             AuditCommand::Verify { org } => audit_verify(&settings, org.as_deref()),
             AuditCommand::Purge => audit_purge(&settings),
@@ -328,6 +355,27 @@ fn render(
         failures == 0,
         "{failures} of {} document(s) could not be rendered",
         inputs.len()
+    );
+    Ok(())
+}
+
+fn bench_seed(settings: &Settings, org: &str, invoices: u64, audit_entries: u64) -> anyhow::Result<()> {
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let organisation_id = organisation_by_siret(&mut conn, org)?.id;
+    let started = std::time::Instant::now();
+    crate::bench_seed::seed_invoices(&mut conn, organisation_id, invoices, &mut |n| {
+        if n % 100_000 == 0 {
+            eprintln!("{n} invoices ({:.0} s)", started.elapsed().as_secs_f64());
+        }
+    })?;
+    let invoices_took = started.elapsed().as_secs_f64();
+    println!("{invoices} invoices with their submissions seeded in {invoices_took:.1} s");
+    let started = std::time::Instant::now();
+    audit::seed(&mut conn, Some(organisation_id), audit_entries)?;
+    println!(
+        "{audit_entries} audit entries seeded in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

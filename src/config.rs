@@ -12,6 +12,22 @@ pub const DEFAULT_SCHEDULE: &str = "*/2 * * * * *";
 /// Ten years (with leap days): French invoice records are kept that long.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 3653;
 
+/// Two minutes: far longer than one deposit or poll takes.
+pub const DEFAULT_JOB_LEASE_SECONDS: i64 = 120;
+
+/// `CHORUS_DESK_JOB_LEASE_SECONDS`: at least 5 s, so that a slow but live worker keeps its rows.
+pub fn job_lease_seconds_from(value: Option<&str>) -> anyhow::Result<i64> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_JOB_LEASE_SECONDS);
+    };
+    match value.parse::<i64>() {
+        Ok(seconds) if seconds >= 5 => Ok(seconds),
+        _ => {
+            anyhow::bail!("CHORUS_DESK_JOB_LEASE_SECONDS must be a whole number of seconds, at least 5 (got {value:?})")
+        }
+    }
+}
+
 /// `CHORUS_DESK_AUDIT_RETENTION_DAYS`: a whole number of days, at least one. A typo is refused
 /// rather than silently falling back, because it decides what gets deleted.
 pub fn audit_retention_days_from(value: Option<&str>) -> anyhow::Result<u32> {
@@ -56,6 +72,12 @@ pub struct Settings {
     /// (`CHORUS_DESK_SUBMIT_SCHEDULE`, `CHORUS_DESK_POLL_SCHEDULE`).
     pub submit_schedule: String,
     pub poll_schedule: String,
+    /// How long a claimed submission stays this instance's (`CHORUS_DESK_JOB_LEASE_SECONDS`). After a
+    /// crash, another instance takes the row over once the lease has run out.
+    pub job_lease_seconds: i64,
+    /// When set (`CHORUS_DESK_METRICS_TOKEN`), `GET /metrics` wants `Authorization: Bearer <it>`;
+    /// otherwise `/metrics` is public (it shows platform-wide counts only, no names or ids).
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -126,6 +148,10 @@ impl Settings {
                 .filter(|u| !u.is_empty()),
             submit_schedule: std::env::var("CHORUS_DESK_SUBMIT_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
             poll_schedule: std::env::var("CHORUS_DESK_POLL_SCHEDULE").unwrap_or_else(|_| DEFAULT_SCHEDULE.into()),
+            metrics_token: std::env::var("CHORUS_DESK_METRICS_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty()),
+            job_lease_seconds: job_lease_seconds_from(std::env::var("CHORUS_DESK_JOB_LEASE_SECONDS").ok().as_deref())?,
         })
     }
 }

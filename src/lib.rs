@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench_seed;
 pub mod bootstrap;
 pub mod chorus;
 pub mod cii;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod facturx;
 pub mod invoicing;
 pub mod jobs;
+pub mod metrics;
 pub mod pdf;
 pub mod readiness;
 pub mod render;

@@ -68,7 +68,8 @@ impl Application {
             .simulator_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}/simulator"));
-        let jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        let mut jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        jobs.lease = chrono::Duration::seconds(settings.job_lease_seconds);
         let scheduler = if settings.scheduler_enabled {
             let scheduler =
                 crate::jobs::start_scheduler(jobs.clone(), &settings.submit_schedule, &settings.poll_schedule).await?;
@@ -113,6 +114,7 @@ fn run(
     jobs: crate::jobs::JobContext,
     simulator: Option<crate::simulator::Simulator>,
 ) -> anyhow::Result<Server> {
+    let metrics = actix_web::web::Data::from(jobs.metrics.clone());
     let jobs = actix_web::web::Data::new(jobs);
     let key = Key::try_from(settings.secret.session_key().as_slice())?;
     let db = actix_web::web::Data::new(db);
@@ -134,6 +136,7 @@ fn run(
             .app_data(db.clone())
             .app_data(settings.clone())
             .app_data(jobs.clone())
+            .app_data(metrics.clone())
             .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
             .app_data(actix_web::web::PayloadConfig::new(16 << 20))
             .configure(|cfg| {
@@ -145,6 +148,7 @@ fn run(
             .configure(web::configure)
             .default_service(actix_web::web::to(web::handlers::not_found))
             .wrap(session)
+            .wrap(actix_web::middleware::from_fn(web::handlers::metrics::observe))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))

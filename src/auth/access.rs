@@ -97,10 +97,30 @@ fn to_login(req: ServiceRequest, message: Option<&str>) -> ServiceResponse<BoxBo
     } else {
         String::new()
     };
-    let response = HttpResponse::SeeOther()
-        .insert_header(("Location", format!("/login{next}")))
-        .finish();
+    let login = format!("/login{next}");
+    // htmx follows a 303 inside its XHR and would swap the login page into a table: ask it to
+    // load the login page as a whole instead.
+    let response = if is_htmx(req.request()) {
+        HttpResponse::Unauthorized()
+            .insert_header(("HX-Redirect", login))
+            .finish()
+    } else {
+        HttpResponse::SeeOther().insert_header(("Location", login)).finish()
+    };
     req.into_response(response)
+}
+
+/// A request htmx made from a page (its `HX-Request` header).
+pub fn is_htmx(req: &actix_web::HttpRequest) -> bool {
+    req.headers().get("HX-Request").is_some_and(|v| v.as_bytes() == b"true")
+}
+
+/// A periodic refresh the page makes by itself (`hx-headers='{"X-Background-Refresh":"1"}'`):
+/// it is not the person's activity, so it never keeps an idle session alive.
+pub fn is_background_refresh(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get("X-Background-Refresh")
+        .is_some_and(|v| v.as_bytes() == b"1")
 }
 
 /// Enforces `access` for one route.
@@ -146,7 +166,7 @@ pub async fn enforce(
         return Ok(to_login(req, Some("Your session has ended. Sign in again.")));
     };
     // Refresh the idle clock at most once a minute, to keep cookie churn low.
-    if now - signed_in.last_seen > 60 {
+    if now - signed_in.last_seen > 60 && !is_background_refresh(req.request()) {
         signed_in.last_seen = now;
         session::set_user(&session, &signed_in);
     }

@@ -3,15 +3,19 @@
 
 use crate::audit::{Actor, Entry, Outcome};
 use crate::chorus::{Exchange, ExchangeObserver, ExchangeOutcome};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct CollectedExchanges {
     exchanges: Mutex<Vec<Exchange>>,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl ExchangeObserver for CollectedExchanges {
     fn record(&self, exchange: &Exchange) {
+        if let Some(metrics) = &self.metrics {
+            metrics.observe_exchange(exchange);
+        }
         if let Ok(mut list) = self.exchanges.lock() {
             list.push(exchange.clone());
         }
@@ -19,6 +23,14 @@ impl ExchangeObserver for CollectedExchanges {
 }
 
 impl CollectedExchanges {
+    /// Collects exchanges and also counts them in `metrics`.
+    pub fn reporting_to(metrics: Arc<crate::metrics::Metrics>) -> CollectedExchanges {
+        CollectedExchanges {
+            exchanges: Mutex::new(Vec::new()),
+            metrics: Some(metrics),
+        }
+    }
+
     /// The collected exchanges as audit entries for one invoice.
     pub fn take_entries(&self, organisation_id: i64, invoice_id: i64) -> Vec<Entry> {
         self.take_entries_for(organisation_id, "invoice", invoice_id)

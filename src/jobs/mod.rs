@@ -17,8 +17,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How many rows one tick claims, and how many it works on at once.
 const BATCH: i64 = 32;
-/// A claimed row is someone else's to take after this, if its worker died.
-const LEASE_SECONDS: i64 = 120;
 
 /// What the jobs need, cheap to clone.
 #[derive(Clone)]
@@ -28,6 +26,10 @@ pub struct JobContext {
     pub clients: clients::ClientCache,
     /// Identifies this instance's leases.
     pub owner: String,
+    /// A claimed row is someone else's to take after this, if its worker died.
+    pub lease: Duration,
+    /// This instance's metrics: the jobs count their Chorus Pro calls there.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl JobContext {
@@ -39,6 +41,8 @@ impl JobContext {
             secret,
             clients: clients::ClientCache::new(simulator_url),
             owner: format!("{}-{}", hostname(), hex::encode(id)),
+            lease: Duration::seconds(crate::config::DEFAULT_JOB_LEASE_SECONDS),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         }
     }
 }
@@ -83,12 +87,10 @@ pub struct TickReport {
 
 async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
     let owner = ctx.owner.clone();
+    let lease = ctx.lease;
     let claimed = ctx
         .db
-        .run(move |conn| {
-            submission::claim(conn, stage, &owner, Duration::seconds(LEASE_SECONDS), BATCH)
-                .map_err(crate::db::DbError::from)
-        })
+        .run(move |conn| submission::claim(conn, stage, &owner, lease, BATCH).map_err(crate::db::DbError::from))
         .await;
     match claimed {
         Ok(rows) => rows,

@@ -80,7 +80,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
         record(ctx, &row, change, vec![]).await;
         return;
     };
-    let observer = Arc::new(CollectedExchanges::default());
+    let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
     let client = match ctx.clients.client_for(&connection, observer.clone()) {
         Ok(c) => c,
         Err(e) => {

@@ -91,6 +91,8 @@ impl Router {
 fn declare(r: &mut Router) {
     use handlers::*;
     r.get("/health", Access::Public, health::health);
+    // Public unless CHORUS_DESK_METRICS_TOKEN is set (then a bearer token): see handlers::metrics.
+    r.get("/metrics", Access::Public, metrics::show);
     r.get("/login", Access::Public, login::form)
         .post("/login", Access::Public, login::submit);
     r.post("/logout", Access::SignedIn, login::logout);

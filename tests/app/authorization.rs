@@ -21,7 +21,7 @@ const EVERYONE: &[Who] = &[Who::Support, Who::Admin, Who::User, Who::Auditor];
 /// Who may use each route (method, path pattern). `None` = public.
 fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
     Some(match (method, path) {
-        ("GET", "/health") | ("GET", "/login") | ("POST", "/login") => None,
+        ("GET", "/health") | ("GET", "/metrics") | ("GET", "/login") | ("POST", "/login") => None,
         ("POST", "/logout") | ("GET", "/account/password") | ("POST", "/account/password") => Some(EVERYONE),
         ("GET", "/") => Some(EVERYONE),
         ("GET", "/support/organisations")

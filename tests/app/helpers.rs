@@ -126,6 +126,8 @@ pub fn test_settings(database_url: String) -> Settings {
         simulator_url: None,
         submit_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
         poll_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
+        job_lease_seconds: chorus_desk::config::DEFAULT_JOB_LEASE_SECONDS,
+        metrics_token: None,
     }
 }
 

@@ -164,6 +164,8 @@ pub struct ListPage {
     pub rows: Vec<RowView>,
     pub next_page: Option<String>,
     pub filter_errors: FormErrors,
+    /// The rows fragment of this very view, polled for live status updates.
+    pub refresh_url: String,
 }
 
 impl ListPage {
@@ -177,6 +179,7 @@ impl ListPage {
 pub struct RowsFragment {
     pub rows: Vec<RowView>,
     pub next_page: Option<String>,
+    pub refresh_url: String,
 }
 
 const STATUSES: &[&str] = &["draft", "issued", "in_processing", "sent", "rejected"];
@@ -208,19 +211,35 @@ fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
     (filter, errors)
 }
 
-fn next_page_link(query: &ListQuery, last_id: i64) -> String {
+/// `base` with the list's filters (and `before`, when given) as its query.
+fn list_link(base: &str, query: &ListQuery, before: Option<&str>) -> String {
     let pairs = [
         ("status", query.status.as_str()),
         ("q", query.q.as_str()),
         ("from", query.from.as_str()),
         ("to", query.to.as_str()),
+        ("before", before.unwrap_or("")),
     ];
     let mut url = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
         url.append_pair(k, v);
     }
-    url.append_pair("before", &last_id.to_string());
-    format!("/invoices?{}", url.finish())
+    let query = url.finish();
+    if query.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
+fn next_page_link(query: &ListQuery, last_id: i64) -> String {
+    list_link("/invoices", query, Some(&last_id.to_string()))
+}
+
+/// The fragment showing the same rows as this view: same filters, same page.
+fn refresh_link(query: &ListQuery) -> String {
+    let before = query.before.trim();
+    list_link("/invoices/rows", query, before.parse::<i64>().is_ok().then_some(before))
 }
 
 /// One page of rows (newest first) and the link to the next, if any.
@@ -305,6 +324,7 @@ pub async fn list(
         count,
         current: query.status == key,
     }));
+    let refresh_url = refresh_link(&query);
     let page = ListPage {
         ctx,
         query,
@@ -312,6 +332,7 @@ pub async fn list(
         rows,
         next_page,
         filter_errors,
+        refresh_url,
     };
     if page.filter_errors.is_empty() {
         ok(page)
@@ -330,7 +351,12 @@ pub async fn rows(
     let query = query.into_inner();
     let (filter, _) = parse_filter(&query);
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
-    ok(RowsFragment { rows, next_page })
+    let refresh_url = refresh_link(&query);
+    ok(RowsFragment {
+        rows,
+        next_page,
+        refresh_url,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

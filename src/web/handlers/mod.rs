@@ -10,6 +10,7 @@ pub mod health;
 pub mod invoices;
 pub mod invoices_api;
 pub mod login;
+pub mod metrics;
 pub mod readiness;
 pub mod support;
 pub mod users;

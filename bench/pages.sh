@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Page latency under load with many invoices and audit entries seeded, on SQLite or PostgreSQL.
+# Seeds with `chorus-desk bench seed`, starts a release server, signs in, runs wrk on each page and
+# prints p50/p95/p99 and requests/s, then the server's peak RSS.
+#
+#   bench/pages.sh                                          # SQLite, 1,000,000 invoices, 10,000,000 audit entries
+#   BACKEND=postgres PG=postgres://postgres@127.0.0.1:5432/postgres bench/pages.sh
+#   INVOICES=100000 AUDIT=1000000 DURATION=10s bench/pages.sh
+#
+# Pages: the audit search (an action and a target filter), an invoice's history in the audit log;
+# the invoice status list (/invoices) and an invoice page (/invoices/{id}) when the server has them.
+set -euo pipefail
+
+BACKEND=${BACKEND:-sqlite}
+INVOICES=${INVOICES:-1000000}
+AUDIT=${AUDIT:-10000000}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-8}
+PORT=${PORT:-18091}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+SIRET=73282932000074
+PASSWORD="bench auditor passphrase 2026"
+
+command -v wrk >/dev/null || { echo "installing wrk (Debian package)" >&2; sudo apt-get install -y wrk >&2 || apt-get install -y wrk >&2; }
+cd "$ROOT"
+cargo build -j2 --release --bin chorus-desk >&2
+BIN="$TARGET/release/chorus-desk"
+
+WORK=$(mktemp -d)
+SERVER=""
+cleanup() {
+    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+case "$BACKEND" in
+    sqlite) export DATABASE_URL="sqlite://$WORK/bench.db" ;;
+    postgres)
+        PG=${PG:?set PG=postgres://USER@HOST:PORT/DB (a server where a database may be created)}
+        NAME="cd_bench_$$"
+        psql "$PG" -qc "CREATE DATABASE $NAME" >/dev/null
+        export DATABASE_URL="${PG%/*}/$NAME"
+        ;;
+    *) echo "BACKEND must be sqlite or postgres" >&2; exit 2 ;;
+esac
+export CHORUS_DESK_SECRET_KEY
+CHORUS_DESK_SECRET_KEY=$(head -c 48 /dev/urandom | base64 -w0)
+export CHORUS_DESK_ADMIN_PASSWORD="bench first admin passphrase"
+export CHORUS_DESK_SCHEDULER=off RUST_LOG=warn
+
+"$BIN" migrate >/dev/null
+"$BIN" org add --name "Bench SA" --siret "$SIRET" >/dev/null
+echo "$PASSWORD" | "$BIN" user add --email auditor@bench.test --role auditor --org "$SIRET" --password-stdin >/dev/null
+echo "$PASSWORD" | "$BIN" user add --email user@bench.test --role user --org "$SIRET" --password-stdin >/dev/null
+echo "backend $BACKEND: seeding $INVOICES invoices and $AUDIT audit entries"
+/usr/bin/time -f "seed: %e s, peak RSS %M KiB" "$BIN" bench seed --org "$SIRET" --invoices "$INVOICES" --audit "$AUDIT"
+
+CHORUS_DESK_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
+    sleep 0.1
+done
+
+# Signs in and prints the session cookie header.
+login() {
+    local jar="$WORK/jar-$1" token status
+    token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+    status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+        --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$PORT/login")
+    [ "$status" = 303 ] || { echo "login of $1 failed ($status)" >&2; exit 1; }
+    awk '$6 == "chorus_desk_session" {print "chorus_desk_session=" $7}' "$jar"
+}
+AUDITOR=$(login auditor@bench.test)
+USER=$(login user@bench.test)
+
+cat >"$WORK/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("  p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  %.0f req/s  (%d requests, %d errors)\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests / (summary.duration / 1e6), summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+
+page() {
+    local name=$1 cookie=$2 path=$3 status
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$PORT$path")
+    if [ "$status" != 200 ]; then echo "$name ($path): HTTP $status, skipped"; return; fi
+    echo "$name ($path), $CONNECTIONS connections, $DURATION:"
+    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: $cookie" -s "$WORK/report.lua" "http://127.0.0.1:$PORT$path" | tail -1
+}
+
+MIDDLE=$((INVOICES / 2))
+page "invoice status list" "$USER" "/invoices"
+page "invoice page" "$USER" "/invoices/$MIDDLE"
+page "audit search" "$AUDITOR" "/audit?action=invoice.submitted&target_type=invoice&target_id=$((AUDIT / 10))"
+page "audit search (free text)" "$AUDITOR" "/audit?q=user3%40seed.test"
+page "an invoice's audit history" "$AUDITOR" "/audit/targets/invoice/$((AUDIT / 10))"
+echo "server peak RSS: $(awk '$1 == "VmHWM:" {print $2}' "/proc/$SERVER/status") KiB"
+if [ "$BACKEND" = postgres ]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; psql "$PG" -qc "DROP DATABASE $NAME" >/dev/null; fi
