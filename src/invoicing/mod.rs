@@ -376,3 +376,68 @@ pub fn resend_after_fix(
     )?;
     Ok(())
 }
+
+/// "Invoice this contract": a draft from the contract's billing lines for a period, addressed to its
+/// customer as the record says now, with its engagement (BT-13) and market (BT-12) numbers.
+pub fn draft_from_contract(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    contract_id: i64,
+    period: (NaiveDate, NaiveDate),
+    actor: Actor,
+) -> Result<invoice::InvoiceRow, InvoicingError> {
+    use crate::domain::invoice::document::{Line, Period};
+    let detail = crate::db::models::contract::find(conn, org.id, contract_id)?.ok_or(InvoicingError::NotFound)?;
+    let customer = crate::db::models::customer::find(conn, org.id, detail.contract.customer_id)?
+        .ok_or(InvoicingError::NotFound)?;
+    let (start, end) = period;
+    if end < start {
+        let mut p = Problems::new();
+        p.entry("period_end".into())
+            .or_default()
+            .push("The period ends before it starts.".into());
+        return Err(InvoicingError::Invalid(p));
+    }
+    let mut document = InvoiceDocument {
+        issue_date: today().to_string(),
+        buyer: buyer_from_customer(&customer),
+        invoice_period: Some(Period {
+            start_date: Some(start.to_string()),
+            end_date: Some(end.to_string()),
+            ..Default::default()
+        }),
+        payment_terms: Some("Paiement à 30 jours par virement.".into()),
+        ..Default::default()
+    };
+    document.references.buyer_reference = customer.service_code.clone();
+    document.references.order_reference = detail.contract.external_reference.clone();
+    document.references.contract_reference = detail.contract.market_number.clone();
+    document.lines = detail
+        .lines
+        .iter()
+        .map(|line| Line {
+            name: line.description.clone(),
+            quantity: crate::domain::invoice::document::DecimalText::new(line.quantity().normalize().to_string()),
+            unit_code: line.unit_code.clone(),
+            unit_price: crate::domain::invoice::document::DecimalText::new(line.unit_price().normalize().to_string()),
+            vat_category: line.vat_category.clone(),
+            vat_rate: Some(crate::domain::invoice::document::DecimalText::new(
+                line.vat_rate().normalize().to_string(),
+            )),
+            ..Default::default()
+        })
+        .collect();
+    save_draft(
+        conn,
+        org,
+        None,
+        DraftInput {
+            customer_id: Some(customer.id),
+            contract_id: Some(contract_id),
+            series: None,
+            corrects_invoice_id: None,
+            document,
+        },
+        actor,
+    )
+}

@@ -5,6 +5,7 @@
 
 pub mod clients;
 pub mod exchange_log;
+pub mod expiry;
 pub mod poll;
 pub mod submit;
 
@@ -201,6 +202,16 @@ pub async fn start_scheduler(
         })?;
         scheduler.add(job).await?;
     }
+    // Hourly: the technical account password expiry warning.
+    let expiry_ctx = ctx.clone();
+    scheduler
+        .add(Job::new_async("0 0 * * * *", move |_, _| {
+            let ctx = expiry_ctx.clone();
+            Box::pin(async move {
+                expiry::warn_expiring_passwords(&ctx).await;
+            })
+        })?)
+        .await?;
     scheduler.start().await?;
     Ok(scheduler)
 }

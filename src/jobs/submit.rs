@@ -20,6 +20,9 @@ use crate::render::{OutputFormat, render_invoice};
 use chrono::Duration;
 use std::sync::Arc;
 
+/// Our marker in `chorus_status` for a deposit Chorus Pro answered 200 to, unreadably.
+pub const RECEIVED_UNREADABLE: &str = "DEPOT_RECU_REPONSE_ILLISIBLE";
+
 /// Attempts before a technical failure is handed to a person.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -161,18 +164,24 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     record(ctx, &row, change, entries).await;
                     return;
                 }
-                // Not listed after the integration delay: either it never arrived, or its flux was
-                // rejected. Depositing again could send it twice, so a person decides (Retry).
-                let message = "The deposit's outcome is unknown (no readable answer) and Chorus Pro does not list this \
-                     invoice. Check its flux on the Chorus Pro portal, then press Retry to deposit it again.";
-                let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
-                entries.push(
-                    entry("submission.outcome_unresolved")
-                        .failed()
-                        .details(serde_json::json!({"number": number})),
-                );
-                record(ctx, &row, hold(vec![technical(message)], None), entries).await;
-                return;
+                if row.chorus_status.as_deref() == Some(RECEIVED_UNREADABLE) {
+                    // Chorus Pro answered 200 to the deposit, so it has the file; not listed after the
+                    // integration delay means its flux was rejected. Depositing again would send it
+                    // twice: a person decides (Retry).
+                    let message = "Chorus Pro received this invoice's deposit but its answer was unreadable, and it \
+                         does not list the invoice: its flux was most likely rejected. Check the flux on the Chorus \
+                         Pro portal, then press Retry to deposit it again.";
+                    let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
+                    entries.push(
+                        entry("submission.outcome_unresolved")
+                            .failed()
+                            .details(serde_json::json!({"number": number})),
+                    );
+                    record(ctx, &row, hold(vec![technical(message)], None), entries).await;
+                    return;
+                }
+                // No answer at all (a crash, a timeout, a gateway error): it most likely never
+                // arrived. Deposit it now.
             }
             Err(e) => {
                 let change = SubmissionChange {
@@ -343,7 +352,10 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     .failed()
                     .details(serde_json::json!({"error": e.to_string()})),
             );
+            // An unreadable 200 means Chorus Pro has the file; anything else may never have arrived.
+            let received = matches!(e, crate::chorus::ChorusError::InvalidResponse { .. });
             SubmissionChange {
+                chorus_status: Some(received.then(|| RECEIVED_UNREADABLE.to_string())),
                 attempts: Some(attempts),
                 last_error: Some(Some(e.to_string())),
                 next_run_at: Some(now() + integration_grace(super::environment(connection.environment))),

@@ -147,7 +147,8 @@ fn declare(r: &mut Router) {
         .get("/contracts/{id}/edit", BACK_OFFICE, contracts::edit_form)
         .post("/contracts/{id}", BACK_OFFICE, contracts::update)
         .post("/contracts/{id}/archive", BACK_OFFICE, contracts::archive)
-        .post("/contracts/{id}/restore", BACK_OFFICE, contracts::restore);
+        .post("/contracts/{id}/restore", BACK_OFFICE, contracts::restore)
+        .post("/contracts/{id}/invoice", BACK_OFFICE, contracts::invoice);
 
     r.get("/api/v1/customers", Access::Api, api::list_customers)
         .post("/api/v1/customers", Access::Api, api::create_customer)
@@ -179,7 +180,9 @@ fn declare(r: &mut Router) {
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)
         .get("/api/v1/invoices/{id}/ubl", Access::Api, invoices_api::ubl)
         .get("/api/v1/invoices/{id}/pdf", Access::Api, invoices_api::pdf)
-        .get("/api/v1/invoices/{id}/package", Access::Api, invoices_api::package);
+        .get("/api/v1/invoices/{id}/package", Access::Api, invoices_api::package)
+        .get("/api/v1/invoices/{id}/cii", Access::Api, invoices_api::cii)
+        .get("/api/v1/invoices/{id}/facturx", Access::Api, invoices_api::facturx);
 }
 
 /// Mounts every route on an actix App.

@@ -61,7 +61,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/contracts/{id}/edit")
         | ("POST", "/contracts/{id}")
         | ("POST", "/contracts/{id}/archive")
-        | ("POST", "/contracts/{id}/restore") => Some(&[Who::Admin, Who::User]),
+        | ("POST", "/contracts/{id}/restore")
+        | ("POST", "/contracts/{id}/invoice") => Some(&[Who::Admin, Who::User]),
         // The JSON API: an organisation token only; no session role opens it (see `is_api`).
         ("GET", "/api/v1/customers")
         | ("POST", "/api/v1/customers")
@@ -78,7 +79,9 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/api/v1/invoices/{id}")
         | ("GET", "/api/v1/invoices/{id}/ubl")
         | ("GET", "/api/v1/invoices/{id}/pdf")
-        | ("GET", "/api/v1/invoices/{id}/package") => Some(&[]),
+        | ("GET", "/api/v1/invoices/{id}/package")
+        | ("GET", "/api/v1/invoices/{id}/cii")
+        | ("GET", "/api/v1/invoices/{id}/facturx") => Some(&[]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")

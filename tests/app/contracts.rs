@@ -175,3 +175,30 @@ both_backends! {
         assert!(!list.contains("SECRET-1"));
     }
 }
+
+crate::both_backends! {
+    async fn a_contract_is_invoiced_for_a_period_from_its_billing_lines(app: TestApp) {
+        let org = app.create_org("Alpha", SIRET_A).await;
+        app.create_user("user@alpha.test", "user", Some(org)).await;
+        let customer = app.create_customer(org, "Ville de Démo").await;
+        let contract = app.create_contract(org, customer, "CT-42").await;
+        let client = app.signed_in("user@alpha.test").await;
+        let response = client
+            .post_form(&format!("/contracts/{contract}/invoice"), &[("period_start", "01/11/2026"), ("period_end", "30/11/2026")])
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+        let invoice_page = location(&response);
+        assert!(invoice_page.starts_with("/invoices/"), "{invoice_page}");
+        let (status, html) = client.get_text(&invoice_page).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(html.contains("Monthly maintenance"), "the contract's line is on the invoice");
+        assert!(html.contains("Ville de Démo") || html.contains("Ville de D&#233;mo"));
+        // A reversed period is refused with a message, and no draft is made.
+        let response = client
+            .post_form(&format!("/contracts/{contract}/invoice"), &[("period_start", "30/11/2026"), ("period_end", "01/11/2026")])
+            .await;
+        assert_eq!(location(&response), format!("/contracts/{contract}"));
+        let (_, html) = client.get_text(&format!("/contracts/{contract}")).await;
+        assert!(html.contains("The period ends before it starts."));
+    }
+}

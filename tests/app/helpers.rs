@@ -133,8 +133,10 @@ pub fn test_settings(database_url: String) -> Settings {
 
 pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> TestApp {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    // Warnings and errors show in a failing test's output.
-    chorus_desk::telemetry::init(false);
+    // Logs only when asked for (RUST_LOG=warn cargo test …): they would drown the test report.
+    if std::env::var_os("RUST_LOG").is_some() {
+        chorus_desk::telemetry::init(false);
+    }
     let backend = Backend::from_url(&settings.database_url).unwrap();
     let database_url = settings.database_url.clone();
     let secret = settings.secret.clone();

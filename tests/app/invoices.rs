@@ -430,7 +430,29 @@ both_backends! {
             assert_eq!(response.status(), StatusCode::OK);
             assert_eq!(response.headers()["content-type"], content_type);
         }
+        // The same invoice as CII D16B and as Factur-X, beside the UBL.
+        let cii = reqwest::Client::new()
+            .get(format!("{}/api/v1/invoices/{id}/cii", app.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cii.status(), StatusCode::OK);
+        let cii = cii.text().await.unwrap();
+        assert!(cii.contains("rsm:CrossIndustryInvoice") && cii.contains("FA2026-00001"));
+        let facturx = reqwest::Client::new()
+            .get(format!("{}/api/v1/invoices/{id}/facturx", app.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(facturx.status(), StatusCode::OK);
+        let pdf = facturx.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.windows(b"factur-x.xml".len()).any(|w| w == b"factur-x.xml"));
         let status = app.api_status(Method::GET, &format!("/api/v1/invoices/{id}/pdf"), Some(&other_token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let status = app.api_status(Method::GET, &format!("/api/v1/invoices/{id}/cii"), Some(&other_token), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

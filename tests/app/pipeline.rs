@@ -390,3 +390,37 @@ impl TestApp {
             .unwrap();
     }
 }
+
+both_backends! {
+    async fn the_dashboard_counts_states_and_warns_before_the_password_expires(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        for buyer in [READY_BUYER, READY_BUYER, READY_BUYER, UNKNOWN_BUYER] {
+            app.issue_invoice(org, buyer, None).await;
+        }
+        app.settle().await;
+        app.create_user("admin@atelier.test", "admin", Some(org)).await;
+        let client = app.signed_in("admin@atelier.test").await;
+        let (_, html) = client.get_text("/").await;
+        assert!(html.contains("<strong>3</strong>"), "three sent");
+        assert!(html.contains("<strong>1</strong>"), "one rejected");
+        assert!(html.contains("<svg") && html.contains("3 sent"), "the chart shows today's bar");
+        assert!(!html.contains("password expires"));
+        // The technical account password was set 400 days ago: 24 days left.
+        app.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::chorus_connections;
+                diesel::update(chorus_connections::table.find(org))
+                    .set(chorus_connections::tech_password_set_at.eq(Some(chorus_desk::db::now() - chrono::Duration::days(400))))
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+        let (_, html) = client.get_text("/").await;
+        assert!(html.contains("password expires in 24 day(s)"), "banner");
+        assert_eq!(chorus_desk::jobs::expiry::warn_expiring_passwords(&app.jobs).await, 1);
+        assert_eq!(chorus_desk::jobs::expiry::warn_expiring_passwords(&app.jobs).await, 0, "once per password");
+        let warnings = app.audit_actions().await.iter().filter(|a| *a == chorus_desk::jobs::expiry::ACTION).count();
+        assert_eq!(warnings, 1);
+    }
+}

@@ -409,3 +409,66 @@ pub async fn restore(
     ctx.flash_success("Contract restored.");
     Ok(see_other(format!("/contracts/{id}")))
 }
+
+#[derive(Deserialize)]
+pub struct InvoicePeriodForm {
+    #[serde(default)]
+    period_start: String,
+    #[serde(default)]
+    period_end: String,
+}
+
+/// Accepts `2026-11-30` and `30/11/2026`.
+fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .ok()
+}
+
+/// "Invoice this contract": a draft from its billing lines for a period, then its page.
+pub async fn invoice(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<InvoicePeriodForm>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    let (Some(start), Some(end)) = (parse_date(&form.period_start), parse_date(&form.period_end)) else {
+        ctx.flash_error("Give the period to invoice as two dates (for example 01/11/2026 and 30/11/2026).");
+        return Ok(see_other(format!("/contracts/{id}")));
+    };
+    let actor = user.actor();
+    let result = db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let org = crate::db::models::organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
+                match crate::invoicing::draft_from_contract(conn, &org, id, (start, end), actor) {
+                    Ok(row) => Ok(Ok(row.id)),
+                    Err(crate::invoicing::InvoicingError::NotFound) => Err(AppError::NotFound),
+                    Err(crate::invoicing::InvoicingError::Database(e)) => Err(AppError::from(e)),
+                    Err(other) => Ok(Err(match other {
+                        crate::invoicing::InvoicingError::Invalid(problems) => problems
+                            .iter()
+                            .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        e => e.to_string(),
+                    })),
+                }
+            })
+        })
+        .await?;
+    match result {
+        Ok(invoice_id) => {
+            ctx.flash_success("Draft invoice created from the contract's billing lines. Check it, then issue it.");
+            Ok(see_other(format!("/invoices/{invoice_id}")))
+        }
+        Err(message) => {
+            ctx.flash_error(format!("The contract could not be invoiced: {message}"));
+            Ok(see_other(format!("/contracts/{id}")))
+        }
+    }
+}

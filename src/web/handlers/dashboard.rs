@@ -1,10 +1,47 @@
+//! The dashboard: where invoices stand (counts per state, ageing, states over the last two weeks as a
+//! server-rendered SVG chart) and what needs attention (the technical account password's expiry).
+
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::db::models::{organisation, user};
+use crate::db::models::{chorus_connection, organisation, user};
+use crate::domain::einvoicing::PasswordAge;
 use crate::error::AppError;
 use crate::web::page::{Ctx, ok};
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+/// Days shown on the chart.
+const CHART_DAYS: i64 = 14;
+/// "In processing" for longer than this is ageing.
+pub const AGEING_DAYS: i64 = 2;
+
+/// One bar of the chart: a day and its invoices by current state.
+pub struct DayBar {
+    pub label: String,
+    pub sent: i64,
+    pub in_processing: i64,
+    pub rejected: i64,
+}
+
+/// A rectangle of the SVG chart, computed here so the template stays simple.
+pub struct Rect {
+    pub x: i64,
+    pub y: i64,
+    pub height: i64,
+    pub class: &'static str,
+    pub title: String,
+}
+
+#[derive(Default)]
+pub struct Counts {
+    pub drafts: i64,
+    pub in_processing: i64,
+    pub sent: i64,
+    pub rejected: i64,
+    pub ageing: i64,
+}
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -13,12 +50,123 @@ pub struct DashboardPage {
     pub organisation: Option<organisation::OrganisationRow>,
     pub user_count: usize,
     pub organisation_count: usize,
+    pub counts: Counts,
+    pub bars: Vec<DayBar>,
+    pub rects: Vec<Rect>,
+    pub password: Option<PasswordAge>,
+}
+
+impl DashboardPage {
+    pub fn max_bar(&self) -> i64 {
+        self.bars
+            .iter()
+            .map(|b| b.sent + b.in_processing + b.rejected)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+const CHART_HEIGHT: i64 = 120;
+const BAR_WIDTH: i64 = 28;
+const BAR_GAP: i64 = 8;
+
+fn rects(bars: &[DayBar]) -> Vec<Rect> {
+    let max = bars
+        .iter()
+        .map(|b| b.sent + b.in_processing + b.rejected)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut out = Vec::new();
+    for (i, bar) in bars.iter().enumerate() {
+        let x = i as i64 * (BAR_WIDTH + BAR_GAP);
+        let mut top = CHART_HEIGHT;
+        for (count, class, what) in [
+            (bar.sent, "bar-sent", "sent"),
+            (bar.in_processing, "bar-processing", "in processing"),
+            (bar.rejected, "bar-rejected", "rejected"),
+        ] {
+            if count == 0 {
+                continue;
+            }
+            let height = (count * CHART_HEIGHT / max).max(1);
+            top -= height;
+            out.push(Rect {
+                x,
+                y: top,
+                height,
+                class,
+                title: format!("{}: {count} {what}", bar.label),
+            });
+        }
+    }
+    out
+}
+
+fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Counts, Vec<DayBar>)> {
+    use crate::db::models::submission::status;
+    use crate::db::schema::{invoices, submissions};
+    let mut counts = Counts {
+        drafts: invoices::table
+            .filter(invoices::organisation_id.eq(org))
+            .filter(invoices::state.eq(crate::db::models::invoice::STATE_DRAFT))
+            .count()
+            .get_result(conn)?,
+        ..Counts::default()
+    };
+    for (state, n) in crate::db::models::submission::counts(conn, org)? {
+        match state.as_str() {
+            status::SENT => counts.sent = n,
+            status::IN_PROCESSING => counts.in_processing = n,
+            status::REJECTED => counts.rejected = n,
+            _ => {}
+        }
+    }
+    let now = crate::db::now();
+    counts.ageing = submissions::table
+        .filter(submissions::organisation_id.eq(org))
+        .filter(submissions::status.eq(status::IN_PROCESSING))
+        .filter(submissions::created_at.lt(now - chrono::Duration::days(AGEING_DAYS)))
+        .count()
+        .get_result(conn)?;
+    let today = now.date();
+    let since = today - chrono::Duration::days(CHART_DAYS - 1);
+    let rows: Vec<(NaiveDate, String)> = invoices::table
+        .inner_join(submissions::table)
+        .filter(invoices::organisation_id.eq(org))
+        .filter(invoices::issue_date.ge(since))
+        .select((invoices::issue_date, submissions::status))
+        .load(conn)?;
+    let mut bars: Vec<DayBar> = (0..CHART_DAYS)
+        .map(|i| {
+            let day = since + chrono::Duration::days(i);
+            DayBar {
+                label: day.format("%d/%m").to_string(),
+                sent: 0,
+                in_processing: 0,
+                rejected: 0,
+            }
+        })
+        .collect();
+    for (day, state) in rows {
+        let index = (day - since).num_days();
+        if let Some(bar) = usize::try_from(index).ok().and_then(|i| bars.get_mut(i)) {
+            match state.as_str() {
+                status::SENT => bar.sent += 1,
+                status::REJECTED => bar.rejected += 1,
+                _ => bar.in_processing += 1,
+            }
+        }
+    }
+    Ok((counts, bars))
 }
 
 pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation_id;
     let is_support = user.has(crate::domain::role::Role::Support);
-    let (organisation, user_count, organisation_count) = db
+    let sees_invoices = user.roles.can_work_on_invoices();
+    let is_admin = user.has(crate::domain::role::Role::Admin);
+    let (organisation, user_count, organisation_count, counts, bars, password) = db
         .run(move |conn| {
             let org = match org_id {
                 Some(id) => organisation::find(conn, id)?,
@@ -29,13 +177,58 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
                 None => 0,
             };
             let orgs = if is_support { organisation::list(conn)?.len() } else { 0 };
-            Ok::<_, AppError>((org, users, orgs))
+            let (counts, bars) = match org_id {
+                Some(id) if sees_invoices => load_counts(conn, id)?,
+                _ => (Counts::default(), Vec::new()),
+            };
+            // Only the organisation's admins see the credentials' state; support never does.
+            let password = match (org_id, is_admin, &org) {
+                (Some(id), true, Some(o)) if o.chorus_active() => chorus_connection::summary(conn, id)?
+                    .and_then(|s| s.tech_password_set_at)
+                    .map(|set| PasswordAge::of(set.date(), crate::db::now().date())),
+                _ => None,
+            };
+            Ok::<_, AppError>((org, users, orgs, counts, bars, password))
         })
         .await?;
+    let rects = rects(&bars);
     ok(DashboardPage {
         ctx,
         organisation,
         user_count,
         organisation_count,
+        counts,
+        bars,
+        rects,
+        password,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_stacked_and_scaled_to_the_busiest_day() {
+        let bars = vec![
+            DayBar {
+                label: "01/11".into(),
+                sent: 2,
+                in_processing: 1,
+                rejected: 1,
+            },
+            DayBar {
+                label: "02/11".into(),
+                sent: 1,
+                in_processing: 0,
+                rejected: 0,
+            },
+        ];
+        let r = rects(&bars);
+        assert_eq!(r.len(), 4);
+        // The busiest day fills the chart height exactly.
+        let day_one: i64 = r.iter().filter(|x| x.x == 0).map(|x| x.height).sum();
+        assert_eq!(day_one, CHART_HEIGHT);
+        assert_eq!(r.iter().find(|x| x.x > 0).map(|x| x.height), Some(CHART_HEIGHT / 4));
+    }
 }

@@ -1040,6 +1040,10 @@ pub enum Download {
     Ubl,
     Pdf,
     Package,
+    /// UN/CEFACT CII D16B.
+    Cii,
+    /// The Factur-X PDF (PDF/A-3b carrying its CII).
+    FacturX,
 }
 
 /// The bytes of one download: (content type, file name, body).
@@ -1052,11 +1056,26 @@ pub async fn download_file(
     let (row, _, mode) = load_full(db, org_id, id).await?;
     let invoice = parsed(&row)?;
     let stem = invoice.number().file_stem();
+    let other_format = match which {
+        Download::Cii => Some(crate::render::OutputFormat::Cii),
+        Download::FacturX => Some(crate::render::OutputFormat::FacturX),
+        _ => None,
+    };
+    if let Some(format) = other_format {
+        let rendered = web::block(move || crate::render::render_invoice(&invoice, format, mode))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+        return Ok(match which {
+            Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
+            _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
+        });
+    }
     let package = render(invoice, mode).await?;
     Ok(match which {
         Download::Ubl => ("application/xml", format!("{stem}.xml"), package.ubl),
         Download::Pdf => ("application/pdf", format!("{stem}.pdf"), package.pdf),
-        Download::Package => ("application/zip", format!("{stem}.zip"), package_zip(&stem, &package)?),
+        _ => ("application/zip", format!("{stem}.zip"), package_zip(&stem, &package)?),
     })
 }
 

@@ -252,6 +252,14 @@ pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     file(caller, db, path.into_inner(), Download::Pdf).await
 }
 
+pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    file(caller, db, path.into_inner(), Download::Cii).await
+}
+
+pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    file(caller, db, path.into_inner(), Download::FacturX).await
+}
+
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Package).await
 }

@@ -157,8 +157,7 @@ async fn connect(driver: &Driver, profile: &Path) -> Client {
     ];
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".into(), json!({ "args": args }));
-    ClientBuilder::rustls()
-        .expect("rustls connector")
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(&driver.url)
         .await
