@@ -19,6 +19,7 @@ pub mod invoicing;
 pub mod jobs;
 pub mod metrics;
 pub mod pdf;
+pub mod readiness;
 pub mod render;
 pub mod simulator;
 pub mod startup;

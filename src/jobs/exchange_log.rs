@@ -33,6 +33,11 @@ impl CollectedExchanges {
 
     /// The collected exchanges as audit entries for one invoice.
     pub fn take_entries(&self, organisation_id: i64, invoice_id: i64) -> Vec<Entry> {
+        self.take_entries_for(organisation_id, "invoice", invoice_id)
+    }
+
+    /// The collected exchanges as audit entries for any target (a customer's directory check).
+    pub fn take_entries_for(&self, organisation_id: i64, target_kind: &'static str, target_id: i64) -> Vec<Entry> {
         let exchanges = self
             .exchanges
             .lock()
@@ -40,7 +45,7 @@ impl CollectedExchanges {
             .unwrap_or_default();
         exchanges
             .into_iter()
-            .map(|e| entry(organisation_id, invoice_id, &e))
+            .map(|e| entry(organisation_id, target_kind, target_id, &e))
             .collect()
     }
 }
@@ -49,7 +54,7 @@ fn json_or_text(summary: &str) -> serde_json::Value {
     serde_json::from_str(summary).unwrap_or_else(|_| serde_json::Value::String(summary.to_string()))
 }
 
-fn entry(organisation_id: i64, invoice_id: i64, e: &Exchange) -> Entry {
+fn entry(organisation_id: i64, target_kind: &'static str, target_id: i64, e: &Exchange) -> Entry {
     let (outcome, note) = match &e.outcome {
         ExchangeOutcome::Success => (Outcome::Success, serde_json::Value::Null),
         ExchangeOutcome::TokenRejected => (Outcome::Failure, "token rejected, renewed and retried".into()),
@@ -63,7 +68,7 @@ fn entry(organisation_id: i64, invoice_id: i64, e: &Exchange) -> Entry {
         ),
     };
     let mut entry = Entry::new(Some(organisation_id), Actor::System("chorus-client"), "chorus.exchange")
-        .target("invoice", invoice_id)
+        .target(target_kind, target_id)
         .details(serde_json::json!({
             "endpoint": e.endpoint,
             "http_status": e.http_status,

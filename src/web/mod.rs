@@ -137,7 +137,9 @@ fn declare(r: &mut Router) {
         .get("/customers/{id}/edit", BACK_OFFICE, customers::edit_form)
         .post("/customers/{id}", BACK_OFFICE, customers::update)
         .post("/customers/{id}/archive", BACK_OFFICE, customers::archive)
-        .post("/customers/{id}/restore", BACK_OFFICE, customers::restore);
+        .post("/customers/{id}/restore", BACK_OFFICE, customers::restore)
+        .post("/customers/{id}/chorus-check", BACK_OFFICE, readiness::check)
+        .post("/customers/{id}/service-code", BACK_OFFICE, readiness::choose_service);
     r.get("/contracts", BACK_OFFICE, contracts::list)
         .get("/contracts/new", BACK_OFFICE, contracts::new_form)
         .post("/contracts", BACK_OFFICE, contracts::create)

@@ -52,6 +52,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/customers/{id}")
         | ("POST", "/customers/{id}/archive")
         | ("POST", "/customers/{id}/restore")
+        | ("POST", "/customers/{id}/chorus-check")
+        | ("POST", "/customers/{id}/service-code")
         | ("GET", "/contracts")
         | ("GET", "/contracts/new")
         | ("POST", "/contracts")

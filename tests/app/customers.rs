@@ -16,7 +16,8 @@ const VALID: &[(&str, &str)] = &[
     ("postal_code", "75004"),
     ("country", "FRA"),
     ("siret", "217 500 016 00019"),
-    ("service_code", "SERVICE-COMPTA"),
+    // An active service of this SIRET in the simulator's directory (checked when saved).
+    ("service_code", "SERV-TECH"),
     ("email", "factures@paris.fr"),
     ("chorus", "on"),
 ];

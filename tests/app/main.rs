@@ -17,5 +17,6 @@ mod metrics;
 mod migrations;
 mod multi_instance;
 mod pipeline;
+mod readiness;
 mod render_properties;
 mod render_samples;

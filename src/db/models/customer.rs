@@ -117,6 +117,33 @@ pub fn record_chorus_readiness(
     Ok(())
 }
 
+/// Forgets the cached directory answer (the SIRET changed: the answer was about another one).
+pub fn forget_chorus_readiness(conn: &mut AnyConnection, organisation_id: i64, customer_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        customer_chorus_readiness::table
+            .filter(customer_chorus_readiness::customer_id.eq(customer_id))
+            .filter(customer_chorus_readiness::organisation_id.eq(organisation_id)),
+    )
+    .execute(conn)
+}
+
+/// Re-derives the cached "engagement number required" after the customer's service code changed
+/// (a service code satisfies "service code or engagement number"), keeping the check's time.
+pub fn set_cached_engagement_required(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    customer_id: i64,
+    engagement_required: Option<bool>,
+) -> QueryResult<usize> {
+    diesel::update(
+        customer_chorus_readiness::table
+            .filter(customer_chorus_readiness::customer_id.eq(customer_id))
+            .filter(customer_chorus_readiness::organisation_id.eq(organisation_id)),
+    )
+    .set(customer_chorus_readiness::engagement_required.eq(engagement_required))
+    .execute(conn)
+}
+
 /// The columns a create or an edit writes.
 #[derive(Debug, AsChangeset, Insertable)]
 #[diesel(table_name = customers, treat_none_as_null = true)]

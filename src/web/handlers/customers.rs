@@ -4,11 +4,14 @@
 use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::config::Settings;
 use crate::db::models::{contract, customer};
 use crate::db::{Db, write_tx};
 use crate::domain::customer::{CustomerInput, NewCustomer};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::jobs::JobContext;
+use crate::web::handlers::readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -49,12 +52,31 @@ pub async fn save(
                 Ok(parsed) => parsed,
                 Err(errors) => return Ok(Err(errors)),
             };
+            if let Some(before) = &before
+                && let Some(problem) = directory_service_problem(conn, organisation_id, before.id, &parsed)?
+            {
+                return Ok(Err(FieldErrors::from([("service_code".to_string(), vec![problem])])));
+            }
             let row = match &before {
                 Some(before) => {
                     customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?
                 }
                 None => customer::insert(conn, organisation_id, &parsed)?,
             };
+            // The cached directory answer was about the old SIRET.
+            if let Some(before) = &before
+                && before.siret != row.siret
+            {
+                customer::forget_chorus_readiness(conn, organisation_id, row.id)?;
+            } else if let Some(before) = &before
+                && before.service_code != row.service_code
+                && let Some(report) = customer::find_readiness(conn, organisation_id, row.id)?
+                    .as_ref()
+                    .and_then(crate::readiness::stored_report)
+            {
+                let required = report.engagement_required(row.service_code.as_deref());
+                customer::set_cached_engagement_required(conn, organisation_id, row.id, required)?;
+            }
             let entry = match &before {
                 Some(before) => Entry::new(Some(organisation_id), actor, "customer.updated")
                     .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &row.to_input())})),
@@ -66,6 +88,24 @@ pub async fn save(
         })
     })
     .await
+}
+
+/// Why Chorus Pro would refuse the customer's service code, by the cached directory answer about
+/// the same SIRET (a closed or unknown service, or none where one is required).
+fn directory_service_problem(
+    conn: &mut crate::db::AnyConnection,
+    organisation_id: i64,
+    customer_id: i64,
+    parsed: &NewCustomer,
+) -> Result<Option<String>, AppError> {
+    let (true, Some(siret)) = (parsed.chorus, &parsed.siret) else {
+        return Ok(None);
+    };
+    let report = customer::find_readiness(conn, organisation_id, customer_id)?
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| report.siret == siret.as_str());
+    Ok(report.and_then(|report| report.service_code_problem(parsed.service_code.as_ref().map(|c| c.as_str()))))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -164,11 +204,20 @@ pub struct FormPage {
     pub id: Option<i64>,
     pub input: CustomerInput,
     pub errors: FieldErrors,
+    /// The active services Chorus Pro listed for the customer's SIRET at the last check.
+    pub chorus_services: Vec<String>,
 }
 
 impl FormPage {
     pub fn error(&self, field: &str) -> String {
         self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+    pub fn service_code_hint(&self) -> String {
+        if self.chorus_services.is_empty() {
+            "optional, the buyer's code service".into()
+        } else {
+            format!("its active services in Chorus Pro: {}", self.chorus_services.join(", "))
+        }
     }
     pub fn action(&self) -> String {
         match self.id {
@@ -188,6 +237,7 @@ pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppEr
             ..Default::default()
         },
         errors: FieldErrors::new(),
+        chorus_services: Vec::new(),
     })
 }
 
@@ -195,12 +245,15 @@ pub async fn create(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     match save(&db, org, user.actor(), None, form.clone()).await? {
         Ok(row) => {
-            ctx.flash_success(format!("Customer {} created.", row.name));
+            let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
+            ctx.flash_success(with_check(format!("Customer {} created.", row.name), checked));
             Ok(see_other(format!("/customers/{}", row.id)))
         }
         Err(errors) => unprocessable(FormPage {
@@ -208,6 +261,7 @@ pub async fn create(
             id: None,
             input: form,
             errors,
+            chorus_services: Vec::new(),
         }),
     }
 }
@@ -219,6 +273,11 @@ pub struct ShowPage {
     pub customer: customer::CustomerRow,
     pub contracts: Vec<contract::ContractRow>,
     pub readiness: Option<customer::ReadinessRow>,
+    /// The stored directory answer, when it is about the customer's current SIRET.
+    pub report: Option<crate::readiness::ReadinessReport>,
+    pub findings: Vec<crate::readiness::Finding>,
+    /// The buyer's services a supplier may pick (active, never FACTURES_PUBLIQUES).
+    pub services: Vec<crate::readiness::DirectoryService>,
 }
 
 pub async fn show(
@@ -237,11 +296,26 @@ pub async fn show(
             Ok::<_, AppError>((customer, contracts, readiness))
         })
         .await?;
+    let report = readiness
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| customer.siret.as_deref() == Some(report.siret.as_str()));
+    let findings = report
+        .as_ref()
+        .map(|r| r.findings(customer.service_code.as_deref()))
+        .unwrap_or_default();
+    let services = report
+        .as_ref()
+        .map(|r| r.choosable_services().into_iter().cloned().collect())
+        .unwrap_or_default();
     ok(ShowPage {
         ctx,
         customer,
         contracts,
         readiness,
+        report,
+        findings,
+        services,
     })
 }
 
@@ -256,11 +330,13 @@ pub async fn edit_form(
     let row = db
         .run(move |conn| customer::find(conn, org, id)?.ok_or(AppError::NotFound))
         .await?;
+    let chorus_services = chorus_services(&db, org, id, row.siret.clone()).await?;
     ok(FormPage {
         ctx,
         id: Some(id),
         input: row.to_input(),
         errors: FieldErrors::new(),
+        chorus_services,
     })
 }
 
@@ -268,6 +344,8 @@ pub async fn update(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
@@ -275,15 +353,47 @@ pub async fn update(
     let id = path.into_inner();
     match save(&db, org, user.actor(), Some(id), form.clone()).await? {
         Ok(row) => {
-            ctx.flash_success(format!("Customer {} saved.", row.name));
+            let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
+            ctx.flash_success(with_check(format!("Customer {} saved.", row.name), checked));
             Ok(see_other(format!("/customers/{id}")))
         }
-        Err(errors) => unprocessable(FormPage {
-            ctx,
-            id: Some(id),
-            input: form,
-            errors,
-        }),
+        Err(errors) => {
+            let siret = Some(form.siret.split_whitespace().collect::<String>());
+            let chorus_services = chorus_services(&db, org, id, siret).await?;
+            unprocessable(FormPage {
+                ctx,
+                id: Some(id),
+                input: form,
+                errors,
+                chorus_services,
+            })
+        }
+    }
+}
+
+/// The codes of the active services of the last directory answer about this SIRET.
+async fn chorus_services(db: &Db, org: i64, id: i64, siret: Option<String>) -> Result<Vec<String>, AppError> {
+    let cached = db
+        .run(move |conn| Ok::<_, AppError>(customer::find_readiness(conn, org, id)?))
+        .await?;
+    Ok(cached
+        .as_ref()
+        .and_then(crate::readiness::stored_report)
+        .filter(|report| siret.as_deref() == Some(report.siret.as_str()))
+        .map(|report| {
+            report
+                .choosable_services()
+                .into_iter()
+                .map(|s| s.code.clone())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn with_check(saved: String, checked: Option<String>) -> String {
+    match checked {
+        Some(checked) => format!("{saved} {checked}"),
+        None => saved,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod invoices;
 pub mod invoices_api;
 pub mod login;
 pub mod metrics;
+pub mod readiness;
 pub mod support;
 pub mod users;
 

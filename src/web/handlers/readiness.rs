@@ -1,0 +1,175 @@
+//! The Chorus Pro readiness panel's actions on the customer page: check the customer's SIRET
+//! against the Chorus Pro directory again, and pick the service code from the buyer's active
+//! services. Both are scoped to the caller's organisation (another's customer is a 404).
+
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::db::models::customer;
+use crate::error::AppError;
+use crate::jobs::JobContext;
+use crate::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
+use crate::web::handlers::customers::{self, NoFields};
+use crate::web::page::{Ctx, see_other};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+/// The organisation's own connection, else the simulator when this server has one.
+fn directory_access(settings: &Settings, jobs: &JobContext) -> DirectoryAccess {
+    let has_simulator = settings.builtin_simulator || settings.simulator_url.is_some();
+    DirectoryAccess {
+        secret: settings.secret.clone(),
+        simulator_url: has_simulator.then(|| jobs.clients.simulator_url().to_owned()),
+        quick: false,
+    }
+}
+
+/// After the customer form saved `row`: asks the directory at once when nothing is known of its
+/// SIRET (or of the service it now names), so problems show when the customer is entered. Returns
+/// a sentence for the flash; silent when there is nothing to ask or no connection to ask through.
+pub async fn check_after_save(
+    db: &Db,
+    settings: &Settings,
+    jobs: &JobContext,
+    user: &CurrentUser,
+    row: &customer::CustomerRow,
+) -> Result<Option<String>, AppError> {
+    let (org, id) = (row.organisation_id, row.id);
+    let cached = db
+        .run(move |conn| Ok::<_, AppError>(customer::find_readiness(conn, org, id)?))
+        .await?;
+    if !readiness::needs_check(row, cached.as_ref().and_then(readiness::stored_report).as_ref()) {
+        return Ok(None);
+    }
+    let access = DirectoryAccess {
+        quick: true,
+        ..directory_access(settings, jobs)
+    };
+    Ok(
+        match readiness::check_customer(db, &access, org, id, user.actor()).await? {
+            Ok(report) => Some(summary(&report, row.service_code.as_deref())),
+            Err(CheckProblem::NoConnection | CheckProblem::NoSiret) => None,
+            Err(problem) => Some(format!("Not checked in Chorus Pro yet: {problem}")),
+        },
+    )
+}
+
+fn panel(id: i64) -> String {
+    format!("/customers/{id}#chorus-readiness")
+}
+
+/// One sentence for the flash after a check.
+fn summary(report: &ReadinessReport, service_code: Option<&str>) -> String {
+    let checked = format!("Checked against Chorus Pro ({})", report.source);
+    let blocking = report.findings(service_code).into_iter().filter(|f| f.blocking).count();
+    match (report.found(), blocking) {
+        (false, _) => format!("{checked}: SIRET {} is not found in Chorus Pro.", report.siret),
+        (true, 0) => format!("{checked}: ready to receive invoices."),
+        (true, 1) => format!("{checked}: one problem to fix before sending invoices."),
+        (true, n) => format!("{checked}: {n} problems to fix before sending invoices."),
+    }
+}
+
+pub async fn check(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let access = directory_access(&settings, &jobs);
+    match readiness::check_customer(&db, &access, org, id, user.actor()).await? {
+        Ok(report) => {
+            let service_code = db
+                .run(move |conn| Ok::<_, AppError>(customer::find(conn, org, id)?))
+                .await?
+                .and_then(|c| c.service_code);
+            ctx.flash_success(summary(&report, service_code.as_deref()));
+        }
+        Err(problem) => ctx.flash_error(problem.to_string()),
+    }
+    Ok(see_other(panel(id)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServiceChoice {
+    /// Missing is treated like an unknown code: refused with a message, never a 400 or a 500.
+    #[serde(default)]
+    pub service_code: String,
+}
+
+/// Sets the customer's service code to one the panel offered, through the same save as the edit
+/// form (so the same checks and audit apply), then asks Chorus Pro again about that service.
+pub async fn choose_service(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
+    path: web::Path<i64>,
+    CsrfForm(choice): CsrfForm<ServiceChoice>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let id = path.into_inner();
+    let (row, report) = db
+        .run(move |conn| {
+            let row = customer::find(conn, org, id)?.ok_or(AppError::NotFound)?;
+            let report = customer::find_readiness(conn, org, id)?
+                .as_ref()
+                .and_then(readiness::stored_report);
+            Ok::<_, AppError>((row, report))
+        })
+        .await?;
+    let offered = report.as_ref().is_some_and(|report| {
+        row.siret.as_deref() == Some(report.siret.as_str())
+            && report
+                .choosable_services()
+                .iter()
+                .any(|s| s.code == choice.service_code.trim())
+    });
+    if !offered {
+        // The flash lives in the session cookie: never echo an arbitrarily long value into it.
+        let code = choice.service_code.trim();
+        let named = if code.is_empty() || code.chars().count() > 100 {
+            "That service".to_owned()
+        } else {
+            format!("{code:?}")
+        };
+        ctx.flash_error(format!(
+            "{named} is not one of this customer's active Chorus Pro services: check the customer again and pick from the list."
+        ));
+        return Ok(see_other(panel(id)));
+    }
+    let mut input = row.to_input();
+    input.service_code = choice.service_code.trim().to_owned();
+    match customers::save(&db, org, user.actor(), Some(id), input).await? {
+        Ok(saved) => {
+            let code = saved.service_code.clone().unwrap_or_default();
+            let access = directory_access(&settings, &jobs);
+            // Ask again: whether this service needs an engagement number is only known once asked.
+            match readiness::check_customer(&db, &access, org, id, user.actor()).await? {
+                Ok(report) => ctx.flash_success(format!(
+                    "Service code set to {code}. {}",
+                    summary(&report, saved.service_code.as_deref())
+                )),
+                Err(CheckProblem::Chorus(error)) => ctx.flash_error(format!(
+                    "Service code set to {code}, but Chorus Pro could not be asked about it: {error}"
+                )),
+                Err(problem) => ctx.flash_error(format!("Service code set to {code}. {problem}")),
+            }
+        }
+        Err(errors) => {
+            let messages: Vec<String> = errors.into_values().flatten().collect();
+            ctx.flash_error(format!(
+                "The service code was not changed: {} Edit the customer to fix it.",
+                messages.join(" ")
+            ));
+        }
+    }
+    Ok(see_other(panel(id)))
+}
