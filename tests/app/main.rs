@@ -20,3 +20,4 @@ mod pipeline;
 mod readiness;
 mod render_properties;
 mod render_samples;
+mod secrets_in_logs;
