@@ -53,7 +53,6 @@ pub struct Settings {
     pub idle_timeout_minutes: i64,
     /// Send the session cookie only over TLS (`CHORUS_DESK_SECURE_COOKIE`, default on).
     pub secure_cookie: bool,
-    pub json_logs: bool,
     pub pool_size: u32,
     /// Password of the first admin (`CHORUS_DESK_ADMIN_PASSWORD`); generated when absent.
     pub first_admin_password: Option<String>,
@@ -129,7 +128,6 @@ impl Settings {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(30),
             secure_cookie: env_flag("CHORUS_DESK_SECURE_COOKIE", false),
-            json_logs: std::env::var("CHORUS_DESK_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")),
             pool_size: std::env::var("CHORUS_DESK_DB_POOL_SIZE")
                 .ok()
                 .and_then(|v| v.parse().ok())

@@ -80,6 +80,14 @@ pub fn environment(env: crate::domain::einvoicing::ChorusEnvironment) -> crate::
     }
 }
 
+/// How long to wait before trying again: what Chorus Pro asked for (`Retry-After`), else `fallback`.
+pub(crate) fn wait_before_retry(error: &crate::chorus::ChorusError, fallback: Duration) -> Duration {
+    error
+        .retry_after()
+        .map(|d| Duration::milliseconds(d.as_millis() as i64))
+        .unwrap_or(fallback)
+}
+
 /// What one tick did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TickReport {

@@ -123,10 +123,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
 }
 
 fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> SubmissionChange {
-    let wait = error
-        .retry_after()
-        .map(|d| Duration::milliseconds(d.as_millis() as i64))
-        .unwrap_or_else(|| next_poll_delay(row.attempts + 3));
+    let wait = super::wait_before_retry(error, next_poll_delay(row.attempts + 3));
     SubmissionChange {
         attempts: Some(row.attempts + 1),
         last_error: Some(Some(error.to_string())),

@@ -186,12 +186,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             Err(e) => {
                 let change = SubmissionChange {
                     attempts: Some(row.attempts + 1),
-                    next_run_at: Some(
-                        now()
-                            + e.retry_after()
-                                .map(|d| Duration::milliseconds(d.as_millis() as i64))
-                                .unwrap_or_else(|| backoff(row.attempts)),
-                    ),
+                    next_run_at: Some(now() + super::wait_before_retry(&e, backoff(row.attempts))),
                     last_error: Some(Some(e.to_string())),
                     ..Default::default()
                 };
@@ -363,10 +358,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             }
         }
         Err(e) if e.is_retryable() && attempts < MAX_ATTEMPTS => {
-            let wait = e
-                .retry_after()
-                .map(|d| Duration::milliseconds(d.as_millis() as i64))
-                .unwrap_or_else(|| backoff(attempts));
+            let wait = super::wait_before_retry(&e, backoff(attempts));
             SubmissionChange {
                 // Certainly not received: the next attempt deposits without searching.
                 deposit_started_at: Some(None),

@@ -117,7 +117,6 @@ pub fn test_settings(database_url: String) -> Settings {
         scheduler_enabled: false,
         idle_timeout_minutes: 30,
         secure_cookie: false,
-        json_logs: false,
         pool_size: 4,
         first_admin_password: Some(ADMIN_PASSWORD.into()),
         first_admin_email: ADMIN_EMAIL.into(),
