@@ -103,7 +103,8 @@ async fn support_switches_the_chorus_feature_with_a_reason() {
 #[actix_web::test]
 async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked() {
     run("admin_enables_einvoicing", async |b: &Browser| {
-        let org = b.app.create_org("Acme Conseil", SIRET_A).await;
+        // The simulator's directory knows this supplier (for "Test connection").
+        let org = b.app.create_org("Acme Conseil", "41234567000019").await;
         feature_on(&b.app, org).await;
         b.app.create_user("admin@acme.test", "admin", Some(org)).await;
         b.sign_in("admin@acme.test", PASSWORD).await;
@@ -178,7 +179,6 @@ async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked(
         b.fill("#piste_client_secret", &sim.client_secret).await;
         b.fill("#tech_login", &sim.tech_login).await;
         b.fill("#tech_password", &sim.tech_password).await;
-        b.fill("#supplier_siret", "41234567000019").await;
         b.fill("#structure_id", "26262962").await;
         b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
             .await;
