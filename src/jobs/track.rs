@@ -256,23 +256,22 @@ async fn record_page(
         return (0, true, 0);
     }
     use futures_util::StreamExt as _;
-    let looked: Vec<(SubmissionRow, Result<SubmissionChange, ()>, Vec<Entry>, usize)> =
-        futures_util::stream::iter(changed.into_iter().map(|(row, chorus_id)| async move {
-            // Each invoice's history call is written with that invoice.
-            let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
-            let result = history(&client.with_observer(observer.clone()), chorus_id).await;
-            let calls = observer.count();
-            let entries = observer.take_entries(row.organisation_id, row.invoice_id);
-            (
-                row,
-                result.map(|h| lifecycle_change(&h)).map_err(|_| ()),
-                entries,
-                calls,
-            )
-        }))
-        .buffer_unordered(HISTORY_CONCURRENCY)
-        .collect()
-        .await;
+    let looked: Vec<Looked> = futures_util::stream::iter(changed.into_iter().map(|(row, chorus_id)| async move {
+        // Each invoice's history call is written with that invoice.
+        let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
+        let result = history(&client.with_observer(observer.clone()), chorus_id).await;
+        let calls = observer.count();
+        let entries = observer.take_entries(row.organisation_id, row.invoice_id);
+        (
+            row,
+            result.map(|h| lifecycle_change(&h)).map_err(|_| ()),
+            entries,
+            calls,
+        )
+    }))
+    .buffer_unordered(HISTORY_CONCURRENCY)
+    .collect()
+    .await;
     let mut all = true;
     let mut writes = Vec::new();
     let calls: usize = looked.iter().map(|l| l.3).sum();
@@ -317,6 +316,10 @@ async fn record_page(
         }
     }
 }
+
+/// One changed invoice after its history call: the change (or the call failed), the exchanges
+/// as audit entries, and how many calls it took.
+type Looked = (SubmissionRow, Result<SubmissionChange, ()>, Vec<Entry>, usize);
 
 fn status_entry(row: &SubmissionRow, change: &SubmissionChange) -> Entry {
     let new_status = change.status.clone().unwrap_or_else(|| row.status.clone());
