@@ -95,6 +95,22 @@ pub fn fresh_postgres_database() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
+/// Drops a database made by [`fresh_postgres_database`], ending the connections still open on it
+/// (the app's pool), so that test runs do not leave hundreds of databases behind.
+pub fn drop_postgres_database(url: &str) {
+    use diesel::Connection;
+    use diesel::RunQueryDsl;
+    let (Some(base), Some((_, name))) = (postgres_base_url(), url.rsplit_once('/')) else {
+        return;
+    };
+    if !name.starts_with("cd_test_") {
+        return;
+    }
+    if let Ok(mut admin) = diesel::PgConnection::establish(&base) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+    }
+}
+
 /// The deployment secret of every test app, so that the real binary run against a test database
 /// (`audit verify`) derives the same keys: pass it as `CHORUS_DESK_SECRET_KEY`.
 pub const TEST_SECRET_BASE64: &str =
@@ -157,6 +173,14 @@ pub async fn spawn_with(settings: Settings, dir: Option<tempfile::TempDir>) -> T
         jobs,
         simulator,
         _dir: dir,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if self.backend == Backend::Postgres {
+            drop_postgres_database(&self.database_url);
+        }
     }
 }
 
