@@ -13,6 +13,7 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod invoices;
+mod messages_fr;
 mod metrics;
 mod migrations;
 mod multi_instance;
