@@ -120,10 +120,42 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         self.log();
+        self.page_response(Locale::En)
+    }
+}
+
+impl AppError {
+    fn page_response(&self, locale: Locale) -> HttpResponse {
         HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
             .insert_header(("Cache-Control", "no-store"))
-            .body(self.page(Locale::En))
+            .body(self.page(locale))
+    }
+}
+
+/// An `AppError` raised by a middleware, answered in `locale` (see `localise_error_pages`).
+#[derive(Debug)]
+struct LocalisedError(actix_web::Error, Locale);
+
+impl std::fmt::Display for LocalisedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for LocalisedError {
+    fn status_code(&self) -> StatusCode {
+        self.0.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self.0.as_error::<AppError>() {
+            Some(error) => {
+                error.log();
+                error.page_response(self.1)
+            }
+            None => self.0.error_response(),
+        }
     }
 }
 
@@ -134,7 +166,16 @@ pub async fn localise_error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let request = req.request().clone();
+    // Holding a clone of the request while it is served would break routing (actix needs it
+    // unshared), so what an error from a middleware needs is copied out first: the page is then in
+    // the language of the cookie or the browser (the person's saved choice is not known yet there).
+    let cookie = req.cookie(crate::web::page::LANG_COOKIE).map(|c| c.value().to_string());
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let early_locale = Locale::negotiate(cookie.as_deref(), accept.as_deref());
     let locale_of = |request: &actix_web::HttpRequest| {
         let user = request.extensions().get::<crate::auth::CurrentUser>().cloned();
         crate::web::page::request_locale(request, user.as_ref())
@@ -163,9 +204,8 @@ pub async fn localise_error_pages(
             })
         }
         // Errors from middleware (access checks) become pages here rather than further out.
-        Err(error) if error.as_error::<AppError>().is_some() => {
-            let locale = locale_of(&request);
-            Ok(in_locale(ServiceResponse::from_err(error, request), locale))
+        Err(error) if early_locale != Locale::En && error.as_error::<AppError>().is_some() => {
+            Err(LocalisedError(error, early_locale).into())
         }
         Err(error) => Err(error),
     }
