@@ -1,0 +1,1 @@
+# Messages: validation errors, flash messages, Chorus status meanings (owned by the i18nmsg work).

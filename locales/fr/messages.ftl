@@ -1,0 +1,1 @@
+# Messages : erreurs de saisie, messages flash, significations des statuts Chorus.
