@@ -155,6 +155,24 @@ fn lookup(locale: Locale, key: &str, args: Option<&FluentArgs>) -> Option<String
     Some(text.into_owned())
 }
 
+/// Every message key of the English catalogs (tests look for keys left unresolved on pages).
+pub fn keys() -> Vec<String> {
+    CATALOGS
+        .iter()
+        .filter(|(l, _, _)| *l == Locale::En)
+        .filter_map(|(_, _, source)| FluentResource::try_new(source.to_string()).ok())
+        .flat_map(|resource| {
+            resource
+                .entries()
+                .filter_map(|e| match e {
+                    fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Whether `key` is in the catalogs of `locale` (tests, and the fallback).
 pub fn has(locale: Locale, key: &str) -> bool {
     bundle(locale).has_message(key)
@@ -430,6 +448,49 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `ctx.t("key")`, `ctx.t1("key", …)`…: the keys written in the templates.
+    fn keys_in_templates() -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).expect("templates are readable") {
+                    stack.push(entry.expect("directory entry").path());
+                }
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("template is UTF-8");
+            for call in [".t(\"", ".t1(\"", ".t2(\"", ".t3(\""] {
+                let mut rest = source.as_str();
+                while let Some(start) = rest.find(call) {
+                    rest = &rest[start + call.len()..];
+                    let end = rest.find('"').expect("closing quote");
+                    found.push((rest[..end].to_string(), path.display().to_string()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_key_used_in_templates_is_in_both_catalogs() {
+        let used = keys_in_templates();
+        assert!(used.len() > 10, "the scan found only {} keys", used.len());
+        let missing: BTreeSet<String> = used
+            .iter()
+            .flat_map(|(key, file)| {
+                Locale::ALL
+                    .into_iter()
+                    .filter(|locale| !has(*locale, key))
+                    .map(move |locale| format!("{locale}: {key} ({file})"))
+            })
+            .collect();
+        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:#?}");
     }
 
     #[test]

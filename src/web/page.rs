@@ -12,9 +12,37 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
-use std::borrow::Borrow;
 use std::fmt::Display;
 use std::future::{Ready, ready};
+
+/// A value templates hand over as is or behind references (askama adds some): `ctx.date(d)`.
+pub trait Given<T> {
+    fn given(&self) -> T;
+}
+
+impl Given<Decimal> for Decimal {
+    fn given(&self) -> Decimal {
+        *self
+    }
+}
+
+impl Given<NaiveDate> for NaiveDate {
+    fn given(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl Given<NaiveDateTime> for NaiveDateTime {
+    fn given(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl<T, V: Given<T> + ?Sized> Given<T> for &V {
+    fn given(&self) -> T {
+        (**self).given()
+    }
+}
 
 /// The cookie the language switch on the sign-in page sets, for people not signed in.
 pub const LANG_COOKIE: &str = "lang";
@@ -105,20 +133,25 @@ impl Ctx {
         message.render(self.locale)
     }
 
-    pub fn amount(&self, value: impl Borrow<Decimal>, currency: &str) -> String {
-        i18n::format_amount(self.locale, *value.borrow(), currency)
+    pub fn amount(&self, value: impl Given<Decimal>, currency: &str) -> String {
+        i18n::format_amount(self.locale, value.given(), currency)
     }
 
-    pub fn number(&self, value: impl Borrow<Decimal>) -> String {
-        i18n::format_decimal(self.locale, *value.borrow())
+    pub fn number(&self, value: impl Given<Decimal>) -> String {
+        i18n::format_decimal(self.locale, value.given())
     }
 
-    pub fn date(&self, date: impl Borrow<NaiveDate>) -> String {
-        i18n::format_date(self.locale, *date.borrow())
+    pub fn date(&self, date: impl Given<NaiveDate>) -> String {
+        i18n::format_date(self.locale, date.given())
     }
 
-    pub fn datetime(&self, at: impl Borrow<NaiveDateTime>) -> String {
-        i18n::format_datetime(self.locale, *at.borrow())
+    pub fn datetime(&self, at: impl Given<NaiveDateTime>) -> String {
+        i18n::format_datetime(self.locale, at.given())
+    }
+
+    /// The same texts for a fragment that renders without this `Ctx`.
+    pub fn texts(&self) -> Texts {
+        Texts { locale: self.locale }
     }
 
     pub fn flash_success(&self, message: impl Into<Message>) {
@@ -138,6 +171,7 @@ impl FromRequest for Ctx {
         let session = req.get_session();
         let user = req.extensions().get::<CurrentUser>().cloned();
         let locale = request_locale(req, user.as_ref());
+        // Rendered now, in this page's language (the request that left it may have had another).
         let flash = session::take_flash(&session, locale);
         ready(Ok(Ctx {
             user,
@@ -184,4 +218,36 @@ pub fn unprocessable(body: impl askama::Template) -> Result<HttpResponse, AppErr
 pub fn ok(body: impl askama::Template) -> Result<HttpResponse, AppError> {
     let html = body.render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
+
+/// The texts and formats of one language, for a fragment rendered without a full `Ctx` (the
+/// invoice rows' live refresh must not take the session's flash). Templates call it as `ctx`.
+pub struct Texts {
+    pub locale: Locale,
+}
+
+impl Texts {
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.locale, key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl Display) -> String {
+        i18n::text_with(self.locale, key, &[(name, value.to_string())])
+    }
+
+    pub fn msg(&self, message: &Message) -> String {
+        message.render(self.locale)
+    }
+
+    pub fn amount(&self, value: impl Given<Decimal>, currency: &str) -> String {
+        i18n::format_amount(self.locale, value.given(), currency)
+    }
+
+    pub fn date(&self, date: impl Given<NaiveDate>) -> String {
+        i18n::format_date(self.locale, date.given())
+    }
+
+    pub fn datetime(&self, at: impl Given<NaiveDateTime>) -> String {
+        i18n::format_datetime(self.locale, at.given())
+    }
 }
