@@ -421,7 +421,15 @@ fn org_add(settings: &Settings, name: &str, siret: &str) -> anyhow::Result<()> {
         ..Default::default()
     })
     .map_err(|errors| {
-        let text: Vec<String> = errors.iter().map(|(f, m)| format!("--{f}: {}", m.join(" "))).collect();
+        let text: Vec<String> = errors
+            .iter()
+            .map(|(f, m)| {
+                format!(
+                    "--{f}: {}",
+                    crate::i18n::Message::render_all(m, crate::i18n::Locale::En, " ")
+                )
+            })
+            .collect();
         anyhow::anyhow!(text.join("\n"))
     })?;
     let db = open_database(settings)?;

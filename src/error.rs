@@ -2,8 +2,12 @@
 //! rest is `Internal`, logged with its cause chain and shown as a generic page.
 
 use crate::db::DbError;
+use crate::i18n::{Locale, Message};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use askama::Template;
 
 #[derive(Debug, thiserror::Error)]
@@ -39,24 +43,48 @@ impl AppError {
         AppError::Internal(anyhow::anyhow!("{e}"))
     }
 
-    fn title(&self) -> &'static str {
+    fn title(&self) -> Message {
         match self {
-            AppError::NotFound => "Not found",
-            AppError::Forbidden | AppError::CsrfRejected => "Not allowed",
-            AppError::BadRequest(_) => "Bad request",
-            AppError::Conflict(_) => "Conflict",
-            AppError::TooManyRequests(_) => "Too many attempts",
-            AppError::Unauthenticated => "Sign in",
-            AppError::Database(_) | AppError::Internal(_) => "Server error",
+            AppError::NotFound => Message::new("error-title-not-found"),
+            AppError::Forbidden | AppError::CsrfRejected => Message::new("error-title-forbidden"),
+            AppError::BadRequest(_) => Message::new("error-title-bad-request"),
+            AppError::Conflict(_) => Message::new("error-title-conflict"),
+            AppError::TooManyRequests(_) => Message::new("error-title-too-many"),
+            AppError::Unauthenticated => Message::new("error-title-sign-in"),
+            AppError::Database(_) | AppError::Internal(_) => Message::new("error-title-server"),
         }
     }
 
-    /// The message shown to people: internal details stay in the logs.
-    pub fn public_message(&self) -> String {
+    /// The message shown to people: internal details stay in the logs. The texts carried by
+    /// `BadRequest`, `Conflict` and `TooManyRequests` are shown as they are.
+    fn message(&self) -> Message {
         match self {
-            AppError::Database(_) => "The database did not answer. Try again in a moment.".into(),
-            other => other.to_string(),
+            AppError::NotFound => Message::new("error-not-found"),
+            AppError::Forbidden => Message::new("error-forbidden"),
+            AppError::CsrfRejected => Message::new("error-csrf"),
+            AppError::Unauthenticated => Message::new("error-unauthenticated"),
+            AppError::Database(_) => Message::new("error-database"),
+            AppError::Internal(_) => Message::new("error-internal"),
+            AppError::BadRequest(text) | AppError::Conflict(text) | AppError::TooManyRequests(text) => {
+                Message::new("error-detail").arg("detail", text)
+            }
         }
+    }
+
+    /// The message shown to people, in English (the API's language).
+    pub fn public_message(&self) -> String {
+        self.message().to_string()
+    }
+
+    /// The error page, in `locale`.
+    fn page(&self, locale: Locale) -> String {
+        let message = self.message().render(locale);
+        let page = ErrorPage {
+            status: self.status_code().as_u16(),
+            title: &self.title().render(locale),
+            message: &message,
+        };
+        page.render().unwrap_or(message)
     }
 
     fn log(&self) {
@@ -92,18 +120,94 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         self.log();
-        let status = self.status_code();
-        let message = self.public_message();
-        let page = ErrorPage {
-            status: status.as_u16(),
-            title: self.title(),
-            message: &message,
-        };
-        let body = page.render().unwrap_or_else(|_| message.clone());
-        HttpResponse::build(status)
+        self.page_response(Locale::En)
+    }
+}
+
+impl AppError {
+    fn page_response(&self, locale: Locale) -> HttpResponse {
+        HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
             .insert_header(("Cache-Control", "no-store"))
-            .body(body)
+            .body(self.page(locale))
+    }
+}
+
+/// An `AppError` raised by a middleware, answered in `locale` (see `localise_error_pages`).
+#[derive(Debug)]
+struct LocalisedError(actix_web::Error, Locale);
+
+impl std::fmt::Display for LocalisedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for LocalisedError {
+    fn status_code(&self) -> StatusCode {
+        self.0.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self.0.as_error::<AppError>() {
+            Some(error) => {
+                error.log();
+                error.page_response(self.1)
+            }
+            None => self.0.error_response(),
+        }
+    }
+}
+
+/// `error_response` has no request, so error pages are built in English; this middleware, which
+/// has the request, builds the page again in the reader's language. API errors (`ApiError`, JSON)
+/// are left as they are.
+pub async fn localise_error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Holding a clone of the request while it is served would break routing (actix needs it
+    // unshared), so what an error from a middleware needs is copied out first: the page is then in
+    // the language of the cookie or the browser (the person's saved choice is not known yet there).
+    let cookie = req.cookie(crate::web::page::LANG_COOKIE).map(|c| c.value().to_string());
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let early_locale = Locale::negotiate(cookie.as_deref(), accept.as_deref());
+    let locale_of = |request: &actix_web::HttpRequest| {
+        let user = request.extensions().get::<crate::auth::CurrentUser>().cloned();
+        crate::web::page::request_locale(request, user.as_ref())
+    };
+    // The same response (status, headers, the error for the request log) with the page's body
+    // in `locale`; `None` when it is not an `AppError` page.
+    fn in_locale(res: ServiceResponse<BoxBody>, locale: Locale) -> ServiceResponse<BoxBody> {
+        let page = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<AppError>())
+            .map(|e| e.page(locale));
+        match page {
+            Some(page) => res.map_body(|_, _| BoxBody::new(page)),
+            None => res,
+        }
+    }
+    match next.call(req).await {
+        Ok(res) => {
+            let res = res.map_into_boxed_body();
+            let locale = locale_of(res.request());
+            Ok(if locale == Locale::En {
+                res
+            } else {
+                in_locale(res, locale)
+            })
+        }
+        // Errors from middleware (access checks) become pages here rather than further out.
+        Err(error) if early_locale != Locale::En && error.as_error::<AppError>().is_some() => {
+            Err(LocalisedError(error, early_locale).into())
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -116,10 +220,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(fields: std::collections::BTreeMap<String, Vec<String>>) -> ApiError {
+    /// A 422 listing each field's messages, in English (the API's language).
+    pub fn invalid(fields: std::collections::BTreeMap<String, Vec<crate::i18n::Message>>) -> ApiError {
         ApiError {
             error: AppError::BadRequest("The request has invalid fields.".into()),
-            fields: Some(fields),
+            fields: Some(crate::domain::organisation::api_messages(&fields)),
         }
     }
 }

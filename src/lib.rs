@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod facturx;
+pub mod i18n;
 pub mod invoicing;
 pub mod jobs;
 pub mod metrics;

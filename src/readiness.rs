@@ -20,6 +20,8 @@ use crate::db::models::customer;
 use crate::db::{Db, write_tx};
 use crate::domain::einvoicing::ChorusEnvironment as EnvironmentSetting;
 use crate::error::AppError;
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 use crate::jobs::exchange_log::CollectedExchanges;
 use crate::simulator::SimulatorConfig;
 use serde::{Deserialize, Serialize};
@@ -79,18 +81,18 @@ impl DirectoryService {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub blocking: bool,
-    pub text: String,
+    pub text: Message,
 }
 
 impl Finding {
-    fn fine(text: impl Into<String>) -> Finding {
+    fn fine(text: impl Into<Message>) -> Finding {
         Finding {
             blocking: false,
             text: text.into(),
         }
     }
 
-    fn blocking(text: impl Into<String>) -> Finding {
+    fn blocking(text: impl Into<Message>) -> Finding {
         Finding {
             blocking: true,
             text: text.into(),
@@ -116,19 +118,13 @@ impl DirectoryStructure {
 }
 
 /// What the structure requires, in plain words.
-pub fn requirement_text(requirement: RoutingRequirement) -> &'static str {
+pub fn requirement_text(requirement: RoutingRequirement) -> Message {
     match requirement {
-        RoutingRequirement::None => "Neither a service code nor an engagement number is required.",
-        RoutingRequirement::ServiceCode => "A service code is required on every invoice.",
-        RoutingRequirement::EngagementNumber => {
-            "An engagement number (numéro d'engagement) is required on every invoice."
-        }
-        RoutingRequirement::ServiceCodeAndEngagementNumber => {
-            "Both a service code and an engagement number (numéro d'engagement) are required on every invoice."
-        }
-        RoutingRequirement::ServiceCodeOrEngagementNumber => {
-            "A service code or an engagement number (numéro d'engagement) is required on every invoice: at least one of the two."
-        }
+        RoutingRequirement::None => Message::new("readiness-requires-nothing"),
+        RoutingRequirement::ServiceCode => Message::new("readiness-requires-service"),
+        RoutingRequirement::EngagementNumber => Message::new("readiness-requires-engagement"),
+        RoutingRequirement::ServiceCodeAndEngagementNumber => Message::new("readiness-requires-both"),
+        RoutingRequirement::ServiceCodeOrEngagementNumber => Message::new("readiness-requires-either"),
     }
 }
 
@@ -164,22 +160,16 @@ impl ReadinessReport {
 
     /// Why Chorus Pro would refuse this service code for this buyer, in plain words; `None` when
     /// it is fine or nothing is known (structure not found).
-    pub fn service_code_problem(&self, service_code: Option<&str>) -> Option<String> {
+    pub fn service_code_problem(&self, service_code: Option<&str>) -> Option<Message> {
         let structure = self.structure.as_ref()?;
         match service_code {
-            None if structure.service_code_required() => Some(
-                "Chorus Pro requires a service code for this customer: choose one of its active services (listed on the customer's Chorus Pro panel)."
-                    .into(),
-            ),
+            None if structure.service_code_required() => Some(Message::new("readiness-service-required")),
             None => None,
             Some(code) => match structure.service(code) {
-                None => Some(format!(
-                    "Chorus Pro knows no service {code:?} for this customer: choose one of its active services (listed on the customer's Chorus Pro panel)."
-                )),
-                Some(service) if !service.active => Some(format!(
-                    "The service {} is closed in Chorus Pro: choose one of the customer's active services.",
-                    service.code
-                )),
+                None => Some(Message::new("readiness-service-unknown").arg("code", code)),
+                Some(service) if !service.active => {
+                    Some(Message::new("readiness-service-closed").arg("code", &service.code))
+                }
                 Some(_) => None,
             },
         }
@@ -188,22 +178,20 @@ impl ReadinessReport {
     /// The panel's lines for a customer with this service code, problems first.
     pub fn findings(&self, service_code: Option<&str>) -> Vec<Finding> {
         let Some(structure) = &self.structure else {
-            return vec![Finding::blocking(format!(
-                "SIRET {} is not found in Chorus Pro: check it with the customer; Chorus Pro rejects invoices to an unknown SIRET.",
-                self.siret
-            ))];
+            return vec![Finding::blocking(
+                Message::new("readiness-siret-not-found").arg("siret", &self.siret),
+            )];
         };
-        let mut findings = vec![Finding::fine(format!(
-            "Found in Chorus Pro{} (structure {}).",
-            structure.name.as_deref().map(|n| format!(": {n}")).unwrap_or_default(),
-            structure.id_structure_cpp
-        ))];
+        let mut findings = vec![Finding::fine(match structure.name.as_deref() {
+            Some(name) => Message::new("readiness-found-named")
+                .arg("name", name)
+                .arg("structure", structure.id_structure_cpp),
+            None => Message::new("readiness-found").arg("structure", structure.id_structure_cpp),
+        })];
         findings.push(match structure.active {
-            Some(true) => Finding::fine("The structure is active."),
-            Some(false) => Finding::blocking(
-                "The structure is inactive in Chorus Pro: it receives no invoices. Ask the customer which SIRET to invoice now.",
-            ),
-            None => Finding::fine("Chorus Pro did not say whether the structure is active."),
+            Some(true) => Finding::fine(Message::new("readiness-structure-active")),
+            Some(false) => Finding::blocking(Message::new("readiness-structure-inactive")),
+            None => Finding::fine(Message::new("readiness-structure-active-unknown")),
         });
         findings.push(Finding::fine(requirement_text(structure.requirement)));
         if let Some(problem) = self.service_code_problem(service_code) {
@@ -211,20 +199,16 @@ impl ReadinessReport {
         } else if let Some(code) = service_code {
             let needs_engagement = structure.service(code).and_then(|s| s.engagement_required) == Some(true);
             findings.push(Finding::fine(if needs_engagement {
-                format!("The service {code} is active; it requires an engagement number on every invoice.")
+                Message::new("readiness-service-active-engagement").arg("code", code)
             } else {
-                format!("The service {code} is active.")
+                Message::new("readiness-service-active").arg("code", code)
             }));
         }
         if self.engagement_required(service_code) == Some(true) {
-            findings.push(Finding::fine(
-                "Contracts of this customer must carry the engagement number (numéro d'engagement): one without it is refused.",
-            ));
+            findings.push(Finding::fine(Message::new("readiness-contracts-engagement")));
         }
         if structure.payment_status_not_reported {
-            findings.push(Finding::fine(
-                "This buyer does not report payments to Chorus Pro: invoices stop being followed once approved.",
-            ));
+            findings.push(Finding::fine(Message::new("readiness-payments-not-reported")));
         }
         findings
     }
@@ -342,19 +326,33 @@ pub struct DirectoryAccess {
 }
 
 /// Why a check was not made, in words for the person who clicked.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CheckProblem {
-    #[error("This customer has no SIRET: enter it, then check it against Chorus Pro.")]
     NoSiret,
-    #[error(
-        "No Chorus Pro connection is set up for this organisation: an admin enters it under Configuration › E-Invoicing."
-    )]
     NoConnection,
-    #[error("{0}")]
     Unusable(String),
-    #[error("Chorus Pro could not be asked; the last answer is kept. {0}")]
-    Chorus(#[from] ChorusError),
+    Chorus(ChorusError),
 }
+
+impl From<ChorusError> for CheckProblem {
+    fn from(error: ChorusError) -> CheckProblem {
+        CheckProblem::Chorus(error)
+    }
+}
+
+impl CheckProblem {
+    /// The details of `Unusable` and `Chorus` are technical and stay as they are (English).
+    pub fn message(&self) -> Message {
+        match self {
+            CheckProblem::NoSiret => Message::new("readiness-no-siret"),
+            CheckProblem::NoConnection => Message::new("readiness-no-connection"),
+            CheckProblem::Unusable(detail) => Message::new("readiness-unusable").arg("detail", detail),
+            CheckProblem::Chorus(error) => Message::new("readiness-chorus-failed").arg("detail", error),
+        }
+    }
+}
+
+message_error!(CheckProblem);
 
 /// A directory check is interactive: a short timeout and one quick retry, not the jobs' patience.
 fn interactive(mut config: ChorusClientConfig, quick: bool) -> ChorusClientConfig {
@@ -600,7 +598,7 @@ mod tests {
         assert_eq!(report.service_code_problem(Some("ANY")), None);
         let findings = report.findings(None);
         assert!(findings[0].blocking);
-        assert!(findings[0].text.contains("not found in Chorus Pro"));
+        assert!(findings[0].text.to_string().contains("not found in Chorus Pro"));
     }
 
     #[test]
@@ -614,18 +612,21 @@ mod tests {
             report
                 .service_code_problem(Some("SERV-ANCIEN"))
                 .unwrap()
+                .to_string()
                 .contains("closed")
         );
         assert!(
             report
                 .service_code_problem(Some("SERV-NOPE"))
                 .unwrap()
+                .to_string()
                 .contains("knows no service")
         );
         assert!(
             report
                 .service_code_problem(None)
                 .unwrap()
+                .to_string()
                 .contains("requires a service code")
         );
         let optional = super::tests::report(RoutingRequirement::None, vec![]);
@@ -656,7 +657,7 @@ mod tests {
             report
                 .findings(None)
                 .iter()
-                .any(|f| f.blocking && f.text.contains("inactive"))
+                .any(|f| f.blocking && f.text.to_string().contains("inactive"))
         );
     }
 

@@ -147,6 +147,7 @@ fn run(
             .configure(web::assets::configure)
             .configure(web::configure)
             .default_service(actix_web::web::to(web::handlers::not_found))
+            .wrap(actix_web::middleware::from_fn(crate::error::localise_error_pages))
             .wrap(session)
             .wrap(actix_web::middleware::from_fn(web::handlers::metrics::observe))
             .wrap(

@@ -6,6 +6,7 @@ use crate::db::AnyConnection;
 use crate::db::any::MultiBackend;
 use crate::db::schema::audit_log;
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::i18n::Message;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -89,7 +90,7 @@ fn parse_date(field: &str, value: &str, errors: &mut FieldErrors) -> Option<Naiv
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
-            add_error(errors, field, "Enter a date as YYYY-MM-DD, for example 2026-11-29.");
+            add_error(errors, field, Message::new("err-audit-date"));
             None
         }
     }
@@ -101,7 +102,11 @@ fn text_field(field: &str, value: &str, errors: &mut FieldErrors) -> Option<Stri
         return None;
     }
     if value.chars().count() > MAX_FILTER_CHARS {
-        add_error(errors, field, format!("Keep this under {MAX_FILTER_CHARS} characters."));
+        add_error(
+            errors,
+            field,
+            Message::new("err-audit-text-too-long").arg("max", MAX_FILTER_CHARS),
+        );
         return None;
     }
     Some(value.to_string())
@@ -115,14 +120,14 @@ impl AuditFilter {
         if let (Some(from), Some(to)) = (from, to)
             && to < from
         {
-            add_error(&mut errors, "to", "The end date is before the start date.");
+            add_error(&mut errors, "to", Message::new("err-audit-end-before-start"));
         }
         let outcome = match input.outcome.trim() {
             "" => None,
             "success" => Some("success"),
             "failure" => Some("failure"),
             _ => {
-                add_error(&mut errors, "outcome", "Choose success or failure.");
+                add_error(&mut errors, "outcome", Message::new("err-audit-outcome"));
                 None
             }
         };
@@ -132,7 +137,7 @@ impl AuditFilter {
             other => match other.parse::<i64>() {
                 Ok(id) if id > 0 => Some(ChainChoice::Organisation(id)),
                 _ => {
-                    add_error(&mut errors, "org", "Choose an organisation from the list.");
+                    add_error(&mut errors, "org", Message::new("err-audit-organisation"));
                     None
                 }
             },

@@ -9,6 +9,7 @@ use crate::db::models::api_token as token_rows;
 use crate::db::models::user;
 use crate::domain::role::{Role, RoleSet};
 use crate::error::{ApiError, AppError};
+use crate::i18n::Message;
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -84,7 +85,7 @@ fn wants_json(req: &ServiceRequest) -> bool {
     req.path().starts_with("/api/")
 }
 
-fn to_login(req: ServiceRequest, message: Option<&str>) -> ServiceResponse<BoxBody> {
+fn to_login(req: ServiceRequest, message: Option<Message>) -> ServiceResponse<BoxBody> {
     let session = req.get_session();
     if let Some(message) = message {
         session::flash(&session, FlashLevel::Info, message);
@@ -148,10 +149,7 @@ pub async fn enforce(
     let idle_limit = settings.as_ref().map(|s| s.idle_timeout_minutes).unwrap_or(30) * 60;
     if now - signed_in.last_seen > idle_limit {
         session::end(&session);
-        return Ok(to_login(
-            req,
-            Some("Your session expired after a period of inactivity. Sign in again."),
-        ));
+        return Ok(to_login(req, Some(Message::new("flash-session-expired"))));
     }
     let db = req
         .app_data::<web::Data<Db>>()
@@ -163,7 +161,7 @@ pub async fn enforce(
         .await?;
     let Some(row) = row.filter(|u| u.active && u.session_generation == signed_in.generation) else {
         session::end(&session);
-        return Ok(to_login(req, Some("Your session has ended. Sign in again.")));
+        return Ok(to_login(req, Some(Message::new("flash-session-ended"))));
     };
     // Refresh the idle clock at most once a minute, to keep cookie churn low.
     if now - signed_in.last_seen > 60 && !is_background_refresh(req.request()) {

@@ -1,5 +1,6 @@
 //! argon2id password hashes (the crate's defaults: m=19456, t=2, p=1), computed on the blocking pool.
 
+use crate::i18n::Message;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 pub const MIN_LENGTH: usize = 12;
@@ -31,15 +32,15 @@ pub fn dummy_hash() -> &'static str {
 }
 
 /// Plain-words reasons a new password is refused, for the form.
-pub fn strength_problem(password: &str, email: &str) -> Option<String> {
+pub fn strength_problem(password: &str, email: &str) -> Option<Message> {
     if password.chars().count() < MIN_LENGTH {
-        return Some(format!("Use at least {MIN_LENGTH} characters."));
+        return Some(Message::new("err-password-too-short").arg("min", MIN_LENGTH));
     }
     if password.len() > 1024 {
-        return Some("Use at most 1024 characters.".into());
+        return Some(Message::new("err-password-too-long"));
     }
     if !email.is_empty() && password.to_lowercase().contains(&email.to_lowercase()) {
-        return Some("Do not use your email address in your password.".into());
+        return Some(Message::new("err-password-email"));
     }
     None
 }

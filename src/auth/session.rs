@@ -1,5 +1,6 @@
 //! The typed session: what we keep in the (encrypted, signed) session cookie.
 
+use crate::i18n::{Locale, Message};
 use actix_session::Session;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,10 +19,19 @@ pub struct SessionUser {
     pub last_seen: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// A flash message as the page shows it: rendered in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
     pub level: FlashLevel,
     pub message: String,
+}
+
+/// As kept in the session until the next page: the message is rendered only then, in that page's
+/// language (so "Language saved" already reads in the language just chosen).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct StoredFlash {
+    level: FlashLevel,
+    message: Message,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -77,18 +87,23 @@ pub fn stored_csrf_token(session: &Session) -> Option<String> {
     session.get::<String>(CSRF).ok().flatten()
 }
 
-pub fn flash(session: &Session, level: FlashLevel, message: impl Into<String>) {
+pub fn flash(session: &Session, level: FlashLevel, message: impl Into<Message>) {
     let _ = session.insert(
         FLASH,
-        Flash {
+        StoredFlash {
             level,
             message: message.into(),
         },
     );
 }
 
-pub fn take_flash(session: &Session) -> Option<Flash> {
-    session.remove_as::<Flash>(FLASH).and_then(Result::ok)
+/// The flash left by the previous request, rendered in `locale`; removed from the session.
+pub fn take_flash(session: &Session, locale: Locale) -> Option<Flash> {
+    let stored = session.remove_as::<StoredFlash>(FLASH).and_then(Result::ok)?;
+    Some(Flash {
+        level: stored.level,
+        message: stored.message.render(locale),
+    })
 }
 
 fn new_token() -> String {

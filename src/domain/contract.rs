@@ -4,6 +4,7 @@
 use crate::domain::identifiers::{EngagementNumber, MarketNumber};
 use crate::domain::input::{self, parse_decimal};
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::i18n::Message;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -37,7 +38,7 @@ pub const COMMON_UNITS: &[(&str, &str)] = &[
 pub struct UnitCode(&'static str);
 
 impl UnitCode {
-    pub fn parse(input: &str) -> Result<UnitCode, String> {
+    pub fn parse(input: &str) -> Result<UnitCode, Message> {
         let code = input.trim().to_ascii_uppercase();
         if code.is_empty() {
             return Ok(UnitCode("C62"));
@@ -46,9 +47,7 @@ impl UnitCode {
             .split_whitespace()
             .find(|known| *known == code)
             .map(UnitCode)
-            .ok_or_else(|| {
-                format!("“{code}” is not a UN/ECE Recommendation 20 unit code; use for example C62 (unit), HUR (hour), DAY or MON.")
-            })
+            .ok_or_else(|| Message::new("err-unit-code").arg("code", code))
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -75,13 +74,13 @@ impl BillingPeriod {
     ];
 
     /// A blank period means monthly, the usual subscription.
-    pub fn parse(input: &str) -> Result<BillingPeriod, String> {
+    pub fn parse(input: &str) -> Result<BillingPeriod, Message> {
         match input.trim().to_ascii_lowercase().replace('-', "_").as_str() {
             "" | "monthly" => Ok(BillingPeriod::Monthly),
             "quarterly" => Ok(BillingPeriod::Quarterly),
             "yearly" | "annual" => Ok(BillingPeriod::Yearly),
             "one_off" | "once" => Ok(BillingPeriod::OneOff),
-            _ => Err("Choose monthly, quarterly, yearly or one-off.".into()),
+            _ => Err(Message::new("err-billing-period")),
         }
     }
 
@@ -135,7 +134,7 @@ impl VatCategory {
     ];
 
     /// A blank category means the standard rate, by far the most common.
-    pub fn parse(input: &str) -> Result<VatCategory, String> {
+    pub fn parse(input: &str) -> Result<VatCategory, Message> {
         match input.trim().to_ascii_uppercase().as_str() {
             "" | "S" => Ok(VatCategory::S),
             "Z" => Ok(VatCategory::Z),
@@ -144,7 +143,7 @@ impl VatCategory {
             "K" => Ok(VatCategory::K),
             "G" => Ok(VatCategory::G),
             "O" => Ok(VatCategory::O),
-            _ => Err("Choose a VAT category: S, Z, E, AE, K, G or O.".into()),
+            _ => Err(Message::new("err-vat-category")),
         }
     }
 
@@ -279,14 +278,14 @@ pub fn money(amount: Decimal) -> String {
 }
 
 /// "2026-01-31" (what date inputs send) or "31/01/2026" (how French people write it).
-pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(input: &str) -> Result<NaiveDate, Message> {
     let text = input.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .map_err(|_| format!("“{text}” is not a date; write it as 2026-01-31 or 31/01/2026."))
+        .map_err(|_| Message::new("err-date").arg("text", text))
 }
 
-fn bounded_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &str, max: usize) -> String {
+fn bounded_text(errors: &mut FieldErrors, field: &str, value: &str, missing: Message, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
         add_error(errors, field, missing);
@@ -294,10 +293,12 @@ fn bounded_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &st
         add_error(
             errors,
             field,
-            format!("At most {max} characters; you typed {}.", value.chars().count()),
+            Message::new("err-text-too-long")
+                .arg("max", max)
+                .arg("typed", value.chars().count()),
         );
     } else if value.chars().any(char::is_control) {
-        add_error(errors, field, "A single line of text, please.");
+        add_error(errors, field, Message::new("err-text-one-line"));
     }
     value.to_string()
 }
@@ -307,18 +308,22 @@ fn parse_line(errors: &mut FieldErrors, index: usize, line: &ContractLineInput) 
     let before = errors.len();
     let description = line.description.trim().to_string();
     if description.is_empty() {
-        add_error(errors, &field("description"), "Describe what is billed.");
+        add_error(
+            errors,
+            &field("description"),
+            Message::new("err-contract-line-description"),
+        );
     } else if description.chars().count() > DESCRIPTION_MAX_CHARS {
         add_error(
             errors,
             &field("description"),
-            format!("At most {DESCRIPTION_MAX_CHARS} characters."),
+            Message::new("err-text-max").arg("max", DESCRIPTION_MAX_CHARS),
         );
     }
     let quantity = match parse_decimal(&line.quantity) {
         Ok(q) if q > Decimal::ZERO => Some(q),
         Ok(_) => {
-            add_error(errors, &field("quantity"), "The quantity must be more than zero.");
+            add_error(errors, &field("quantity"), Message::new("err-contract-line-quantity"));
             None
         }
         Err(e) => {
@@ -333,7 +338,11 @@ fn parse_line(errors: &mut FieldErrors, index: usize, line: &ContractLineInput) 
         Ok(p) if p >= Decimal::ZERO => Some(p),
         Ok(_) => {
             // EN 16931 BR-27: a price is never negative; discounts are separate allowances.
-            add_error(errors, &field("unit_price"), "A unit price cannot be negative.");
+            add_error(
+                errors,
+                &field("unit_price"),
+                Message::new("err-contract-line-price-negative"),
+            );
             None
         }
         Err(e) => {
@@ -356,13 +365,13 @@ fn parse_line(errors: &mut FieldErrors, index: usize, line: &ContractLineInput) 
             VatCategory::S if rate <= Decimal::ZERO || rate >= Decimal::ONE_HUNDRED => add_error(
                 errors,
                 &field("vat_rate"),
-                "The standard category needs a rate above 0 %, such as 20, 10, 5,5 or 2,1.",
+                Message::new("err-contract-line-standard-rate"),
             ),
             VatCategory::S => {}
             other if !rate.is_zero() => add_error(
                 errors,
                 &field("vat_rate"),
-                format!("Category {} has a 0 % rate; use S for a taxed line.", other.as_str()),
+                Message::new("err-contract-line-zero-rate").arg("category", other.as_str()),
             ),
             _ => {}
         }
@@ -387,18 +396,22 @@ impl NewContract {
         let mut errors = FieldErrors::new();
         let customer_id = match customer {
             _ if input.customer_id.trim().is_empty() => {
-                add_error(&mut errors, "customer_id", "Choose the customer.");
+                add_error(&mut errors, "customer_id", Message::new("err-contract-customer-empty"));
                 None
             }
             None => {
-                add_error(&mut errors, "customer_id", "Choose one of your customers.");
+                add_error(
+                    &mut errors,
+                    "customer_id",
+                    Message::new("err-contract-customer-unknown"),
+                );
                 None
             }
             Some(c) if c.archived => {
                 add_error(
                     &mut errors,
                     "customer_id",
-                    "This customer is archived: restore it before adding a contract.",
+                    Message::new("err-contract-customer-archived"),
                 );
                 None
             }
@@ -408,18 +421,18 @@ impl NewContract {
             &mut errors,
             "number",
             &input.number,
-            "Enter the contract number.",
+            Message::new("err-contract-number-empty"),
             NUMBER_MAX_CHARS,
         );
         let title = bounded_text(
             &mut errors,
             "title",
             &input.title,
-            "Enter a title that says what the contract is for.",
+            Message::new("err-contract-title-empty"),
             TITLE_MAX_CHARS,
         );
         let start_date = if input.start_date.trim().is_empty() {
-            add_error(&mut errors, "start_date", "Enter the start date.");
+            add_error(&mut errors, "start_date", Message::new("err-contract-start-empty"));
             None
         } else {
             parse_date(&input.start_date)
@@ -436,7 +449,7 @@ impl NewContract {
         if let (Some(start), Some(end)) = (start_date, end_date)
             && end < start
         {
-            add_error(&mut errors, "end_date", "The end date cannot be before the start date.");
+            add_error(&mut errors, "end_date", Message::new("err-contract-end-before-start"));
         }
         let external_reference = EngagementNumber::parse_optional(&input.external_reference)
             .map_err(|e| add_error(&mut errors, "external_reference", e))
@@ -449,7 +462,7 @@ impl NewContract {
             add_error(
                 &mut errors,
                 "external_reference",
-                "Chorus Pro says this customer requires an engagement number (numéro d'engagement) on every invoice: enter the one the buyer gave you.",
+                Message::new("err-contract-engagement-required"),
             );
         }
         let market_number = MarketNumber::parse_optional(&input.market_number)
@@ -461,9 +474,13 @@ impl NewContract {
             .ok();
         let mut lines = Vec::new();
         if input.lines.is_empty() {
-            add_error(&mut errors, "lines", "Add at least one billing line.");
+            add_error(&mut errors, "lines", Message::new("err-contract-lines-empty"));
         } else if input.lines.len() > MAX_LINES {
-            add_error(&mut errors, "lines", format!("At most {MAX_LINES} billing lines."));
+            add_error(
+                &mut errors,
+                "lines",
+                Message::new("err-contract-lines-too-many").arg("max", MAX_LINES),
+            );
         } else {
             for (index, line) in input.lines.iter().enumerate() {
                 if let Some(line) = parse_line(&mut errors, index, line) {
@@ -524,7 +541,7 @@ mod tests {
     }
 
     fn messages(errors: &FieldErrors, field: &str) -> String {
-        errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(errors, field, crate::i18n::Locale::En)
     }
 
     #[test]

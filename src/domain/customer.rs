@@ -4,6 +4,7 @@
 use crate::domain::identifiers::{CountryCode, EmailAddress, PostalCode, ServiceCode, Siret, VatNumber};
 use crate::domain::input;
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::i18n::Message;
 use serde::{Deserialize, Serialize};
 
 /// Chorus Pro's limit for a company name (raison sociale).
@@ -54,7 +55,7 @@ pub struct NewCustomer {
     pub email: Option<EmailAddress>,
 }
 
-fn required_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &str, max: usize) -> String {
+fn required_text(errors: &mut FieldErrors, field: &str, value: &str, missing: Message, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
         add_error(errors, field, missing);
@@ -62,10 +63,12 @@ fn required_text(errors: &mut FieldErrors, field: &str, value: &str, missing: &s
         add_error(
             errors,
             field,
-            format!("At most {max} characters; you typed {}.", value.chars().count()),
+            Message::new("err-text-too-long")
+                .arg("max", max)
+                .arg("typed", value.chars().count()),
         );
     } else if value.chars().any(char::is_control) {
-        add_error(errors, field, "A single line of text, please.");
+        add_error(errors, field, Message::new("err-text-one-line"));
     }
     value.to_string()
 }
@@ -77,14 +80,14 @@ impl NewCustomer {
             &mut errors,
             "name",
             &input.name,
-            "Enter the customer's name.",
+            Message::new("err-customer-name-empty"),
             NAME_MAX_CHARS,
         );
         let address_line1 = required_text(
             &mut errors,
             "address_line1",
             &input.address_line1,
-            "Enter the street address.",
+            Message::new("err-customer-address-empty"),
             ADDRESS_MAX_CHARS,
         );
         let address_line2 = input.address_line2.trim().to_string();
@@ -92,10 +95,16 @@ impl NewCustomer {
             add_error(
                 &mut errors,
                 "address_line2",
-                format!("At most {ADDRESS_MAX_CHARS} characters."),
+                Message::new("err-text-max").arg("max", ADDRESS_MAX_CHARS),
             );
         }
-        let city = required_text(&mut errors, "city", &input.city, "Enter the city.", ADDRESS_MAX_CHARS);
+        let city = required_text(
+            &mut errors,
+            "city",
+            &input.city,
+            Message::new("err-customer-city-empty"),
+            ADDRESS_MAX_CHARS,
+        );
 
         let country_text = if input.country.trim().is_empty() {
             "FRA"
@@ -122,11 +131,7 @@ impl NewCustomer {
             && let Some(vat_siren) = vat.french_siren()
             && vat_siren.as_str() != siret.siren().as_str()
         {
-            add_error(
-                &mut errors,
-                "vat_number",
-                "This French VAT number belongs to another company than the SIRET (their SIREN differ).",
-            );
+            add_error(&mut errors, "vat_number", Message::new("err-customer-vat-other-siren"));
         }
         let service_code = ServiceCode::parse_optional(&input.service_code)
             .map_err(|e| add_error(&mut errors, "service_code", e))
@@ -139,18 +144,10 @@ impl NewCustomer {
 
         if input.chorus {
             if country.as_ref().is_some_and(|c| !c.is_france()) {
-                add_error(
-                    &mut errors,
-                    "chorus",
-                    "Only French public buyers receive invoices through Chorus Pro: set the country to FRA or untick this.",
-                );
+                add_error(&mut errors, "chorus", Message::new("err-customer-chorus-not-french"));
             }
             if input.siret.trim().is_empty() {
-                add_error(
-                    &mut errors,
-                    "siret",
-                    "Enter the SIRET: Chorus Pro routes invoices to the buyer by its SIRET.",
-                );
+                add_error(&mut errors, "siret", Message::new("err-customer-chorus-siret"));
             }
         }
 
@@ -215,7 +212,7 @@ mod tests {
     }
 
     fn messages(errors: &FieldErrors, field: &str) -> String {
-        errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(errors, field, crate::i18n::Locale::En)
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::crypto::Secret;
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::i18n::Message;
 use chrono::{Days, NaiveDate};
 
 /// Which Chorus Pro the organisation talks to.
@@ -162,7 +163,15 @@ pub struct ConnectionSettings {
 const CREDENTIAL_MAX_CHARS: usize = 255;
 
 /// Trimmed, because a stray space or newline in a stored credential makes Chorus Pro answer 401.
-fn credential(errors: &mut FieldErrors, field: &str, what: &str, value: &str, spaces_allowed: bool) -> Option<Secret> {
+/// `what` names the credential in the message (`credential-*` keys).
+fn credential(
+    errors: &mut FieldErrors,
+    field: &str,
+    what: &'static str,
+    value: &str,
+    spaces_allowed: bool,
+) -> Option<Secret> {
+    let what = || Message::new(what);
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -171,9 +180,9 @@ fn credential(errors: &mut FieldErrors, field: &str, what: &str, value: &str, sp
         add_error(
             errors,
             field,
-            format!(
-                "The {what} is longer than {CREDENTIAL_MAX_CHARS} characters: check that you pasted only the {what}."
-            ),
+            Message::new("err-credential-too-long")
+                .arg_msg("what", what())
+                .arg("max", CREDENTIAL_MAX_CHARS),
         );
         return None;
     }
@@ -181,12 +190,16 @@ fn credential(errors: &mut FieldErrors, field: &str, what: &str, value: &str, sp
         add_error(
             errors,
             field,
-            format!("The {what} contains a line break or another invisible character: paste it again."),
+            Message::new("err-credential-invisible").arg_msg("what", what()),
         );
         return None;
     }
     if !spaces_allowed && value.chars().any(char::is_whitespace) {
-        add_error(errors, field, format!("The {what} cannot contain spaces."));
+        add_error(
+            errors,
+            field,
+            Message::new("err-credential-spaces").arg_msg("what", what()),
+        );
         return None;
     }
     Some(Secret::new(value))
@@ -199,19 +212,23 @@ impl ConnectionSettings {
         let mut errors = FieldErrors::new();
         let environment = ChorusEnvironment::parse(&input.environment);
         if environment.is_none() {
-            add_error(
-                &mut errors,
-                "environment",
-                "Choose production, sandbox or the built-in simulator.",
-            );
+            add_error(&mut errors, "environment", Message::new("err-connection-environment"));
         }
         let deposit_format = DepositFormat::parse(&input.deposit_format);
         if deposit_format.is_none() {
-            add_error(&mut errors, "deposit_format", "Choose UBL, CII or Factur-X.");
+            add_error(
+                &mut errors,
+                "deposit_format",
+                Message::new("err-connection-deposit-format"),
+            );
         }
         let attachment_mode = AttachmentMode::parse(&input.attachment_mode);
         if attachment_mode.is_none() {
-            add_error(&mut errors, "attachment_mode", "Choose ZIP or PDF.");
+            add_error(
+                &mut errors,
+                "attachment_mode",
+                Message::new("err-connection-attachment-mode"),
+            );
         }
         let supplier_siret = if input.supplier_siret.trim().is_empty() {
             Some(organisation_siret.clone())
@@ -221,10 +238,8 @@ impl ConnectionSettings {
                     add_error(
                         &mut errors,
                         "supplier_siret",
-                        format!(
-                            "This SIRET belongs to another company than yours (your SIREN is {}).",
-                            organisation_siret.siren().as_str()
-                        ),
+                        Message::new("err-connection-siret-other-company")
+                            .arg("siren", organisation_siret.siren().as_str()),
                     );
                     None
                 }
@@ -239,34 +254,36 @@ impl ConnectionSettings {
         let structure_id = if structure_id.is_empty() {
             None
         } else if structure_id.len() > 18 || !structure_id.bytes().all(|b| b.is_ascii_digit()) {
-            add_error(
-                &mut errors,
-                "structure_id",
-                "The Chorus structure id is a number of up to 18 digits (idStructureCPP, e.g. 26346724). Leave it empty if you do not know it.",
-            );
+            add_error(&mut errors, "structure_id", Message::new("err-connection-structure-id"));
             None
         } else {
             Some(structure_id.to_string())
         };
-        let piste_client_id = credential(&mut errors, CLIENT_ID, "PISTE client id", &input.piste_client_id, false);
+        let piste_client_id = credential(
+            &mut errors,
+            CLIENT_ID,
+            "credential-piste-client-id",
+            &input.piste_client_id,
+            false,
+        );
         let piste_client_secret = credential(
             &mut errors,
             CLIENT_SECRET,
-            "PISTE client secret",
+            "credential-piste-client-secret",
             &input.piste_client_secret,
             false,
         );
         let tech_login = credential(
             &mut errors,
             TECH_LOGIN,
-            "technical account login",
+            "credential-tech-login",
             &input.tech_login,
             false,
         );
         let tech_password = credential(
             &mut errors,
             TECH_PASSWORD,
-            "technical account password",
+            "credential-tech-password",
             &input.tech_password,
             true,
         );

@@ -4,6 +4,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
+
 /// A JSON scalar read as text: strings as they are, numbers in their shortest form, null as "".
 /// Forms always send strings; JSON clients send `1.5`, `"1,5"` or `null` alike.
 pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -50,17 +53,26 @@ pub fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error
 }
 
 /// Why a decimal number was refused, worded for the field it came from.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecimalInputError {
-    #[error("Enter a number.")]
     Empty,
-    #[error("Write a number like 1234.50 or 1234,50 (no thousands separator).")]
     NotANumber,
-    #[error("At most 6 digits after the decimal point.")]
     TooManyDecimals,
-    #[error("This number is too large.")]
     TooLarge,
 }
+
+impl DecimalInputError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-number-empty"),
+            Self::NotANumber => Message::new("err-number-format"),
+            Self::TooManyDecimals => Message::new("err-number-decimals"),
+            Self::TooLarge => Message::new("err-number-too-large"),
+        }
+    }
+}
+
+message_error!(DecimalInputError);
 
 /// The largest magnitude we accept, so that value × 1 000 000 always fits a BIGINT column.
 const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
@@ -118,6 +130,25 @@ pub fn from_micros(micros: i64) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn refusals_read_in_french_and_in_english() {
+        let error = parse_decimal("1,234.5").unwrap_err();
+        assert_eq!(
+            error.message().render(Locale::Fr),
+            "Écrivez un nombre comme 1234,50 ou 1234.50 (sans séparateur de milliers)."
+        );
+        assert_eq!(
+            error.to_string(),
+            "Write a number like 1234.50 or 1234,50 (no thousands separator)."
+        );
+        assert_eq!(
+            parse_decimal("0.0000001").unwrap_err().message().render(Locale::Fr),
+            "Au plus 6 chiffres après la virgule."
+        );
+    }
+
     use rust_decimal_macros::dec;
 
     #[test]

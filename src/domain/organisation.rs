@@ -1,13 +1,31 @@
 //! A supplier company, parsed from what support typed.
 
 use crate::domain::identifiers::{CountryCode, PostalCode, Siren, Siret, VatNumber};
+use crate::i18n::{Locale, Message};
 use std::collections::BTreeMap;
 
-/// Field name → plain-words message, for forms and the JSON API alike.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+/// Field name → plain-words messages, for forms (in the reader's language) and the JSON API
+/// (English, through `api_messages`).
+pub type FieldErrors = BTreeMap<String, Vec<Message>>;
 
-pub fn add_error(errors: &mut FieldErrors, field: &str, message: impl ToString) {
-    errors.entry(field.to_string()).or_default().push(message.to_string());
+pub fn add_error(errors: &mut FieldErrors, field: &str, message: impl Into<Message>) {
+    errors.entry(field.to_string()).or_default().push(message.into());
+}
+
+/// One field's messages as the sentence a form shows next to it.
+pub fn field_error(errors: &FieldErrors, field: &str, locale: Locale) -> String {
+    errors
+        .get(field)
+        .map(|messages| Message::render_all(messages, locale, " "))
+        .unwrap_or_default()
+}
+
+/// The messages as English text, for the JSON API's `{"errors": {field: [..]}}`.
+pub fn api_messages(errors: &FieldErrors) -> BTreeMap<String, Vec<String>> {
+    errors
+        .iter()
+        .map(|(field, messages)| (field.clone(), messages.iter().map(Message::to_string).collect()))
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -42,13 +60,9 @@ impl NewOrganisation {
         let mut errors = FieldErrors::new();
         let name = input.name.trim().to_string();
         if name.is_empty() {
-            add_error(&mut errors, "name", "Enter the company's name.");
+            add_error(&mut errors, "name", Message::new("err-organisation-name-empty"));
         } else if name.chars().count() > 99 {
-            add_error(
-                &mut errors,
-                "name",
-                "Chorus Pro accepts at most 99 characters for a company name.",
-            );
+            add_error(&mut errors, "name", Message::new("err-organisation-name-too-long"));
         }
         let siret = Siret::parse(&input.siret)
             .map_err(|e| add_error(&mut errors, "siret", e))
@@ -64,7 +78,7 @@ impl NewOrganisation {
             add_error(
                 &mut errors,
                 "vat_number",
-                "This French VAT number belongs to another SIREN than the SIRET above.",
+                Message::new("err-organisation-vat-other-siren"),
             );
         }
         let country_text = if input.country.trim().is_empty() {

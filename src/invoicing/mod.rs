@@ -8,6 +8,7 @@ use crate::db::types::to_micros;
 use crate::db::{AnyConnection, now};
 use crate::domain::invoice::document::{Address, PaymentMeans};
 use crate::domain::invoice::{DocumentKind, Invoice, InvoiceDocument};
+use crate::i18n::Message;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -15,8 +16,9 @@ use std::collections::BTreeMap;
 pub const DRAFT_NUMBER: &str = "BROUILLON";
 pub const DEFAULT_SERIES: &str = "FA";
 
-/// Field path → messages, as the API's 422 and the forms show them.
-pub type Problems = BTreeMap<String, Vec<String>>;
+/// Field path → messages, as the API's 422 (in English) and the forms (in the reader's language)
+/// show them.
+pub type Problems = BTreeMap<String, Vec<Message>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvoicingError {
@@ -28,6 +30,18 @@ pub enum InvoicingError {
     AlreadyIssued,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+}
+
+impl InvoicingError {
+    /// Why it was refused, for a flash: each field's problems, or the reason itself.
+    pub fn reasons(&self) -> Vec<Message> {
+        match self {
+            InvoicingError::Invalid(problems) => Message::field_list(problems),
+            InvoicingError::NotFound => vec![Message::new("err-invoice-not-found")],
+            InvoicingError::AlreadyIssued => vec![Message::new("err-invoice-already-issued")],
+            InvoicingError::Database(e) => vec![Message::new("err-invoice-document-unreadable").arg("detail", e)],
+        }
+    }
 }
 
 /// What a caller provides for a draft.
@@ -90,7 +104,7 @@ fn alpha2(alpha3: &str) -> &'static str {
 fn problems_of(errors: &crate::domain::invoice::FieldErrors) -> Problems {
     let mut out = Problems::new();
     for (field, message) in errors.iter() {
-        out.entry(field.to_string()).or_default().push(message.to_string());
+        out.entry(field.to_string()).or_default().push(message.clone());
     }
     out
 }
@@ -148,7 +162,7 @@ fn validate_series(series: &Option<String>) -> Result<(), Problems> {
         let mut p = Problems::new();
         p.entry("series".into())
             .or_default()
-            .push("Use 1 to 8 letters, digits, '-', '_' or '/' for the numbering series.".into());
+            .push(Message::new("err-invoice-series"));
         return Err(p);
     }
     Ok(())
@@ -225,7 +239,7 @@ pub fn issue(
         let mut p = Problems::new();
         p.entry("document".into())
             .or_default()
-            .push(format!("the stored draft cannot be read: {e}"));
+            .push(Message::new("err-invoice-draft-unreadable").arg("detail", e));
         InvoicingError::Invalid(p)
     })?;
     apply_seller(&mut document, &org);
@@ -273,7 +287,9 @@ pub fn issue(
 pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
     let document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
         let mut p = Problems::new();
-        p.entry("document".into()).or_default().push(e.to_string());
+        p.entry("document".into())
+            .or_default()
+            .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
         p
     })?;
     if row.state == invoice::STATE_DRAFT {
@@ -330,10 +346,9 @@ pub fn resend_after_fix(
     let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
     if sub.stage != submission::stage::HOLD || sub.chorus_invoice_id.is_some() {
         let mut p = Problems::new();
-        p.entry("invoice".into()).or_default().push(
-            "Only an invoice that Chorus Pro did not integrate can be sent again; correct an integrated one with a credit note."
-                .into(),
-        );
+        p.entry("invoice".into())
+            .or_default()
+            .push(Message::new("err-invoice-resend-integrated"));
         return Err(InvoicingError::Invalid(p));
     }
     let mut changed = Vec::new();
@@ -342,7 +357,9 @@ pub fn resend_after_fix(
     {
         let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
             let mut p = Problems::new();
-            p.entry("document".into()).or_default().push(e.to_string());
+            p.entry("document".into())
+                .or_default()
+                .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
             InvoicingError::Invalid(p)
         })?;
         let fresh = buyer_from_customer(&customer);
@@ -395,7 +412,7 @@ pub fn draft_from_contract(
         let mut p = Problems::new();
         p.entry("period_end".into())
             .or_default()
-            .push("The period ends before it starts.".into());
+            .push(Message::new("err-invoice-period-end"));
         return Err(InvoicingError::Invalid(p));
     }
     let mut document = InvoiceDocument {

@@ -208,7 +208,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         Err(problems) => {
             let reasons = problems
                 .iter()
-                .flat_map(|(field, messages)| messages.iter().map(move |m| (field.clone(), m.clone())))
+                .flat_map(|(field, messages)| messages.iter().map(move |m| (field.clone(), m.to_string())))
                 .map(|(field, message)| Reason {
                     source: "validation".into(),
                     code: None,
@@ -233,7 +233,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             .map(|v| Reason {
                 source: "validation".into(),
                 code: Some(v.rule_id.to_string()),
-                message: v.message.clone(),
+                message: v.message.to_string(),
                 field: Some(v.field.clone()),
             })
             .collect();

@@ -1,111 +1,55 @@
 //! The raw Chorus Pro status codes (reference §7.1 flux states, §7.2 invoice statuses) and what
-//! each means for the supplier, in plain words. Unknown codes are shown as such, never hidden.
+//! each means for the supplier, in plain words (`chorus-status-<CODE>` in locales/*/messages.ftl).
+//! Unknown codes are shown as such, never hidden.
+
+use crate::i18n::Message;
 
 /// One known code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChorusStatus {
     pub code: &'static str,
-    /// What it means, for the person who issued the invoice.
-    pub meaning: &'static str,
     /// Whether the supplier has to do something.
     pub needs_action: bool,
 }
 
-const fn status(code: &'static str, meaning: &'static str, needs_action: bool) -> ChorusStatus {
-    ChorusStatus {
-        code,
-        meaning,
-        needs_action,
+const fn status(code: &'static str, needs_action: bool) -> ChorusStatus {
+    ChorusStatus { code, needs_action }
+}
+
+impl ChorusStatus {
+    /// What it means, for the person who issued the invoice.
+    pub fn meaning(&self) -> Message {
+        Message::new(format!("chorus-status-{}", self.code))
     }
 }
 
 /// Flux (deposit) states, then invoice statuses.
 pub const KNOWN: &[ChorusStatus] = &[
-    status(
-        "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
-        "Deposited; Chorus Pro has not started processing the file yet.",
-        false,
-    ),
-    status("IN_RECU", "Chorus Pro received the file.", false),
-    status(
-        "IN_EN_ATTENTE_TRAITEMENT_CPP",
-        "The file is waiting to be processed by Chorus Pro.",
-        false,
-    ),
-    status(
-        "IN_EN_ATTENTE_RETRAITEMENT_CPP",
-        "The file is waiting to be processed again by Chorus Pro.",
-        false,
-    ),
-    status(
-        "IN_EN_COURS_TRAITEMENT_CPP",
-        "Chorus Pro is processing the file.",
-        false,
-    ),
-    status(
-        "IN_TRAITE_SE_CPP",
-        "The exchange layer processed the file; integration follows.",
-        false,
-    ),
-    status("QP_RECEVABLE", "The file is admissible; integration follows.", false),
-    status(
-        "QP_RECEVABLE_AVEC_ERREUR",
-        "The file is admissible but has errors; integration follows.",
-        false,
-    ),
-    status(
-        "QP_IRRECEVABLE",
-        "The file was refused as inadmissible: fix the invoice and send it again.",
-        true,
-    ),
-    status("IN_INTEGRE", "The invoice was integrated into Chorus Pro.", false),
-    status(
-        "IN_INTEGRE_PARTIEL",
-        "Only part of the file was integrated: the reasons list what was refused.",
-        true,
-    ),
-    status(
-        "IN_REJETE",
-        "Chorus Pro rejected the whole file: fix what the reasons point at and send it again.",
-        true,
-    ),
-    status(
-        "IN_INCIDENTE",
-        "Chorus Pro had a processing incident with the file: send it again.",
-        true,
-    ),
-    status("DEPOSEE", "Received by Chorus Pro.", false),
-    status("EN_COURS_ACHEMINEMENT", "Being routed to the public buyer.", false),
-    status("MISE_A_DISPOSITION", "Available to the public buyer.", false),
-    status(
-        "A_RECYCLER",
-        "Returned by the buyer: the routing data (buyer SIRET, service code or engagement number) is wrong. Fix it and send again.",
-        true,
-    ),
-    status(
-        "REJETEE",
-        "Rejected by the buyer on substance: issue a credit note and a new invoice.",
-        true,
-    ),
-    status(
-        "SUSPENDUE",
-        "On hold: the buyer needs more information or attachments.",
-        true,
-    ),
-    status(
-        "SERVICE_FAIT",
-        "The buyer confirmed the service was done or the goods delivered.",
-        false,
-    ),
-    status("MANDATEE", "The buyer issued the payment order.", false),
-    status(
-        "MISE_A_DISPOSITION_COMPTABLE",
-        "Passed to the buyer's public accountant.",
-        false,
-    ),
-    status("COMPTABILISEE", "Booked by the buyer's public accountant.", false),
-    status("MISE_EN_PAIEMENT", "Payment released.", false),
-    status("COMPLETEE", "Completed after a suspension; back with the buyer.", false),
+    status("IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP", false),
+    status("IN_RECU", false),
+    status("IN_EN_ATTENTE_TRAITEMENT_CPP", false),
+    status("IN_EN_ATTENTE_RETRAITEMENT_CPP", false),
+    status("IN_EN_COURS_TRAITEMENT_CPP", false),
+    status("IN_TRAITE_SE_CPP", false),
+    status("QP_RECEVABLE", false),
+    status("QP_RECEVABLE_AVEC_ERREUR", false),
+    status("QP_IRRECEVABLE", true),
+    status("IN_INTEGRE", false),
+    status("IN_INTEGRE_PARTIEL", true),
+    status("IN_REJETE", true),
+    status("IN_INCIDENTE", true),
+    status("DEPOSEE", false),
+    status("EN_COURS_ACHEMINEMENT", false),
+    status("MISE_A_DISPOSITION", false),
+    status("A_RECYCLER", true),
+    status("REJETEE", true),
+    status("SUSPENDUE", true),
+    status("SERVICE_FAIT", false),
+    status("MANDATEE", false),
+    status("MISE_A_DISPOSITION_COMPTABLE", false),
+    status("COMPTABILISEE", false),
+    status("MISE_EN_PAIEMENT", false),
+    status("COMPLETEE", false),
 ];
 
 /// The known code, if it is one.
@@ -114,16 +58,17 @@ pub fn lookup(code: &str) -> Option<&'static ChorusStatus> {
 }
 
 /// The meaning of a raw code in plain words; an unknown code says so rather than guessing.
-pub fn meaning(code: &str) -> String {
+pub fn meaning(code: &str) -> Message {
     match lookup(code) {
-        Some(status) => status.meaning.to_string(),
-        None => format!("Status \"{code}\" is not one chorus-desk knows; it is followed as still in processing."),
+        Some(status) => status.meaning(),
+        None => Message::new("chorus-status-unknown").arg("code", code),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
 
     #[test]
     fn every_code_of_the_reference_has_a_meaning() {
@@ -158,7 +103,35 @@ mod tests {
 
     #[test]
     fn an_unknown_code_is_shown_as_unknown() {
-        assert!(meaning("NOUVEAU_STATUT").contains("NOUVEAU_STATUT"));
-        assert!(meaning("NOUVEAU_STATUT").contains("not one chorus-desk knows"));
+        assert!(meaning("NOUVEAU_STATUT").to_string().contains("NOUVEAU_STATUT"));
+        assert!(
+            meaning("NOUVEAU_STATUT")
+                .to_string()
+                .contains("not one chorus-desk knows")
+        );
+        assert!(
+            meaning("NOUVEAU_STATUT")
+                .render(Locale::Fr)
+                .contains("«\u{a0}NOUVEAU_STATUT\u{a0}»")
+        );
+    }
+
+    #[test]
+    fn every_known_code_means_something_in_french_and_in_english() {
+        for status in KNOWN {
+            let key = status.meaning().key().to_string();
+            for locale in Locale::ALL {
+                assert!(crate::i18n::has(locale, &key), "{key} is missing in {locale}");
+            }
+            assert_ne!(
+                status.meaning().render(Locale::En),
+                status.meaning().render(Locale::Fr),
+                "{key} is not translated"
+            );
+        }
+        assert_eq!(
+            meaning("REJETEE").render(Locale::Fr),
+            "Rejetée par l\u{2019}acheteur sur le fond\u{a0}: émettez un avoir et une nouvelle facture."
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::domain::identifiers::Siret;
 use crate::domain::invoice::document::{DecimalText, InvoiceDocument, Line, Note};
+use crate::i18n::Message;
 use crate::invoicing::Problems;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -160,7 +161,7 @@ fn non_empty(text: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
-fn add(errors: &mut FormErrors, field: impl Into<String>, message: impl Into<String>) {
+fn add(errors: &mut FormErrors, field: impl Into<String>, message: impl Into<Message>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
@@ -268,7 +269,7 @@ impl InvoiceForm {
             Some(raw) => match Siret::parse(&raw) {
                 Ok(siret) => Some(siret.as_str().to_string()),
                 Err(e) => {
-                    add(&mut errors, "buyer.siret", e.to_string());
+                    add(&mut errors, "buyer.siret", e);
                     Some(raw)
                 }
             },
@@ -292,7 +293,7 @@ impl InvoiceForm {
             Some(raw) => match parse_form_date(&raw) {
                 Some(date) => date.to_string(),
                 None => {
-                    add(&mut errors, "issue_date", "Enter a date such as 31/12/2026.");
+                    add(&mut errors, "issue_date", Message::new("err-form-date"));
                     raw
                 }
             },
@@ -300,11 +301,7 @@ impl InvoiceForm {
         document.due_date = text("due_date").map(|raw| match parse_form_date(&raw) {
             Some(date) => date.to_string(),
             None => {
-                add(
-                    &mut errors,
-                    "due_date",
-                    "Enter a date such as 31/12/2026, or leave it empty.",
-                );
+                add(&mut errors, "due_date", Message::new("err-form-date-optional"));
                 raw
             }
         });
@@ -328,7 +325,7 @@ impl InvoiceForm {
             let mut number = |name: &str, raw: &str, required: bool| -> Option<DecimalText> {
                 if raw.trim().is_empty() {
                     if required {
-                        add(&mut errors, field(name), "Enter a number.");
+                        add(&mut errors, field(name), Message::new("err-number-empty"));
                     }
                     return None;
                 }
@@ -338,7 +335,7 @@ impl InvoiceForm {
                         add(
                             &mut errors,
                             field(name),
-                            format!("\"{}\" is not a number (e.g. 1,5).", raw.trim()),
+                            Message::new("err-form-number").arg("value", raw.trim()),
                         );
                         None
                     }
@@ -399,7 +396,9 @@ pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &
         }
         for message in messages {
             let message = if key == GENERAL {
-                format!("{}: {message}", describe_path(path))
+                Message::new("err-form-general")
+                    .arg_msg("path", describe_path(path))
+                    .arg_msg("message", message)
             } else {
                 message.clone()
             };
@@ -409,11 +408,11 @@ pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &
 }
 
 /// A readable name for a document path that has no input on the form.
-fn describe_path(path: &str) -> String {
+fn describe_path(path: &str) -> Message {
     match path {
-        "lines" => "Lines".into(),
-        p if p.starts_with("seller.") => format!("Your organisation ({}), see its settings", &p["seller.".len()..]),
-        p => p.to_string(),
+        "lines" => Message::new("err-form-path-lines"),
+        p if p.starts_with("seller.") => Message::new("err-form-path-seller").arg("field", &p["seller.".len()..]),
+        p => Message::new("err-form-path").arg("path", p),
     }
 }
 
@@ -477,13 +476,17 @@ mod tests {
         assert_eq!(rows, vec![2]);
         assert!(errors.contains_key("lines[2].unit_price"), "{errors:?}");
         let mut problems = Problems::new();
-        problems.insert("lines[0].unit_price".into(), vec!["parser message".into()]);
-        problems.insert("lines[0].unit_code".into(), vec!["unknown unit".into()]);
-        problems.insert("seller.siret".into(), vec!["is required".into()]);
+        problems.insert("lines[0].unit_price".into(), vec![Message::new("err-inv-negative")]);
+        problems.insert("lines[0].unit_code".into(), vec![Message::new("err-inv-required")]);
+        problems.insert("seller.siret".into(), vec![Message::new("err-inv-required")]);
         merge_problems(&mut errors, &problems, &rows);
         assert_eq!(errors["lines[2].unit_price"].len(), 1, "the form's message only");
-        assert_eq!(errors["lines[2].unit_code"], vec!["unknown unit".to_string()]);
-        assert!(errors[GENERAL][0].contains("siret"));
+        assert_eq!(errors["lines[2].unit_code"], vec![Message::new("err-inv-required")]);
+        assert!(errors[GENERAL][0].to_string().contains("siret"));
+        assert_eq!(
+            errors[GENERAL][0].render(crate::i18n::Locale::Fr),
+            "Votre organisation (siret), voir ses paramètres\u{a0}: obligatoire"
+        );
     }
 
     #[test]
@@ -515,7 +518,7 @@ mod tests {
     fn a_wrong_siret_is_explained() {
         let form = InvoiceForm::from_pairs(&pairs(&[("buyer.siret", "73282932000075")]));
         let (_, _, errors) = form.apply_to(InvoiceDocument::default());
-        assert!(errors["buyer.siret"][0].contains("check digit"));
+        assert!(errors["buyer.siret"][0].to_string().contains("check digit"));
     }
 
     #[test]

@@ -1,14 +1,51 @@
 //! What every page needs besides its own data: the signed-in person, the CSRF token, the flash
-//! message and the asset version. Handlers take a `Ctx` and put it in their page struct.
+//! message, the asset version and the reader's language. Handlers take a `Ctx` and put it in their
+//! page struct; templates call `ctx.t("key")`, `ctx.amount(..)`, `ctx.date(..)` for their texts.
 
 use crate::auth::CurrentUser;
 use crate::auth::session::{self, Flash, FlashLevel};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::i18n::{self, Locale, Message};
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use std::fmt::Display;
 use std::future::{Ready, ready};
+
+/// A value templates hand over as is or behind references (askama adds some): `ctx.date(d)`.
+pub trait Given<T> {
+    fn given(&self) -> T;
+}
+
+impl Given<Decimal> for Decimal {
+    fn given(&self) -> Decimal {
+        *self
+    }
+}
+
+impl Given<NaiveDate> for NaiveDate {
+    fn given(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl Given<NaiveDateTime> for NaiveDateTime {
+    fn given(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl<T, V: Given<T> + ?Sized> Given<T> for &V {
+    fn given(&self) -> T {
+        (**self).given()
+    }
+}
+
+/// The cookie the language switch on the sign-in page sets, for people not signed in.
+pub const LANG_COOKIE: &str = "lang";
 
 pub struct Ctx {
     pub user: Option<CurrentUser>,
@@ -18,6 +55,9 @@ pub struct Ctx {
     /// The path of this page, to mark the current navigation entry.
     pub path: String,
     pub session: Session,
+    /// Negotiated per request: the person's saved choice, else the `lang` cookie, else the
+    /// browser's Accept-Language, else English.
+    pub locale: Locale,
 }
 
 impl Ctx {
@@ -52,11 +92,73 @@ impl Ctx {
         format!("/static/{path}?v={}", self.asset_version)
     }
 
-    pub fn flash_success(&self, message: impl Into<String>) {
+    /// `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.locale.as_str()
+    }
+
+    /// The catalog text of `key` in the reader's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.locale, key)
+    }
+
+    /// `key` with one `{ $name }` argument (numbers, dates, amounts already formatted).
+    pub fn t1(&self, key: &str, name: &str, value: impl Display) -> String {
+        i18n::text_with(self.locale, key, &[(name, value.to_string())])
+    }
+
+    pub fn t2(&self, key: &str, n1: &str, v1: impl Display, n2: &str, v2: impl Display) -> String {
+        i18n::text_with(self.locale, key, &[(n1, v1.to_string()), (n2, v2.to_string())])
+    }
+
+    pub fn t3(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl Display,
+        n2: &str,
+        v2: impl Display,
+        n3: &str,
+        v3: impl Display,
+    ) -> String {
+        i18n::text_with(
+            self.locale,
+            key,
+            &[(n1, v1.to_string()), (n2, v2.to_string()), (n3, v3.to_string())],
+        )
+    }
+
+    /// A domain or validation message in the reader's language.
+    pub fn msg(&self, message: &Message) -> String {
+        message.render(self.locale)
+    }
+
+    pub fn amount(&self, value: impl Given<Decimal>, currency: &str) -> String {
+        i18n::format_amount(self.locale, value.given(), currency)
+    }
+
+    pub fn number(&self, value: impl Given<Decimal>) -> String {
+        i18n::format_decimal(self.locale, value.given())
+    }
+
+    pub fn date(&self, date: impl Given<NaiveDate>) -> String {
+        i18n::format_date(self.locale, date.given())
+    }
+
+    pub fn datetime(&self, at: impl Given<NaiveDateTime>) -> String {
+        i18n::format_datetime(self.locale, at.given())
+    }
+
+    /// The same texts for a fragment that renders without this `Ctx`.
+    pub fn texts(&self) -> Texts {
+        Texts { locale: self.locale }
+    }
+
+    pub fn flash_success(&self, message: impl Into<Message>) {
         session::flash(&self.session, FlashLevel::Success, message);
     }
 
-    pub fn flash_error(&self, message: impl Into<String>) {
+    pub fn flash_error(&self, message: impl Into<Message>) {
         session::flash(&self.session, FlashLevel::Error, message);
     }
 }
@@ -67,16 +169,34 @@ impl FromRequest for Ctx {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
-        let flash = session::take_flash(&session);
+        let user = req.extensions().get::<CurrentUser>().cloned();
+        let locale = request_locale(req, user.as_ref());
+        // Rendered now, in this page's language (the request that left it may have had another).
+        let flash = session::take_flash(&session, locale);
         ready(Ok(Ctx {
-            user: req.extensions().get::<CurrentUser>().cloned(),
+            user,
             csrf_token: session::csrf_token(&session),
             flash,
             asset_version: super::assets::version(),
             path: req.path().to_string(),
             session,
+            locale,
         }))
     }
+}
+
+/// The reader's language: their saved choice (signed in), else the switch's cookie (signed out, or
+/// no choice saved yet), else Accept-Language, else English.
+pub fn request_locale(req: &HttpRequest, user: Option<&CurrentUser>) -> Locale {
+    let cookie = req.cookie(LANG_COOKIE);
+    let preference = user
+        .and_then(|u| u.locale.clone())
+        .or_else(|| cookie.map(|c| c.value().to_string()));
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Locale::negotiate(preference.as_deref(), accept)
 }
 
 /// Post/Redirect/Get: 303 to `location`.
@@ -98,4 +218,36 @@ pub fn unprocessable(body: impl askama::Template) -> Result<HttpResponse, AppErr
 pub fn ok(body: impl askama::Template) -> Result<HttpResponse, AppError> {
     let html = body.render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
+
+/// The texts and formats of one language, for a fragment rendered without a full `Ctx` (the
+/// invoice rows' live refresh must not take the session's flash). Templates call it as `ctx`.
+pub struct Texts {
+    pub locale: Locale,
+}
+
+impl Texts {
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.locale, key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl Display) -> String {
+        i18n::text_with(self.locale, key, &[(name, value.to_string())])
+    }
+
+    pub fn msg(&self, message: &Message) -> String {
+        message.render(self.locale)
+    }
+
+    pub fn amount(&self, value: impl Given<Decimal>, currency: &str) -> String {
+        i18n::format_amount(self.locale, value.given(), currency)
+    }
+
+    pub fn date(&self, date: impl Given<NaiveDate>) -> String {
+        i18n::format_date(self.locale, date.given())
+    }
+
+    pub fn datetime(&self, at: impl Given<NaiveDateTime>) -> String {
+        i18n::format_datetime(self.locale, at.given())
+    }
 }

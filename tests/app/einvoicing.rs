@@ -330,7 +330,11 @@ both_backends! {
                 .await
                 .unwrap();
             let (_, page) = admin.get_text(PAGE).await;
-            let expiry = (set_at.date() + chrono::Days::new(424)).format("%Y-%m-%d").to_string();
+            // Dates on pages read as the reader's locale writes them (here English: "29 Nov 2026").
+            let expiry = chorus_desk::i18n::format_date(
+                chorus_desk::i18n::Locale::En,
+                set_at.date() + chrono::Days::new(424),
+            );
             assert!(
                 page.contains(&format!("technical account password {expected} {expiry}")),
                 "{age_days} days: banner missing"

@@ -15,6 +15,7 @@ mod einvoicing;
 mod foundation;
 mod invoices;
 mod lifecycle;
+mod messages_fr;
 mod metrics;
 mod migrations;
 mod multi_instance;

@@ -2,25 +2,34 @@
 
 use super::country_code::is_alpha2_country;
 use super::{display_as_stored, string_identifier};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// A bank identifier: 4 letters (bank), 2 letters (country), 2 letters or digits (location) and
 /// optionally 3 letters or digits (branch). Stored uppercase without spaces ("BNPAFRPPXXX").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Bic(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BicError {
-    #[error("Enter the BIC, like BNPAFRPP.")]
     Empty,
-    #[error("A BIC has 8 or 11 characters; you typed {0}.")]
     WrongLength(usize),
-    #[error(
-        "A BIC is 4 letters for the bank, 2 for the country, then 2 letters or digits (and an optional 3-character branch)."
-    )]
     WrongFormat,
-    #[error("{0} is not a country code, so this is not a BIC (its 5th and 6th letters are the country).")]
     UnknownCountry(String),
 }
+
+impl BicError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-bic-empty"),
+            Self::WrongLength(typed) => Message::new("err-bic-length").arg("typed", typed),
+            Self::WrongFormat => Message::new("err-bic-format"),
+            Self::UnknownCountry(country) => Message::new("err-bic-country").arg("country", country),
+        }
+    }
+}
+
+message_error!(BicError);
 
 impl Bic {
     /// Case-insensitive; spaces are dropped.

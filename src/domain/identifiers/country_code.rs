@@ -2,6 +2,8 @@
 
 use super::countries::COUNTRIES;
 use super::string_identifier;
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// One row of the ISO 3166-1 table.
 #[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,17 +23,28 @@ impl Country {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode(&'static Country);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CountryCodeError {
-    #[error("Enter the country as its 3-letter code (FRA for France).")]
     Empty,
-    #[error("Use the 3-letter country code: {alpha3}, not {alpha2}.")]
     TwoLetterCode { alpha2: &'static str, alpha3: &'static str },
-    #[error("A country code has 3 letters, like FRA, BEL or DEU.")]
     NotThreeLetters,
-    #[error("{0} is not a country code; use 3 letters such as FRA, BEL or DEU.")]
     Unknown(String),
 }
+
+impl CountryCodeError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-country-empty"),
+            Self::TwoLetterCode { alpha2, alpha3 } => Message::new("err-country-two-letters")
+                .arg("alpha2", alpha2)
+                .arg("alpha3", alpha3),
+            Self::NotThreeLetters => Message::new("err-country-not-three-letters"),
+            Self::Unknown(code) => Message::new("err-country-unknown").arg("code", code),
+        }
+    }
+}
+
+message_error!(CountryCodeError);
 
 impl CountryCode {
     /// Case-insensitive ("fra" gives FRA); surrounding spaces are ignored.

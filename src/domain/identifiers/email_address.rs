@@ -1,26 +1,37 @@
 //! Contact email addresses: a pragmatic check that catches typos, not a full RFC 5322 parser.
 
 use super::{display_as_stored, string_identifier};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// An email address of the form `local@domain.tld`, at most 254 characters, stored trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmailAddressError {
-    #[error("Enter an email address.")]
     Empty,
-    #[error("An email address has at most 254 characters; you typed {0}.")]
     TooLong(usize),
-    #[error("An email address has no spaces.")]
     ContainsSpace,
-    #[error("An email address needs one @, like name@example.fr.")]
     NotOneAt,
-    #[error("Put a name before the @, like name@example.fr.")]
     BadLocalPart,
-    #[error("After the @ comes a domain such as example.fr.")]
     BadDomain,
 }
+
+impl EmailAddressError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-email-empty"),
+            Self::TooLong(typed) => Message::new("err-email-too-long").arg("typed", typed),
+            Self::ContainsSpace => Message::new("err-email-space"),
+            Self::NotOneAt => Message::new("err-email-at"),
+            Self::BadLocalPart => Message::new("err-email-local-part"),
+            Self::BadDomain => Message::new("err-email-domain"),
+        }
+    }
+}
+
+message_error!(EmailAddressError);
 
 impl EmailAddress {
     pub const MAX_CHARS: usize = 254;

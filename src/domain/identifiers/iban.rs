@@ -2,6 +2,8 @@
 
 use super::country_code::is_alpha2_country;
 use super::{string_identifier, write_grouped};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// IBAN lengths of the SEPA countries and the other members of the SWIFT IBAN registry most
 /// likely to appear; any other real country gets the generic ISO 13616 bounds below.
@@ -103,27 +105,43 @@ const MAX_LENGTH: usize = 34;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Iban(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IbanError {
-    #[error("Enter the IBAN, like FR76 3000 6000 0112 3456 7890 189.")]
     Empty,
-    #[error("An IBAN has only letters and digits; “{0}” is not allowed.")]
     InvalidCharacter(char),
-    #[error("An IBAN starts with the 2-letter country code and 2 check digits, like FR76.")]
     MissingCountryOrCheckDigits,
-    #[error("{0} is not a country code; an IBAN starts with one, like FR.")]
     UnknownCountry(String),
-    #[error("An IBAN from {country} has {expected} characters; you typed {typed}.")]
     WrongLength {
         country: String,
         expected: usize,
         typed: usize,
     },
-    #[error("An IBAN has 15 to 34 characters; you typed {0}.")]
     WrongGenericLength(usize),
-    #[error("This IBAN's check digits do not match: check it for a typo.")]
     WrongCheckDigits,
 }
+
+impl IbanError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-iban-empty"),
+            Self::InvalidCharacter(character) => Message::new("err-iban-character").arg("character", character),
+            Self::MissingCountryOrCheckDigits => Message::new("err-iban-start"),
+            Self::UnknownCountry(country) => Message::new("err-iban-country").arg("country", country),
+            Self::WrongLength {
+                country,
+                expected,
+                typed,
+            } => Message::new("err-iban-country-length")
+                .arg("country", country)
+                .arg("expected", expected)
+                .arg("typed", typed),
+            Self::WrongGenericLength(typed) => Message::new("err-iban-length").arg("typed", typed),
+            Self::WrongCheckDigits => Message::new("err-iban-key"),
+        }
+    }
+}
+
+message_error!(IbanError);
 
 impl Iban {
     /// Case-insensitive; spaces are dropped ("fr76 3000 6000 …").

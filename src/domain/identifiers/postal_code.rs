@@ -1,6 +1,8 @@
 //! Postal codes, whose rules depend on the country of the address.
 
 use super::CountryCode;
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 const MAX_FOREIGN_LENGTH: usize = 10;
 
@@ -13,17 +15,26 @@ const MAX_FOREIGN_LENGTH: usize = 10;
 #[serde(transparent)]
 pub struct PostalCode(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PostalCodeError {
-    #[error("Enter the postal code.")]
     Empty,
-    #[error("A French postal code is exactly 5 digits, like 75001.")]
     NotFiveDigits,
-    #[error("A postal code has at most 10 characters; you typed {0}.")]
     TooLong(usize),
-    #[error("A postal code has only letters, digits, spaces and dashes; “{0}” is not allowed.")]
     InvalidCharacter(char),
 }
+
+impl PostalCodeError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-postal-code-empty"),
+            Self::NotFiveDigits => Message::new("err-postal-code-fr"),
+            Self::TooLong(typed) => Message::new("err-postal-code-too-long").arg("typed", typed),
+            Self::InvalidCharacter(character) => Message::new("err-postal-code-character").arg("character", character),
+        }
+    }
+}
+
+message_error!(PostalCodeError);
 
 impl PostalCode {
     /// Surrounding spaces are ignored; the rest is kept as typed.
@@ -67,6 +78,26 @@ super::display_as_stored!(PostalCode);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn the_french_message_reads_as_french() {
+        let error = PostalCode::parse("7500", &CountryCode::france()).unwrap_err();
+        assert_eq!(
+            error.message().render(Locale::Fr),
+            "Le code postal doit comporter exactement 5 chiffres, par exemple 75001."
+        );
+        assert_eq!(
+            error.to_string(),
+            "A French postal code is exactly 5 digits, like 75001."
+        );
+        let long = PostalCode::parse("12345678901", &country("DEU")).unwrap_err();
+        assert_eq!(
+            long.message().render(Locale::Fr),
+            "Un code postal comporte au plus 10 caractères\u{a0}; vous en avez saisi 11."
+        );
+    }
+
     use proptest::prelude::*;
 
     fn country(code: &str) -> CountryCode {

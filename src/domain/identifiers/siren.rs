@@ -1,22 +1,33 @@
 //! SIREN: the 9-digit number INSEE gives every French company, with a Luhn key.
 
 use super::{DigitsProblem, luhn_valid, parse_digits, string_identifier, write_grouped};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// A French company number: 9 digits whose Luhn checksum holds. Stored as digits only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Siren(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SirenError {
-    #[error("Enter the SIREN: 9 digits.")]
     Empty,
-    #[error("A SIREN has only digits; “{0}” is not a digit.")]
     NotADigit(char),
-    #[error("A SIREN has 9 digits; you typed {0}.")]
     WrongLength(usize),
-    #[error("This SIREN does not exist: its last digit (the check digit) does not match. Check it for a typo.")]
     WrongCheckDigit,
 }
+
+impl SirenError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-siren-empty"),
+            Self::NotADigit(character) => Message::new("err-siren-not-a-digit").arg("character", character),
+            Self::WrongLength(typed) => Message::new("err-siren-length").arg("typed", typed),
+            Self::WrongCheckDigit => Message::new("err-siren-key"),
+        }
+    }
+}
+
+message_error!(SirenError);
 
 impl Siren {
     pub const LENGTH: usize = 9;

@@ -1,6 +1,8 @@
 //! SIRET: SIREN (9 digits) + NIC (5 digits) identifying one establishment of a French company.
 
 use super::{DigitsProblem, Siren, luhn_valid, parse_digits, string_identifier, write_grouped};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// La Poste's SIREN. Its establishments were numbered before Luhn keys were required, so their
 /// SIRETs have no Luhn key; INSEE's rule for them is that the digits add up to a multiple of 5.
@@ -13,19 +15,28 @@ const LA_POSTE_HEAD_OFFICE: &str = "35600000000048";
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Siret(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiretError {
-    #[error("Enter the SIRET: 14 digits.")]
     Empty,
-    #[error("A SIRET has only digits; “{0}” is not a digit.")]
     NotADigit(char),
-    #[error("A SIRET has 14 digits; you typed {0}.")]
     WrongLength(usize),
-    #[error("This SIRET does not exist: its check digit does not match. Check it for a typo.")]
     WrongCheckDigit,
-    #[error("This SIRET does not exist: its first 9 digits are not a valid SIREN. Check it for a typo.")]
     InvalidSiren,
 }
+
+impl SiretError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-siret-empty"),
+            Self::NotADigit(character) => Message::new("err-siret-not-a-digit").arg("character", character),
+            Self::WrongLength(typed) => Message::new("err-siret-length").arg("typed", typed),
+            Self::WrongCheckDigit => Message::new("err-siret-key"),
+            Self::InvalidSiren => Message::new("err-siret-siren"),
+        }
+    }
+}
+
+message_error!(SiretError);
 
 impl Siret {
     pub const LENGTH: usize = 14;
@@ -84,6 +95,21 @@ impl std::fmt::Display for Siret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn a_wrong_key_is_explained_in_french() {
+        let error = Siret::parse("11000201100045").unwrap_err();
+        assert_eq!(
+            error.message().render(Locale::Fr),
+            "SIRET invalide\u{a0}: la clé de contrôle ne correspond pas. Vérifiez qu\u{2019}il n\u{2019}y a pas de faute de frappe."
+        );
+        assert_eq!(
+            Siret::parse("1100020110004").unwrap_err().message().render(Locale::Fr),
+            "Un SIRET comporte 14 chiffres\u{a0}; vous en avez saisi 13."
+        );
+    }
+
     use crate::domain::identifiers::siren::tests::{luhn_check_digit, valid_siren_digits};
     use proptest::prelude::*;
 

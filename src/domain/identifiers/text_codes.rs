@@ -1,6 +1,8 @@
 //! Free-text Chorus Pro routing codes: service code, engagement number, market number.
 
 use super::{display_as_stored, string_identifier};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// Why a bounded free-text code was refused; each type words it for its own field.
 enum TextProblem {
@@ -33,19 +35,26 @@ const RESERVED_PUBLIC_SERVICE: &str = "FACTURES_PUBLIQUES";
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServiceCode(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceCodeError {
-    #[error("Enter the service code.")]
     Empty,
-    #[error("A service code has at most 100 characters; you typed {0}.")]
     TooLong(usize),
-    #[error("A service code is a single line of text.")]
     ControlCharacter,
-    #[error(
-        "FACTURES_PUBLIQUES is reserved for invoices between public bodies, and Chorus Pro rejects it from a company; choose one of the buyer's own services."
-    )]
     ReservedForPublicBodies,
 }
+
+impl ServiceCodeError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-service-code-empty"),
+            Self::TooLong(typed) => Message::new("err-service-code-too-long").arg("typed", typed),
+            Self::ControlCharacter => Message::new("err-service-code-one-line"),
+            Self::ReservedForPublicBodies => Message::new("err-service-code-public-bodies"),
+        }
+    }
+}
+
+message_error!(ServiceCodeError);
 
 impl ServiceCode {
     pub const MAX_CHARS: usize = 100;
@@ -74,15 +83,24 @@ display_as_stored!(ServiceCode);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EngagementNumber(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngagementNumberError {
-    #[error("Enter the engagement number given by the buyer.")]
     Empty,
-    #[error("An engagement number has at most 50 characters; you typed {0}.")]
     TooLong(usize),
-    #[error("An engagement number is a single line of text.")]
     ControlCharacter,
 }
+
+impl EngagementNumberError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-engagement-empty"),
+            Self::TooLong(typed) => Message::new("err-engagement-too-long").arg("typed", typed),
+            Self::ControlCharacter => Message::new("err-engagement-one-line"),
+        }
+    }
+}
+
+message_error!(EngagementNumberError);
 
 impl EngagementNumber {
     pub const MAX_CHARS: usize = 50;
@@ -109,15 +127,24 @@ display_as_stored!(EngagementNumber);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MarketNumber(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MarketNumberError {
-    #[error("Enter the market number.")]
     Empty,
-    #[error("A market number has at most 50 characters; you typed {0}.")]
     TooLong(usize),
-    #[error("A market number is a single line of text.")]
     ControlCharacter,
 }
+
+impl MarketNumberError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-market-empty"),
+            Self::TooLong(typed) => Message::new("err-market-too-long").arg("typed", typed),
+            Self::ControlCharacter => Message::new("err-market-one-line"),
+        }
+    }
+}
+
+message_error!(MarketNumberError);
 
 impl MarketNumber {
     pub const MAX_CHARS: usize = 50;
@@ -143,6 +170,21 @@ display_as_stored!(MarketNumber);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn engagement_number_refusals_read_in_french() {
+        let error = EngagementNumber::parse(&"E".repeat(51)).unwrap_err();
+        assert_eq!(
+            error.message().render(Locale::Fr),
+            "Un numéro d\u{2019}engagement comporte au plus 50 caractères\u{a0}; vous en avez saisi 51."
+        );
+        assert_eq!(
+            EngagementNumber::parse(" ").unwrap_err().message().render(Locale::Fr),
+            "Saisissez le numéro d\u{2019}engagement communiqué par l\u{2019}acheteur."
+        );
+    }
+
     use proptest::prelude::*;
 
     #[test]

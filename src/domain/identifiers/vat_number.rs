@@ -1,6 +1,8 @@
 //! Intra-EU VAT numbers, with the French key checked against the SIREN.
 
 use super::{Siren, string_identifier};
+use crate::i18n::Message;
+use crate::i18n::message::message_error;
 
 /// An intra-community VAT number: EU country prefix + national number in that country's format.
 /// For France: `FR` + 2-digit key + SIREN, with key = (12 + 3 × (SIREN mod 97)) mod 97.
@@ -8,35 +10,50 @@ use super::{Siren, string_identifier};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VatNumber(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VatNumberError {
-    #[error("Enter the VAT number, like FR17110002011.")]
     Empty,
-    #[error("A VAT number starts with the 2-letter country code (FR, BE, DE…).")]
     MissingCountryPrefix,
-    #[error("Greek VAT numbers start with EL, not GR.")]
     GreekPrefix,
-    #[error("{0} is not an EU country prefix; an intra-EU VAT number starts with FR, BE, DE…")]
     NotEuPrefix(String),
-    #[error("A VAT number from {country} is {prefix} followed by {shape}.")]
     WrongFormat {
         prefix: &'static str,
         country: &'static str,
         shape: &'static str,
     },
-    #[error("A French VAT number is FR, a 2-digit key and the 9-digit SIREN, like FR17110002011.")]
     FrenchFormat,
-    #[error("The last 9 digits of a French VAT number are the SIREN, and {0} is not a valid SIREN.")]
     FrenchInvalidSiren(String),
-    #[error(
-        "This VAT number's key is wrong: for SIREN {siren} the key is {expected_key} (FR{expected_key}{siren_digits})."
-    )]
     FrenchWrongKey {
         siren: String,
         siren_digits: String,
         expected_key: String,
     },
 }
+
+impl VatNumberError {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Empty => Message::new("err-vat-empty"),
+            Self::MissingCountryPrefix => Message::new("err-vat-prefix-missing"),
+            Self::GreekPrefix => Message::new("err-vat-greek-prefix"),
+            Self::NotEuPrefix(prefix) => Message::new("err-vat-not-eu").arg("prefix", prefix),
+            // One sentence per country: its name and the shape of its numbers are translated too.
+            Self::WrongFormat { prefix, .. } => Message::new(format!("err-vat-format-{prefix}")),
+            Self::FrenchFormat => Message::new("err-vat-fr-format"),
+            Self::FrenchInvalidSiren(siren) => Message::new("err-vat-fr-siren").arg("siren", siren),
+            Self::FrenchWrongKey {
+                siren,
+                siren_digits,
+                expected_key,
+            } => Message::new("err-vat-fr-key")
+                .arg("siren", siren)
+                .arg("digits", siren_digits)
+                .arg("key", expected_key),
+        }
+    }
+}
+
+message_error!(VatNumberError);
 
 /// National formats, checked against patterns where `9` is a digit, `A` a letter, `X` a letter or
 /// digit, `+` a letter, `+` or `*`; any other character stands for itself. France is handled apart.
@@ -234,6 +251,31 @@ super::display_as_stored!(VatNumber);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn every_national_format_is_explained_in_both_languages() {
+        for format in &EU_VAT_FORMATS {
+            let error = VatNumberError::WrongFormat {
+                prefix: format.prefix,
+                country: format.country,
+                shape: format.shape,
+            };
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "A VAT number from {} is {} followed by {}.",
+                    format.country, format.prefix, format.shape
+                )
+            );
+            let french = error.message().render(Locale::Fr);
+            assert!(
+                french.starts_with("Un numéro de TVA") && french.contains(format.prefix),
+                "{french}"
+            );
+        }
+    }
+
     use crate::domain::identifiers::siren::tests::valid_siren_digits;
     use proptest::prelude::*;
 

@@ -6,6 +6,7 @@ use base64::Engine as _;
 use rust_decimal::Decimal;
 
 use super::{DocumentKind, Invoice, VatCategory};
+use crate::i18n::Message;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleViolation {
@@ -13,15 +14,15 @@ pub struct RuleViolation {
     pub rule_id: &'static str,
     /// Field path in the invoice document.
     pub field: String,
-    pub message: String,
+    pub message: Message,
 }
 
 impl RuleViolation {
-    fn new(rule_id: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(rule_id: &'static str, field: impl Into<String>, message: Message) -> Self {
         Self {
             rule_id,
             field: field.into(),
-            message: message.into(),
+            message,
         }
     }
 }
@@ -58,10 +59,10 @@ pub fn attachment_violations(files: &[AttachmentInfo]) -> Vec<RuleViolation> {
             found.push(RuleViolation::new(
                 "CHORUS-ATTACHMENT-NAME",
                 &file.field,
-                format!(
-                    "file name \"{}\" has {chars} characters; Chorus Pro accepts at most {MAX_ATTACHMENT_NAME_CHARS}",
-                    file.file_name
-                ),
+                Message::new("check-attachment-name")
+                    .arg("file", &file.file_name)
+                    .arg("chars", chars)
+                    .arg("max", MAX_ATTACHMENT_NAME_CHARS),
             ));
         }
         let extension = file.file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
@@ -72,27 +73,23 @@ pub fn attachment_violations(files: &[AttachmentInfo]) -> Vec<RuleViolation> {
             found.push(RuleViolation::new(
                 "CHORUS-ATTACHMENT-EXTENSION",
                 &file.field,
-                format!(
-                    "file \"{}\" needs an extension Chorus Pro accepts (pdf, zip, xml, csv, png, ...)",
-                    file.file_name
-                ),
+                Message::new("check-attachment-extension").arg("file", &file.file_name),
             ));
         }
         if file.size_bytes == 0 {
             found.push(RuleViolation::new(
                 "CHORUS-ATTACHMENT-EMPTY",
                 &file.field,
-                format!("file \"{}\" is empty", file.file_name),
+                Message::new("check-attachment-empty").arg("file", &file.file_name),
             ));
         }
         if file.size_bytes >= MAX_ATTACHMENT_BYTES {
             found.push(RuleViolation::new(
                 "CHORUS-ATTACHMENT-SIZE",
                 &file.field,
-                format!(
-                    "file \"{}\" is {} bytes; each attachment must be under 10 MB",
-                    file.file_name, file.size_bytes
-                ),
+                Message::new("check-attachment-size")
+                    .arg("file", &file.file_name)
+                    .arg("bytes", file.size_bytes),
             ));
         }
     }
@@ -100,7 +97,7 @@ pub fn attachment_violations(files: &[AttachmentInfo]) -> Vec<RuleViolation> {
         found.push(RuleViolation::new(
             "CHORUS-ATTACHMENTS-TOTAL",
             "supporting_documents",
-            format!("attachments total {total} bytes; Chorus Pro accepts at most 120 MB"),
+            Message::new("check-attachments-total").arg("bytes", total),
         ));
     }
     found
@@ -164,7 +161,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
     let doc = &invoice.document;
     let totals = &invoice.totals;
     let mut found = Vec::new();
-    let mut add = |rule, field: &str, message: String| {
+    let mut add = |rule, field: &str, message: Message| {
         found.push(RuleViolation::new(rule, field, message));
     };
 
@@ -173,11 +170,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         && invoice.dates.due.is_none()
         && doc.payment_terms.as_deref().is_none_or(str::is_empty)
     {
-        add(
-            "BR-CO-25",
-            "due_date",
-            "an amount is due: give a due date or payment terms".into(),
-        );
+        add("BR-CO-25", "due_date", Message::new("check-due-date"));
     }
     let seller = &doc.seller;
     if seller.siret.is_none()
@@ -186,11 +179,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         && seller.legal_id.is_none()
         && seller.vat_id.is_none()
     {
-        add(
-            "BR-CO-26",
-            "seller.siret",
-            "the seller needs a SIRET, a legal id or a VAT id".into(),
-        );
+        add("BR-CO-26", "seller.siret", Message::new("check-seller-id"));
     }
     let categories: Vec<VatCategory> = invoice.vat_breakdown.iter().map(|row| row.vat.category).collect();
     let seller_vat = seller.vat_id.is_some() || doc.tax_representative.is_some();
@@ -205,7 +194,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
             add(
                 rule,
                 "seller.vat_id",
-                format!("VAT category {} needs the seller's VAT id", category.code()),
+                Message::new("check-seller-vat-id").arg("category", category.code()),
             );
         }
     }
@@ -215,51 +204,31 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         && doc.buyer.siren.is_none()
         && doc.buyer.siret.is_none()
     {
-        add(
-            "BR-AE-02",
-            "buyer.vat_id",
-            "reverse charge needs the buyer's VAT id or legal id".into(),
-        );
+        add("BR-AE-02", "buyer.vat_id", Message::new("check-reverse-charge-buyer"));
     }
     if categories.contains(&VatCategory::IntraCommunity) {
         if doc.buyer.vat_id.is_none() {
-            add(
-                "BR-IC-02",
-                "buyer.vat_id",
-                "an intra-community supply needs the buyer's VAT id".into(),
-            );
+            add("BR-IC-02", "buyer.vat_id", Message::new("check-intra-community-buyer"));
         }
         let delivery = doc.delivery.as_ref();
         if delivery.and_then(|d| d.date.as_ref()).is_none() && doc.invoice_period.is_none() {
-            add(
-                "BR-IC-11",
-                "delivery.date",
-                "an intra-community supply needs a delivery date or an invoicing period".into(),
-            );
+            add("BR-IC-11", "delivery.date", Message::new("check-intra-community-date"));
         }
         if delivery.and_then(|d| d.address.as_ref()).is_none() {
             add(
                 "BR-IC-12",
                 "delivery.address.country_code",
-                "an intra-community supply needs the deliver-to country".into(),
+                Message::new("check-intra-community-country"),
             );
         }
     }
     if categories.contains(&VatCategory::OutOfScope)
         && (seller.vat_id.is_some() || doc.buyer.vat_id.is_some() || doc.tax_representative.is_some())
     {
-        add(
-            "BR-O-02",
-            "seller.vat_id",
-            "outside the scope of VAT (category O): remove the seller, buyer and tax representative VAT ids".into(),
-        );
+        add("BR-O-02", "seller.vat_id", Message::new("check-out-of-scope-vat-ids"));
     }
     if categories.contains(&VatCategory::OutOfScope) && categories.len() > 1 {
-        add(
-            "BR-O-11",
-            "lines",
-            "category O (not subject to VAT) cannot be mixed with other VAT categories".into(),
-        );
+        add("BR-O-11", "lines", Message::new("check-out-of-scope-mixed"));
     }
     for row in &invoice.vat_breakdown {
         if row.vat.category.needs_exemption_reason()
@@ -276,10 +245,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
                     _ => "BR-O-10",
                 },
                 &format!("lines[{index}].vat_exemption_reason"),
-                format!(
-                    "VAT category {} needs an exemption reason or reason code",
-                    row.vat.category.code()
-                ),
+                Message::new("check-exemption-reason").arg("category", row.vat.category.code()),
             );
         }
         if !row.vat.category.needs_exemption_reason()
@@ -289,10 +255,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
             add(
                 "BR-S-10",
                 "lines",
-                format!(
-                    "VAT category {} must not carry an exemption reason",
-                    row.vat.category.code()
-                ),
+                Message::new("check-exemption-reason-extra").arg("category", row.vat.category.code()),
             );
         }
     }
@@ -302,7 +265,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
             add(
                 "BR-61",
                 &format!("payment_means[{i}].iban"),
-                "a credit transfer needs the account (IBAN) to pay to".into(),
+                Message::new("check-transfer-iban"),
             );
         }
         if transfer
@@ -312,17 +275,14 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
             add(
                 "CHORUS-IBAN",
                 &format!("payment_means[{i}].iban"),
-                "Chorus Pro accepts only a valid IBAN for credit transfers".into(),
+                Message::new("check-chorus-iban"),
             );
         }
         if !matches!(means.code.as_str(), "30" | "49" | "58") {
             add(
                 "CHORUS-PAYMENT-MEANS",
                 &format!("payment_means[{i}].code"),
-                format!(
-                    "Chorus Pro accepts payment means 30 (transfer) and 49 (direct debit), not {}",
-                    means.code
-                ),
+                Message::new("check-chorus-payment-means-code").arg("code", &means.code),
             );
         }
     }
@@ -332,27 +292,23 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         add(
             "CHORUS-PAYMENT-MEANS",
             "payment_means",
-            "Chorus Pro needs a payment means (30 with IBAN, or 49) on invoices".into(),
+            Message::new("check-chorus-payment-means"),
         );
     }
     match doc.buyer.siret.as_deref() {
         None => add(
             "CHORUS-SIRET-BUYER",
             "buyer.siret",
-            "Chorus Pro needs the buyer's SIRET (14 digits)".into(),
+            Message::new("check-chorus-buyer-siret"),
         ),
-        Some(siret) if !is_siret(siret) => add(
-            "CHORUS-SIRET-BUYER",
-            "buyer.siret",
-            "a SIRET is exactly 14 digits".into(),
-        ),
+        Some(siret) if !is_siret(siret) => add("CHORUS-SIRET-BUYER", "buyer.siret", Message::new("err-inv-siret")),
         Some(_) => {}
     }
     if doc.seller.address.country_code == "FR" && doc.seller.siret.is_none() {
         add(
             "CHORUS-SIRET-SELLER",
             "seller.siret",
-            "Chorus Pro identifies a French supplier by its SIRET (14 digits)".into(),
+            Message::new("check-chorus-seller-siret"),
         );
     }
     if let Some(code) = &doc.references.buyer_reference
@@ -361,7 +317,7 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         add(
             "CHORUS-SERVICE-CODE",
             "references.buyer_reference",
-            format!("the service code may have at most {CHORUS_SERVICE_CODE_MAX} characters"),
+            Message::new("check-chorus-service-code").arg("max", CHORUS_SERVICE_CODE_MAX),
         );
     }
     if let Some(order) = &doc.references.order_reference
@@ -370,21 +326,21 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
         add(
             "CHORUS-ENGAGEMENT",
             "references.order_reference",
-            format!("the engagement number may have at most {CHORUS_ENGAGEMENT_MAX} characters"),
+            Message::new("check-chorus-engagement").arg("max", CHORUS_ENGAGEMENT_MAX),
         );
     }
     if matches!(invoice.type_code.as_str(), "261" | "751") {
         add(
             "CHORUS-TYPE-CODE",
             "type_code",
-            format!("Chorus Pro does not accept type code {}", invoice.type_code),
+            Message::new("check-chorus-type-code").arg("code", &invoice.type_code),
         );
     }
     if doc.kind == DocumentKind::CreditNote && doc.references.preceding_invoices.is_empty() {
         add(
             "CHORUS-CREDIT-NOTE-REFERENCE",
             "references.preceding_invoices",
-            "a credit note must name the invoice it corrects".into(),
+            Message::new("check-credit-note-reference"),
         );
     }
     found.extend(attachment_violations(&supporting_attachments(invoice)));

@@ -7,6 +7,7 @@ pub mod document;
 mod parse;
 pub mod totals;
 
+use crate::i18n::Message;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -19,11 +20,11 @@ pub use totals::{Totals, VatBreakdown};
 /// Problems found while parsing a document, keyed by field path (`lines[2].quantity`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors {
-    errors: BTreeMap<String, Vec<String>>,
+    errors: BTreeMap<String, Vec<Message>>,
 }
 
 impl FieldErrors {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<Message>) {
         self.errors.entry(field.into()).or_default().push(message.into());
     }
     pub fn is_empty(&self) -> bool {
@@ -33,13 +34,13 @@ impl FieldErrors {
         self.errors.values().map(Vec::len).sum()
     }
     /// Messages for one field path.
-    pub fn get(&self, field: &str) -> &[String] {
+    pub fn get(&self, field: &str) -> &[Message] {
         self.errors.get(field).map(Vec::as_slice).unwrap_or(&[])
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Message)> {
         self.errors
             .iter()
-            .flat_map(|(field, messages)| messages.iter().map(move |m| (field.as_str(), m.as_str())))
+            .flat_map(|(field, messages)| messages.iter().map(move |m| (field.as_str(), m)))
     }
 }
 
@@ -64,22 +65,20 @@ pub struct InvoiceNumber(String);
 impl InvoiceNumber {
     pub const MAX_LEN: usize = 20;
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Message> {
         if text.is_empty() {
-            return Err("is required".into());
+            return Err(Message::new("err-inv-required"));
         }
         if text.chars().count() > Self::MAX_LEN {
-            return Err(format!(
-                "must be at most {} characters (Chorus Pro limit), got {}",
-                Self::MAX_LEN,
-                text.chars().count()
-            ));
+            return Err(Message::new("err-inv-number-too-long")
+                .arg("max", Self::MAX_LEN)
+                .arg("typed", text.chars().count()));
         }
         if let Some(bad) = text
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '+')))
         {
-            return Err(format!("may only contain letters, digits and - _ / + (found {bad:?})"));
+            return Err(Message::new("err-inv-number-character").arg("character", bad.escape_debug()));
         }
         Ok(Self(text.to_owned()))
     }
@@ -103,12 +102,15 @@ impl fmt::Display for InvoiceNumber {
 pub struct Code(String);
 
 impl Code {
-    /// Accepts `text` if it is in `list` (sorted); `what` names the list in the message.
-    pub fn parse_in(text: &str, list: &[&str], what: &str) -> Result<Self, String> {
+    /// Accepts `text` if it is in `list` (sorted); `what` is the key (`code-list-*`) that names
+    /// the list in the message.
+    pub fn parse_in(text: &str, list: &[&str], what: &'static str) -> Result<Self, Message> {
         if list.binary_search(&text).is_ok() {
             Ok(Self(text.to_owned()))
         } else {
-            Err(format!("unknown {what} \"{text}\""))
+            Err(Message::new("err-inv-code-unknown")
+                .arg_msg("what", Message::new(what))
+                .arg("code", text))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -146,7 +148,7 @@ pub enum VatCategory {
 }
 
 impl VatCategory {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Message> {
         Ok(match text {
             "S" => Self::Standard,
             "Z" => Self::ZeroRated,
@@ -157,11 +159,7 @@ impl VatCategory {
             "O" => Self::OutOfScope,
             "L" => Self::CanaryIslands,
             "M" => Self::CeutaMelilla,
-            other => {
-                return Err(format!(
-                    "unknown VAT category \"{other}\" (expected S, Z, E, AE, K, G, O, L or M)"
-                ));
-            }
+            other => return Err(Message::new("err-inv-vat-category").arg("code", other)),
         })
     }
     pub fn code(self) -> &'static str {
@@ -219,12 +217,12 @@ pub struct VatTreatment {
 pub struct BillingFramework(String);
 
 impl BillingFramework {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Message> {
         let valid = text.len() == 2 && text.as_bytes()[0].is_ascii_uppercase() && text.as_bytes()[1].is_ascii_digit();
         if valid {
             Ok(Self(text.to_owned()))
         } else {
-            Err(format!("\"{text}\" is not a billing framework code such as A1 or A2"))
+            Err(Message::new("err-inv-billing-framework").arg("code", text))
         }
     }
     pub fn default_a1() -> Self {

@@ -14,6 +14,7 @@ use super::{
     VatTreatment,
 };
 use crate::domain::money::round_amount;
+use crate::i18n::Message;
 
 /// Largest magnitude accepted for any number: Chorus allows 19 positions.
 const MAX_MAGNITUDE: Decimal = rust_decimal_macros::dec!(1_000_000_000_000);
@@ -28,14 +29,13 @@ impl Parser {
         match Decimal::from_str_exact(raw) {
             Ok(value) if value.abs() < MAX_MAGNITUDE => Some(value),
             Ok(_) => {
-                self.errors.add(field, format!("\"{raw}\" is too large"));
+                self.errors
+                    .add(field, Message::new("err-inv-decimal-too-large").arg("value", raw));
                 None
             }
             Err(_) => {
-                self.errors.add(
-                    field,
-                    format!("\"{raw}\" is not a decimal number (use a dot: \"12.50\")"),
-                );
+                self.errors
+                    .add(field, Message::new("err-inv-decimal-format").arg("value", raw));
                 None
             }
         }
@@ -49,8 +49,7 @@ impl Parser {
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 => Some(date),
             _ => {
-                self.errors
-                    .add(field, format!("\"{text}\" is not a date in the form YYYY-MM-DD"));
+                self.errors.add(field, Message::new("err-inv-date").arg("value", text));
                 None
             }
         }
@@ -60,7 +59,7 @@ impl Parser {
         text.and_then(|t| self.date(field, t))
     }
 
-    fn code(&mut self, field: &str, text: &str, list: &[&str], what: &str) -> Option<Code> {
+    fn code(&mut self, field: &str, text: &str, list: &[&str], what: &'static str) -> Option<Code> {
         match Code::parse_in(text, list, what) {
             Ok(code) => Some(code),
             Err(message) => {
@@ -72,7 +71,7 @@ impl Parser {
 
     fn required_text(&mut self, field: &str, text: &str) {
         if text.trim().is_empty() {
-            self.errors.add(field, "is required");
+            self.errors.add(field, Message::new("err-inv-required"));
         }
     }
 
@@ -89,14 +88,15 @@ impl Parser {
         let rate = self.opt_decimal(&rate_field, rate);
         match (category, rate) {
             (VatCategory::OutOfScope, Some(_)) => {
-                self.errors
-                    .add(rate_field, "must be omitted for category O (not subject to VAT)");
+                self.errors.add(rate_field, Message::new("err-inv-vat-rate-category-o"));
                 None
             }
             (VatCategory::OutOfScope, None) => Some(VatTreatment { category, rate: None }),
             (c, Some(r)) if c.has_zero_rate() && !r.is_zero() => {
-                self.errors
-                    .add(rate_field, format!("must be 0 for category {}", c.code()));
+                self.errors.add(
+                    rate_field,
+                    Message::new("err-inv-vat-rate-zero").arg("category", c.code()),
+                );
                 None
             }
             (c, None) if c.has_zero_rate() => Some(VatTreatment {
@@ -104,20 +104,19 @@ impl Parser {
                 rate: Some(Decimal::ZERO),
             }),
             (_, None) => {
-                self.errors
-                    .add(rate_field, format!("is required for category {}", category.code()));
+                self.errors.add(
+                    rate_field,
+                    Message::new("err-inv-vat-rate-required").arg("category", category.code()),
+                );
                 None
             }
             (_, Some(r)) if r.is_sign_negative() || r >= Decimal::ONE_HUNDRED => {
                 self.errors
-                    .add(rate_field, format!("{r} is not a percentage between 0 and 100"));
+                    .add(rate_field, Message::new("err-inv-vat-rate-percentage").arg("rate", r));
                 None
             }
             (c, Some(r)) if c == VatCategory::Standard && r.is_zero() => {
-                self.errors.add(
-                    rate_field,
-                    "must be above 0 for category S (use Z for zero-rated goods)",
-                );
+                self.errors.add(rate_field, Message::new("err-inv-vat-rate-standard"));
                 None
             }
             (_, Some(r)) => Some(VatTreatment {
@@ -138,28 +137,24 @@ impl Parser {
         let percentage = self.opt_decimal(&format!("{field}.percentage"), item.percentage.as_ref());
         if item.reason.as_deref().is_none_or(|r| r.trim().is_empty()) && item.reason_code.is_none() {
             self.errors
-                .add(format!("{field}.reason"), "a reason or a reason code is required");
+                .add(format!("{field}.reason"), Message::new("err-inv-allowance-reason"));
         }
         if percentage.is_some() && base_amount.is_none() {
             self.errors
-                .add(format!("{field}.base_amount"), "is required when a percentage is given");
+                .add(format!("{field}.base_amount"), Message::new("err-inv-allowance-base"));
         }
         let amount = match (amount, base_amount, percentage) {
             (Some(amount), _, _) => Some(round_amount(amount)),
             (None, Some(base), Some(pct)) => Some(totals::percentage_amount(base, pct)),
             _ => {
-                self.errors.add(
-                    format!("{field}.amount"),
-                    "is required (or give base_amount and percentage)",
-                );
+                self.errors
+                    .add(format!("{field}.amount"), Message::new("err-inv-allowance-amount"));
                 None
             }
         };
         if amount.is_some_and(|a| a.is_sign_negative() && !a.is_zero()) {
-            self.errors.add(
-                format!("{field}.amount"),
-                "must not be negative (use an allowance instead of a negative charge)",
-            );
+            self.errors
+                .add(format!("{field}.amount"), Message::new("err-inv-allowance-negative"));
         }
         let vat = if document_level {
             match item.vat_category.as_deref() {
@@ -167,7 +162,7 @@ impl Parser {
                 None => {
                     self.errors.add(
                         format!("{field}.vat_category"),
-                        "is required on document level allowances and charges",
+                        Message::new("err-inv-allowance-vat-required"),
                     );
                     None
                 }
@@ -176,7 +171,7 @@ impl Parser {
             if item.vat_category.is_some() || item.vat_rate.is_some() {
                 self.errors.add(
                     format!("{field}.vat_category"),
-                    "line allowances and charges take the VAT of their line: remove it",
+                    Message::new("err-inv-allowance-line-vat"),
                 );
             }
             None
@@ -194,33 +189,40 @@ impl Parser {
         let field = format!("lines[{index}]");
         self.required_text(&format!("{field}.name"), &line.name);
         let quantity = self.decimal(&format!("{field}.quantity"), &line.quantity);
-        let unit_code = self.code(&format!("{field}.unit_code"), &line.unit_code, UNIT_CODES, "unit code");
+        let unit_code = self.code(
+            &format!("{field}.unit_code"),
+            &line.unit_code,
+            UNIT_CODES,
+            "code-list-unit",
+        );
         let unit_price = self.decimal(&format!("{field}.unit_price"), &line.unit_price);
         if unit_price.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
             self.errors
-                .add(format!("{field}.unit_price"), "must not be negative (BR-27)");
+                .add(format!("{field}.unit_price"), Message::new("err-inv-price-negative"));
         }
         let base_quantity = self.opt_decimal(
             &format!("{field}.price_base_quantity"),
             line.price_base_quantity.as_ref(),
         );
         if base_quantity.is_some_and(|b| b <= Decimal::ZERO) {
-            self.errors
-                .add(format!("{field}.price_base_quantity"), "must be above 0");
+            self.errors.add(
+                format!("{field}.price_base_quantity"),
+                Message::new("err-inv-above-zero"),
+            );
         }
         let gross_price = self.opt_decimal(&format!("{field}.gross_price"), line.gross_price.as_ref());
         let price_discount = self.opt_decimal(&format!("{field}.price_discount"), line.price_discount.as_ref());
         // No gross − discount = net check: EN 16931 has none, and official samples differ.
         if price_discount.is_some_and(|d| d.is_sign_negative() && !d.is_zero()) {
             self.errors
-                .add(format!("{field}.price_discount"), "must not be negative");
+                .add(format!("{field}.price_discount"), Message::new("err-inv-negative"));
         }
         if let Some(country) = &line.origin_country {
             self.code(
                 &format!("{field}.origin_country"),
                 country,
                 COUNTRY_CODES,
-                "country code",
+                "code-list-country",
             );
         }
         if let Some(period) = &line.period {
@@ -259,11 +261,10 @@ impl Parser {
             && end < start
         {
             self.errors
-                .add(format!("{field}.end_date"), "is before the start date (BR-29)");
+                .add(format!("{field}.end_date"), Message::new("err-inv-period-end"));
         }
         if period.start_date.is_none() && period.end_date.is_none() && period.description_code.is_none() {
-            self.errors
-                .add(field, "give a start date, an end date or a description code");
+            self.errors.add(field, Message::new("err-inv-period-empty"));
         }
     }
 
@@ -273,24 +274,21 @@ impl Parser {
             &format!("{field}.address.country_code"),
             &party.address.country_code,
             COUNTRY_CODES,
-            "country code",
+            "code-list-country",
         );
         if let Some(siret) = &party.siret
             && !(siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()))
         {
-            self.errors
-                .add(format!("{field}.siret"), "a SIRET is exactly 14 digits");
+            self.errors.add(format!("{field}.siret"), Message::new("err-inv-siret"));
         }
         if let Some(siren) = &party.siren {
             if !(siren.len() == 9 && siren.bytes().all(|b| b.is_ascii_digit())) {
-                self.errors.add(format!("{field}.siren"), "a SIREN is exactly 9 digits");
+                self.errors.add(format!("{field}.siren"), Message::new("err-inv-siren"));
             } else if let Some(siret) = &party.siret
                 && !siret.starts_with(siren.as_str())
             {
-                self.errors.add(
-                    format!("{field}.siren"),
-                    "does not match the first 9 digits of the SIRET",
-                );
+                self.errors
+                    .add(format!("{field}.siren"), Message::new("err-inv-siren-siret"));
             }
         }
         if let Some(address) = &party.electronic_address
@@ -298,7 +296,7 @@ impl Parser {
         {
             self.errors.add(
                 format!("{field}.electronic_address.scheme"),
-                "is required (EAS code, e.g. 0225 or 0009)",
+                Message::new("err-inv-eas-scheme"),
             );
         }
     }
@@ -317,7 +315,7 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
     if let (Some(issue), Some(due)) = (issue, due)
         && due < issue
     {
-        p.errors.add("due_date", "is before the issue date");
+        p.errors.add("due_date", Message::new("err-inv-due-before-issue"));
     }
 
     let (type_list, default_type) = match document.kind {
@@ -325,17 +323,17 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
         DocumentKind::CreditNote => (CREDIT_NOTE_TYPE_CODES, "381"),
     };
     let type_code = document.type_code.as_deref().unwrap_or(default_type);
-    p.code("type_code", type_code, type_list, "type code for this kind of document");
+    p.code("type_code", type_code, type_list, "code-list-type");
 
     let currency = p.code(
         "currency",
         document.currency.as_deref().unwrap_or("EUR"),
         CURRENCY_CODES,
-        "currency code",
+        "code-list-currency",
     );
     let tax_currency = match &document.tax_currency {
         Some(tc) => {
-            let code = p.code("tax_currency.code", &tc.code, CURRENCY_CODES, "currency code");
+            let code = p.code("tax_currency.code", &tc.code, CURRENCY_CODES, "code-list-currency");
             let total = p.decimal("tax_currency.vat_total", &tc.vat_total);
             code.zip(total)
         }
@@ -370,7 +368,7 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
             "tax_representative.address.country_code",
             &rep.address.country_code,
             COUNTRY_CODES,
-            "country code",
+            "code-list-country",
         );
     }
     if let Some(delivery) = &document.delivery {
@@ -380,7 +378,7 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
                 "delivery.address.country_code",
                 &address.country_code,
                 COUNTRY_CODES,
-                "country code",
+                "code-list-country",
             );
         }
     }
@@ -389,7 +387,7 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
             &format!("payment_means[{i}].code"),
             &means.code,
             PAYMENT_MEANS_CODES,
-            "payment means code (UNTDID 4461)",
+            "code-list-payment-means",
         );
     }
     for (i, doc) in document.supporting_documents.iter().enumerate() {
@@ -402,14 +400,14 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
             {
                 p.errors.add(
                     format!("supporting_documents[{i}].file.content_base64"),
-                    "is not valid base64",
+                    Message::new("err-inv-base64"),
                 );
             }
         }
     }
 
     if document.lines.is_empty() {
-        p.errors.add("lines", "at least one line is required (BR-16)");
+        p.errors.add("lines", Message::new("err-inv-lines-empty"));
     }
     let lines: Vec<Line> = document
         .lines
@@ -451,16 +449,13 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
     let (Some(number), Some(issue), Some(currency), Some(billing_framework)) =
         (number, issue, currency, billing_framework)
     else {
-        p.errors.add("document", "could not be parsed");
+        p.errors.add("document", Message::new("err-inv-unparsed"));
         return Err(p.errors);
     };
     if billing_framework.is_already_paid() && !totals.payable.is_zero() {
         p.errors.add(
             "billing_framework",
-            format!(
-                "A2 (already paid) needs an amount due of 0, but it is {}",
-                totals.payable
-            ),
+            Message::new("err-inv-already-paid").arg("amount", totals.payable),
         );
         return Err(p.errors);
     }

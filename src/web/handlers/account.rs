@@ -9,6 +9,7 @@ use crate::auth::session::{self, SessionUser};
 use crate::db::models::user;
 use crate::db::{Db, write_tx};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -20,12 +21,15 @@ use std::collections::BTreeMap;
 pub struct PasswordPage {
     pub ctx: Ctx,
     pub forced: bool,
-    pub errors: BTreeMap<&'static str, String>,
+    pub errors: BTreeMap<&'static str, Message>,
 }
 
 impl PasswordPage {
-    pub fn error(&self, field: &str) -> &str {
-        self.errors.get(field).map(String::as_str).unwrap_or("")
+    pub fn error(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|message| message.render(self.ctx.locale))
+            .unwrap_or_default()
     }
 }
 
@@ -57,7 +61,7 @@ pub async fn change_password(
     if let Some(problem) = password::strength_problem(&form.new_password, &user.email) {
         errors.insert("new_password", problem);
     } else if form.new_password != form.confirm_password {
-        errors.insert("confirm_password", "The two new passwords differ.".to_string());
+        errors.insert("confirm_password", Message::new("err-password-confirm"));
     }
     let user_id = user.id;
     let stored = db
@@ -70,7 +74,7 @@ pub async fn change_password(
         .await
         .map_err(AppError::internal)?;
     if !current_ok {
-        errors.insert("current_password", "This is not your current password.".to_string());
+        errors.insert("current_password", Message::new("err-password-current"));
     }
     if !errors.is_empty() {
         return unprocessable(PasswordPage {
@@ -110,7 +114,7 @@ pub async fn change_password(
     session::flash(
         &ctx.session,
         session::FlashLevel::Success,
-        "Your password has been changed.",
+        Message::new("flash-password-changed"),
     );
     Ok(see_other("/"))
 }

@@ -10,6 +10,7 @@ use crate::db::models::api_token as rows;
 use crate::db::{Db, now, write_tx};
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::handlers::customers::NoFields;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
@@ -31,7 +32,7 @@ pub struct TokensPage {
 
 impl TokensPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 
@@ -58,13 +59,13 @@ pub struct NewTokenForm {
 }
 
 /// Checks a token's name: what it is for, so that people know which one to revoke.
-pub fn parse_name(name: &str) -> Result<String, String> {
+pub fn parse_name(name: &str) -> Result<String, Message> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("Name the token after the system that will use it.".into());
+        return Err(Message::new("err-token-name-empty"));
     }
     if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return Err(format!("A single line of at most {NAME_MAX_CHARS} characters."));
+        return Err(Message::new("err-token-name-too-long").arg("max", NAME_MAX_CHARS));
     }
     Ok(name.to_string())
 }
@@ -178,9 +179,9 @@ pub async fn revoke(
         })
         .await?;
     ctx.flash_success(if revoked {
-        "Token revoked: requests with it are now refused."
+        Message::new("flash-token-revoked")
     } else {
-        "This token was already revoked."
+        Message::new("flash-token-already-revoked")
     });
     Ok(see_other("/settings/api-tokens"))
 }

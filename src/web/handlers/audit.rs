@@ -144,7 +144,7 @@ pub struct AuditPage {
 
 impl AuditPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
 
     pub fn all_intact(&self) -> bool {
@@ -397,7 +397,12 @@ async fn export(
     let filter = AuditFilter::parse(&input).map_err(|errors| {
         let problems: Vec<String> = errors
             .iter()
-            .map(|(field, m)| format!("{field}: {}", m.join(" ")))
+            .map(|(field, m)| {
+                format!(
+                    "{field}: {}",
+                    crate::i18n::Message::render_all(m, crate::i18n::Locale::En, " ")
+                )
+            })
             .collect();
         AppError::BadRequest(format!("The filters are not valid: {}", problems.join("; ")))
     })?;

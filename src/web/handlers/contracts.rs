@@ -11,6 +11,7 @@ use crate::domain::contract::{
 };
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, changed_fields, link};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
@@ -59,7 +60,7 @@ pub async fn save(
                 other => {
                     let mut errors = other.err().unwrap_or_default();
                     if taken {
-                        add_error(&mut errors, "number", "Another contract already has this number.");
+                        add_error(&mut errors, "number", Message::new("err-contract-number-taken"));
                     }
                     return Ok(Err(errors));
                 }
@@ -155,7 +156,7 @@ pub struct FormPage {
 
 impl FormPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn line_error(&self, index: &usize, field: &str) -> String {
         self.error(&format!("lines[{index}].{field}"))
@@ -295,7 +296,7 @@ pub async fn create(
     let input = input_from_form(&pairs);
     match save(&db, org, user.actor(), None, input.clone()).await? {
         Ok(saved) => {
-            ctx.flash_success(format!("Contract {} created.", saved.contract.number));
+            ctx.flash_success(Message::new("flash-contract-created").arg("number", &saved.contract.number));
             Ok(see_other(format!("/contracts/{}", saved.contract.id)))
         }
         Err(errors) => unprocessable(form_page(ctx, &db, org, None, input, errors).await?),
@@ -357,7 +358,7 @@ pub async fn update(
     let input = input_from_form(&pairs);
     match save(&db, org, user.actor(), Some(id), input.clone()).await? {
         Ok(saved) => {
-            ctx.flash_success(format!("Contract {} saved.", saved.contract.number));
+            ctx.flash_success(Message::new("flash-contract-saved").arg("number", &saved.contract.number));
             Ok(see_other(format!("/contracts/{id}")))
         }
         Err(errors) => unprocessable(form_page(ctx, &db, org, Some(id), input, errors).await?),
@@ -393,7 +394,7 @@ pub async fn archive(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     set_archived(&user, &db, id, true).await?;
-    ctx.flash_success("Contract archived.");
+    ctx.flash_success(Message::new("flash-contract-archived"));
     Ok(see_other(format!("/contracts/{id}")))
 }
 
@@ -406,7 +407,7 @@ pub async fn restore(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     set_archived(&user, &db, id, false).await?;
-    ctx.flash_success("Contract restored.");
+    ctx.flash_success(Message::new("flash-contract-restored"));
     Ok(see_other(format!("/contracts/{id}")))
 }
 
@@ -441,7 +442,7 @@ pub async fn invoice(
         .await?
         .ok_or(AppError::NotFound)?;
     let (Some(start), Some(end)) = (parse_date(&form.period_start), parse_date(&form.period_end)) else {
-        ctx.flash_error("Give the period to invoice as two dates (for example 01/11/2026 and 30/11/2026).");
+        ctx.flash_error(Message::new("flash-contract-period-dates"));
         return Ok(see_other(format!("/contracts/{id}")));
     };
     let actor = user.actor();
@@ -453,25 +454,18 @@ pub async fn invoice(
                     Ok(row) => Ok(Ok(row.id)),
                     Err(crate::invoicing::InvoicingError::NotFound) => Err(AppError::NotFound),
                     Err(crate::invoicing::InvoicingError::Database(e)) => Err(AppError::from(e)),
-                    Err(other) => Ok(Err(match other {
-                        crate::invoicing::InvoicingError::Invalid(problems) => problems
-                            .iter()
-                            .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                        e => e.to_string(),
-                    })),
+                    Err(other) => Ok(Err(other.reasons())),
                 }
             })
         })
         .await?;
     match result {
         Ok(invoice_id) => {
-            ctx.flash_success("Draft invoice created from the contract's billing lines. Check it, then issue it.");
+            ctx.flash_success(Message::new("flash-contract-invoiced"));
             Ok(see_other(format!("/invoices/{invoice_id}")))
         }
-        Err(message) => {
-            ctx.flash_error(format!("The contract could not be invoiced: {message}"));
+        Err(reasons) => {
+            ctx.flash_error(Message::new("flash-contract-not-invoiced").arg_list("reasons", reasons));
             Ok(see_other(format!("/contracts/{id}")))
         }
     }

@@ -10,6 +10,7 @@ use crate::db::{Db, write_tx};
 use crate::domain::customer::{CustomerInput, NewCustomer};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::jobs::JobContext;
 use crate::web::handlers::readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -97,7 +98,7 @@ fn directory_service_problem(
     organisation_id: i64,
     customer_id: i64,
     parsed: &NewCustomer,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Message>, AppError> {
     let (true, Some(siret)) = (parsed.chorus, &parsed.siret) else {
         return Ok(None);
     };
@@ -210,7 +211,7 @@ pub struct FormPage {
 
 impl FormPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn service_code_hint(&self) -> String {
         if self.chorus_services.is_empty() {
@@ -253,7 +254,10 @@ pub async fn create(
     match save(&db, org, user.actor(), None, form.clone()).await? {
         Ok(row) => {
             let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
-            ctx.flash_success(with_check(format!("Customer {} created.", row.name), checked));
+            ctx.flash_success(with_check(
+                Message::new("flash-customer-created").arg("name", &row.name),
+                checked,
+            ));
             Ok(see_other(format!("/customers/{}", row.id)))
         }
         Err(errors) => unprocessable(FormPage {
@@ -354,7 +358,10 @@ pub async fn update(
     match save(&db, org, user.actor(), Some(id), form.clone()).await? {
         Ok(row) => {
             let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
-            ctx.flash_success(with_check(format!("Customer {} saved.", row.name), checked));
+            ctx.flash_success(with_check(
+                Message::new("flash-customer-saved").arg("name", &row.name),
+                checked,
+            ));
             Ok(see_other(format!("/customers/{id}")))
         }
         Err(errors) => {
@@ -390,9 +397,11 @@ async fn chorus_services(db: &Db, org: i64, id: i64, siret: Option<String>) -> R
         .unwrap_or_default())
 }
 
-fn with_check(saved: String, checked: Option<String>) -> String {
+fn with_check(saved: Message, checked: Option<Message>) -> Message {
     match checked {
-        Some(checked) => format!("{saved} {checked}"),
+        Some(checked) => Message::new("flash-two-sentences")
+            .arg_msg("first", saved)
+            .arg_msg("second", checked),
         None => saved,
     }
 }
@@ -429,7 +438,7 @@ pub async fn archive(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     set_archived(&user, &db, id, true).await?;
-    ctx.flash_success("Customer archived: it no longer appears in the list or in new contracts.");
+    ctx.flash_success(Message::new("flash-customer-archived"));
     Ok(see_other(format!("/customers/{id}")))
 }
 
@@ -442,6 +451,6 @@ pub async fn restore(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     set_archived(&user, &db, id, false).await?;
-    ctx.flash_success("Customer restored.");
+    ctx.flash_success(Message::new("flash-customer-restored"));
     Ok(see_other(format!("/customers/{id}")))
 }

@@ -16,6 +16,7 @@ use crate::domain::einvoicing::{
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{self, Message};
 use crate::jobs::JobContext;
 use crate::jobs::exchange_log::CollectedExchanges;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -33,7 +34,12 @@ pub const CONNECTION_UPDATED: &str = "chorus.connection_updated";
 pub const UBL_EXPORT_CHANGED: &str = "organisation.ubl_export_changed";
 pub const CONNECTION_TESTED: &str = "chorus.connection_tested";
 
-const FEATURE_OFF: &str = "Support has not switched the Chorus Pro feature on for your organisation yet. Ask chorus-desk support to switch it on first.";
+/// Why nothing was saved (or enabled) while support has not switched the Chorus Pro feature on.
+fn feature_off(what: Message) -> Message {
+    Message::new("flash-two-sentences")
+        .arg_msg("first", what)
+        .arg_msg("second", Message::new("flash-einvoicing-feature-off"))
+}
 
 /// A banner above the card.
 pub struct Banner {
@@ -59,7 +65,7 @@ pub struct EInvoicingPage {
 
 impl EInvoicingPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
 
     /// `aria-describedby` for a field: its status line (credentials) and its error, if any.
@@ -105,18 +111,16 @@ impl EInvoicingPage {
             PasswordAge::Valid { .. } => None,
             PasswordAge::ExpiresSoon { expires_on, days_left } => Some(Banner {
                 level: "warning",
-                message: format!(
-                    "The Chorus Pro technical account password expires on {} (in {days_left} day{}). Have your Chorus Pro main manager renew it, then enter the new one below.",
-                    expires_on.format("%Y-%m-%d"),
-                    if days_left == 1 { "" } else { "s" }
-                ),
+                message: Message::new("banner-tech-password-expires")
+                    .arg("date", i18n::format_date(self.ctx.locale, expires_on))
+                    .arg("days", days_left)
+                    .render(self.ctx.locale),
             }),
             PasswordAge::Expired { expired_on } => Some(Banner {
                 level: "error",
-                message: format!(
-                    "The Chorus Pro technical account password expired on {}: Chorus Pro refuses deposits with it. Have your Chorus Pro main manager renew it, then enter the new one below.",
-                    expired_on.format("%Y-%m-%d")
-                ),
+                message: Message::new("banner-tech-password-expired")
+                    .arg("date", i18n::format_date(self.ctx.locale, expired_on))
+                    .render(self.ctx.locale),
             }),
         }
     }
@@ -188,7 +192,7 @@ pub async fn save_connection(
     let org = user.organisation()?;
     let (organisation, connection) = load(&db, org).await?;
     if !organisation.chorus_feature {
-        ctx.flash_error(format!("Nothing was saved. {FEATURE_OFF}"));
+        ctx.flash_error(feature_off(Message::new("flash-nothing-saved")));
         return Ok(see_other(PATH));
     }
     let organisation_siret = Siret::parse(&organisation.siret).map_err(AppError::internal)?;
@@ -234,9 +238,9 @@ pub async fn save_connection(
         })
         .await?;
     match outcome {
-        Outcome::Done => ctx.flash_success("Chorus Pro connection saved."),
-        Outcome::Unchanged => ctx.flash_success("Nothing changed."),
-        Outcome::Refused => ctx.flash_error(format!("Nothing was saved. {FEATURE_OFF}")),
+        Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
+        Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        Outcome::Refused => ctx.flash_error(feature_off(Message::new("flash-nothing-saved"))),
     }
     Ok(see_other(PATH))
 }
@@ -289,13 +293,11 @@ async fn set_einvoicing(ctx: Ctx, user: CurrentUser, db: &Db, enabled: bool) -> 
         })
         .await?;
     match (outcome, enabled) {
-        (Outcome::Done, true) => {
-            ctx.flash_success("E-invoicing enabled. UBL export is switched on and stays on while Chorus Pro is active.")
-        }
-        (Outcome::Done, false) => ctx.flash_success("E-invoicing disabled. No invoice will be sent to Chorus Pro."),
-        (Outcome::Unchanged, true) => ctx.flash_success("E-invoicing was already enabled."),
-        (Outcome::Unchanged, false) => ctx.flash_success("E-invoicing was already disabled."),
-        (Outcome::Refused, _) => ctx.flash_error(format!("E-invoicing was not enabled. {FEATURE_OFF}")),
+        (Outcome::Done, true) => ctx.flash_success(Message::new("flash-einvoicing-enabled")),
+        (Outcome::Done, false) => ctx.flash_success(Message::new("flash-einvoicing-disabled")),
+        (Outcome::Unchanged, true) => ctx.flash_success(Message::new("flash-einvoicing-already-enabled")),
+        (Outcome::Unchanged, false) => ctx.flash_success(Message::new("flash-einvoicing-already-disabled")),
+        (Outcome::Refused, _) => ctx.flash_error(feature_off(Message::new("flash-einvoicing-not-enabled"))),
     }
     Ok(see_other(PATH))
 }
@@ -365,12 +367,10 @@ pub async fn set_ubl_export(
         })
         .await?;
     match (outcome, on) {
-        (Outcome::Done, true) => ctx.flash_success("UBL export switched on."),
-        (Outcome::Done, false) => ctx.flash_success("UBL export switched off."),
-        (Outcome::Unchanged, _) => ctx.flash_success("Nothing changed."),
-        (Outcome::Refused, _) => ctx.flash_error(
-            "UBL export stays on: it is required while Chorus Pro is active. Disable e-invoicing first to switch it off.",
-        ),
+        (Outcome::Done, true) => ctx.flash_success(Message::new("flash-ubl-export-on")),
+        (Outcome::Done, false) => ctx.flash_success(Message::new("flash-ubl-export-off")),
+        (Outcome::Unchanged, _) => ctx.flash_success(Message::new("flash-nothing-changed")),
+        (Outcome::Refused, _) => ctx.flash_error(Message::new("flash-ubl-export-locked")),
     }
     Ok(see_other(PATH))
 }

@@ -13,6 +13,7 @@ use crate::db::models::{chorus_connection, customer};
 use crate::db::schema::{invoices, submissions};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
+use crate::domain::identifiers::{EngagementNumber, ServiceCode};
 use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
@@ -20,6 +21,7 @@ use crate::domain::invoice::{
 use crate::domain::money::{fmt_decimal_fr, fmt_money_fr};
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
@@ -49,7 +51,7 @@ pub struct StatusView {
     pub badge: &'static str,
     /// The raw Chorus Pro code and its meaning.
     pub chorus_code: Option<String>,
-    pub meaning: String,
+    pub meaning: Message,
 }
 
 pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> StatusView {
@@ -59,7 +61,7 @@ pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> Stat
             label: "Draft",
             badge: "badge-draft",
             chorus_code: None,
-            meaning: "Not issued yet: it can still be changed.".into(),
+            meaning: Message::new("status-draft-meaning"),
         };
     }
     let Some(sub) = submission else {
@@ -68,7 +70,7 @@ pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> Stat
             label: "Issued",
             badge: "badge-draft",
             chorus_code: None,
-            meaning: "Issued; not sent through Chorus Pro.".into(),
+            meaning: Message::new("status-issued-meaning"),
         };
     };
     let (label, badge) = match sub.status.as_str() {
@@ -78,9 +80,9 @@ pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> Stat
     };
     let meaning = match (&sub.chorus_status, sub.stage.as_str()) {
         (Some(code), _) => chorus_status::meaning(code),
-        (None, submission::stage::SUBMIT) => "Queued: chorus-desk will deposit it on Chorus Pro shortly.".into(),
-        (None, submission::stage::HOLD) => "Waiting for you: see the reasons on the invoice page.".into(),
-        (None, _) => "Deposited; waiting for Chorus Pro's answer.".into(),
+        (None, submission::stage::SUBMIT) => Message::new("status-queued-meaning"),
+        (None, submission::stage::HOLD) => Message::new("status-hold-meaning"),
+        (None, _) => Message::new("status-deposited-meaning"),
     };
     StatusView {
         key: sub.status.clone(),
@@ -188,7 +190,7 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn error(&self, field: &str) -> String {
-        self.filter_errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.filter_errors, field, self.ctx.locale)
     }
 }
 
@@ -214,7 +216,7 @@ fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
             errors
                 .entry(field.to_string())
                 .or_default()
-                .push("Enter a date such as 31/12/2026.".into());
+                .push(Message::new("err-form-date"));
         }
         parsed
     };
@@ -439,13 +441,14 @@ impl FormPage {
         form: &InvoiceForm,
         errors: &FormErrors,
     ) -> FormPage {
+        let locale = ctx.locale;
         let field = |name: &str, label: &'static str, hint: &'static str, input_type: &'static str| FieldView {
             name: name.to_string(),
             id: html_id(name),
             label,
             hint,
             value: form.value(name).to_string(),
-            error: errors.get(name).map(|m| m.join(" ")).unwrap_or_default(),
+            error: crate::domain::organisation::field_error(errors, name, locale),
             input_type,
         };
         let groups = vec![
@@ -518,7 +521,7 @@ impl FormPage {
                     let full = format!("lines[{index}].{name}");
                     FieldView {
                         id: html_id(&full),
-                        error: errors.get(&full).map(|m| m.join(" ")).unwrap_or_default(),
+                        error: crate::domain::organisation::field_error(errors, &full, locale),
                         name: full,
                         label,
                         hint: "",
@@ -544,7 +547,10 @@ impl FormPage {
             groups,
             notes,
             lines,
-            general_errors: errors.get(invoice_form::GENERAL).cloned().unwrap_or_default(),
+            general_errors: errors
+                .get(invoice_form::GENERAL)
+                .map(|messages| messages.iter().map(|m| m.render(locale)).collect())
+                .unwrap_or_default(),
             error_count: errors.values().map(Vec::len).sum(),
             units: UNIT_CHOICES,
             vats: VAT_CHOICES,
@@ -562,8 +568,6 @@ fn stored_document(row: &InvoiceRow) -> Result<InvoiceDocument, AppError> {
     serde_json::from_str(&row.document).map_err(AppError::internal)
 }
 
-const ISSUED_NEVER_CHANGES: &str = "An issued invoice never changes: issue a credit note to correct it.";
-
 pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.organisation()?;
     let form = InvoiceForm::blank(invoicing::today());
@@ -579,7 +583,7 @@ pub async fn edit_form(
     let org_id = user.organisation()?;
     let row = own_invoice(&db, org_id, path.into_inner()).await?;
     if row.state != STATE_DRAFT {
-        ctx.flash_error(ISSUED_NEVER_CHANGES);
+        ctx.flash_error(Message::new("err-invoice-already-issued"));
         return Ok(see_other(format!("/invoices/{}", row.id)));
     }
     let document = stored_document(&row)?;
@@ -629,7 +633,9 @@ async fn save(
         Some(id) => {
             let row = own_invoice(&db, org_id, id).await?;
             if row.state != STATE_DRAFT {
-                return Err(AppError::Conflict(ISSUED_NEVER_CHANGES.into()));
+                return Err(AppError::Conflict(
+                    Message::new("err-invoice-already-issued").to_string(),
+                ));
             }
             Some(row)
         }
@@ -670,14 +676,16 @@ async fn save(
                 Ok(row) => Ok(Saved::Row(Box::new(row))),
                 Err(InvoicingError::Invalid(problems)) => Ok(Saved::Invalid(problems)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),
-                Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict(ISSUED_NEVER_CHANGES.into())),
+                Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict(
+                    Message::new("err-invoice-already-issued").to_string(),
+                )),
                 Err(InvoicingError::Database(e)) => Err(e.into()),
             }
         })
         .await?;
     match outcome {
         Saved::Row(row) => {
-            ctx.flash_success("Draft saved. Check it below, then issue it.");
+            ctx.flash_success(Message::new("flash-draft-saved"));
             Ok(see_other(format!("/invoices/{}", row.id)))
         }
         Saved::Invalid(problems) => {
@@ -723,7 +731,7 @@ pub struct ReasonView {
     pub code: String,
     pub message: String,
     pub fix_link: Option<String>,
-    pub fix_label: &'static str,
+    pub fix_label: String,
 }
 
 pub struct ChorusView {
@@ -768,6 +776,8 @@ pub struct FollowUpForm {
     pub engagement: String,
     pub comment: String,
     pub errors: FieldErrors,
+    /// The reader's language, for the errors.
+    pub locale: crate::i18n::Locale,
 }
 
 impl FollowUpForm {
@@ -787,7 +797,7 @@ impl FollowUpForm {
     }
 
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.locale)
     }
 
     pub fn has_error(&self, field: &str) -> bool {
@@ -823,33 +833,47 @@ fn human_size(bytes: usize) -> String {
 }
 
 /// Where to fix the field a Chorus Pro reason points at.
-pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, &'static str)> {
+pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| format!("/invoices/{}/edit#{anchor}", row.id);
     Some(match field {
         "buyer_siret" => match row.customer_id {
-            Some(customer) => (format!("/customers/{customer}/edit#siret"), "Fix the customer's SIRET"),
-            None => (on_invoice("buyer_siret"), "Fix the buyer's SIRET"),
+            Some(customer) => (
+                format!("/customers/{customer}/edit#siret"),
+                Message::new("hint-fix-customer-siret"),
+            ),
+            None => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
         },
         "service_code" => match row.customer_id {
             Some(customer) => (
                 format!("/customers/{customer}/edit#service_code"),
-                "Fix the customer's service code",
+                Message::new("hint-fix-customer-service-code"),
             ),
-            None => (on_invoice("references_buyer_reference"), "Fix the service code"),
+            None => (
+                on_invoice("references_buyer_reference"),
+                Message::new("hint-fix-service-code"),
+            ),
         },
         "engagement" => match row.contract_id {
             Some(contract) => (
                 format!("/contracts/{contract}/edit#external_reference"),
-                "Fix the contract's engagement number",
+                Message::new("hint-fix-contract-engagement"),
             ),
-            None => (on_invoice("references_order_reference"), "Fix the engagement number"),
+            None => (
+                on_invoice("references_order_reference"),
+                Message::new("hint-fix-engagement"),
+            ),
         },
-        "iban" => ("/settings/e-invoicing#iban".into(), "Fix your bank account"),
+        "iban" => ("/settings/e-invoicing#iban".into(), Message::new("hint-fix-iban")),
         _ => return None,
     })
 }
 
-fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>) -> ChorusView {
+fn chorus_view(
+    row: &InvoiceRow,
+    sub: &SubmissionRow,
+    tracking: Option<NaiveDateTime>,
+    locale: crate::i18n::Locale,
+) -> ChorusView {
     let now = crate::db::now();
     ChorusView {
         stage: sub.stage.clone(),
@@ -865,7 +889,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
                     source: reason.source,
                     code: reason.code.unwrap_or_default(),
                     message: reason.message,
-                    fix_label: fix.as_ref().map(|(_, label)| *label).unwrap_or(""),
+                    fix_label: fix.as_ref().map(|(_, label)| label.render(locale)).unwrap_or_default(),
                     fix_link: fix.map(|(link, _)| link),
                 }
             })
@@ -975,7 +999,7 @@ async fn build_show(
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking));
+    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, ctx.locale));
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -998,6 +1022,7 @@ async fn build_show(
                 .unwrap_or_default(),
             comment: String::new(),
             errors: FieldErrors::new(),
+            locale: ctx.locale,
         })
     });
     let mut page = ShowPage {
@@ -1020,9 +1045,10 @@ async fn build_show(
     let invoice = match invoicing::load(&page.row) {
         Ok(invoice) => invoice,
         Err(problems) => {
-            page.problems = problems
+            let locale = page.ctx.locale;
+            page.problems = Message::field_list(&problems)
                 .iter()
-                .flat_map(|(f, ms)| ms.iter().map(move |m| format!("{f}: {m}")))
+                .map(|m| m.render(locale))
                 .collect();
             return Ok(page);
         }
@@ -1112,7 +1138,7 @@ async fn build_show(
         }
         Err(e) => {
             tracing::warn!(invoice = page.row.id, error = %e, "invoice preview failed");
-            page.render_error = Some("The files could not be produced for this invoice; it has been logged.".into());
+            page.render_error = Some(Message::new("err-invoice-files-failed").render(page.ctx.locale));
         }
     }
     Ok(page)
@@ -1228,13 +1254,13 @@ pub async fn download_package(
 // Actions
 
 /// Why an issued invoice did not go to Chorus Pro, in words.
-pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<bool>) -> &'static str {
+pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<bool>) -> Message {
     if !org.chorus_active() {
-        "Chorus Pro is not active for your organisation, so it was not sent: download it to send it yourself."
+        Message::new("flash-not-sent-chorus-inactive")
     } else if customer_receives_chorus == Some(false) {
-        "The customer does not receive invoices through Chorus Pro, so it was not sent there."
+        Message::new("flash-not-sent-customer")
     } else {
-        "The buyer is not a French organisation with a SIRET, so it does not go through Chorus Pro."
+        Message::new("flash-not-sent-buyer")
     }
 }
 
@@ -1243,7 +1269,7 @@ pub enum IssueOutcome {
     Issued {
         row: Box<InvoiceRow>,
         queued: bool,
-        not_sent_reason: &'static str,
+        not_sent_reason: Message,
     },
     Refused(InvoicingError),
 }
@@ -1289,19 +1315,18 @@ pub async fn issue(
         } => {
             let number = row.number.unwrap_or_default();
             if queued {
-                ctx.flash_success(format!("{number} issued and queued for Chorus Pro."));
+                ctx.flash_success(Message::new("flash-issued-queued").arg("number", number));
             } else {
-                ctx.flash_success(format!("{number} issued. {not_sent_reason}"));
+                ctx.flash_success(
+                    Message::new("flash-issued-not-sent")
+                        .arg("number", number)
+                        .arg_msg("reason", not_sent_reason),
+                );
             }
         }
-        IssueOutcome::Refused(InvoicingError::Invalid(problems)) => {
-            let list: Vec<String> = problems
-                .iter()
-                .flat_map(|(f, ms)| ms.iter().map(move |m| format!("{f}: {m}")))
-                .collect();
-            ctx.flash_error(format!("Not issued: {}", list.join("; ")));
+        IssueOutcome::Refused(refused) => {
+            ctx.flash_error(Message::new("flash-not-issued").arg_list("reasons", refused.reasons()))
         }
-        IssueOutcome::Refused(other) => ctx.flash_error(format!("Not issued: {other}.")),
     }
     Ok(see_other(format!("/invoices/{id}")))
 }
@@ -1314,7 +1339,7 @@ async fn requeue(
     db: web::Data<Db>,
     id: i64,
     action: &'static str,
-    done: &'static str,
+    done: Message,
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let actor = user.actor();
@@ -1333,7 +1358,7 @@ async fn requeue(
     if changed > 0 {
         ctx.flash_success(done);
     } else {
-        ctx.flash_error("There is nothing to send again: this invoice is not waiting for you.");
+        ctx.flash_error(Message::new("flash-nothing-to-resend"));
     }
     Ok(see_other(format!("/invoices/{id}")))
 }
@@ -1351,7 +1376,7 @@ pub async fn retry(
         db,
         path.into_inner(),
         "submission.retried",
-        "Queued again for Chorus Pro.",
+        Message::new("flash-requeued"),
     )
     .await
 }
@@ -1375,21 +1400,14 @@ pub async fn resend(
                 Ok(()) => Ok(Ok(())),
                 Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
                 // No submission: nothing was ever sent through Chorus Pro.
-                Err(InvoicingError::NotFound) => Ok(Err(
-                    "There is nothing to send again: this invoice is not waiting for you.".to_string(),
-                )),
-                Err(InvoicingError::Invalid(problems)) => Ok(Err(problems
-                    .into_iter()
-                    .flat_map(|(field, messages)| messages.into_iter().map(move |m| format!("{field}: {m}")))
-                    .collect::<Vec<_>>()
-                    .join("; "))),
-                Err(other) => Ok(Err(other.to_string())),
+                Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),
+                Err(other) => Ok(Err(other.reasons())),
             }
         })
         .await?;
     match outcome {
-        Ok(()) => ctx.flash_success("Queued again for Chorus Pro with the corrected data."),
-        Err(message) => ctx.flash_error(format!("Not sent again: {message}")),
+        Ok(()) => ctx.flash_success(Message::new("flash-resent")),
+        Err(reasons) => ctx.flash_error(Message::new("flash-not-resent").arg_list("reasons", reasons)),
     }
     Ok(see_other(format!("/invoices/{id}")))
 }
@@ -1439,19 +1457,23 @@ async fn waiting_for(
     if sub.as_ref().and_then(FollowUpForm::offered) == Some(kind) {
         return Ok(Ok(()));
     }
-    ctx.flash_error(if kind == FollowUpForm::RECYCLE {
-        "There is nothing to recycle: Chorus Pro does not list this invoice as A_RECYCLER."
+    ctx.flash_error(Message::new(if kind == FollowUpForm::RECYCLE {
+        "flash-followup-nothing-to-recycle"
     } else {
-        "There is nothing to complete: Chorus Pro does not list this invoice as SUSPENDUE."
-    });
+        "flash-followup-nothing-to-complete"
+    }));
     Ok(Err(see_other(format!("/invoices/{id}#chorus"))))
 }
 
 fn check_comment(errors: &mut FieldErrors, comment: &str, required: bool) {
     if required && comment.trim().is_empty() {
-        add_error(errors, "comment", "Write the answer the buyer will read.");
+        add_error(errors, "comment", Message::new("err-followup-comment-empty"));
     } else if comment.chars().count() > COMMENT_MAX {
-        add_error(errors, "comment", format!("At most {COMMENT_MAX} characters."));
+        add_error(
+            errors,
+            "comment",
+            Message::new("err-followup-comment-too-long").arg("max", COMMENT_MAX),
+        );
     }
 }
 
@@ -1477,31 +1499,17 @@ pub async fn recycle(
             None
         }
     };
+    // Both are optional here: the buyer may route by SIRET alone.
     let service_code = optional(&form.service_code);
-    if let Some(code) = &service_code {
-        if code.chars().count() > 100 {
-            add_error(
-                &mut errors,
-                "service_code",
-                "A service code has at most 100 characters.",
-            );
-        } else if code.eq_ignore_ascii_case("FACTURES_PUBLIQUES") {
-            add_error(
-                &mut errors,
-                "service_code",
-                "FACTURES_PUBLIQUES is reserved for invoices between public bodies: use the buyer's own service.",
-            );
-        }
+    if let Some(Err(e)) = service_code.as_deref().map(ServiceCode::parse) {
+        add_error(&mut errors, "service_code", e);
     }
     let engagement = optional(&form.engagement);
-    if engagement.as_ref().is_some_and(|e| e.chars().count() > 50) {
-        add_error(
-            &mut errors,
-            "engagement",
-            "An engagement number has at most 50 characters.",
-        );
+    if let Some(Err(e)) = engagement.as_deref().map(EngagementNumber::parse) {
+        add_error(&mut errors, "engagement", e);
     }
     check_comment(&mut errors, &form.comment, false);
+    let locale = ctx.locale;
     let kept = |errors: FieldErrors| FollowUpForm {
         kind: FollowUpForm::RECYCLE,
         buyer_siret: form.buyer_siret.clone(),
@@ -1509,6 +1517,7 @@ pub async fn recycle(
         engagement: form.engagement.clone(),
         comment: form.comment.clone(),
         errors,
+        locale,
     };
     let Some(buyer) = buyer.filter(|_| errors.is_empty()) else {
         return unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?);
@@ -1521,18 +1530,20 @@ pub async fn recycle(
     };
     match followup::recycle(&jobs, org_id, id, input, user.actor()).await? {
         followup::Outcome::Done => {
-            ctx.flash_success(
-                "Sent to Chorus Pro for recycling. The new status shows here as soon as Chorus Pro reports it.",
-            );
+            ctx.flash_success(Message::new("flash-followup-recycled"));
             Ok(see_other(format!("/invoices/{id}#chorus")))
         }
         followup::Outcome::NotWaiting => {
-            ctx.flash_error("There is nothing to recycle: Chorus Pro does not list this invoice as A_RECYCLER.");
+            ctx.flash_error(Message::new("flash-followup-nothing-to-recycle"));
             Ok(see_other(format!("/invoices/{id}#chorus")))
         }
         followup::Outcome::Failed(message) => {
             let mut errors = FieldErrors::new();
-            add_error(&mut errors, "form", format!("Not recycled. {message}"));
+            add_error(
+                &mut errors,
+                "form",
+                Message::new("err-followup-not-recycled").arg("reason", message),
+            );
             unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?)
         }
     }
@@ -1569,22 +1580,18 @@ pub async fn complete(
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
         if !ATTACHMENT_EXTENSIONS.contains(&extension.as_str()) {
-            add_error(
-                &mut errors,
-                "attachment",
-                "Chorus Pro does not accept this kind of file: send a PDF, an image, an office document or a ZIP.",
-            );
+            add_error(&mut errors, "attachment", Message::new("err-attachment-kind"));
         } else if name.chars().count() > ATTACHMENT_NAME_MAX {
             add_error(
                 &mut errors,
                 "attachment",
-                format!("Chorus Pro takes file names of at most {ATTACHMENT_NAME_MAX} characters: rename the file."),
+                Message::new("err-attachment-name-too-long").arg("max", ATTACHMENT_NAME_MAX),
             );
         }
         if part.data.is_empty() {
-            add_error(&mut errors, "attachment", "The file is empty.");
+            add_error(&mut errors, "attachment", Message::new("err-attachment-empty"));
         } else if part.data.len() >= ATTACHMENT_BYTES_MAX {
-            add_error(&mut errors, "attachment", "Chorus Pro takes files under 10 MB.");
+            add_error(&mut errors, "attachment", Message::new("err-attachment-too-large"));
         }
         followup::Attachment {
             file_name: name,
@@ -1595,6 +1602,7 @@ pub async fn complete(
             content: part.data.clone(),
         }
     });
+    let locale = ctx.locale;
     let kept = |errors: FieldErrors| FollowUpForm {
         kind: FollowUpForm::COMPLETE,
         buyer_siret: String::new(),
@@ -1602,6 +1610,7 @@ pub async fn complete(
         engagement: String::new(),
         comment: comment.clone(),
         errors,
+        locale,
     };
     if !errors.is_empty() {
         return unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?);
@@ -1612,16 +1621,20 @@ pub async fn complete(
     };
     match followup::complete(&jobs, org_id, id, input, user.actor()).await? {
         followup::Outcome::Done => {
-            ctx.flash_success("Sent to Chorus Pro. The new status shows here as soon as Chorus Pro reports it.");
+            ctx.flash_success(Message::new("flash-followup-completed"));
             Ok(see_other(format!("/invoices/{id}#chorus")))
         }
         followup::Outcome::NotWaiting => {
-            ctx.flash_error("There is nothing to complete: Chorus Pro does not list this invoice as SUSPENDUE.");
+            ctx.flash_error(Message::new("flash-followup-nothing-to-complete"));
             Ok(see_other(format!("/invoices/{id}#chorus")))
         }
         followup::Outcome::Failed(message) => {
             let mut errors = FieldErrors::new();
-            add_error(&mut errors, "form", format!("Not completed. {message}"));
+            add_error(
+                &mut errors,
+                "form",
+                Message::new("err-followup-not-completed").arg("reason", message),
+            );
             unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?)
         }
     }
@@ -1656,7 +1669,7 @@ pub async fn credit_note(
     let id = path.into_inner();
     let original = own_invoice(&db, org_id, id).await?;
     if original.state != STATE_ISSUED || original.kind != "invoice" {
-        ctx.flash_error("Only an issued invoice can be corrected by a credit note.");
+        ctx.flash_error(Message::new("flash-credit-note-issued-only"));
         return Ok(see_other(format!("/invoices/{id}")));
     }
     let document = credit_note_document(&original, stored_document(&original)?);
@@ -1678,12 +1691,12 @@ pub async fn credit_note(
         .await?;
     match created {
         Ok(row) => {
-            ctx.flash_success("Credit note draft created from the invoice. Check it, then issue it.");
+            ctx.flash_success(Message::new("flash-credit-note-created"));
             Ok(see_other(format!("/invoices/{}", row.id)))
         }
         Err(InvoicingError::Database(e)) => Err(e.into()),
         Err(other) => {
-            ctx.flash_error(format!("The credit note could not be created: {other}."));
+            ctx.flash_error(Message::new("flash-credit-note-failed").arg_list("reasons", other.reasons()));
             Ok(see_other(format!("/invoices/{id}")))
         }
     }

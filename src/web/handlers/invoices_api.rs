@@ -13,6 +13,7 @@ use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
 use crate::error::{ApiError, AppError};
+use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::web::chorus_status;
 use crate::web::handlers::invoices::{Download, download_file, status_view};
@@ -28,9 +29,9 @@ fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::BadRequest(message.into()))
 }
 
-fn one_problem(field: &str, message: &str) -> ApiError {
+fn one_problem(field: &str, message: Message) -> ApiError {
     let mut problems = Problems::new();
-    problems.insert(field.to_string(), vec![message.to_string()]);
+    problems.insert(field.to_string(), vec![message]);
     ApiError::invalid(problems)
 }
 
@@ -59,7 +60,7 @@ pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
         "kind": row.kind,
         "status": status.key,
         "chorus_status": sub.and_then(|s| s.chorus_status.clone()),
-        "chorus_status_meaning": sub.and_then(|s| s.chorus_status.as_deref()).map(chorus_status::meaning),
+        "chorus_status_meaning": sub.and_then(|s| s.chorus_status.as_deref()).map(|code| chorus_status::meaning(code).to_string()),
         "flux_number": sub.and_then(|s| s.flux_number.clone()),
         "chorus_invoice_id": sub.and_then(|s| s.chorus_invoice_id.clone()),
         "reasons": sub.map(SubmissionRow::reason_list).unwrap_or_default(),
@@ -123,14 +124,14 @@ pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> R
             let customer = match request.customer_id {
                 Some(id) => match customer::find(conn, org_id, id)? {
                     Some(c) => Some(c),
-                    None => return Ok(Err(one_problem("customer_id", "no customer of yours has this id"))),
+                    None => return Ok(Err(one_problem("customer_id", Message::new("err-api-no-customer")))),
                 },
                 None => None,
             };
             let contract = match request.contract_id {
                 Some(id) => match contract::find(conn, org_id, id)? {
                     Some(detail) => Some(detail.contract),
-                    None => return Ok(Err(one_problem("contract_id", "no contract of yours has this id"))),
+                    None => return Ok(Err(one_problem("contract_id", Message::new("err-api-no-contract")))),
                 },
                 None => None,
             };

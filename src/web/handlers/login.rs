@@ -9,6 +9,7 @@ use crate::auth::session::{self, SessionUser};
 use crate::db::models::{login_failure, user};
 use crate::db::{Db, write_tx};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, see_other};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -18,7 +19,6 @@ use serde::Deserialize;
 const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 const WINDOW_MINUTES: i64 = 15;
-pub const BAD_CREDENTIALS: &str = "Email or password is incorrect.";
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -159,11 +159,12 @@ pub async fn submit(
             Ok(see_other(target))
         }
         Attempt::Failed => {
+            let error = Message::new("err-login-credentials").render(ctx.locale);
             let page = LoginPage {
                 ctx,
                 email: form.email,
                 next,
-                error: Some(BAD_CREDENTIALS.into()),
+                error: Some(error),
             };
             let html = askama::Template::render(&page).map_err(AppError::internal)?;
             Ok(HttpResponse::Unauthorized()
@@ -171,13 +172,14 @@ pub async fn submit(
                 .body(html))
         }
         Attempt::Throttled => {
+            let error = Message::new("err-login-throttled")
+                .arg("minutes", WINDOW_MINUTES)
+                .render(ctx.locale);
             let page = LoginPage {
                 ctx,
                 email: form.email,
                 next,
-                error: Some(format!(
-                    "Too many failed attempts. Wait {WINDOW_MINUTES} minutes, or ask an administrator to reset your password."
-                )),
+                error: Some(error),
             };
             let html = askama::Template::render(&page).map_err(AppError::internal)?;
             Ok(HttpResponse::TooManyRequests()

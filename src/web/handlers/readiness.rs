@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::models::customer;
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::jobs::JobContext;
 use crate::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
 use crate::web::handlers::customers::{self, NoFields};
@@ -34,7 +35,7 @@ pub async fn check_after_save(
     jobs: &JobContext,
     user: &CurrentUser,
     row: &customer::CustomerRow,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Message>, AppError> {
     let (org, id) = (row.organisation_id, row.id);
     let cached = db
         .run(move |conn| Ok::<_, AppError>(customer::find_readiness(conn, org, id)?))
@@ -50,7 +51,7 @@ pub async fn check_after_save(
         match readiness::check_customer(db, &access, org, id, user.actor()).await? {
             Ok(report) => Some(summary(&report, row.service_code.as_deref())),
             Err(CheckProblem::NoConnection | CheckProblem::NoSiret) => None,
-            Err(problem) => Some(format!("Not checked in Chorus Pro yet: {problem}")),
+            Err(problem) => Some(Message::new("flash-readiness-not-checked").arg_msg("problem", problem)),
         },
     )
 }
@@ -60,15 +61,14 @@ fn panel(id: i64) -> String {
 }
 
 /// One sentence for the flash after a check.
-fn summary(report: &ReadinessReport, service_code: Option<&str>) -> String {
-    let checked = format!("Checked against Chorus Pro ({})", report.source);
+fn summary(report: &ReadinessReport, service_code: Option<&str>) -> Message {
     let blocking = report.findings(service_code).into_iter().filter(|f| f.blocking).count();
-    match (report.found(), blocking) {
-        (false, _) => format!("{checked}: SIRET {} is not found in Chorus Pro.", report.siret),
-        (true, 0) => format!("{checked}: ready to receive invoices."),
-        (true, 1) => format!("{checked}: one problem to fix before sending invoices."),
-        (true, n) => format!("{checked}: {n} problems to fix before sending invoices."),
-    }
+    let message = if report.found() {
+        Message::new("flash-readiness-problems").arg("count", blocking)
+    } else {
+        Message::new("flash-readiness-not-found").arg("siret", &report.siret)
+    };
+    message.arg("source", &report.source)
 }
 
 pub async fn check(
@@ -91,7 +91,7 @@ pub async fn check(
                 .and_then(|c| c.service_code);
             ctx.flash_success(summary(&report, service_code.as_deref()));
         }
-        Err(problem) => ctx.flash_error(problem.to_string()),
+        Err(problem) => ctx.flash_error(problem),
     }
     Ok(see_other(panel(id)))
 }
@@ -135,14 +135,12 @@ pub async fn choose_service(
     if !offered {
         // The flash lives in the session cookie: never echo an arbitrarily long value into it.
         let code = choice.service_code.trim();
-        let named = if code.is_empty() || code.chars().count() > 100 {
-            "That service".to_owned()
+        let message = if code.is_empty() || code.chars().count() > 100 {
+            Message::new("flash-readiness-service-not-offered")
         } else {
-            format!("{code:?}")
+            Message::new("flash-readiness-service-not-offered-named").arg("code", code)
         };
-        ctx.flash_error(format!(
-            "{named} is not one of this customer's active Chorus Pro services: check the customer again and pick from the list."
-        ));
+        ctx.flash_error(message);
         return Ok(see_other(panel(id)));
     }
     let mut input = row.to_input();
@@ -153,22 +151,26 @@ pub async fn choose_service(
             let access = directory_access(&settings, &jobs);
             // Ask again: whether this service needs an engagement number is only known once asked.
             match readiness::check_customer(&db, &access, org, id, user.actor()).await? {
-                Ok(report) => ctx.flash_success(format!(
-                    "Service code set to {code}. {}",
-                    summary(&report, saved.service_code.as_deref())
-                )),
-                Err(CheckProblem::Chorus(error)) => ctx.flash_error(format!(
-                    "Service code set to {code}, but Chorus Pro could not be asked about it: {error}"
-                )),
-                Err(problem) => ctx.flash_error(format!("Service code set to {code}. {problem}")),
+                Ok(report) => ctx.flash_success(
+                    Message::new("flash-service-set-and")
+                        .arg("code", &code)
+                        .arg_msg("then", summary(&report, saved.service_code.as_deref())),
+                ),
+                Err(CheckProblem::Chorus(error)) => ctx.flash_error(
+                    Message::new("flash-service-set-unchecked")
+                        .arg("code", &code)
+                        .arg("detail", error),
+                ),
+                Err(problem) => ctx.flash_error(
+                    Message::new("flash-service-set-and")
+                        .arg("code", &code)
+                        .arg_msg("then", problem),
+                ),
             }
         }
         Err(errors) => {
-            let messages: Vec<String> = errors.into_values().flatten().collect();
-            ctx.flash_error(format!(
-                "The service code was not changed: {} Edit the customer to fix it.",
-                messages.join(" ")
-            ));
+            let messages: Vec<Message> = errors.into_values().flatten().collect();
+            ctx.flash_error(Message::new("flash-service-not-changed").arg_list("reasons", messages));
         }
     }
     Ok(see_other(panel(id)))

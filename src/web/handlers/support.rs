@@ -11,6 +11,7 @@ use crate::domain::identifiers::EmailAddress;
 use crate::domain::organisation::{FieldErrors, NewOrganisation, OrganisationInput, add_error};
 use crate::domain::role::{Role, RoleSet};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -27,7 +28,7 @@ pub struct OrganisationsPage {
 
 impl OrganisationsPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 
@@ -86,12 +87,12 @@ pub async fn create(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 if organisation::find_by_siret(conn, new.siret.as_str())?.is_some() {
-                    return Ok(Err("An organisation with this SIRET already exists."));
+                    return Ok(Err(("siret", Message::new("err-organisation-siret-taken"))));
                 }
                 if let Some(email) = &admin_email
                     && user::find_by_email(conn, email.as_str())?.is_some()
                 {
-                    return Ok(Err("An account with this email already exists."));
+                    return Ok(Err(("admin_email", Message::new("err-user-email-taken"))));
                 }
                 let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
                 audit::record(
@@ -128,20 +129,17 @@ pub async fn create(
     match result {
         Ok((id, admin)) => {
             match admin {
-                Some(email) => ctx.flash_success(format!(
-                    "Organisation created. First admin {email}: one-time password {one_time_password} (shown once; they must change it at first login)."
-                )),
-                None => ctx.flash_success("Organisation created."),
+                Some(email) => ctx.flash_success(
+                    Message::new("flash-organisation-created-admin")
+                        .arg("email", email)
+                        .arg("password", one_time_password),
+                ),
+                None => ctx.flash_success(Message::new("flash-organisation-created")),
             }
             Ok(see_other(format!("/support/organisations/{id}")))
         }
-        Err(message) => {
+        Err((field, message)) => {
             let mut errors = FieldErrors::new();
-            let field = if message.contains("SIRET") {
-                "siret"
-            } else {
-                "admin_email"
-            };
             add_error(&mut errors, field, message);
             let organisations = db.run(|conn| organisation::list(conn).map_err(AppError::from)).await?;
             unprocessable(OrganisationsPage {
@@ -163,7 +161,8 @@ pub struct OrganisationPage {
     pub reason_error: String,
 }
 
-async fn load_page(ctx: Ctx, db: &Db, id: i64, reason_error: String) -> Result<OrganisationPage, AppError> {
+async fn load_page(ctx: Ctx, db: &Db, id: i64, reason_error: Option<Message>) -> Result<OrganisationPage, AppError> {
+    let reason_error = reason_error.map(|m| m.render(ctx.locale)).unwrap_or_default();
     let (organisation, history) = db
         .run(move |conn| {
             let org = organisation::find(conn, id)?.ok_or(AppError::NotFound)?;
@@ -180,7 +179,7 @@ async fn load_page(ctx: Ctx, db: &Db, id: i64, reason_error: String) -> Result<O
 }
 
 pub async fn show(ctx: Ctx, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ok(load_page(ctx, &db, path.into_inner(), String::new()).await?)
+    ok(load_page(ctx, &db, path.into_inner(), None).await?)
 }
 
 #[derive(Deserialize)]
@@ -202,11 +201,11 @@ pub async fn toggle_chorus_feature(
     let reason = form.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 500 {
         let message = if reason.is_empty() {
-            "Give a reason: it is recorded in the audit log."
+            Message::new("err-toggle-reason-empty")
         } else {
-            "Keep the reason under 500 characters."
+            Message::new("err-toggle-reason-too-long").arg("max", 500)
         };
-        let page = load_page(ctx, &db, id, message.to_string()).await?;
+        let page = load_page(ctx, &db, id, Some(message)).await?;
         return unprocessable(page);
     }
     let enabled = matches!(form.enabled.as_str(), "on" | "true" | "1");
@@ -231,9 +230,9 @@ pub async fn toggle_chorus_feature(
     })
     .await?;
     ctx.flash_success(if enabled {
-        "Chorus Pro feature switched on."
+        Message::new("flash-chorus-feature-on")
     } else {
-        "Chorus Pro feature switched off."
+        Message::new("flash-chorus-feature-off")
     });
     Ok(see_other(format!("/support/organisations/{id}")))
 }

@@ -10,6 +10,7 @@ use crate::domain::identifiers::EmailAddress;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::domain::role::{Role, RoleSet};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -26,7 +27,7 @@ pub struct UsersPage {
 
 impl UsersPage {
     pub fn error(&self, field: &str) -> String {
-        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 
@@ -72,7 +73,7 @@ pub async fn create(
     let role = match form.role.parse::<Role>() {
         Ok(role) if role != Role::Support => Some(role),
         _ => {
-            add_error(&mut errors, "role", "Choose admin, user or auditor.");
+            add_error(&mut errors, "role", Message::new("err-user-role"));
             None
         }
     };
@@ -125,13 +126,15 @@ pub async fn create(
         .await?;
     match created {
         Some(email) => {
-            ctx.flash_success(format!(
-                "Account {email} created. One-time password: {one_time_password} (shown once; it must be changed at first login)."
-            ));
+            ctx.flash_success(
+                Message::new("flash-user-created")
+                    .arg("email", email)
+                    .arg("password", one_time_password),
+            );
             Ok(see_other("/settings/users"))
         }
         None => {
-            add_error(&mut errors, "email", "An account with this email already exists.");
+            add_error(&mut errors, "email", Message::new("err-user-email-taken"));
             let users = users_of(&db, org).await?;
             unprocessable(UsersPage {
                 ctx,
@@ -156,7 +159,7 @@ pub async fn deactivate(
     let org = user.organisation()?;
     let target = path.into_inner();
     if target == user.id {
-        ctx.flash_error("You cannot deactivate your own account.");
+        ctx.flash_error(Message::new("flash-user-deactivate-self"));
         return Ok(see_other("/settings/users"));
     }
     let actor = user.actor();
@@ -174,6 +177,6 @@ pub async fn deactivate(
         })
     })
     .await?;
-    ctx.flash_success("Account deactivated; its sessions have ended.");
+    ctx.flash_success(Message::new("flash-user-deactivated"));
     Ok(see_other("/settings/users"))
 }

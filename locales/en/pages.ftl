@@ -1,0 +1,411 @@
+# Pages: labels, headings, buttons, navigation, table headers, help texts.
+# Keys are kebab-case, prefixed by area. Same keys in locales/fr/pages.ftl (a test checks).
+
+## Shared
+page-of = page { $page } of { $pages }
+
+## Navigation
+nav-invoices = Invoices
+nav-skip-to-content = Skip to content
+nav-main-label = Main
+nav-dashboard = Dashboard
+nav-customers = Customers
+nav-contracts = Contracts
+nav-configuration = Configuration
+nav-support = Support
+nav-audit-log = Audit log
+nav-sign-out = Sign out
+footer-tagline = chorus-desk · invoices to Chorus Pro
+
+## Words used on many pages
+common-siret = SIRET
+common-cancel = Cancel
+common-none = none
+common-yes = yes
+common-no = no
+common-active = active
+common-archived = archived
+common-previous-page = Previous page
+common-next-page = Next page
+common-pages-label = Pages
+common-search = Search
+common-edit = Edit
+common-optional = optional
+common-status = Status
+common-name = Name
+common-form-has-errors = Some fields need your attention; each one says why below.
+
+## Dashboard
+dashboard-title = Dashboard
+dashboard-password-expires = The Chorus Pro technical account password expires in { $days } day(s), on { $date }. Change it on the Chorus Pro portal, then enter it in
+dashboard-password-expired = The Chorus Pro technical account password expired on { $date }: invoices cannot be sent. Renew it on the Chorus Pro portal, then enter it in
+dashboard-einvoicing-link = Configuration › E-Invoicing
+dashboard-chorus = Chorus Pro:
+dashboard-chorus-active = active
+dashboard-chorus-available = available, not enabled
+dashboard-chorus-off = not switched on by support
+dashboard-accounts = { $count } account(s)
+dashboard-in-processing = In processing
+dashboard-sent = Sent
+dashboard-rejected = Rejected
+dashboard-drafts = Drafts
+dashboard-ageing = { $count } for more than 2 days
+dashboard-to-act-on = to act on
+dashboard-chart-heading = Sent to Chorus Pro, last 14 days
+dashboard-chart-title = Invoices by issue date and current state
+dashboard-chart-desc = Stacked bars per day: sent, in processing and rejected; the busiest day has { $count } invoice(s).
+dashboard-chart-sent-count = { $count } sent
+dashboard-chart-processing-count = { $count } in processing
+dashboard-chart-rejected-count = { $count } rejected
+dashboard-no-organisation = Your account is not attached to an organisation.
+dashboard-platform = Platform
+dashboard-organisations = { $count } organisation(s).
+dashboard-open-support = Open the support console
+
+## Sign in
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+
+## Account
+account-password-title = Change your password
+account-password-forced = Your account was created with a one-time password. Choose your own to continue.
+account-current-password = Current password
+account-new-password = New password
+account-new-password-hint = at least 12 characters
+account-confirm-password = New password, again
+account-change-password = Change password
+account-language-label = Interface language
+account-language-save = Save language
+account-language-saved = Your language has been saved.
+
+## Customers
+common-chorus-pro = Chorus Pro
+common-action = Action
+customer-new-title = New customer
+customer-edit-title = Edit customer
+customer-name = Name
+customer-name-hint = as on the buyer's invoices, at most 99 characters
+customer-address = Address
+customer-address-line2 = Address, line 2
+customer-postal-code = Postal code
+customer-postal-code-hint = 5 digits in France
+customer-city = City
+customer-country = Country
+customer-country-hint = ISO alpha-3, FRA by default
+customer-siret-hint = 14 digits; required for Chorus Pro
+customer-vat-number = VAT number
+customer-service-code = Service code
+customer-service-code-hint = optional, the buyer's code service
+customer-service-code-hint-services = its active services in Chorus Pro: { $services }
+customer-email = Contact email
+customer-chorus-checkbox = Receives invoices through Chorus Pro (French public buyers)
+customer-save = Save customer
+customer-create = Create customer
+customer-filter-q = Name or SIRET
+customer-filter-show = Show
+customer-filter-active = Active customers
+customer-filter-archived = Archived customers
+customer-filter-all = All customers
+customer-filter-any = Any
+customer-chorus-yes = Receives invoices through Chorus Pro
+customer-chorus-no = Not through Chorus Pro
+customer-chorus-yes-lower = receives invoices through Chorus Pro
+customer-chorus-no-lower = not through Chorus Pro
+customer-list-caption = Customers of your organisation
+customer-list-empty = No customer matches.
+customer-list-create-one = Create one
+customer-count = { $count } customer(s)
+customer-restore = Restore this customer
+customer-archive = Archive this customer
+
+## Chorus Pro readiness panel (customer page)
+readiness-title = Chorus Pro readiness
+readiness-problem = Problem:
+readiness-ok = OK:
+readiness-active-services = Active services
+readiness-this-service = this customer's service
+readiness-use-service = Use { $code }
+readiness-engagement-required = Chorus Pro requires an engagement number (numéro d'engagement) on this customer's invoices: contracts without one are refused.
+readiness-engagement-not-required = Chorus Pro does not require an engagement number for this customer.
+readiness-engagement-unknown = The last Chorus Pro answer says nothing about an engagement number.
+readiness-enter-siret = Enter the customer's SIRET to check it against the Chorus Pro directory.
+readiness-not-checked = Not checked against the Chorus Pro directory yet.
+readiness-last-checked = Last checked { $at } UTC
+readiness-check-again = Check again
+readiness-check = Check in Chorus Pro
+
+## Contracts
+contract-new-title = New contract
+contract-edit-title = Edit contract
+contract-show-title = Contract { $number }
+contract-line-cell-label = Line { $line }: { $field }
+contract-customer = Customer
+contract-choose-customer = Choose a customer…
+contract-number = Number
+contract-number-label = Contract number
+contract-title-label = Title
+contract-start-date = Start date
+contract-end-date = End date
+contract-date-hint = 2026-01-31 or 31/01/2026
+contract-billing-period = Billing period
+contract-external-reference = External reference: numéro d'engagement
+contract-external-reference-hint = at most 50 characters; required when the buyer says so
+contract-market-number-label = Market number (numéro de marché)
+contract-market-number = Market number
+contract-engagement-number = Engagement number
+contract-billing-lines = Billing lines
+contract-lines-help = Leave a row empty to skip it; save to get more empty rows. Decimals with a comma or a dot.
+contract-save = Save contract
+contract-create = Create contract
+contract-filter-q = Number, title or customer
+contract-filter-active = Active contracts
+contract-filter-archived = Archived contracts
+contract-filter-all = All contracts
+contract-list-caption = Contracts of your organisation
+contract-list-empty = No contract matches.
+contract-none-yet = No contract yet.
+contract-count = { $count } contract(s)
+contract-from = From
+contract-to = To
+contract-period = Period
+contract-period-from = from { $date }
+contract-period-to = to { $date }
+contract-billed = billed { $period }
+contract-total-per-period = Total excluding VAT, per period
+contract-invoice-title = Invoice this contract
+contract-invoice-from = Period from
+contract-invoice-to = to
+contract-invoice-submit = Create the draft invoice
+contract-restore = Restore this contract
+contract-archive = Archive this contract
+billing-period = { $period ->
+    [monthly] Monthly
+    [quarterly] Quarterly
+    [yearly] Yearly
+    [one_off] One-off
+   *[other] { $period }
+}
+
+## Lines (contracts and invoices)
+line-description = Description
+line-quantity = Quantity
+line-unit = Unit
+line-unit-code = unit code
+line-unit-rec20 = Unit (UN/ECE rec 20)
+line-unit-price = Unit price
+line-unit-price-eur = Unit price (€, excl. VAT)
+line-vat = VAT
+line-vat-category = VAT category
+line-vat-rate = VAT rate
+line-vat-rate-percent = VAT rate (%)
+line-net-amount = Net amount
+vat-category = { $code ->
+    [S] S: standard rate
+    [Z] Z: zero rated
+    [E] E: exempt
+    [AE] AE: reverse charge
+    [K] K: intra-community supply
+    [G] G: export outside the EU
+    [O] O: outside the scope of VAT
+   *[other] { $code }
+}
+unit-code = { $code ->
+    [C62] unit (one)
+    [H87] piece
+    [HUR] hour
+    [DAY] day
+    [MON] month
+    [ANN] year
+    [KGM] kilogram
+    [MTR] metre
+    [MTK] square metre
+    [LTR] litre
+    [KWH] kilowatt hour
+    [LS] lump sum
+    [WEE] week
+    [MIN] minute
+    [TNE] tonne
+    [KMT] kilometre
+    [MTQ] cubic metre
+    [SET] set
+   *[other] { $code }
+}
+line-unit-price-excl-vat = Unit price excl. VAT
+
+## Invoices: list, rows, form
+invoice-invoice = Invoice
+invoice-credit-note = Credit note
+invoice-credit-note-lower = credit note
+invoice-draft = Draft
+invoice-new-title = New invoice
+invoice-edit-draft-invoice = Edit draft invoice
+invoice-edit-draft-credit-note = Edit draft credit note
+invoice-filter-by-status = Filter by status
+invoice-chip-all = All
+invoice-chip = { $status ->
+    [draft] Draft
+    [issued] Issued outside Chorus Pro
+    [in_processing] In processing
+    [sent] Sent
+    [rejected] Rejected
+   *[other] { $status }
+}
+invoice-status = { $status ->
+    [draft] Draft
+    [issued] Issued
+    [in_processing] In processing
+    [sent] Sent
+    [rejected] Rejected
+   *[other] { $status }
+}
+invoice-filter-q = Customer name or number
+invoice-filter-from = Issued from
+invoice-filter-to = Issued until
+invoice-filter-submit = Filter
+invoice-list-caption = Invoices, newest first
+invoice-buyer = Buyer
+invoice-issue-date = Issue date
+invoice-due-date = Due date
+invoice-total-incl-vat = Total incl. VAT
+invoice-next-check = Next check
+invoice-ageing = in processing for { $days } days
+invoice-list-empty = No invoice matches.
+invoice-list-create = Create an invoice
+invoice-list-older = Older invoices →
+invoice-form-not-saved = The draft was not saved: { $count } problem(s), shown next to the fields.
+invoice-save-draft = Save draft
+invoice-form-buyer = Buyer
+invoice-form-siret-hint = 14 digits; required to send through Chorus Pro
+invoice-form-country-hint = two letters, FR for France
+invoice-form-references = Chorus Pro references
+invoice-form-service-code = Service code (BT-10)
+invoice-form-service-code-hint = the buyer's service, if it requires one
+invoice-form-engagement = Engagement number (BT-13)
+invoice-form-engagement-hint = the buyer's commitment (engagement juridique)
+invoice-form-market = Market number (BT-12)
+invoice-form-dates = Dates and payment
+invoice-form-issue-date-hint = today if empty; the number's year comes from it
+invoice-form-currency = Currency
+invoice-form-currency-hint = ISO code, EUR by default
+invoice-form-payment-terms = Payment terms
+invoice-form-payment-terms-hint = e.g. 30 days from the invoice date
+invoice-form-notes = Notes
+invoice-form-notes-hint = printed on the invoice
+invoice-form-lines = Lines
+invoice-form-lines-hint = empty rows are ignored; decimals with a comma or a dot
+invoice-form-line-cell = { $field }, line { $line }
+invoice-form-add-lines = Add lines
+
+## Configuration: users and API tokens
+common-actions = Actions
+common-breadcrumb = Breadcrumb
+settings-sections = Configuration sections
+settings-users = Users
+settings-einvoicing = E-Invoicing
+settings-api-tokens = API tokens
+users-roles = Roles
+users-role = Role
+users-deactivated = deactivated
+users-must-change-password = must change password
+users-deactivate = Deactivate
+users-add = Add a person
+users-role-user = User: customers, contracts, invoices
+users-role-admin = Admin: settings, credentials, users
+users-role-auditor = Auditor: reads the transaction log
+users-create = Create account
+tokens-intro-api = Other systems use the JSON API under
+tokens-intro-header = with a token in the header
+tokens-intro-scope = A token acts for your whole organisation.
+tokens-copy-now = Copy this token now: it is shown only once.
+tokens-prefix = Token starts with
+tokens-created = Created
+tokens-last-used = Last used
+tokens-never = never
+tokens-revoked = revoked
+tokens-revoke = Revoke
+tokens-none = No token yet.
+tokens-new = New token
+tokens-name-hint = the system that will use it
+tokens-create = Create token
+
+## Support console
+support-organisations = Organisations
+support-chorus-feature = Chorus Pro feature
+support-currently = Currently
+support-on = on
+support-off = off
+support-on-help = The organisation's admins can enable e-invoicing and enter their credentials.
+support-off-help = Switch it on to let the organisation's admins enable e-invoicing.
+support-reason = Reason
+support-reason-hint = recorded in the audit log
+support-switch-off = Switch Chorus Pro off
+support-switch-on = Switch Chorus Pro on
+support-history = Toggle history
+support-change-reason = Change and reason
+support-no-change = No change yet.
+support-list-caption = Supplier organisations on this platform
+support-einvoicing = E-invoicing
+support-enabled = enabled
+support-not-enabled = not enabled
+support-none = No organisation yet. Create the first one below.
+support-new = New organisation
+support-company-name = Company name
+support-country-hint = ISO alpha-3
+support-admin-email = First admin's email
+support-admin-email-hint = optional: creates their account with a one-time password
+support-create = Create organisation
+
+## Audit log
+audit-entry-title = Audit entry { $id }
+audit-entry-crumb = Entry { $id }
+audit-when-utc = When (UTC)
+audit-who = Who
+audit-chain = Chain
+audit-actor = Actor
+audit-actor-hint = email or part of it
+audit-user-id = user { $id }
+audit-action = Action
+audit-action-hint = starts with, e.g. login.
+audit-target = Target
+audit-target-type = Target type
+audit-target-type-hint = invoice, user, organisation…
+audit-target-id = Target id
+audit-target-id-hint = e.g. an invoice id
+audit-whole-history = its whole history
+audit-outcome = Outcome
+audit-hash = Hash
+audit-previous-hash = Previous hash
+audit-details = Details
+audit-history-title = History of { $type } { $id }
+audit-history-intro = Every recorded action on it, oldest first, with the exact details recorded.
+audit-export-csv = Export CSV
+audit-export-json = Export JSON
+audit-history-truncated = Only the first { $count } entries are shown; export the history to get all of it.
+audit-by = by { $actor }
+audit-verification = Chain verification
+audit-verified-on = The chains are verified on the
+audit-first-page = first page
+audit-no-entry = No entry yet.
+audit-intact = Intact.
+audit-intact-help = No entry has been altered, deleted or inserted since it was recorded.
+audit-broken = Broken.
+audit-broken-help = The log has been tampered with: the first broken entry of each chain is named below.
+audit-filters = Filters
+audit-from-hint = UTC day
+audit-to-hint = included
+audit-any = Any
+audit-all = All
+audit-success = Success
+audit-success-lower = success
+audit-failure = Failure
+audit-search-hint = details, actor, action, target
+audit-apply-filters = Apply filters
+audit-clear = Clear
+audit-export-view = Export this view:
+audit-list-caption = Audit entries, newest first
+audit-no-match = No entry matches these filters.
+audit-correct-filters = Correct the filters above.
+audit-newest = Newest entries
+audit-older = Older entries

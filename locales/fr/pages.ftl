@@ -1,0 +1,438 @@
+# Pages : libellés, titres, boutons, navigation, en-têtes de tableaux, aides.
+# Mêmes clés que locales/en/pages.ftl (un test le vérifie).
+
+## Commun
+page-of = page { $page } sur { $pages }
+
+## Navigation
+nav-invoices = Factures
+nav-skip-to-content = Aller au contenu
+nav-main-label = Navigation principale
+nav-dashboard = Tableau de bord
+nav-customers = Clients
+nav-contracts = Contrats
+nav-configuration = Configuration
+nav-support = Support
+nav-audit-log = Journal d'audit
+nav-sign-out = Se déconnecter
+footer-tagline = chorus-desk · factures vers Chorus Pro
+
+## Mots communs à plusieurs pages
+common-siret = SIRET
+common-cancel = Annuler
+common-none = aucun
+common-yes = oui
+common-no = non
+common-active = actif
+common-archived = archivé
+common-previous-page = Page précédente
+common-next-page = Page suivante
+common-pages-label = Pages
+common-search = Rechercher
+common-edit = Modifier
+common-optional = facultatif
+common-status = Statut
+common-name = Nom
+common-form-has-errors = Certains champs sont à corriger ; chacun indique pourquoi ci-dessous.
+
+## Tableau de bord
+dashboard-title = Tableau de bord
+dashboard-password-expires = Le mot de passe du compte technique Chorus Pro expire dans { $days } { $days ->
+        [one] jour
+       *[other] jours
+    }, le { $date }. Changez-le sur le portail Chorus Pro, puis saisissez-le dans
+dashboard-password-expired = Le mot de passe du compte technique Chorus Pro a expiré le { $date } : les factures ne peuvent plus être envoyées. Renouvelez-le sur le portail Chorus Pro, puis saisissez-le dans
+dashboard-einvoicing-link = Configuration › Facturation électronique
+dashboard-chorus = Chorus Pro :
+dashboard-chorus-active = actif
+dashboard-chorus-available = disponible, non activé
+dashboard-chorus-off = non ouvert par le support
+dashboard-accounts = { $count } { $count ->
+        [one] compte
+       *[other] comptes
+    }
+dashboard-in-processing = En cours de traitement
+dashboard-sent = Envoyées
+dashboard-rejected = Rejetées
+dashboard-drafts = Brouillons
+dashboard-ageing = { $count } depuis plus de 2 jours
+dashboard-to-act-on = à traiter
+dashboard-chart-heading = Envoyées à Chorus Pro, 14 derniers jours
+dashboard-chart-title = Factures par date d'émission et état actuel
+dashboard-chart-desc = Barres empilées par jour : envoyées, en cours de traitement et rejetées ; le jour le plus chargé compte { $count } { $count ->
+        [one] facture
+       *[other] factures
+    }.
+dashboard-chart-sent-count = { $count } { $count ->
+        [one] envoyée
+       *[other] envoyées
+    }
+dashboard-chart-processing-count = { $count } en cours de traitement
+dashboard-chart-rejected-count = { $count } { $count ->
+        [one] rejetée
+       *[other] rejetées
+    }
+dashboard-no-organisation = Votre compte n'est rattaché à aucune organisation.
+dashboard-platform = Plateforme
+dashboard-organisations = { $count } { $count ->
+        [one] organisation
+       *[other] organisations
+    }.
+dashboard-open-support = Ouvrir la console de support
+
+## Connexion
+login-title = Connexion
+login-email = Adresse e-mail
+login-password = Mot de passe
+login-submit = Se connecter
+
+## Compte
+account-password-title = Changer votre mot de passe
+account-password-forced = Votre compte a été créé avec un mot de passe à usage unique. Choisissez le vôtre pour continuer.
+account-current-password = Mot de passe actuel
+account-new-password = Nouveau mot de passe
+account-new-password-hint = au moins 12 caractères
+account-confirm-password = Nouveau mot de passe, à nouveau
+account-change-password = Changer le mot de passe
+account-language-label = Langue de l'interface
+account-language-save = Enregistrer la langue
+account-language-saved = Votre langue a été enregistrée.
+
+## Clients
+common-chorus-pro = Chorus Pro
+common-action = Action
+customer-new-title = Nouveau client
+customer-edit-title = Modifier le client
+customer-name = Raison sociale
+customer-name-hint = telle qu'elle figure sur les factures de l'acheteur, 99 caractères au plus
+customer-address = Adresse
+customer-address-line2 = Complément d'adresse
+customer-postal-code = Code postal
+customer-postal-code-hint = 5 chiffres en France
+customer-city = Ville
+customer-country = Pays
+customer-country-hint = code ISO alpha-3, FRA par défaut
+customer-siret-hint = 14 chiffres ; obligatoire pour Chorus Pro
+customer-vat-number = Numéro de TVA intracommunautaire
+customer-service-code = Code service
+customer-service-code-hint = facultatif, le code service de l'acheteur
+customer-service-code-hint-services = ses services actifs dans Chorus Pro : { $services }
+customer-email = E-mail de contact
+customer-chorus-checkbox = Reçoit ses factures par Chorus Pro (acheteurs publics français)
+customer-save = Enregistrer le client
+customer-create = Créer le client
+customer-filter-q = Nom ou SIRET
+customer-filter-show = Afficher
+customer-filter-active = Clients actifs
+customer-filter-archived = Clients archivés
+customer-filter-all = Tous les clients
+customer-filter-any = Tous
+customer-chorus-yes = Reçoit ses factures par Chorus Pro
+customer-chorus-no = Hors Chorus Pro
+customer-chorus-yes-lower = reçoit ses factures par Chorus Pro
+customer-chorus-no-lower = hors Chorus Pro
+customer-list-caption = Clients de votre organisation
+customer-list-empty = Aucun client ne correspond.
+customer-list-create-one = En créer un
+customer-count = { $count } { $count ->
+        [one] client
+       *[other] clients
+    }
+customer-restore = Restaurer ce client
+customer-archive = Archiver ce client
+
+## Panneau « Prêt pour Chorus Pro » (fiche client)
+readiness-title = Prêt pour Chorus Pro
+readiness-problem = Problème :
+readiness-ok = OK :
+readiness-active-services = Services actifs
+readiness-this-service = service de ce client
+readiness-use-service = Utiliser { $code }
+readiness-engagement-required = Chorus Pro exige un numéro d'engagement sur les factures de ce client : les contrats sans numéro d'engagement sont refusés.
+readiness-engagement-not-required = Chorus Pro n'exige pas de numéro d'engagement pour ce client.
+readiness-engagement-unknown = La dernière réponse de Chorus Pro ne dit rien du numéro d'engagement.
+readiness-enter-siret = Saisissez le SIRET du client pour le vérifier dans l'annuaire Chorus Pro.
+readiness-not-checked = Pas encore vérifié dans l'annuaire Chorus Pro.
+readiness-last-checked = Dernière vérification le { $at } UTC
+readiness-check-again = Vérifier à nouveau
+readiness-check = Vérifier dans Chorus Pro
+
+## Contrats
+contract-new-title = Nouveau contrat
+contract-edit-title = Modifier le contrat
+contract-show-title = Contrat { $number }
+contract-line-cell-label = Ligne { $line } : { $field }
+contract-customer = Client
+contract-choose-customer = Choisissez un client…
+contract-number = Numéro
+contract-number-label = Numéro de contrat
+contract-title-label = Intitulé
+contract-start-date = Date de début
+contract-end-date = Date de fin
+contract-date-hint = 31/01/2026 ou 2026-01-31
+contract-billing-period = Périodicité de facturation
+contract-external-reference = Référence externe : numéro d'engagement
+contract-external-reference-hint = 50 caractères au plus ; obligatoire si l'acheteur l'exige
+contract-market-number-label = Numéro de marché
+contract-market-number = Numéro de marché
+contract-engagement-number = Numéro d'engagement
+contract-billing-lines = Lignes de facturation
+contract-lines-help = Laissez une ligne vide pour l'ignorer ; enregistrez pour obtenir d'autres lignes vides. Décimales avec une virgule ou un point.
+contract-save = Enregistrer le contrat
+contract-create = Créer le contrat
+contract-filter-q = Numéro, intitulé ou client
+contract-filter-active = Contrats actifs
+contract-filter-archived = Contrats archivés
+contract-filter-all = Tous les contrats
+contract-list-caption = Contrats de votre organisation
+contract-list-empty = Aucun contrat ne correspond.
+contract-none-yet = Aucun contrat pour l'instant.
+contract-count = { $count } { $count ->
+        [one] contrat
+       *[other] contrats
+    }
+contract-from = Du
+contract-to = Au
+contract-period = Période
+contract-period-from = du { $date }
+contract-period-to = au { $date }
+contract-billed = facturé { $period }
+contract-total-per-period = Total HT par période
+contract-invoice-title = Facturer ce contrat
+contract-invoice-from = Période du
+contract-invoice-to = au
+contract-invoice-submit = Créer le brouillon de facture
+contract-restore = Restaurer ce contrat
+contract-archive = Archiver ce contrat
+billing-period = { $period ->
+    [monthly] Mensuelle
+    [quarterly] Trimestrielle
+    [yearly] Annuelle
+    [one_off] Ponctuelle
+   *[other] { $period }
+}
+
+## Lignes (contrats et factures)
+line-description = Désignation
+line-quantity = Quantité
+line-unit = Unité
+line-unit-code = code unité
+line-unit-rec20 = Unité (recommandation 20 CEE-ONU)
+line-unit-price = Prix unitaire
+line-unit-price-eur = Prix unitaire (€ HT)
+line-vat = TVA
+line-vat-category = Catégorie de TVA
+line-vat-rate = Taux de TVA
+line-vat-rate-percent = Taux de TVA (%)
+line-net-amount = Montant HT
+vat-category = { $code ->
+    [S] S : taux normal
+    [Z] Z : taux zéro
+    [E] E : exonéré
+    [AE] AE : autoliquidation
+    [K] K : livraison intracommunautaire
+    [G] G : exportation hors UE
+    [O] O : hors champ de la TVA
+   *[other] { $code }
+}
+unit-code = { $code ->
+    [C62] unité
+    [H87] pièce
+    [HUR] heure
+    [DAY] jour
+    [MON] mois
+    [ANN] année
+    [KGM] kilogramme
+    [MTR] mètre
+    [MTK] mètre carré
+    [LTR] litre
+    [KWH] kilowattheure
+    [LS] forfait
+    [WEE] semaine
+    [MIN] minute
+    [TNE] tonne
+    [KMT] kilomètre
+    [MTQ] mètre cube
+    [SET] lot
+   *[other] { $code }
+}
+line-unit-price-excl-vat = Prix unitaire HT
+
+## Factures : liste, lignes, formulaire
+invoice-invoice = Facture
+invoice-credit-note = Avoir
+invoice-credit-note-lower = avoir
+invoice-draft = Brouillon
+invoice-new-title = Nouvelle facture
+invoice-edit-draft-invoice = Modifier le brouillon de facture
+invoice-edit-draft-credit-note = Modifier le brouillon d'avoir
+invoice-filter-by-status = Filtrer par statut
+invoice-chip-all = Toutes
+invoice-chip = { $status ->
+    [draft] Brouillons
+    [issued] Émises hors Chorus Pro
+    [in_processing] En cours de traitement
+    [sent] Envoyées
+    [rejected] Rejetées
+   *[other] { $status }
+}
+invoice-status = { $status ->
+    [draft] Brouillon
+    [issued] Émise
+    [in_processing] En cours de traitement
+    [sent] Envoyée
+    [rejected] Rejetée
+   *[other] { $status }
+}
+invoice-filter-q = Nom du client ou numéro
+invoice-filter-from = Émises à partir du
+invoice-filter-to = Émises jusqu'au
+invoice-filter-submit = Filtrer
+invoice-list-caption = Factures, les plus récentes d'abord
+invoice-buyer = Acheteur
+invoice-issue-date = Date d'émission
+invoice-due-date = Date d'échéance
+invoice-total-incl-vat = Total TTC
+invoice-next-check = Prochaine vérification
+invoice-ageing = en cours de traitement depuis { $days } jours
+invoice-list-empty = Aucune facture ne correspond.
+invoice-list-create = Créer une facture
+invoice-list-older = Factures plus anciennes →
+invoice-form-not-saved = Le brouillon n'a pas été enregistré : { $count } { $count ->
+        [one] problème, indiqué
+       *[other] problèmes, indiqués
+    } à côté des champs.
+invoice-save-draft = Enregistrer le brouillon
+invoice-form-buyer = Acheteur
+invoice-form-siret-hint = 14 chiffres ; obligatoire pour un envoi par Chorus Pro
+invoice-form-country-hint = deux lettres, FR pour la France
+invoice-form-references = Références Chorus Pro
+invoice-form-service-code = Code service (BT-10)
+invoice-form-service-code-hint = le service de l'acheteur, s'il en exige un
+invoice-form-engagement = Numéro d'engagement (BT-13)
+invoice-form-engagement-hint = l'engagement juridique de l'acheteur
+invoice-form-market = Numéro de marché (BT-12)
+invoice-form-dates = Dates et paiement
+invoice-form-issue-date-hint = aujourd'hui si vide ; l'année du numéro en découle
+invoice-form-currency = Devise
+invoice-form-currency-hint = code ISO, EUR par défaut
+invoice-form-payment-terms = Conditions de paiement
+invoice-form-payment-terms-hint = par exemple 30 jours à compter de la date de facture
+invoice-form-notes = Mentions
+invoice-form-notes-hint = imprimées sur la facture
+invoice-form-lines = Lignes
+invoice-form-lines-hint = les lignes vides sont ignorées ; décimales avec une virgule ou un point
+invoice-form-line-cell = { $field }, ligne { $line }
+invoice-form-add-lines = Ajouter des lignes
+
+## Configuration : utilisateurs et jetons d'API
+common-actions = Actions
+common-breadcrumb = Fil d'Ariane
+settings-sections = Rubriques de configuration
+settings-users = Utilisateurs
+settings-einvoicing = Facturation électronique
+settings-api-tokens = Jetons d'API
+users-roles = Rôles
+users-role = Rôle
+users-deactivated = désactivé
+users-must-change-password = doit changer son mot de passe
+users-deactivate = Désactiver
+users-add = Ajouter une personne
+users-role-user = Utilisateur : clients, contrats, factures
+users-role-admin = Administrateur : paramètres, identifiants, utilisateurs
+users-role-auditor = Auditeur : consulte le journal des opérations
+users-create = Créer le compte
+tokens-intro-api = Les autres systèmes utilisent l'API JSON sous
+tokens-intro-header = avec un jeton dans l'en-tête
+tokens-intro-scope = Un jeton agit pour toute votre organisation.
+tokens-copy-now = Copiez ce jeton maintenant : il n'est affiché qu'une fois.
+tokens-prefix = Début du jeton
+tokens-created = Créé le
+tokens-last-used = Dernière utilisation
+tokens-never = jamais
+tokens-revoked = révoqué
+tokens-revoke = Révoquer
+tokens-none = Aucun jeton pour l'instant.
+tokens-new = Nouveau jeton
+tokens-name-hint = le système qui l'utilisera
+tokens-create = Créer le jeton
+
+## Console de support
+support-organisations = Organisations
+support-chorus-feature = Fonction Chorus Pro
+support-currently = Actuellement
+support-on = activée
+support-off = désactivée
+support-on-help = Les administrateurs de l'organisation peuvent activer la facturation électronique et saisir leurs identifiants.
+support-off-help = Activez-la pour permettre aux administrateurs de l'organisation d'activer la facturation électronique.
+support-reason = Motif
+support-reason-hint = consigné dans le journal d'audit
+support-switch-off = Désactiver Chorus Pro
+support-switch-on = Activer Chorus Pro
+support-history = Historique des changements
+support-change-reason = Changement et motif
+support-no-change = Aucun changement pour l'instant.
+support-list-caption = Organisations fournisseurs de la plateforme
+support-einvoicing = Facturation électronique
+support-enabled = activée
+support-not-enabled = non activée
+support-none = Aucune organisation pour l'instant. Créez la première ci-dessous.
+support-new = Nouvelle organisation
+support-company-name = Raison sociale
+support-country-hint = code ISO alpha-3
+support-admin-email = E-mail du premier administrateur
+support-admin-email-hint = facultatif : crée son compte avec un mot de passe à usage unique
+support-create = Créer l'organisation
+
+## Journal d'audit
+audit-entry-title = Entrée d'audit { $id }
+audit-entry-crumb = Entrée { $id }
+audit-when-utc = Date (UTC)
+audit-who = Qui
+audit-chain = Chaîne
+audit-actor = Auteur
+audit-actor-hint = e-mail ou partie de l'e-mail
+audit-user-id = utilisateur { $id }
+audit-action = Action
+audit-action-hint = commence par, par exemple login.
+audit-target = Cible
+audit-target-type = Type de cible
+audit-target-type-hint = invoice, user, organisation…
+audit-target-id = Identifiant de la cible
+audit-target-id-hint = par exemple l'identifiant d'une facture
+audit-whole-history = tout son historique
+audit-outcome = Résultat
+audit-hash = Empreinte
+audit-previous-hash = Empreinte précédente
+audit-details = Détails
+audit-history-title = Historique de { $type } { $id }
+audit-history-intro = Toutes les actions enregistrées sur cet élément, de la plus ancienne à la plus récente, avec le détail exact consigné.
+audit-export-csv = Exporter en CSV
+audit-export-json = Exporter en JSON
+audit-history-truncated = Seules les { $count } premières entrées sont affichées ; exportez l'historique pour l'obtenir en entier.
+audit-by = par { $actor }
+audit-verification = Vérification des chaînes
+audit-verified-on = Les chaînes sont vérifiées sur la
+audit-first-page = première page
+audit-no-entry = Aucune entrée pour l'instant.
+audit-intact = Intact.
+audit-intact-help = Aucune entrée n'a été modifiée, supprimée ou insérée depuis son enregistrement.
+audit-broken = Rompu.
+audit-broken-help = Le journal a été altéré : la première entrée rompue de chaque chaîne est indiquée ci-dessous.
+audit-filters = Filtres
+audit-from-hint = jour UTC
+audit-to-hint = inclus
+audit-any = Tous
+audit-all = Toutes
+audit-success = Succès
+audit-success-lower = succès
+audit-failure = Échec
+audit-search-hint = détails, auteur, action, cible
+audit-apply-filters = Appliquer les filtres
+audit-clear = Effacer
+audit-export-view = Exporter cette vue :
+audit-list-caption = Entrées d'audit, les plus récentes d'abord
+audit-no-match = Aucune entrée ne correspond à ces filtres.
+audit-correct-filters = Corrigez les filtres ci-dessus.
+audit-newest = Entrées les plus récentes
+audit-older = Entrées plus anciennes
