@@ -12,6 +12,7 @@ mod contracts;
 mod customers;
 mod einvoicing;
 mod foundation;
+mod i18n;
 mod invoices;
 mod metrics;
 mod migrations;

@@ -21,11 +21,12 @@ use crate::error::AppError;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
-use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows per page of the list.
@@ -96,17 +97,17 @@ fn fr_time(at: NaiveDateTime) -> String {
     at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
-/// "in processing for N days", once it has been more than 2 days.
-fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<String> {
+/// Days "in processing", once it has been more than 2 days.
+fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<i64> {
     let sub = submission.filter(|s| s.status == submission::status::IN_PROCESSING)?;
     let days = (now - sub.created_at).num_days();
-    (days > 2).then(|| format!("in processing for {days} days"))
+    (days > 2).then_some(days)
 }
 
-/// When the pipeline looks at it next, while it is still following it.
-fn next_check(submission: Option<&SubmissionRow>) -> Option<String> {
+/// When the pipeline looks at it next (UTC), while it is still following it.
+fn next_check(submission: Option<&SubmissionRow>) -> Option<NaiveDateTime> {
     let sub = submission?;
-    matches!(sub.stage.as_str(), submission::stage::SUBMIT | submission::stage::POLL).then(|| fr_time(sub.next_run_at))
+    matches!(sub.stage.as_str(), submission::stage::SUBMIT | submission::stage::POLL).then_some(sub.next_run_at)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,11 +118,13 @@ pub struct RowView {
     pub number: Option<String>,
     pub credit_note: bool,
     pub buyer: String,
-    pub issue_date: String,
-    pub total: String,
+    pub issue_date: NaiveDate,
+    pub total: Decimal,
+    pub currency: String,
     pub status: StatusView,
-    pub ageing: Option<String>,
-    pub next_check: Option<String>,
+    /// Days in processing, past the ageing threshold.
+    pub ageing: Option<i64>,
+    pub next_check: Option<NaiveDateTime>,
 }
 
 fn row_view(row: &InvoiceRow, sub: Option<&SubmissionRow>, now: NaiveDateTime) -> RowView {
@@ -130,8 +133,9 @@ fn row_view(row: &InvoiceRow, sub: Option<&SubmissionRow>, now: NaiveDateTime) -
         number: row.number.clone(),
         credit_note: row.kind == "credit_note",
         buyer: row.buyer_name.clone(),
-        issue_date: fr_date(row.issue_date),
-        total: fmt_money_fr(from_micros(row.total_with_vat), &row.currency),
+        issue_date: row.issue_date,
+        total: from_micros(row.total_with_vat),
+        currency: row.currency.clone(),
         status: status_view(row, sub),
         ageing: ageing(sub, now),
         next_check: next_check(sub),
@@ -149,8 +153,8 @@ pub struct ListQuery {
 }
 
 pub struct Chip {
+    /// A status key, or empty for all.
     pub key: &'static str,
-    pub label: &'static str,
     pub count: i64,
     pub current: bool,
 }
@@ -177,6 +181,7 @@ impl ListPage {
 #[derive(Template)]
 #[template(path = "invoices/rows.html")]
 pub struct RowsFragment {
+    pub ctx: Texts,
     pub rows: Vec<RowView>,
     pub next_page: Option<String>,
     pub refresh_url: String,
@@ -288,17 +293,6 @@ pub fn status_counts(conn: &mut AnyConnection, org_id: i64) -> QueryResult<Vec<(
     ])
 }
 
-fn chip_label(key: &str) -> &'static str {
-    match key {
-        "draft" => "Draft",
-        "issued" => "Issued outside Chorus Pro",
-        "in_processing" => "In processing",
-        "sent" => "Sent",
-        "rejected" => "Rejected",
-        _ => "All",
-    }
-}
-
 pub async fn list(
     ctx: Ctx,
     user: CurrentUser,
@@ -314,13 +308,11 @@ pub async fn list(
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let mut chips = vec![Chip {
         key: "",
-        label: "All",
         count: counts.iter().map(|(_, n)| n).sum(),
         current: query.status.is_empty(),
     }];
     chips.extend(counts.into_iter().map(|(key, count)| Chip {
         key,
-        label: chip_label(key),
         count,
         current: query.status == key,
     }));
@@ -343,6 +335,7 @@ pub async fn list(
 
 /// The `<tbody>` of the list alone, for a live refresh.
 pub async fn rows(
+    req: actix_web::HttpRequest,
     user: CurrentUser,
     db: web::Data<Db>,
     query: web::Query<ListQuery>,
@@ -353,6 +346,9 @@ pub async fn rows(
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let refresh_url = refresh_link(&query);
     ok(RowsFragment {
+        ctx: Texts {
+            locale: request_locale(&req, Some(&user)),
+        },
         rows,
         next_page,
         refresh_url,
@@ -362,7 +358,7 @@ pub async fn rows(
 // ---------------------------------------------------------------------------------------------
 // The form
 
-/// One input of the form, ready to render.
+/// One input of the form, ready to render. `label` and `hint` are catalog keys (no hint: empty).
 pub struct FieldView {
     pub name: String,
     pub id: String,
@@ -384,6 +380,7 @@ pub struct LineRowView {
 }
 
 pub struct FieldGroup {
+    /// A catalog key.
     pub title: &'static str,
     pub fields: Vec<FieldView>,
 }
@@ -429,65 +426,65 @@ impl FormPage {
         };
         let groups = vec![
             FieldGroup {
-                title: "Buyer",
+                title: "invoice-form-buyer",
                 fields: vec![
-                    field("buyer.name", "Name", "", "text"),
-                    field(
-                        "buyer.siret",
-                        "SIRET",
-                        "14 digits; required to send through Chorus Pro",
-                        "text",
-                    ),
-                    field("buyer.address.line1", "Address", "", "text"),
-                    field("buyer.address.postal_code", "Postal code", "", "text"),
-                    field("buyer.address.city", "City", "", "text"),
+                    field("buyer.name", "common-name", "", "text"),
+                    field("buyer.siret", "common-siret", "invoice-form-siret-hint", "text"),
+                    field("buyer.address.line1", "customer-address", "", "text"),
+                    field("buyer.address.postal_code", "customer-postal-code", "", "text"),
+                    field("buyer.address.city", "customer-city", "", "text"),
                     field(
                         "buyer.address.country_code",
-                        "Country",
-                        "two letters, FR for France",
+                        "customer-country",
+                        "invoice-form-country-hint",
                         "text",
                     ),
                 ],
             },
             FieldGroup {
-                title: "Chorus Pro references",
+                title: "invoice-form-references",
                 fields: vec![
                     field(
                         "references.buyer_reference",
-                        "Service code (BT-10)",
-                        "the buyer's service, if it requires one",
+                        "invoice-form-service-code",
+                        "invoice-form-service-code-hint",
                         "text",
                     ),
                     field(
                         "references.order_reference",
-                        "Engagement number (BT-13)",
-                        "the buyer's commitment (engagement juridique)",
+                        "invoice-form-engagement",
+                        "invoice-form-engagement-hint",
                         "text",
                     ),
-                    field("references.contract_reference", "Market number (BT-12)", "", "text"),
+                    field("references.contract_reference", "invoice-form-market", "", "text"),
                 ],
             },
             FieldGroup {
-                title: "Dates and payment",
+                title: "invoice-form-dates",
                 fields: vec![
                     field(
                         "issue_date",
-                        "Issue date",
-                        "today if empty; the number's year comes from it",
+                        "invoice-issue-date",
+                        "invoice-form-issue-date-hint",
                         "date",
                     ),
-                    field("due_date", "Due date", "", "date"),
-                    field("currency", "Currency", "ISO code, EUR by default", "text"),
+                    field("due_date", "invoice-due-date", "", "date"),
+                    field(
+                        "currency",
+                        "invoice-form-currency",
+                        "invoice-form-currency-hint",
+                        "text",
+                    ),
                     field(
                         "payment_terms",
-                        "Payment terms",
-                        "e.g. 30 days from the invoice date",
+                        "invoice-form-payment-terms",
+                        "invoice-form-payment-terms-hint",
                         "text",
                     ),
                 ],
             },
         ];
-        let notes = field("notes", "Notes", "printed on the invoice", "textarea");
+        let notes = field("notes", "invoice-form-notes", "invoice-form-notes-hint", "textarea");
         let lines = form
             .lines
             .iter()
@@ -507,12 +504,12 @@ impl FormPage {
                 };
                 LineRowView {
                     index,
-                    name: cell("name", "Description", &line.name),
-                    quantity: cell("quantity", "Quantity", &line.quantity),
-                    unit_code: cell("unit_code", "Unit", &line.unit_code),
-                    unit_price: cell("unit_price", "Unit price excl. VAT", &line.unit_price),
-                    vat_category: cell("vat_category", "VAT category", &line.vat_category),
-                    vat_rate: cell("vat_rate", "VAT rate %", &line.vat_rate),
+                    name: cell("name", "line-description", &line.name),
+                    quantity: cell("quantity", "line-quantity", &line.quantity),
+                    unit_code: cell("unit_code", "line-unit", &line.unit_code),
+                    unit_price: cell("unit_price", "line-unit-price-excl-vat", &line.unit_price),
+                    vat_category: cell("vat_category", "line-vat-category", &line.vat_category),
+                    vat_rate: cell("vat_rate", "line-vat-rate-percent", &line.vat_rate),
                 }
             })
             .collect();
@@ -812,8 +809,8 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow) -> ChorusView {
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(sub)),
-        ageing: ageing(Some(sub), now),
+        next_check: next_check(Some(sub)).map(fr_time),
+        ageing: ageing(Some(sub), now).map(|days| format!("in processing for {days} days")),
         deposited_at: sub.deposited_at.map(fr_time),
     }
 }
