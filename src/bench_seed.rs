@@ -93,7 +93,7 @@ pub fn seed_invoices(
                         // 90 % done, 9 % still followed, 1 % rejected.
                         let (stage_name, status_name, chorus) = match i % 100 {
                             0 => (stage::HOLD, status::REJECTED, "A_RECYCLER"),
-                            1..=9 => (stage::POLL, status::SENT, "MISE_A_DISPOSITION"),
+                            1..=9 => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
                             _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
                         };
                         (
@@ -120,5 +120,9 @@ pub fn seed_invoices(
         written += in_transaction;
         on_progress(written);
     }
+    // The followed invoices are the organisation's lifecycle cycle's to look at.
+    write_tx(conn, |conn| {
+        crate::db::models::poll_cursor::wake(conn, organisation_id, now())
+    })?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod chorus;
 pub mod cii;
 pub mod cli;
 pub mod config;
+pub mod connection_test;
 pub mod crypto;
 pub mod db;
 pub mod demo;

@@ -43,7 +43,19 @@ pub struct Metrics {
     /// (endpoint, outcome) → calls.
     chorus_calls: Mutex<BTreeMap<(String, &'static str), u64>>,
     token_renewals: AtomicU64,
+    poll_cycles: Mutex<PollCycles>,
     queue: Mutex<Option<(Instant, String)>>,
+}
+
+/// The lifecycle poller's cycles (one per organisation and run, `jobs::track`).
+#[derive(Default, Clone, Copy)]
+struct PollCycles {
+    count: u64,
+    sum_seconds: f64,
+    calls: u64,
+    changes: u64,
+    last_seconds: f64,
+    last_calls: u64,
 }
 
 /// The endpoint as Chorus Pro names it, whatever base path the client used (`/simulator/cpro/...`).
@@ -94,6 +106,18 @@ impl Metrics {
         }
         let mut calls = self.chorus_calls.lock().unwrap_or_else(|p| p.into_inner());
         *calls.entry((endpoint, outcome)).or_insert(0) += 1;
+    }
+
+    /// One lifecycle cycle of an organisation: how long it took, the Chorus Pro calls it made
+    /// (token included) and the changes it recorded.
+    pub fn observe_poll_cycle(&self, elapsed: Duration, calls: u64, changes: u64) {
+        let mut cycles = self.poll_cycles.lock().unwrap_or_else(|p| p.into_inner());
+        cycles.count += 1;
+        cycles.sum_seconds += elapsed.as_secs_f64();
+        cycles.calls += calls;
+        cycles.changes += changes;
+        cycles.last_seconds = elapsed.as_secs_f64();
+        cycles.last_calls = calls;
     }
 
     /// Calls made so far to one endpoint (label as `endpoint_label` gives it) with one outcome.
@@ -169,6 +193,31 @@ impl Metrics {
             );
         }
         drop(calls);
+        let cycles = *self.poll_cycles.lock().unwrap_or_else(|p| p.into_inner());
+        out.push_str("# HELP chorus_desk_poll_cycle_duration_seconds Time of the lifecycle poller's cycles (one per organisation and run).\n");
+        out.push_str("# TYPE chorus_desk_poll_cycle_duration_seconds summary\n");
+        let _ = writeln!(
+            out,
+            "chorus_desk_poll_cycle_duration_seconds_sum {}",
+            cycles.sum_seconds
+        );
+        let _ = writeln!(out, "chorus_desk_poll_cycle_duration_seconds_count {}", cycles.count);
+        out.push_str("# HELP chorus_desk_poll_cycle_calls_total Chorus Pro calls made by lifecycle cycles.\n");
+        out.push_str("# TYPE chorus_desk_poll_cycle_calls_total counter\n");
+        let _ = writeln!(out, "chorus_desk_poll_cycle_calls_total {}", cycles.calls);
+        out.push_str("# HELP chorus_desk_poll_cycle_changes_total Status changes recorded by lifecycle cycles.\n");
+        out.push_str("# TYPE chorus_desk_poll_cycle_changes_total counter\n");
+        let _ = writeln!(out, "chorus_desk_poll_cycle_changes_total {}", cycles.changes);
+        out.push_str("# HELP chorus_desk_poll_cycle_last_duration_seconds Time of the last lifecycle cycle.\n");
+        out.push_str("# TYPE chorus_desk_poll_cycle_last_duration_seconds gauge\n");
+        let _ = writeln!(
+            out,
+            "chorus_desk_poll_cycle_last_duration_seconds {}",
+            cycles.last_seconds
+        );
+        out.push_str("# HELP chorus_desk_poll_cycle_last_calls Chorus Pro calls made by the last lifecycle cycle.\n");
+        out.push_str("# TYPE chorus_desk_poll_cycle_last_calls gauge\n");
+        let _ = writeln!(out, "chorus_desk_poll_cycle_last_calls {}", cycles.last_calls);
         out.push_str("# HELP chorus_desk_token_renewals_total OAuth tokens obtained from PISTE by this instance.\n");
         out.push_str("# TYPE chorus_desk_token_renewals_total counter\n");
         let _ = writeln!(

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod api_token;
 pub mod csrf;
+pub mod csrf_multipart;
 pub mod password;
 pub mod session;
 

@@ -129,6 +129,7 @@ const CONSULTER_FOURNISSEUR: Operation = read("cpro/factures/v1/consulter/fourni
 const CONSULTER_HISTORIQUE: Operation = read("cpro/factures/v1/consulter/historique");
 const RECYCLER: Operation = action("cpro/factures/v1/recycler");
 const COMPLETER: Operation = action("cpro/factures/v1/completer");
+const AJOUTER_FICHIER: Operation = action("cpro/transverses/v1/ajouter/fichier");
 const STRUCTURES_RECHERCHER: Operation = read("cpro/structures/v1/rechercher");
 const STRUCTURES_CONSULTER: Operation = read("cpro/structures/v1/consulter");
 const STRUCTURES_RECHERCHER_SERVICES: Operation = read("cpro/structures/v1/rechercher/services");
@@ -207,6 +208,12 @@ impl ChorusClient {
 
     pub fn config(&self) -> &ChorusClientConfig {
         &self.inner.config
+    }
+
+    /// Obtains an OAuth token from PISTE (or reuses a fresh cached one): the first step of a
+    /// connection test, separate from any API call so a refusal is attributed to PISTE.
+    pub async fn authenticate(&self) -> Result<(), ChorusError> {
+        self.inner.auth.token(self.observer.as_ref()).await.map(|_| ())
     }
 
     async fn call<Req: Serialize, Resp: DeserializeOwned>(
@@ -555,6 +562,10 @@ impl ChorusApi for ChorusClient {
 
     fn complete_invoice(&self, request: CompleteInvoiceRequest) -> ChorusFuture<'_, CompleteInvoiceResponse> {
         Box::pin(async move { self.call(COMPLETER, Some(&request)).await })
+    }
+
+    fn add_file(&self, request: AddFileRequest) -> ChorusFuture<'_, AddFileResponse> {
+        Box::pin(async move { self.call(AJOUTER_FICHIER, Some(&request)).await })
     }
 
     fn search_structures(&self, search: StructureSearch) -> ChorusFuture<'_, StructureSearchResponse> {

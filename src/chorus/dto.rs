@@ -349,6 +349,11 @@ pub struct InvoiceError {
 
 // ---------------------------------------------------------------- invoices (§5.4 - §5.6)
 
+/// A date-time as the API writes them: `2018-02-16T15:10:25.536+01:00` (reference §4.3).
+pub fn chorus_date_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+}
+
 /// `POST /cpro/factures/v1/rechercher/fournisseur`. All criteria optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -367,6 +372,10 @@ pub struct SupplierInvoiceSearch {
     pub periode_date_facture_du: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub periode_date_facture_au: Option<NaiveDate>,
+    /// Invoices whose current status was reached at or after this date-time (ISO 8601 with
+    /// milliseconds and offset, see `chorus_date_time`; added in API annex V4.10).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub periode_date_heure_etat_courant_du: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub statut_courant: Vec<InvoiceStatus>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -648,6 +657,53 @@ pub struct CompleteInvoiceResponse {
     pub numero_facture: Option<String>,
     #[serde(default)]
     pub date_traitement: Option<String>,
+}
+
+/// `POST /cpro/transverses/v1/ajouter/fichier`: upload an attachment (under 10 MB, a name of at most
+/// 50 characters with an extension), then name its id in `completer`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddFileRequest {
+    /// The file, base64.
+    pub piece_jointe_fichier: String,
+    pub piece_jointe_nom: String,
+    pub piece_jointe_type_mime: String,
+    /// The extension, without its dot.
+    pub piece_jointe_extension: String,
+}
+
+impl AddFileRequest {
+    pub fn new(file_name: &str, content_type: &str, content: &[u8]) -> Self {
+        AddFileRequest {
+            piece_jointe_fichier: base64::engine::general_purpose::STANDARD.encode(content),
+            piece_jointe_nom: file_name.to_owned(),
+            piece_jointe_type_mime: content_type.to_owned(),
+            piece_jointe_extension: file_name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Debug for AddFileRequest {
+    // The file body may be large and personal: show its size only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AddFileRequest")
+            .field(
+                "piece_jointe_fichier",
+                &format_args!("<{} base64 chars>", self.piece_jointe_fichier.len()),
+            )
+            .field("piece_jointe_nom", &self.piece_jointe_nom)
+            .field("piece_jointe_type_mime", &self.piece_jointe_type_mime)
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddFileResponse {
+    pub piece_jointe_id: i64,
 }
 
 // ---------------------------------------------------------------- structures (§5.7 - §5.11)

@@ -113,6 +113,9 @@ pub trait ChorusApi: Send + Sync {
     /// `POST /cpro/factures/v1/completer` for a `SUSPENDUE` invoice.
     fn complete_invoice(&self, request: CompleteInvoiceRequest) -> ChorusFuture<'_, CompleteInvoiceResponse>;
 
+    /// `POST /cpro/transverses/v1/ajouter/fichier`: an attachment for `completer`.
+    fn add_file(&self, request: AddFileRequest) -> ChorusFuture<'_, AddFileResponse>;
+
     /// `POST /cpro/structures/v1/rechercher`.
     fn search_structures(&self, search: StructureSearch) -> ChorusFuture<'_, StructureSearchResponse>;
 

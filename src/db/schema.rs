@@ -149,6 +149,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    poll_cursors (organisation_id) {
+        organisation_id -> BigInt,
+        watermark -> Nullable<Timestamp>,
+        next_run_at -> Timestamp,
+        unchanged_cycles -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_cycle_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     customer_chorus_readiness (customer_id) {
         customer_id -> BigInt,
         organisation_id -> BigInt,
@@ -262,6 +276,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_series,
     submissions,
     submission_payloads,
+    poll_cursors,
     chorus_connections,
     customers,
     customer_chorus_readiness,

@@ -52,6 +52,33 @@ impl ClientCache {
         connection: &ChorusConnection,
         observer: Arc<dyn ExchangeObserver>,
     ) -> Result<ChorusClient, ClientError> {
+        let (fingerprint, config) = self.config_for(connection)?;
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((known, client)) = clients.get(&connection.organisation_id)
+            && *known == fingerprint
+        {
+            return Ok(client.with_observer(observer));
+        }
+        let client = ChorusClient::new(config, observer)?;
+        clients.insert(connection.organisation_id, (fingerprint, client.clone()));
+        Ok(client)
+    }
+
+    /// A new client with its own token cache, not kept: a connection test must really ask PISTE
+    /// for a token. `adjust` tunes timeouts and retries for an interactive use.
+    pub fn fresh_client_for(
+        &self,
+        connection: &ChorusConnection,
+        observer: Arc<dyn ExchangeObserver>,
+        adjust: impl FnOnce(&mut ChorusClientConfig),
+    ) -> Result<ChorusClient, ClientError> {
+        let (_, mut config) = self.config_for(connection)?;
+        adjust(&mut config);
+        Ok(ChorusClient::new(config, observer)?)
+    }
+
+    /// The client configuration for a connection, and a fingerprint of what it was built from.
+    fn config_for(&self, connection: &ChorusConnection) -> Result<(String, ChorusClientConfig), ClientError> {
         let reveal = |secret: &Option<crate::crypto::Secret>, name: &'static str| {
             secret
                 .as_ref()
@@ -73,12 +100,6 @@ impl ClientCache {
             credentials.tech_login,
             credentials.tech_password
         )));
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((known, client)) = clients.get(&connection.organisation_id)
-            && *known == fingerprint
-        {
-            return Ok(client.with_observer(observer));
-        }
         let config = match super::environment(connection.environment) {
             ChorusEnvironment::Simulator => {
                 ChorusClientConfig::with_endpoints(ChorusEndpoints::simulator_at(&self.simulator_url)?, credentials)
@@ -89,8 +110,6 @@ impl ClientCache {
         if let Some(policy) = self.retry.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             config.retry = policy;
         }
-        let client = ChorusClient::new(config, observer)?;
-        clients.insert(connection.organisation_id, (fingerprint, client.clone()));
-        Ok(client)
+        Ok((fingerprint, config))
     }
 }

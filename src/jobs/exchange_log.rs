@@ -31,6 +31,11 @@ impl CollectedExchanges {
         }
     }
 
+    /// How many exchanges were collected and not taken yet.
+    pub fn count(&self) -> usize {
+        self.exchanges.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
     /// The collected exchanges as audit entries for one invoice.
     pub fn take_entries(&self, organisation_id: i64, invoice_id: i64) -> Vec<Entry> {
         self.take_entries_for(organisation_id, "invoice", invoice_id)

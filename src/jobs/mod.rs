@@ -6,8 +6,10 @@
 pub mod clients;
 pub mod exchange_log;
 pub mod expiry;
+pub mod followup;
 pub mod poll;
 pub mod submit;
+pub mod track;
 
 use crate::config::SecretKey;
 use crate::db::Db;
@@ -118,11 +120,17 @@ pub async fn submit_due(ctx: &JobContext) -> TickReport {
     TickReport { claimed }
 }
 
-/// Follows every due deposited submission (one batch).
+/// Follows every due deposited flux (one batch of rows), and runs the lifecycle search of every
+/// organisation whose cycle is due.
 pub async fn poll_due(ctx: &JobContext) -> TickReport {
     let rows = claim(ctx, submission::stage::POLL).await;
-    let claimed = rows.len();
-    futures_util::future::join_all(rows.into_iter().map(|row| poll::poll_one(ctx, row))).await;
+    let cursors = track::claim(ctx).await;
+    let claimed = rows.len() + cursors.len();
+    futures_util::future::join(
+        futures_util::future::join_all(rows.into_iter().map(|row| poll::poll_one(ctx, row))),
+        futures_util::future::join_all(cursors.into_iter().map(|cursor| track::cycle(ctx, cursor))),
+    )
+    .await;
     TickReport { claimed }
 }
 
@@ -146,6 +154,7 @@ pub(crate) async fn record(
 ) -> bool {
     let owner = ctx.owner.clone();
     let id = row.id;
+    let organisation_id = row.organisation_id;
     let result = ctx
         .db
         .run(move |conn| {
@@ -155,6 +164,11 @@ pub(crate) async fn record(
                 }
                 for entry in entries {
                     crate::audit::record(conn, entry)?;
+                }
+                // After the audit chain, as every transaction takes these locks in this order.
+                if change.stage.as_deref() == Some(submission::stage::TRACK) {
+                    // Integrated: its organisation's lifecycle search runs next, starting now.
+                    crate::db::models::poll_cursor::wake(conn, organisation_id, crate::db::now())?;
                 }
                 Ok::<_, diesel::result::Error>(true)
             })

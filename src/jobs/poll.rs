@@ -1,6 +1,6 @@
-//! Follow a deposited invoice: the flux until it is integrated or rejected (`consulterCRDetaille`),
-//! then the invoice's lifecycle (`consulter/historique`) until it is paid, rejected, or a time limit
-//! passes. Polling is adaptive: soon after a change, then backing off.
+//! Follow a deposited invoice's flux until it is integrated or rejected (`consulterCRDetaille`),
+//! one row at a time, adaptively: soon after a change, then backing off. Once integrated, the
+//! invoice's lifecycle is followed by its organisation's batched search (`jobs::track`).
 
 use super::exchange_log::CollectedExchanges;
 use super::{JobContext, reasons_json, record};
@@ -201,14 +201,25 @@ async fn follow_flux(client: &crate::chorus::ChorusClient, row: &SubmissionRow, 
     };
     match client.search_all_supplier_invoices(search).await {
         Ok(found) => match found.into_iter().find(|f| f.numero_facture == number) {
-            Some(summary) => SubmissionChange {
-                status: Some(status_for(&summary.statut).into()),
-                chorus_status: Some(Some(summary.statut.as_str().to_string())),
-                chorus_invoice_id: Some(Some(summary.identifiant_facture_cpp.to_string())),
-                attempts: Some(0),
-                next_run_at: Some(now() + next_poll_delay(0)),
-                ..Default::default()
-            },
+            Some(summary) => {
+                let mut change = SubmissionChange {
+                    stage: Some(stage::TRACK.into()),
+                    status: Some(status_for(&summary.statut).into()),
+                    chorus_status: Some(Some(summary.statut.as_str().to_string())),
+                    chorus_invoice_id: Some(Some(summary.identifiant_facture_cpp.to_string())),
+                    attempts: Some(0),
+                    next_run_at: Some(follow_deadline(row)),
+                    ..Default::default()
+                };
+                if summary.statut.requires_supplier_action() {
+                    // Waiting for the supplier already: the history holds the reason to show.
+                    match history(client, summary.identifiant_facture_cpp).await {
+                        Ok(found) => change = merge(change, lifecycle_change(&found)),
+                        Err(e) => return retry_later(row, &e),
+                    }
+                }
+                change
+            }
             // Integrated but not yet searchable: look again soon.
             None => SubmissionChange {
                 status: Some(status::SENT.into()),
@@ -222,36 +233,49 @@ async fn follow_flux(client: &crate::chorus::ChorusClient, row: &SubmissionRow, 
     }
 }
 
-async fn follow_invoice(
+/// When following stops for a buyer that never reports payment.
+pub fn follow_deadline(row: &SubmissionRow) -> chrono::NaiveDateTime {
+    row.deposited_at.unwrap_or_else(now) + Duration::days(FOLLOW_LIMIT_DAYS)
+}
+
+pub(crate) async fn history(
     client: &crate::chorus::ChorusClient,
-    row: &SubmissionRow,
-    chorus_id: &str,
-) -> SubmissionChange {
-    let Ok(id) = chorus_id.parse::<i64>() else {
-        return SubmissionChange {
-            stage: Some(stage::HOLD.into()),
-            ..Default::default()
-        };
-    };
-    let history = match client
+    chorus_id: i64,
+) -> Result<crate::chorus::dto::InvoiceHistoryResponse, crate::chorus::ChorusError> {
+    client
         .invoice_history(InvoiceHistoryRequest {
-            id_facture: id,
+            id_facture: chorus_id,
             nb_resultats_maximum: Some(20),
         })
         .await
-    {
-        Ok(h) => h,
-        Err(e) => return retry_later(row, &e),
-    };
+}
+
+/// `extra`'s fields where it has them, else `base`'s.
+fn merge(base: SubmissionChange, extra: SubmissionChange) -> SubmissionChange {
+    SubmissionChange {
+        stage: extra.stage.or(base.stage),
+        status: extra.status.or(base.status),
+        chorus_status: extra.chorus_status.or(base.chorus_status),
+        flux_number: extra.flux_number.or(base.flux_number),
+        chorus_invoice_id: extra.chorus_invoice_id.or(base.chorus_invoice_id),
+        attempts: extra.attempts.or(base.attempts),
+        deposit_started_at: extra.deposit_started_at.or(base.deposit_started_at),
+        next_run_at: extra.next_run_at.or(base.next_run_at),
+        last_error: extra.last_error.or(base.last_error),
+        reasons: extra.reasons.or(base.reasons),
+        deposited_at: extra.deposited_at.or(base.deposited_at),
+        finished_at: extra.finished_at.or(base.finished_at),
+    }
+}
+
+/// What an invoice's status history means for its submission: the status people see, the reason
+/// when the supplier must act, and the end of following at REJETEE (held) or payment (done).
+pub fn lifecycle_change(history: &crate::chorus::dto::InvoiceHistoryResponse) -> SubmissionChange {
     let current = history.statut_courant_code.clone();
-    let code = Some(current.as_str().to_string());
-    let changed = code != row.chorus_status;
-    let unchanged = if changed { 0 } else { row.attempts + 1 };
     let mut change = SubmissionChange {
         status: Some(status_for(&current).into()),
-        chorus_status: Some(code),
-        attempts: Some(unchanged),
-        next_run_at: Some(now() + next_poll_delay(unchanged)),
+        chorus_status: Some(Some(current.as_str().to_string())),
+        last_error: Some(None),
         ..Default::default()
     };
     if current.requires_supplier_action() {
@@ -273,20 +297,44 @@ async fn follow_invoice(
         if current == InvoiceStatus::Rejected {
             change.stage = Some(stage::HOLD.into());
             change.finished_at = Some(Some(now()));
-        } else {
-            // A_RECYCLER / SUSPENDUE: keep an eye on it, slowly, until someone acts.
-            change.next_run_at = Some(now() + Duration::minutes(10).max(next_poll_delay(unchanged)));
         }
-    } else if current == InvoiceStatus::Paid
-        || row
-            .deposited_at
-            .is_some_and(|d| now() - d > Duration::days(FOLLOW_LIMIT_DAYS))
-    {
-        // Paid, or a buyer that never reports payment: nothing more to follow.
-        change.stage = Some(stage::DONE.into());
-        change.finished_at = Some(Some(now()));
+    } else {
+        // A_RECYCLER / SUSPENDUE dealt with: their reasons no longer apply.
+        change.reasons = Some("[]".into());
+        if current == InvoiceStatus::Paid {
+            change.stage = Some(stage::DONE.into());
+            change.finished_at = Some(Some(now()));
+        }
     }
     change
+}
+
+/// A row that reached the poller with its Chorus id known (found by the submitter's search after an
+/// unknown outcome, or followed one invoice at a time before batches existed): one look at its
+/// history, then its organisation's batch takes it over.
+async fn follow_invoice(
+    client: &crate::chorus::ChorusClient,
+    row: &SubmissionRow,
+    chorus_id: &str,
+) -> SubmissionChange {
+    let Ok(id) = chorus_id.parse::<i64>() else {
+        return SubmissionChange {
+            stage: Some(stage::HOLD.into()),
+            ..Default::default()
+        };
+    };
+    match history(client, id).await {
+        Ok(found) => merge(
+            SubmissionChange {
+                stage: Some(stage::TRACK.into()),
+                attempts: Some(0),
+                next_run_at: Some(follow_deadline(row)),
+                ..Default::default()
+            },
+            lifecycle_change(&found),
+        ),
+        Err(e) => retry_later(row, &e),
+    }
 }
 
 #[cfg(test)]

@@ -467,6 +467,7 @@ impl Operation {
             "factures/v1/consulter/historique" => post(invoice_history),
             "factures/v1/recycler" => post(recycle_invoice),
             "factures/v1/completer" => post(complete_invoice),
+            "transverses/v1/ajouter/fichier" => post(add_file),
             "structures/v1/rechercher" => post(search_structures),
             "structures/v1/consulter" => post(structure),
             "structures/v1/rechercher/services" => post(search_services),
@@ -732,6 +733,16 @@ fn search_supplier_invoices(
     body: &Value,
 ) -> Result<Reply, Reply> {
     let search: SupplierInvoiceSearch = parse_request(body)?;
+    let changed_since = match search.periode_date_heure_etat_courant_du.as_deref() {
+        None => None,
+        Some(text) => Some(DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            Reply::refused(
+                StatusCode::BAD_REQUEST,
+                CODE_BAD_REQUEST,
+                format!("periodeDateHeureEtatCourantDu n'est pas une date-heure valide : {text}"),
+            )
+        })?),
+    };
     let supplier_siret = search
         .id_fournisseur
         .map(|id| state.directory.by_id(id).map(|s| s.siret.clone()).unwrap_or_default());
@@ -760,6 +771,9 @@ fn search_supplier_invoices(
                 .is_none_or(|d| invoice.issue_date.is_some_and(|i| i <= d))
         })
         .filter(|invoice| search.statut_courant.is_empty() || search.statut_courant.contains(&invoice.status()))
+        .filter(|invoice| {
+            changed_since.is_none_or(|since| invoice.history.last().is_some_and(|entry| entry.at >= since))
+        })
         .filter(|invoice| search.type_facture.as_ref().is_none_or(|t| *t == invoice.invoice_type))
         .collect();
     if matching.is_empty() {
@@ -925,6 +939,20 @@ fn complete_invoice(
             ),
         ));
     }
+    if let Some(unknown) = request
+        .piece_jointe_complementaire
+        .iter()
+        .find(|p| !state.attachments.contains_key(&p.piece_jointe_complementaire_id))
+    {
+        return Err(Reply::refused(
+            StatusCode::OK,
+            CODE_BAD_REQUEST,
+            format!(
+                "La pièce jointe {} n'existe pas.",
+                unknown.piece_jointe_complementaire_id
+            ),
+        ));
+    }
     let comment = request.commentaire.unwrap_or_default();
     state.move_invoice(invoice.id, InvoiceStatus::Completed, now, &comment);
     Ok(Reply::ok(json!({
@@ -932,6 +960,32 @@ fn complete_invoice(
         "numeroFacture": invoice.number,
         "dateTraitement": paris(now).date_naive().to_string(),
     })))
+}
+
+/// `ajouter/fichier`: the rules of reference §6.3 (name of at most 50 characters with an
+/// extension, under 10 MB).
+fn add_file(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    let request: AddFileRequest = parse_request(body)?;
+    let refuse = |message: String| Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, message);
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(request.piece_jointe_fichier.as_bytes())
+        .map_err(|_| refuse("Le fichier pieceJointeFichier n'est pas encodé en base 64.".into()))?;
+    let name = request.piece_jointe_nom.trim();
+    if name.is_empty() || name.chars().count() > 50 || !name.contains('.') {
+        return Err(refuse(format!(
+            "Le nom de la pièce jointe « {name} » doit avoir une extension et au plus 50 caractères."
+        )));
+    }
+    if content.is_empty() || content.len() >= 10 * 1024 * 1024 {
+        return Err(Reply::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            CODE_BAD_REQUEST,
+            "La pièce jointe doit faire moins de 10 Mo.",
+        ));
+    }
+    let id = 7_000_000 + state.attachments.len() as i64 + 1;
+    state.attachments.insert(id, (name.to_owned(), content.len()));
+    Ok(Reply::ok(json!({"pieceJointeId": id})))
 }
 
 fn structure_identifier(state: &SimState, siret: &str) -> Value {

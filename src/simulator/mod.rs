@@ -287,6 +287,11 @@ impl Simulator {
         Ok(())
     }
 
+    /// Attachments received by `ajouter/fichier`, as (name, size in bytes).
+    pub fn attachments(&self) -> Vec<(String, usize)> {
+        self.lock().attachments.values().cloned().collect()
+    }
+
     /// Replaces the random fault settings.
     pub fn set_faults(&self, faults: FaultConfig) {
         self.lock().faults = faults;

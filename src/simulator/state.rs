@@ -199,6 +199,8 @@ pub struct SimState {
     pub fluxes: BTreeMap<String, Flux>,
     pub invoices: BTreeMap<i64, SimInvoice>,
     pub deposits: Vec<Deposit>,
+    /// Files received by `ajouter/fichier`: id → (name, size in bytes).
+    pub attachments: BTreeMap<i64, (String, usize)>,
     pub faults: FaultConfig,
     pub scripted_faults: VecDeque<ScriptedFault>,
     pub random: SeededRandom,
@@ -217,6 +219,7 @@ impl SimState {
             fluxes: BTreeMap::new(),
             invoices: BTreeMap::new(),
             deposits: Vec::new(),
+            attachments: BTreeMap::new(),
             faults,
             scripted_faults: VecDeque::new(),
             random: SeededRandom::new(seed),

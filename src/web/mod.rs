@@ -126,7 +126,8 @@ fn declare(r: &mut Router) {
         .post("/settings/e-invoicing/connection", ADMIN, einvoicing::save_connection)
         .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
         .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
-        .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export);
+        .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export)
+        .post("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection);
     r.get("/settings/api-tokens", ADMIN, api_tokens::list)
         .post("/settings/api-tokens", ADMIN, api_tokens::create)
         .post("/settings/api-tokens/{id}/revoke", ADMIN, api_tokens::revoke);
@@ -176,6 +177,8 @@ fn declare(r: &mut Router) {
         .get("/invoices/{id}/package", BACK_OFFICE, invoices::download_package)
         .post("/invoices/{id}/retry", BACK_OFFICE, invoices::retry)
         .post("/invoices/{id}/resend", BACK_OFFICE, invoices::resend)
+        .post("/invoices/{id}/recycle", BACK_OFFICE, invoices::recycle)
+        .post("/invoices/{id}/complete", BACK_OFFICE, invoices::complete)
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)

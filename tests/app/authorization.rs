@@ -45,7 +45,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/settings/e-invoicing/connection")
         | ("POST", "/settings/e-invoicing/enable")
         | ("POST", "/settings/e-invoicing/disable")
-        | ("POST", "/settings/e-invoicing/ubl-export") => Some(&[Who::Admin]),
+        | ("POST", "/settings/e-invoicing/ubl-export")
+        | ("POST", "/settings/e-invoicing/test") => Some(&[Who::Admin]),
         ("GET", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens/{id}/revoke") => Some(&[Who::Admin]),
@@ -100,6 +101,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/invoices/{id}/package")
         | ("POST", "/invoices/{id}/retry")
         | ("POST", "/invoices/{id}/resend")
+        | ("POST", "/invoices/{id}/recycle")
+        | ("POST", "/invoices/{id}/complete")
         | ("POST", "/invoices/{id}/credit-note") => Some(&[Who::Admin, Who::User]),
         _ => return None,
     })

@@ -52,7 +52,7 @@ both_backends! {
         // The queue figures are cached a few seconds; the process figures are live.
         tokio::time::sleep(chorus_desk::metrics::QUEUE_CACHE).await;
         let text = scrape(&app).await;
-        assert_eq!(value(&text, "chorus_desk_submissions{stage=\"poll\",status=\"sent\"}"), Some(3.0), "{text}");
+        assert_eq!(value(&text, "chorus_desk_submissions{stage=\"track\",status=\"sent\"}"), Some(3.0), "{text}");
         assert_eq!(value(&text, "chorus_desk_queue_due{stage=\"submit\"}"), Some(0.0));
     }
 

@@ -142,6 +142,7 @@ impl TestApp {
                 })
                 .await
                 .unwrap();
+            self.cycles_due().await;
             self.simulator.clock().advance(std::time::Duration::from_secs(10));
             // Everything due now, batch after batch (each worked row moves into the future).
             while chorus_desk::jobs::submit_due(&self.jobs).await.claimed > 0 {}
@@ -293,10 +294,7 @@ both_backends! {
         // Poll again now.
         app.settle().await;
         for _ in 0..3 {
-            app.db.run(|conn| {
-                use chorus_desk::db::schema::submissions;
-                diesel::update(submissions::table).set(submissions::next_run_at.eq(chorus_desk::db::now() - chrono::Duration::seconds(1))).execute(conn).map_err(chorus_desk::db::DbError::from)
-            }).await.unwrap();
+            app.cycles_due().await;
             chorus_desk::jobs::poll_due(&app.jobs).await;
         }
         let rows = app.submissions().await;
@@ -373,6 +371,20 @@ both_backends! {
 }
 
 impl TestApp {
+    /// Makes every organisation's lifecycle cycle due now (time has passed).
+    pub async fn cycles_due(&self) {
+        self.db
+            .run(|conn| {
+                use chorus_desk::db::schema::poll_cursors;
+                diesel::update(poll_cursors::table.filter(poll_cursors::lease_owner.is_null()))
+                    .set(poll_cursors::next_run_at.eq(chorus_desk::db::now() - chrono::Duration::seconds(1)))
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+    }
+
     /// Moves recorded deposit starts back in time, past the integration grace period.
     pub async fn age_deposits(&self) {
         self.db

@@ -8,5 +8,6 @@ pub mod customer;
 pub mod invoice;
 pub mod login_failure;
 pub mod organisation;
+pub mod poll_cursor;
 pub mod submission;
 pub mod user;

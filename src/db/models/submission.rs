@@ -12,8 +12,12 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 pub mod stage {
     /// Build, validate and deposit the package.
     pub const SUBMIT: &str = "submit";
-    /// Deposited: follow the flux, then the invoice's lifecycle.
+    /// Deposited: follow the flux until Chorus Pro integrates the invoice (one row at a time).
     pub const POLL: &str = "poll";
+    /// Integrated: its lifecycle is followed by the organisation's batched search
+    /// (`jobs::track`); `next_run_at` is then the date following stops for a buyer that never
+    /// reports payment.
+    pub const TRACK: &str = "track";
     /// Waiting for a person (rejection, A_RECYCLER, SUSPENDUE, technical failure).
     pub const HOLD: &str = "hold";
     /// Nothing more to follow.
@@ -211,6 +215,70 @@ pub fn apply(
             .execute(conn)?
     };
     Ok(updated == 1)
+}
+
+/// The organisation's tracked submissions among these Chorus invoice ids (one search page).
+pub fn tracked_by_chorus_ids(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    chorus_ids: &[String],
+) -> QueryResult<Vec<SubmissionRow>> {
+    submissions::table
+        .filter(submissions::organisation_id.eq(organisation_id))
+        .filter(submissions::stage.eq(stage::TRACK))
+        .filter(submissions::chorus_invoice_id.eq_any(chorus_ids))
+        .select(SubmissionRow::as_select())
+        .load(conn)
+}
+
+/// Applies a lifecycle change to a tracked row, if it is still tracked with the status the
+/// change was decided from (a person's action or another instance may have moved it meanwhile).
+pub fn apply_tracked(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected_chorus_status: Option<&str>,
+    change: &SubmissionChange,
+) -> QueryResult<bool> {
+    let target = submissions::table
+        .filter(submissions::id.eq(id))
+        .filter(submissions::stage.eq(stage::TRACK));
+    let updated = match expected_chorus_status {
+        Some(code) => diesel::update(target.filter(submissions::chorus_status.eq(code)))
+            .set((change, submissions::updated_at.eq(now())))
+            .execute(conn)?,
+        None => diesel::update(target.filter(submissions::chorus_status.is_null()))
+            .set((change, submissions::updated_at.eq(now())))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+/// Stops following the organisation's tracked invoices whose time limit passed (buyers that never
+/// report payment), except those waiting for the supplier (A_RECYCLER, SUSPENDUE).
+pub fn expire_tracked(conn: &mut AnyConnection, organisation_id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        submissions::table
+            .filter(submissions::organisation_id.eq(organisation_id))
+            .filter(submissions::stage.eq(stage::TRACK))
+            .filter(submissions::next_run_at.le(at))
+            .filter(submissions::status.ne(status::REJECTED)),
+    )
+    .set((
+        submissions::stage.eq(stage::DONE),
+        submissions::finished_at.eq(Some(at)),
+        submissions::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// Whether the organisation still has invoices whose lifecycle is followed.
+pub fn has_tracked(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        submissions::table
+            .filter(submissions::organisation_id.eq(organisation_id))
+            .filter(submissions::stage.eq(stage::TRACK)),
+    ))
+    .get_result(conn)
 }
 
 /// A person's action (retry, resend after a fix): back to the submitter at once.

@@ -6,6 +6,7 @@ use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
+use crate::connection_test::{self, Step};
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::{Db, write_tx};
@@ -15,11 +16,14 @@ use crate::domain::einvoicing::{
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::jobs::JobContext;
+use crate::jobs::exchange_log::CollectedExchanges;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub const PATH: &str = "/settings/e-invoicing";
 
@@ -27,6 +31,7 @@ pub const EINVOICING_ENABLED: &str = "einvoicing.enabled";
 pub const EINVOICING_DISABLED: &str = "einvoicing.disabled";
 pub const CONNECTION_UPDATED: &str = "chorus.connection_updated";
 pub const UBL_EXPORT_CHANGED: &str = "organisation.ubl_export_changed";
+pub const CONNECTION_TESTED: &str = "chorus.connection_tested";
 
 const FEATURE_OFF: &str = "Support has not switched the Chorus Pro feature on for your organisation yet. Ask chorus-desk support to switch it on first.";
 
@@ -48,6 +53,8 @@ pub struct EInvoicingPage {
     /// The form had errors and the secrets typed were dropped: ask for them again.
     pub secrets_dropped: bool,
     pub today: NaiveDate,
+    /// The steps of "Test connection", when the page answers that button.
+    pub test: Option<Vec<Step>>,
 }
 
 impl EInvoicingPage {
@@ -160,6 +167,7 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
         errors: FieldErrors::new(),
         secrets_dropped: false,
         today: today(),
+        test: None,
     })
 }
 
@@ -196,6 +204,7 @@ pub async fn save_connection(
                 errors,
                 secrets_dropped,
                 today: today(),
+                test: None,
             });
         }
     };
@@ -364,4 +373,78 @@ pub async fn set_ubl_export(
         ),
     }
     Ok(see_other(PATH))
+}
+
+/// "Test connection": token, health check and supplier structure with the saved connection, each
+/// shown with its result on the page; the outcome goes to the audit log (step results only).
+pub async fn test_connection(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    settings: web::Data<Settings>,
+    jobs: web::Data<JobContext>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let secret = settings.secret.clone();
+    let (organisation, summary, connection) = db
+        .run(move |conn| {
+            let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
+            let summary = chorus_connection::summary(conn, org)?;
+            let connection = chorus_connection::load_credentials(conn, org, &secret)?;
+            Ok::<_, AppError>((organisation, summary, connection))
+        })
+        .await?;
+    let exchanges = Arc::new(CollectedExchanges::reporting_to(jobs.metrics.clone()));
+    let steps = match &connection {
+        None => connection_test::not_started(
+            "No Chorus Pro connection is saved yet: enter the credentials above and save them first.",
+        ),
+        Some(connection) => {
+            match jobs
+                .clients
+                .fresh_client_for(connection, exchanges.clone(), connection_test::interactive)
+            {
+                Ok(client) => {
+                    connection_test::run(
+                        &client,
+                        connection.supplier_siret.as_str(),
+                        connection.structure_id.as_deref(),
+                    )
+                    .await
+                }
+                Err(problem) => connection_test::not_started(&format!("{problem}.")),
+            }
+        }
+    };
+    let passed = steps.iter().all(Step::is_ok);
+    let actor = user.actor();
+    let details = serde_json::json!({
+        "environment": summary.as_ref().map(|s| s.environment.clone()),
+        "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail})).collect::<Vec<_>>(),
+    });
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            for entry in exchanges.take_entries_for(org, "organisation", org) {
+                audit::record(conn, entry)?;
+            }
+            let entry = Entry::new(Some(org), actor, CONNECTION_TESTED)
+                .target("organisation", org)
+                .details(details);
+            audit::record(conn, if passed { entry } else { entry.failed() })?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    let input = input_from(&organisation, summary.as_ref());
+    ok(EInvoicingPage {
+        ctx,
+        organisation,
+        connection: summary,
+        input,
+        errors: FieldErrors::new(),
+        secrets_dropped: false,
+        today: today(),
+        test: Some(steps),
+    })
 }

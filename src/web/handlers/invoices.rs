@@ -5,6 +5,7 @@
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::auth::csrf_multipart::CsrfMultipart;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::models::submission::{self, SubmissionRow};
@@ -17,8 +18,10 @@ use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
 use crate::domain::money::{fmt_decimal_fr, fmt_money_fr};
+use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
 use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};
@@ -104,10 +107,20 @@ fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<i64>
     (days > 2).then_some(days)
 }
 
-/// When the pipeline looks at it next (UTC), while it is still following it.
-fn next_check(submission: Option<&SubmissionRow>) -> Option<NaiveDateTime> {
+/// When the pipeline looks at it next (UTC), while it is still following it. An integrated
+/// invoice is looked at by its organisation's lifecycle cycle: `tracking` is when that runs next.
+fn next_check(submission: Option<&SubmissionRow>, tracking: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
     let sub = submission?;
-    matches!(sub.stage.as_str(), submission::stage::SUBMIT | submission::stage::POLL).then_some(sub.next_run_at)
+    match sub.stage.as_str() {
+        submission::stage::SUBMIT | submission::stage::POLL => Some(sub.next_run_at),
+        submission::stage::TRACK => tracking.map(|at| at.max(crate::db::now())),
+        _ => None,
+    }
+}
+
+/// When the organisation's lifecycle cycle runs next, if one is scheduled.
+fn tracking_next(conn: &mut AnyConnection, org_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+    Ok(crate::db::models::poll_cursor::find(conn, org_id)?.map(|c| c.next_run_at))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +140,12 @@ pub struct RowView {
     pub next_check: Option<NaiveDateTime>,
 }
 
-fn row_view(row: &InvoiceRow, sub: Option<&SubmissionRow>, now: NaiveDateTime) -> RowView {
+fn row_view(
+    row: &InvoiceRow,
+    sub: Option<&SubmissionRow>,
+    now: NaiveDateTime,
+    tracking: Option<NaiveDateTime>,
+) -> RowView {
     RowView {
         id: row.id,
         number: row.number.clone(),
@@ -138,7 +156,7 @@ fn row_view(row: &InvoiceRow, sub: Option<&SubmissionRow>, now: NaiveDateTime) -
         currency: row.currency.clone(),
         status: status_view(row, sub),
         ageing: ageing(sub, now),
-        next_check: next_check(sub),
+        next_check: next_check(sub, tracking),
     }
 }
 
@@ -254,15 +272,18 @@ async fn load_rows(
     query: &ListQuery,
     filter: InvoiceFilter,
 ) -> Result<(Vec<RowView>, Option<String>), AppError> {
-    let mut found = db
-        .run(move |conn| invoice::list(conn, org_id, &filter, PAGE_SIZE + 1).map_err(AppError::from))
+    let (mut found, tracking) = db
+        .run(move |conn| {
+            let found = invoice::list(conn, org_id, &filter, PAGE_SIZE + 1)?;
+            Ok::<_, AppError>((found, tracking_next(conn, org_id)?))
+        })
         .await?;
     let more = found.len() as i64 > PAGE_SIZE;
     found.truncate(PAGE_SIZE as usize);
     let now = crate::db::now();
     let rows: Vec<RowView> = found
         .iter()
-        .map(|(row, sub)| row_view(row, sub.as_ref(), now))
+        .map(|(row, sub)| row_view(row, sub.as_ref(), now, tracking))
         .collect();
     let next = more.then(|| rows.last().map(|r| next_page_link(query, r.id))).flatten();
     Ok((rows, next))
@@ -731,6 +752,44 @@ pub struct ShowPage {
     pub render_error: Option<String>,
     pub chorus: Option<ChorusView>,
     pub corrects: Option<(i64, String)>,
+    /// "Fix routing and recycle" or "Complete", when the invoice waits for one.
+    pub followup: Option<FollowUpForm>,
+}
+
+/// The follow-up form of an invoice Chorus Pro sent back: `recycle` (A_RECYCLER) or `complete`
+/// (SUSPENDUE). Fields as typed, errors next to them.
+pub struct FollowUpForm {
+    pub kind: &'static str,
+    pub buyer_siret: String,
+    pub service_code: String,
+    pub engagement: String,
+    pub comment: String,
+    pub errors: FieldErrors,
+}
+
+impl FollowUpForm {
+    pub const RECYCLE: &'static str = "recycle";
+    pub const COMPLETE: &'static str = "complete";
+
+    /// Which form a submission waits for, if any.
+    fn offered(sub: &SubmissionRow) -> Option<&'static str> {
+        if sub.stage != submission::stage::TRACK {
+            return None;
+        }
+        match sub.chorus_status.as_deref() {
+            Some("A_RECYCLER") => Some(Self::RECYCLE),
+            Some("SUSPENDUE") => Some(Self::COMPLETE),
+            _ => None,
+        }
+    }
+
+    pub fn error(&self, field: &str) -> String {
+        self.errors.get(field).map(|m| m.join(" ")).unwrap_or_default()
+    }
+
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
 }
 
 impl ShowPage {
@@ -787,7 +846,7 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, &'static str)>
     })
 }
 
-fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow) -> ChorusView {
+fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>) -> ChorusView {
     let now = crate::db::now();
     ChorusView {
         stage: sub.stage.clone(),
@@ -809,7 +868,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow) -> ChorusView {
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(sub)).map(fr_time),
+        next_check: next_check(Some(sub), tracking).map(fr_time),
         ageing: ageing(Some(sub), now).map(|days| format!("in processing for {days} days")),
         deposited_at: sub.deposited_at.map(fr_time),
     }
@@ -864,7 +923,19 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
-    let (row, sub, mode) = load_full(&db, org_id, path.into_inner()).await?;
+    ok(build_show(ctx, &db, org_id, path.into_inner(), None).await?)
+}
+
+/// The invoice page; `followup` is the follow-up form as posted (with its errors), else the form
+/// is prefilled when the invoice waits for one.
+async fn build_show(
+    ctx: Ctx,
+    db: &Db,
+    org_id: i64,
+    id: i64,
+    followup: Option<FollowUpForm>,
+) -> Result<ShowPage, AppError> {
+    let (row, sub, mode) = load_full(db, org_id, id).await?;
     let document = stored_document(&row)?;
     let corrects = match row.corrects_invoice_id {
         Some(original) => {
@@ -882,8 +953,52 @@ pub async fn show(
         (None, _) => "Draft invoice".into(),
     };
     let status = status_view(&row, sub.as_ref());
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s));
+    let (tracking, prefill) = {
+        let (customer_id, contract_id) = (row.customer_id, row.contract_id);
+        db.run(move |conn| {
+            let tracking = tracking_next(conn, org_id)?;
+            let customer = match customer_id {
+                Some(c) => customer::find(conn, org_id, c)?,
+                None => None,
+            };
+            let contract = match contract_id {
+                Some(c) => crate::db::models::contract::find(conn, org_id, c)?,
+                None => None,
+            };
+            Ok::<_, AppError>((
+                tracking,
+                (customer, contract.and_then(|c| c.contract.external_reference)),
+            ))
+        })
+        .await?
+    };
+    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking));
+    let followup = followup.or_else(|| {
+        let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
+        let (customer, engagement) = &prefill;
+        let refs = &document.references;
+        Some(FollowUpForm {
+            kind,
+            buyer_siret: customer
+                .as_ref()
+                .and_then(|c| c.siret.clone())
+                .or_else(|| document.buyer.siret.clone())
+                .unwrap_or_default(),
+            service_code: customer
+                .as_ref()
+                .and_then(|c| c.service_code.clone())
+                .or_else(|| refs.buyer_reference.clone())
+                .unwrap_or_default(),
+            engagement: engagement
+                .clone()
+                .or_else(|| refs.order_reference.clone())
+                .unwrap_or_default(),
+            comment: String::new(),
+            errors: FieldErrors::new(),
+        })
+    });
     let mut page = ShowPage {
+        followup,
         ctx,
         title,
         status,
@@ -906,7 +1021,7 @@ pub async fn show(
                 .iter()
                 .flat_map(|(f, ms)| ms.iter().map(move |m| format!("{f}: {m}")))
                 .collect();
-            return ok(page);
+            return Ok(page);
         }
     };
     let currency = invoice.currency().as_str().to_string();
@@ -997,7 +1112,7 @@ pub async fn show(
             page.render_error = Some("The files could not be produced for this invoice; it has been logged.".into());
         }
     }
-    ok(page)
+    Ok(page)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1274,6 +1389,239 @@ pub async fn resend(
         Err(message) => ctx.flash_error(format!("Not sent again: {message}")),
     }
     Ok(see_other(format!("/invoices/{id}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answering Chorus Pro: recycle (A_RECYCLER) and complete (SUSPENDUE)
+
+/// Longest comment sent with a follow-up action.
+const COMMENT_MAX: usize = 1000;
+/// Chorus Pro's attachment rules (reference §6.3): extensions allowed, name length, size.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "bmp", "gif", "fax", "odt", "ppt", "tiff", "xls", "bz2", "gz", "jpeg", "p7s", "rtf", "txt", "xml", "csv", "gzip",
+    "jpg", "pdf", "svg", "xhtml", "xlsx", "doc", "htm", "odp", "png", "tgz", "xlc", "zip", "docx", "html", "ods",
+    "pps", "tif", "xlm", "pptx",
+];
+const ATTACHMENT_NAME_MAX: usize = 50;
+const ATTACHMENT_BYTES_MAX: usize = 10 * 1024 * 1024;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RecycleInput {
+    buyer_siret: String,
+    service_code: String,
+    engagement: String,
+    comment: String,
+}
+
+fn optional(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// The follow-up form a submission waits for, or a flash and the way back to the invoice.
+async fn waiting_for(
+    ctx: &Ctx,
+    db: &Db,
+    org_id: i64,
+    id: i64,
+    kind: &'static str,
+) -> Result<Result<(), HttpResponse>, AppError> {
+    let sub = db
+        .run(move |conn| {
+            invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(submission::find_for_invoice(conn, org_id, id)?)
+        })
+        .await?;
+    if sub.as_ref().and_then(FollowUpForm::offered) == Some(kind) {
+        return Ok(Ok(()));
+    }
+    ctx.flash_error(if kind == FollowUpForm::RECYCLE {
+        "There is nothing to recycle: Chorus Pro does not list this invoice as A_RECYCLER."
+    } else {
+        "There is nothing to complete: Chorus Pro does not list this invoice as SUSPENDUE."
+    });
+    Ok(Err(see_other(format!("/invoices/{id}#chorus"))))
+}
+
+fn check_comment(errors: &mut FieldErrors, comment: &str, required: bool) {
+    if required && comment.trim().is_empty() {
+        add_error(errors, "comment", "Write the answer the buyer will read.");
+    } else if comment.chars().count() > COMMENT_MAX {
+        add_error(errors, "comment", format!("At most {COMMENT_MAX} characters."));
+    }
+}
+
+/// "Fix routing and recycle" for an `A_RECYCLER` invoice.
+pub async fn recycle(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    jobs: web::Data<JobContext>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<RecycleInput>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    if let Err(back) = waiting_for(&ctx, &db, org_id, id, FollowUpForm::RECYCLE).await? {
+        return Ok(back);
+    }
+    let mut errors = FieldErrors::new();
+    let buyer = match crate::domain::identifiers::Siret::parse(&form.buyer_siret) {
+        Ok(siret) => Some(siret),
+        Err(e) => {
+            add_error(&mut errors, "buyer_siret", e);
+            None
+        }
+    };
+    let service_code = optional(&form.service_code);
+    if let Some(code) = &service_code {
+        if code.chars().count() > 100 {
+            add_error(
+                &mut errors,
+                "service_code",
+                "A service code has at most 100 characters.",
+            );
+        } else if code.eq_ignore_ascii_case("FACTURES_PUBLIQUES") {
+            add_error(
+                &mut errors,
+                "service_code",
+                "FACTURES_PUBLIQUES is reserved for invoices between public bodies: use the buyer's own service.",
+            );
+        }
+    }
+    let engagement = optional(&form.engagement);
+    if engagement.as_ref().is_some_and(|e| e.chars().count() > 50) {
+        add_error(
+            &mut errors,
+            "engagement",
+            "An engagement number has at most 50 characters.",
+        );
+    }
+    check_comment(&mut errors, &form.comment, false);
+    let kept = |errors: FieldErrors| FollowUpForm {
+        kind: FollowUpForm::RECYCLE,
+        buyer_siret: form.buyer_siret.clone(),
+        service_code: form.service_code.clone(),
+        engagement: form.engagement.clone(),
+        comment: form.comment.clone(),
+        errors,
+    };
+    let Some(buyer) = buyer.filter(|_| errors.is_empty()) else {
+        return unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?);
+    };
+    let input = followup::Recycle {
+        buyer_siret: buyer.as_str().to_string(),
+        service_code,
+        engagement,
+        comment: optional(&form.comment),
+    };
+    match followup::recycle(&jobs, org_id, id, input, user.actor()).await? {
+        followup::Outcome::Done => {
+            ctx.flash_success(
+                "Sent to Chorus Pro for recycling. The new status shows here as soon as Chorus Pro reports it.",
+            );
+            Ok(see_other(format!("/invoices/{id}#chorus")))
+        }
+        followup::Outcome::NotWaiting => {
+            ctx.flash_error("There is nothing to recycle: Chorus Pro does not list this invoice as A_RECYCLER.");
+            Ok(see_other(format!("/invoices/{id}#chorus")))
+        }
+        followup::Outcome::Failed(message) => {
+            let mut errors = FieldErrors::new();
+            add_error(&mut errors, "form", format!("Not recycled. {message}"));
+            unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?)
+        }
+    }
+}
+
+/// "Complete" for a `SUSPENDUE` invoice: a comment and, optionally, one file.
+pub async fn complete(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    jobs: web::Data<JobContext>,
+    path: web::Path<i64>,
+    form: CsrfMultipart,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    if let Err(back) = waiting_for(&ctx, &db, org_id, id, FollowUpForm::COMPLETE).await? {
+        return Ok(back);
+    }
+    let comment = form.text("comment");
+    let mut errors = FieldErrors::new();
+    check_comment(&mut errors, &comment, true);
+    let attachment = form.file("attachment").map(|part| {
+        let name = part
+            .file_name
+            .clone()
+            .unwrap_or_default()
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let extension = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !ATTACHMENT_EXTENSIONS.contains(&extension.as_str()) {
+            add_error(
+                &mut errors,
+                "attachment",
+                "Chorus Pro does not accept this kind of file: send a PDF, an image, an office document or a ZIP.",
+            );
+        } else if name.chars().count() > ATTACHMENT_NAME_MAX {
+            add_error(
+                &mut errors,
+                "attachment",
+                format!("Chorus Pro takes file names of at most {ATTACHMENT_NAME_MAX} characters: rename the file."),
+            );
+        }
+        if part.data.is_empty() {
+            add_error(&mut errors, "attachment", "The file is empty.");
+        } else if part.data.len() >= ATTACHMENT_BYTES_MAX {
+            add_error(&mut errors, "attachment", "Chorus Pro takes files under 10 MB.");
+        }
+        followup::Attachment {
+            file_name: name,
+            content_type: part
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            content: part.data.clone(),
+        }
+    });
+    let kept = |errors: FieldErrors| FollowUpForm {
+        kind: FollowUpForm::COMPLETE,
+        buyer_siret: String::new(),
+        service_code: String::new(),
+        engagement: String::new(),
+        comment: comment.clone(),
+        errors,
+    };
+    if !errors.is_empty() {
+        return unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?);
+    }
+    let input = followup::Complete {
+        comment: comment.clone(),
+        attachment,
+    };
+    match followup::complete(&jobs, org_id, id, input, user.actor()).await? {
+        followup::Outcome::Done => {
+            ctx.flash_success("Sent to Chorus Pro. The new status shows here as soon as Chorus Pro reports it.");
+            Ok(see_other(format!("/invoices/{id}#chorus")))
+        }
+        followup::Outcome::NotWaiting => {
+            ctx.flash_error("There is nothing to complete: Chorus Pro does not list this invoice as SUSPENDUE.");
+            Ok(see_other(format!("/invoices/{id}#chorus")))
+        }
+        followup::Outcome::Failed(message) => {
+            let mut errors = FieldErrors::new();
+            add_error(&mut errors, "form", format!("Not completed. {message}"));
+            unprocessable(build_show(ctx, &db, org_id, id, Some(kept(errors))).await?)
+        }
+    }
 }
 
 /// The credit-note draft that cancels `original`: same buyer and lines, pointing back at it.

@@ -103,7 +103,8 @@ async fn support_switches_the_chorus_feature_with_a_reason() {
 #[actix_web::test]
 async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked() {
     run("admin_enables_einvoicing", async |b: &Browser| {
-        let org = b.app.create_org("Acme Conseil", SIRET_A).await;
+        // The simulator's directory knows this supplier (for "Test connection").
+        let org = b.app.create_org("Acme Conseil", "41234567000019").await;
         feature_on(&b.app, org).await;
         b.app.create_user("admin@acme.test", "admin", Some(org)).await;
         b.sign_in("admin@acme.test", PASSWORD).await;
@@ -149,6 +150,53 @@ async fn admin_enables_einvoicing_enters_credentials_and_sees_ubl_export_locked(
         assert!(!source.contains("tech-password-browser-0123"));
         let environment = b.find("#environment").await.prop("value").await.unwrap();
         assert_eq!(environment.as_deref(), Some("simulator"));
+
+        // "Test connection" with these made-up credentials: PISTE refuses the token, clearly.
+        b.click_and_wait("form[action='/settings/e-invoicing/test'] button")
+            .await;
+        assert_eq!(
+            b.attr("#test-results li[data-step=token]", "data-outcome")
+                .await
+                .as_deref(),
+            Some("Failed")
+        );
+        assert!(
+            b.text("#test-results li[data-step=token]")
+                .await
+                .contains("client id or client secret")
+        );
+        assert_eq!(
+            b.attr("#test-results li[data-step=health_check]", "data-outcome")
+                .await
+                .as_deref(),
+            Some("Skipped")
+        );
+        b.assert_accessible("e-invoicing test results").await;
+
+        // With the simulator's own credentials and its supplier, all three steps pass.
+        let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
+        b.fill("#piste_client_id", &sim.client_id).await;
+        b.fill("#piste_client_secret", &sim.client_secret).await;
+        b.fill("#tech_login", &sim.tech_login).await;
+        b.fill("#tech_password", &sim.tech_password).await;
+        b.fill("#structure_id", "26262962").await;
+        b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
+            .await;
+        assert!(b.text(".flash").await.contains("Chorus Pro connection saved"));
+        b.click_and_wait("form[action='/settings/e-invoicing/test'] button")
+            .await;
+        for step in ["token", "health_check", "supplier_structure"] {
+            let outcome = b
+                .attr(&format!("#test-results li[data-step={step}]"), "data-outcome")
+                .await;
+            assert_eq!(
+                outcome.as_deref(),
+                Some("OK"),
+                "{step}: {}",
+                b.text("#test-results").await
+            );
+        }
+        assert!(b.text("#test-results").await.contains("ATELIER EXEMPLE"));
     })
     .await;
 }
