@@ -74,6 +74,8 @@ both_backends! {
             ("/invoices", &["Factures", "Nouvelle facture", "Total TTC", "Brouillon"]),
             ("/invoices/new", &["Références Chorus Pro", "Devise", "Enregistrer le brouillon"]),
             (&format!("/invoices/{invoice}/edit"), &["Modifier le brouillon de facture", "Prix unitaire HT"]),
+            (&format!("/invoices/{invoice}"), &["Brouillon de facture", "Net à payer", "Télécharger le PDF", "15/10/2026"]),
+            ("/settings/e-invoicing", &["Facturation électronique", "Tester la connexion", "Export UBL"]),
             ("/settings/users", &["Utilisateurs", "Ajouter une personne"]),
             ("/settings/api-tokens", &["Début du jeton", "Créer le jeton"]),
             ("/account/password", &["Changer votre mot de passe", "Language / Langue"]),
@@ -114,6 +116,11 @@ both_backends! {
         let html = page(&english, "/invoices").await;
         assert!(html.contains("€1,080.00"), "English amount");
         assert!(html.contains("15 Oct 2026"), "English date");
+
+        let show = page(&french, &format!("/invoices/{invoice}")).await;
+        assert!(show.contains("1\u{202F}080,00\u{A0}€") && show.contains("15/10/2026"), "invoice page in French");
+        let show = page(&english, &format!("/invoices/{invoice}")).await;
+        assert!(show.contains("€1,080.00") && show.contains("15 Oct 2026"), "invoice page in English");
 
         // The live refresh of the rows speaks the page's language too.
         let rows = page(&french, "/invoices/rows").await;

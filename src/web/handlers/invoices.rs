@@ -17,9 +17,10 @@ use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
-use crate::domain::money::{fmt_decimal_fr, fmt_money_fr};
+use crate::domain::money::fmt_decimal_fr;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
+use crate::i18n::{self, Locale};
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
@@ -94,10 +95,6 @@ pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> Stat
 
 pub fn fr_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
-}
-
-fn fr_time(at: NaiveDateTime) -> String {
-    at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
 /// Days "in processing", once it has been more than 2 days.
@@ -799,6 +796,18 @@ impl ShowPage {
     pub fn can_credit(&self) -> bool {
         self.row.state == STATE_ISSUED && self.row.kind == "invoice"
     }
+    /// A document date (ISO text) in the reader's language; anything else as written.
+    pub fn day(&self, text: &str) -> String {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => self.ctx.date(date),
+            Err(_) => text.to_string(),
+        }
+    }
+
+    pub fn opt_day(&self, text: &Option<String>) -> String {
+        text.as_deref().map(|t| self.day(t)).unwrap_or_else(|| "—".to_string())
+    }
+
     pub fn opt<'a>(&self, value: &'a Option<String>) -> &'a str {
         value.as_deref().unwrap_or("—")
     }
@@ -846,7 +855,8 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, &'static str)>
     })
 }
 
-fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>) -> ChorusView {
+fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>, locale: Locale) -> ChorusView {
+    let at = |at: NaiveDateTime| format!("{} UTC", i18n::format_datetime(locale, at));
     let now = crate::db::now();
     ChorusView {
         stage: sub.stage.clone(),
@@ -868,9 +878,10 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(sub), tracking).map(fr_time),
-        ageing: ageing(Some(sub), now).map(|days| format!("in processing for {days} days")),
-        deposited_at: sub.deposited_at.map(fr_time),
+        next_check: next_check(Some(sub), tracking).map(at),
+        ageing: ageing(Some(sub), now)
+            .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
+        deposited_at: sub.deposited_at.map(at),
     }
 }
 
@@ -946,11 +957,14 @@ async fn build_show(
         }
         None => None,
     };
+    let locale = ctx.locale;
     let title = match (&row.number, row.kind.as_str()) {
-        (Some(number), "credit_note") => format!("Credit note {number}"),
-        (Some(number), _) => format!("Invoice {number}"),
-        (None, "credit_note") => "Draft credit note".into(),
-        (None, _) => "Draft invoice".into(),
+        (Some(number), "credit_note") => {
+            i18n::text_with(locale, "invoice-title-credit-note", &[("number", number.clone())])
+        }
+        (Some(number), _) => i18n::text_with(locale, "invoice-title-invoice", &[("number", number.clone())]),
+        (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
+        (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
     let status = status_view(&row, sub.as_ref());
     let (tracking, prefill) = {
@@ -972,7 +986,7 @@ async fn build_show(
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking));
+    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -1031,34 +1045,37 @@ async fn build_show(
         .zip(&invoice.document().lines)
         .map(|(line, source)| LineView {
             name: source.name.clone(),
-            quantity: fmt_decimal_fr(line.quantity),
+            quantity: i18n::format_decimal(locale, line.quantity),
             unit: line.unit_code.as_str().to_string(),
-            unit_price: format!("{}\u{a0}{currency}", fmt_decimal_fr(line.unit_price)),
+            unit_price: format!("{}\u{a0}{currency}", i18n::format_decimal(locale, line.unit_price)),
             vat: match line.vat.rate {
-                Some(rate) => format!("{} {} %", line.vat.category.code(), fmt_decimal_fr(rate)),
+                Some(rate) => format!("{} {} %", line.vat.category.code(), i18n::format_decimal(locale, rate)),
                 None => line.vat.category.code().to_string(),
             },
-            net: fmt_money_fr(line.net_amount, &currency),
+            net: i18n::format_amount(locale, line.net_amount, &currency),
         })
         .collect();
     page.vat = invoice
         .vat_breakdown()
         .iter()
         .map(|b| VatView {
-            label: match b.vat.rate {
-                Some(rate) => format!("{} {} %", b.vat.category.label_fr(), fmt_decimal_fr(rate)),
-                None => b.vat.category.label_fr().to_string(),
+            label: {
+                let category = i18n::text_with(locale, "vat-category", &[("code", b.vat.category.code().to_string())]);
+                match b.vat.rate {
+                    Some(rate) => format!("{category} {} %", i18n::format_decimal(locale, rate)),
+                    None => category,
+                }
             },
-            taxable: fmt_money_fr(b.taxable_amount, &currency),
-            tax: fmt_money_fr(b.tax_amount, &currency),
+            taxable: i18n::format_amount(locale, b.taxable_amount, &currency),
+            tax: i18n::format_amount(locale, b.tax_amount, &currency),
         })
         .collect();
     let totals = invoice.totals();
     page.totals = Some(TotalsView {
-        without_vat: fmt_money_fr(totals.tax_exclusive, &currency),
-        vat: fmt_money_fr(totals.vat_total, &currency),
-        with_vat: fmt_money_fr(totals.tax_inclusive, &currency),
-        payable: fmt_money_fr(totals.payable, &currency),
+        without_vat: i18n::format_amount(locale, totals.tax_exclusive, &currency),
+        vat: i18n::format_amount(locale, totals.vat_total, &currency),
+        with_vat: i18n::format_amount(locale, totals.tax_inclusive, &currency),
+        payable: i18n::format_amount(locale, totals.payable, &currency),
     });
     page.checks = checks(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
@@ -1067,7 +1084,7 @@ async fn build_show(
         Ok(package) => {
             page.files.push(FileView {
                 name: format!("{stem}.xml"),
-                what: "UBL 2.1 invoice, deposited on Chorus Pro",
+                what: "invoice-file-ubl",
                 size: human_size(package.ubl.len()),
             });
             let mut attachments = Vec::new();
@@ -1075,9 +1092,9 @@ async fn build_show(
                 page.files.push(FileView {
                     name: package.attachment_file_name.clone(),
                     what: if mode == AttachmentMode::Zip {
-                        "the invoice PDF, zipped, embedded in the UBL"
+                        "invoice-file-pdf-zipped"
                     } else {
-                        "the invoice PDF, embedded in the UBL"
+                        "invoice-file-pdf"
                     },
                     size: human_size(package.attachment.len()),
                 });
@@ -1090,7 +1107,7 @@ async fn build_show(
             for file in &supporting {
                 page.files.push(FileView {
                     name: file.file_name.clone(),
-                    what: "supporting document, embedded in the UBL",
+                    what: "invoice-file-supporting",
                     size: human_size(file.size_bytes),
                 });
             }
