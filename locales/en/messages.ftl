@@ -443,3 +443,7 @@ err-attachment-kind = Chorus Pro does not accept this kind of file: send a PDF, 
 err-attachment-name-too-long = Chorus Pro takes file names of at most { $max } characters: rename the file.
 err-attachment-empty = The file is empty.
 err-attachment-too-large = Chorus Pro takes files under 10 MB.
+
+## Language preference (src/web/handlers/language.rs)
+
+flash-language-saved = Your language has been saved.

@@ -442,3 +442,7 @@ err-attachment-kind = Chorus Pro n’accepte pas ce type de fichier : envoyez un
 err-attachment-name-too-long = Chorus Pro accepte des noms de fichier de { $max } caractères au maximum : renommez le fichier.
 err-attachment-empty = Le fichier est vide.
 err-attachment-too-large = Chorus Pro accepte des fichiers de moins de 10 Mo.
+
+## Language preference (src/web/handlers/language.rs)
+
+flash-language-saved = Votre langue a été enregistrée.

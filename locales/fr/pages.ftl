@@ -33,7 +33,7 @@ common-edit = Modifier
 common-optional = facultatif
 common-status = Statut
 common-name = Nom
-common-form-has-errors = Certains champs sont à corriger ; chacun indique pourquoi ci-dessous.
+common-form-has-errors = Certains champs sont à corriger ; chacun indique pourquoi ci-dessous.
 
 ## Tableau de bord
 dashboard-title = Tableau de bord
@@ -41,9 +41,9 @@ dashboard-password-expires = Le mot de passe du compte technique Chorus Pro expi
         [one] jour
        *[other] jours
     }, le { $date }. Changez-le sur le portail Chorus Pro, puis saisissez-le dans
-dashboard-password-expired = Le mot de passe du compte technique Chorus Pro a expiré le { $date } : les factures ne peuvent plus être envoyées. Renouvelez-le sur le portail Chorus Pro, puis saisissez-le dans
+dashboard-password-expired = Le mot de passe du compte technique Chorus Pro a expiré le { $date } : les factures ne peuvent plus être envoyées. Renouvelez-le sur le portail Chorus Pro, puis saisissez-le dans
 dashboard-einvoicing-link = Configuration › Facturation électronique
-dashboard-chorus = Chorus Pro :
+dashboard-chorus = Chorus Pro :
 dashboard-chorus-active = actif
 dashboard-chorus-available = disponible, non activé
 dashboard-chorus-off = non ouvert par le support
@@ -59,7 +59,7 @@ dashboard-ageing = { $count } depuis plus de 2 jours
 dashboard-to-act-on = à traiter
 dashboard-chart-heading = Envoyées à Chorus Pro, 14 derniers jours
 dashboard-chart-title = Factures par date d'émission et état actuel
-dashboard-chart-desc = Barres empilées par jour : envoyées, en cours de traitement et rejetées ; le jour le plus chargé compte { $count } { $count ->
+dashboard-chart-desc = Barres empilées par jour : envoyées, en cours de traitement et rejetées ; le jour le plus chargé compte { $count } { $count ->
         [one] facture
        *[other] factures
     }.
@@ -96,7 +96,6 @@ account-confirm-password = Nouveau mot de passe, à nouveau
 account-change-password = Changer le mot de passe
 account-language-label = Langue de l'interface
 account-language-save = Enregistrer la langue
-account-language-saved = Votre langue a été enregistrée.
 
 ## Clients
 common-chorus-pro = Chorus Pro
@@ -112,11 +111,11 @@ customer-postal-code-hint = 5 chiffres en France
 customer-city = Ville
 customer-country = Pays
 customer-country-hint = code ISO alpha-3, FRA par défaut
-customer-siret-hint = 14 chiffres ; obligatoire pour Chorus Pro
+customer-siret-hint = 14 chiffres ; obligatoire pour Chorus Pro
 customer-vat-number = Numéro de TVA intracommunautaire
 customer-service-code = Code service
 customer-service-code-hint = facultatif, le code service de l'acheteur
-customer-service-code-hint-services = ses services actifs dans Chorus Pro : { $services }
+customer-service-code-hint-services = ses services actifs dans Chorus Pro : { $services }
 customer-email = E-mail de contact
 customer-chorus-checkbox = Reçoit ses factures par Chorus Pro (acheteurs publics français)
 customer-save = Enregistrer le client
@@ -143,12 +142,12 @@ customer-archive = Archiver ce client
 
 ## Panneau « Prêt pour Chorus Pro » (fiche client)
 readiness-title = Prêt pour Chorus Pro
-readiness-problem = Problème :
-readiness-ok = OK :
+readiness-problem = Problème :
+readiness-ok = OK :
 readiness-active-services = Services actifs
 readiness-this-service = service de ce client
 readiness-use-service = Utiliser { $code }
-readiness-engagement-required = Chorus Pro exige un numéro d'engagement sur les factures de ce client : les contrats sans numéro d'engagement sont refusés.
+readiness-engagement-required = Chorus Pro exige un numéro d'engagement sur les factures de ce client : les contrats sans numéro d'engagement sont refusés.
 readiness-engagement-not-required = Chorus Pro n'exige pas de numéro d'engagement pour ce client.
 readiness-engagement-unknown = La dernière réponse de Chorus Pro ne dit rien du numéro d'engagement.
 readiness-enter-siret = Saisissez le SIRET du client pour le vérifier dans l'annuaire Chorus Pro.
@@ -161,7 +160,7 @@ readiness-check = Vérifier dans Chorus Pro
 contract-new-title = Nouveau contrat
 contract-edit-title = Modifier le contrat
 contract-show-title = Contrat { $number }
-contract-line-cell-label = Ligne { $line } : { $field }
+contract-line-cell-label = Ligne { $line } : { $field }
 contract-customer = Client
 contract-choose-customer = Choisissez un client…
 contract-number = Numéro
@@ -171,13 +170,13 @@ contract-start-date = Date de début
 contract-end-date = Date de fin
 contract-date-hint = 31/01/2026 ou 2026-01-31
 contract-billing-period = Périodicité de facturation
-contract-external-reference = Référence externe : numéro d'engagement
-contract-external-reference-hint = 50 caractères au plus ; obligatoire si l'acheteur l'exige
+contract-external-reference = Référence externe : numéro d'engagement
+contract-external-reference-hint = 50 caractères au plus ; obligatoire si l'acheteur l'exige
 contract-market-number-label = Numéro de marché
 contract-market-number = Numéro de marché
 contract-engagement-number = Numéro d'engagement
 contract-billing-lines = Lignes de facturation
-contract-lines-help = Laissez une ligne vide pour l'ignorer ; enregistrez pour obtenir d'autres lignes vides. Décimales avec une virgule ou un point.
+contract-lines-help = Laissez une ligne vide pour l'ignorer ; enregistrez pour obtenir d'autres lignes vides. Décimales avec une virgule ou un point.
 contract-save = Enregistrer le contrat
 contract-create = Créer le contrat
 contract-filter-q = Numéro, intitulé ou client
@@ -226,13 +225,13 @@ line-vat-rate = Taux de TVA
 line-vat-rate-percent = Taux de TVA (%)
 line-net-amount = Montant HT
 vat-category = { $code ->
-    [S] S : taux normal
-    [Z] Z : taux zéro
-    [E] E : exonéré
-    [AE] AE : autoliquidation
-    [K] K : livraison intracommunautaire
-    [G] G : exportation hors UE
-    [O] O : hors champ de la TVA
+    [S] S : taux normal
+    [Z] Z : taux zéro
+    [E] E : exonéré
+    [AE] AE : autoliquidation
+    [K] K : livraison intracommunautaire
+    [G] G : exportation hors UE
+    [O] O : hors champ de la TVA
    *[other] { $code }
 }
 unit-code = { $code ->
@@ -298,13 +297,13 @@ invoice-ageing = en cours de traitement depuis { $days } jours
 invoice-list-empty = Aucune facture ne correspond.
 invoice-list-create = Créer une facture
 invoice-list-older = Factures plus anciennes →
-invoice-form-not-saved = Le brouillon n'a pas été enregistré : { $count } { $count ->
+invoice-form-not-saved = Le brouillon n'a pas été enregistré : { $count } { $count ->
         [one] problème, indiqué
        *[other] problèmes, indiqués
     } à côté des champs.
 invoice-save-draft = Enregistrer le brouillon
 invoice-form-buyer = Acheteur
-invoice-form-siret-hint = 14 chiffres ; obligatoire pour un envoi par Chorus Pro
+invoice-form-siret-hint = 14 chiffres ; obligatoire pour un envoi par Chorus Pro
 invoice-form-country-hint = deux lettres, FR pour la France
 invoice-form-references = Références Chorus Pro
 invoice-form-service-code = Code service (BT-10)
@@ -313,7 +312,7 @@ invoice-form-engagement = Numéro d'engagement (BT-13)
 invoice-form-engagement-hint = l'engagement juridique de l'acheteur
 invoice-form-market = Numéro de marché (BT-12)
 invoice-form-dates = Dates et paiement
-invoice-form-issue-date-hint = aujourd'hui si vide ; l'année du numéro en découle
+invoice-form-issue-date-hint = aujourd'hui si vide ; l'année du numéro en découle
 invoice-form-currency = Devise
 invoice-form-currency-hint = code ISO, EUR par défaut
 invoice-form-payment-terms = Conditions de paiement
@@ -321,7 +320,7 @@ invoice-form-payment-terms-hint = par exemple 30 jours à compter de la date de 
 invoice-form-notes = Mentions
 invoice-form-notes-hint = imprimées sur la facture
 invoice-form-lines = Lignes
-invoice-form-lines-hint = les lignes vides sont ignorées ; décimales avec une virgule ou un point
+invoice-form-lines-hint = les lignes vides sont ignorées ; décimales avec une virgule ou un point
 invoice-form-line-cell = { $field }, ligne { $line }
 invoice-form-add-lines = Ajouter des lignes
 
@@ -338,14 +337,14 @@ users-deactivated = désactivé
 users-must-change-password = doit changer son mot de passe
 users-deactivate = Désactiver
 users-add = Ajouter une personne
-users-role-user = Utilisateur : clients, contrats, factures
-users-role-admin = Administrateur : paramètres, identifiants, utilisateurs
-users-role-auditor = Auditeur : consulte le journal des opérations
+users-role-user = Utilisateur : clients, contrats, factures
+users-role-admin = Administrateur : paramètres, identifiants, utilisateurs
+users-role-auditor = Auditeur : consulte le journal des opérations
 users-create = Créer le compte
 tokens-intro-api = Les autres systèmes utilisent l'API JSON sous
 tokens-intro-header = avec un jeton dans l'en-tête
 tokens-intro-scope = Un jeton agit pour toute votre organisation.
-tokens-copy-now = Copiez ce jeton maintenant : il n'est affiché qu'une fois.
+tokens-copy-now = Copiez ce jeton maintenant : il n'est affiché qu'une fois.
 tokens-prefix = Début du jeton
 tokens-created = Créé le
 tokens-last-used = Dernière utilisation
@@ -381,7 +380,7 @@ support-new = Nouvelle organisation
 support-company-name = Raison sociale
 support-country-hint = code ISO alpha-3
 support-admin-email = E-mail du premier administrateur
-support-admin-email-hint = facultatif : crée son compte avec un mot de passe à usage unique
+support-admin-email-hint = facultatif : crée son compte avec un mot de passe à usage unique
 support-create = Créer l'organisation
 
 ## Journal d'audit
@@ -409,7 +408,7 @@ audit-history-title = Historique de { $type } { $id }
 audit-history-intro = Toutes les actions enregistrées sur cet élément, de la plus ancienne à la plus récente, avec le détail exact consigné.
 audit-export-csv = Exporter en CSV
 audit-export-json = Exporter en JSON
-audit-history-truncated = Seules les { $count } premières entrées sont affichées ; exportez l'historique pour l'obtenir en entier.
+audit-history-truncated = Seules les { $count } premières entrées sont affichées ; exportez l'historique pour l'obtenir en entier.
 audit-by = par { $actor }
 audit-verification = Vérification des chaînes
 audit-verified-on = Les chaînes sont vérifiées sur la
@@ -418,7 +417,7 @@ audit-no-entry = Aucune entrée pour l'instant.
 audit-intact = Intact.
 audit-intact-help = Aucune entrée n'a été modifiée, supprimée ou insérée depuis son enregistrement.
 audit-broken = Rompu.
-audit-broken-help = Le journal a été altéré : la première entrée rompue de chaque chaîne est indiquée ci-dessous.
+audit-broken-help = Le journal a été altéré : la première entrée rompue de chaque chaîne est indiquée ci-dessous.
 audit-filters = Filtres
 audit-from-hint = jour UTC
 audit-to-hint = inclus
@@ -430,9 +429,98 @@ audit-failure = Échec
 audit-search-hint = détails, auteur, action, cible
 audit-apply-filters = Appliquer les filtres
 audit-clear = Effacer
-audit-export-view = Exporter cette vue :
+audit-export-view = Exporter cette vue :
 audit-list-caption = Entrées d'audit, les plus récentes d'abord
 audit-no-match = Aucune entrée ne correspond à ces filtres.
 audit-correct-filters = Corrigez les filtres ci-dessus.
 audit-newest = Entrées les plus récentes
 audit-older = Entrées plus anciennes
+
+## Page d'une facture
+invoice-title-invoice = Facture { $number }
+invoice-title-credit-note = Avoir { $number }
+invoice-title-draft-invoice = Brouillon de facture
+invoice-title-draft-credit-note = Brouillon d'avoir
+invoice-corrects = Rectifie la facture
+invoice-corrects-label = Rectifie
+invoice-edit-draft = Modifier le brouillon
+invoice-issue = Émettre
+invoice-issue-help = L'émission attribue le numéro suivant et fige la facture ; elle est ensuite mise en file pour Chorus Pro si l'acheteur reçoit ses factures par ce canal.
+invoice-unreadable = Cette facture est illisible :
+invoice-flux-number = Numéro de flux
+invoice-chorus-id = Identifiant Chorus de la facture
+invoice-deposited = Déposée le
+invoice-ageing-label = Ancienneté
+invoice-last-error = Dernière erreur
+invoice-reasons = Motifs
+invoice-recycle-title = Corriger l'acheminement et recycler
+invoice-recycle-help = L'acheteur a renvoyé cette facture car son acheminement est erroné. Corrigez-le et Chorus Pro renverra la même facture.
+invoice-buyer-siret = SIRET de l'acheteur
+invoice-engagement-or-order = Numéro d'engagement / bon de commande
+invoice-comment = Commentaire
+invoice-complete = Compléter
+invoice-complete-help = L'acheteur a suspendu cette facture et demande des informations complémentaires. Répondez-lui, avec un fichier si besoin.
+invoice-file = Fichier
+invoice-complete-file-hint = facultatif ; moins de 10 Mo, nom de 50 caractères au plus
+invoice-retry = Réessayer
+invoice-resend = Renvoyer après correction
+invoice-seller = Vendeur
+invoice-references-dates = Références et dates
+invoice-vat-breakdown = Ventilation de la TVA
+invoice-taxable-amount = Base HT
+invoice-vat-amount = Montant de TVA
+invoice-total-excl-vat = Total HT
+invoice-amount-due = Net à payer
+invoice-checks = Contrôles avant envoi
+invoice-checks-ok = Aucun problème : les règles EN 16931 et Chorus Pro sont respectées.
+invoice-checks-problems = { $count } { $count ->
+        [one] problème que Chorus Pro ou EN 16931 refuserait
+       *[other] problèmes que Chorus Pro ou EN 16931 refuseraient
+    } :
+invoice-preview = Ce qui sera envoyé
+invoice-file-what = Contenu
+invoice-file-size = Taille
+invoice-file-ubl = facture UBL 2.1, déposée sur Chorus Pro
+invoice-file-pdf-zipped = le PDF de la facture, zippé, intégré à l'UBL
+invoice-file-pdf = le PDF de la facture, intégré à l'UBL
+invoice-file-supporting = pièce justificative, intégrée à l'UBL
+invoice-limits = Limites de Chorus Pro : noms de fichier de 50 caractères au plus, chaque pièce jointe sous 10 Mo, 120 Mo au total.
+invoice-download-ubl = Télécharger l'UBL
+invoice-download-pdf = Télécharger le PDF
+invoice-download-zip = Télécharger les deux (ZIP)
+
+## Configuration : facturation électronique
+einv-general = Général
+einv-integrations = Intégrations
+einv-intro = Envoie à Chorus Pro les factures destinées aux clients du secteur public français et les suit jusqu'à leur paiement.
+einv-status = Statut :
+einv-enabled-feature-off = activée, mais la fonction est désactivée par le support
+einv-feature-off = Le support n'a pas encore activé la fonction Chorus Pro pour votre organisation.
+einv-feature-off-help = Demandez au support de chorus-desk de l'activer : d'ici là, vous ne pouvez ni activer la facturation électronique ni saisir d'identifiants.
+einv-is-enabled = La facturation électronique est activée : les factures éligibles sont envoyées à Chorus Pro.
+einv-disable = Désactiver
+einv-is-not-enabled = La facturation électronique n'est pas activée. L'activer active aussi l'export UBL.
+einv-enable = Activer la facturation électronique
+einv-connection = Connexion
+einv-credentials-help = Les identifiants sont stockés chiffrés et ne sont plus jamais affichés. Laissez un identifiant vide pour conserver celui déjà enregistré.
+einv-secrets-dropped = Le formulaire comporte des erreurs. Par sécurité, les secrets saisis n'ont pas été conservés : saisissez-les à nouveau.
+einv-environment = Environnement
+einv-piste-client-id = Identifiant client PISTE
+einv-piste-client-secret = Secret client PISTE
+einv-tech-login = Identifiant du compte technique
+einv-tech-password = Mot de passe du compte technique
+einv-tech-password-expiry = Les mots de passe techniques Chorus Pro expirent au bout de 424 jours.
+einv-supplier-siret = SIRET du fournisseur
+einv-supplier-siret-help = L'établissement qui émet les factures ; vide, c'est le SIRET de votre organisation ({ $siret }).
+einv-structure-id = Identifiant de structure Chorus
+einv-structure-id-help = Le numéro de votre structure dans Chorus Pro (idStructureCPP).
+einv-deposit-format = Format de dépôt
+einv-attachment-mode = Mode de pièce jointe
+einv-save-connection = Enregistrer la connexion
+einv-test = Tester la connexion
+einv-test-help = Utilise la connexion enregistrée : un jeton PISTE, le contrôle de disponibilité de Chorus Pro, puis votre structure fournisseur.
+einv-test-results = Résultats du test de connexion
+einv-ubl-export = Export UBL
+einv-ubl-help = Produit chaque facture émise sous forme de fichier UBL 2.1 (EN 16931) à côté de son PDF.
+einv-ubl-locked = Obligatoire tant que Chorus Pro est actif. Désactivez d'abord la facturation électronique pour le couper.
+einv-save-ubl = Enregistrer l'export UBL

@@ -98,6 +98,8 @@ fn declare(r: &mut Router) {
     r.post("/logout", Access::SignedIn, login::logout);
     r.get("/account/password", Access::SignedIn, account::password_form)
         .post("/account/password", Access::SignedIn, account::change_password);
+    r.post("/language", Access::Public, language::choose);
+    r.post("/account/language", Access::SignedIn, language::save);
 
     r.get("/", ANY_ROLE, dashboard::show);
 

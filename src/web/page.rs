@@ -111,23 +111,6 @@ impl Ctx {
         i18n::text_with(self.locale, key, &[(n1, v1.to_string()), (n2, v2.to_string())])
     }
 
-    pub fn t3(
-        &self,
-        key: &str,
-        n1: &str,
-        v1: impl Display,
-        n2: &str,
-        v2: impl Display,
-        n3: &str,
-        v3: impl Display,
-    ) -> String {
-        i18n::text_with(
-            self.locale,
-            key,
-            &[(n1, v1.to_string()), (n2, v2.to_string()), (n3, v3.to_string())],
-        )
-    }
-
     /// A domain or validation message in the reader's language.
     pub fn msg(&self, message: &Message) -> String {
         message.render(self.locale)

@@ -21,8 +21,13 @@ const EVERYONE: &[Who] = &[Who::Support, Who::Admin, Who::User, Who::Auditor];
 /// Who may use each route (method, path pattern). `None` = public.
 fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
     Some(match (method, path) {
-        ("GET", "/health") | ("GET", "/metrics") | ("GET", "/login") | ("POST", "/login") => None,
-        ("POST", "/logout") | ("GET", "/account/password") | ("POST", "/account/password") => Some(EVERYONE),
+        ("GET", "/health") | ("GET", "/metrics") | ("GET", "/login") | ("POST", "/login") | ("POST", "/language") => {
+            None
+        }
+        ("POST", "/logout")
+        | ("GET", "/account/password")
+        | ("POST", "/account/password")
+        | ("POST", "/account/language") => Some(EVERYONE),
         ("GET", "/") => Some(EVERYONE),
         ("GET", "/support/organisations")
         | ("POST", "/support/organisations")

@@ -13,6 +13,7 @@ mod contracts;
 mod customers;
 mod einvoicing;
 mod foundation;
+mod i18n;
 mod invoices;
 mod lifecycle;
 mod messages_fr;

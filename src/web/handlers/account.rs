@@ -9,7 +9,7 @@ use crate::auth::session::{self, SessionUser};
 use crate::db::models::user;
 use crate::db::{Db, write_tx};
 use crate::error::AppError;
-use crate::i18n::Message;
+use crate::i18n::{Locale, Message};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -25,6 +25,10 @@ pub struct PasswordPage {
 }
 
 impl PasswordPage {
+    pub fn locales(&self) -> &'static [Locale] {
+        &Locale::ALL
+    }
+
     pub fn error(&self, field: &str) -> String {
         self.errors
             .get(field)

@@ -215,9 +215,13 @@ impl FormPage {
     }
     pub fn service_code_hint(&self) -> String {
         if self.chorus_services.is_empty() {
-            "optional, the buyer's code service".into()
+            self.ctx.t("customer-service-code-hint")
         } else {
-            format!("its active services in Chorus Pro: {}", self.chorus_services.join(", "))
+            self.ctx.t1(
+                "customer-service-code-hint-services",
+                "services",
+                self.chorus_services.join(", "),
+            )
         }
     }
     pub fn action(&self) -> String {

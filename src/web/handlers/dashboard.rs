@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::db::models::{chorus_connection, organisation, user};
 use crate::domain::einvoicing::PasswordAge;
 use crate::error::AppError;
+use crate::i18n::{self, Locale};
 use crate::web::page::{Ctx, ok};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -19,6 +20,8 @@ pub const AGEING_DAYS: i64 = 2;
 
 /// One bar of the chart: a day and its invoices by current state.
 pub struct DayBar {
+    pub day: NaiveDate,
+    /// `day` as written in the reader's language, short.
     pub label: String,
     pub sent: i64,
     pub in_processing: i64,
@@ -70,7 +73,7 @@ const CHART_HEIGHT: i64 = 120;
 const BAR_WIDTH: i64 = 28;
 const BAR_GAP: i64 = 8;
 
-fn rects(bars: &[DayBar]) -> Vec<Rect> {
+fn rects(bars: &[DayBar], locale: Locale) -> Vec<Rect> {
     let max = bars
         .iter()
         .map(|b| b.sent + b.in_processing + b.rejected)
@@ -82,9 +85,9 @@ fn rects(bars: &[DayBar]) -> Vec<Rect> {
         let x = i as i64 * (BAR_WIDTH + BAR_GAP);
         let mut top = CHART_HEIGHT;
         for (count, class, what) in [
-            (bar.sent, "bar-sent", "sent"),
-            (bar.in_processing, "bar-processing", "in processing"),
-            (bar.rejected, "bar-rejected", "rejected"),
+            (bar.sent, "bar-sent", "dashboard-chart-sent-count"),
+            (bar.in_processing, "bar-processing", "dashboard-chart-processing-count"),
+            (bar.rejected, "bar-rejected", "dashboard-chart-rejected-count"),
         ] {
             if count == 0 {
                 continue;
@@ -96,11 +99,23 @@ fn rects(bars: &[DayBar]) -> Vec<Rect> {
                 y: top,
                 height,
                 class,
-                title: format!("{}: {count} {what}", bar.label),
+                title: format!(
+                    "{}: {}",
+                    bar.label,
+                    i18n::text_with(locale, what, &[("count", count.to_string())])
+                ),
             });
         }
     }
     out
+}
+
+/// A chart day, short enough for a bar: `29/11` in French, `29 Nov` in English.
+fn day_label(locale: Locale, day: NaiveDate) -> String {
+    match locale {
+        Locale::Fr => day.format("%d/%m").to_string(),
+        Locale::En => day.format("%-d %b").to_string(),
+    }
 }
 
 fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Counts, Vec<DayBar>)> {
@@ -141,7 +156,8 @@ fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Co
         .map(|i| {
             let day = since + chrono::Duration::days(i);
             DayBar {
-                label: day.format("%d/%m").to_string(),
+                day,
+                label: String::new(),
                 sent: 0,
                 in_processing: 0,
                 rejected: 0,
@@ -191,7 +207,11 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
             Ok::<_, AppError>((org, users, orgs, counts, bars, password))
         })
         .await?;
-    let rects = rects(&bars);
+    let mut bars = bars;
+    for bar in &mut bars {
+        bar.label = day_label(ctx.locale, bar.day);
+    }
+    let rects = rects(&bars, ctx.locale);
     ok(DashboardPage {
         ctx,
         organisation,
@@ -212,19 +232,21 @@ mod tests {
     fn bars_are_stacked_and_scaled_to_the_busiest_day() {
         let bars = vec![
             DayBar {
+                day: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
                 label: "01/11".into(),
                 sent: 2,
                 in_processing: 1,
                 rejected: 1,
             },
             DayBar {
+                day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
                 label: "02/11".into(),
                 sent: 1,
                 in_processing: 0,
                 rejected: 0,
             },
         ];
-        let r = rects(&bars);
+        let r = rects(&bars, Locale::En);
         assert_eq!(r.len(), 4);
         // The busiest day fills the chart height exactly.
         let day_one: i64 = r.iter().filter(|x| x.x == 0).map(|x| x.height).sum();

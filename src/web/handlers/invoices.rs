@@ -18,19 +18,20 @@ use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
-use crate::domain::money::{fmt_decimal_fr, fmt_money_fr};
+use crate::domain::money::fmt_decimal_fr;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
-use crate::i18n::Message;
+use crate::i18n::{self, Locale, Message};
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
-use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows per page of the list.
@@ -97,24 +98,20 @@ pub fn fr_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
-fn fr_time(at: NaiveDateTime) -> String {
-    at.format("%d/%m/%Y %H:%M UTC").to_string()
-}
-
-/// "in processing for N days", once it has been more than 2 days.
-fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<String> {
+/// Days "in processing", once it has been more than 2 days.
+fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<i64> {
     let sub = submission.filter(|s| s.status == submission::status::IN_PROCESSING)?;
     let days = (now - sub.created_at).num_days();
-    (days > 2).then(|| format!("in processing for {days} days"))
+    (days > 2).then_some(days)
 }
 
-/// When the pipeline looks at it next, while it is still following it. An integrated invoice is
-/// looked at by its organisation's lifecycle cycle: `tracking` is when that runs next.
-fn next_check(submission: Option<&SubmissionRow>, tracking: Option<NaiveDateTime>) -> Option<String> {
+/// When the pipeline looks at it next (UTC), while it is still following it. An integrated
+/// invoice is looked at by its organisation's lifecycle cycle: `tracking` is when that runs next.
+fn next_check(submission: Option<&SubmissionRow>, tracking: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
     let sub = submission?;
     match sub.stage.as_str() {
-        submission::stage::SUBMIT | submission::stage::POLL => Some(fr_time(sub.next_run_at)),
-        submission::stage::TRACK => tracking.map(|at| fr_time(at.max(crate::db::now()))),
+        submission::stage::SUBMIT | submission::stage::POLL => Some(sub.next_run_at),
+        submission::stage::TRACK => tracking.map(|at| at.max(crate::db::now())),
         _ => None,
     }
 }
@@ -132,11 +129,13 @@ pub struct RowView {
     pub number: Option<String>,
     pub credit_note: bool,
     pub buyer: String,
-    pub issue_date: String,
-    pub total: String,
+    pub issue_date: NaiveDate,
+    pub total: Decimal,
+    pub currency: String,
     pub status: StatusView,
-    pub ageing: Option<String>,
-    pub next_check: Option<String>,
+    /// Days in processing, past the ageing threshold.
+    pub ageing: Option<i64>,
+    pub next_check: Option<NaiveDateTime>,
 }
 
 fn row_view(
@@ -150,8 +149,9 @@ fn row_view(
         number: row.number.clone(),
         credit_note: row.kind == "credit_note",
         buyer: row.buyer_name.clone(),
-        issue_date: fr_date(row.issue_date),
-        total: fmt_money_fr(from_micros(row.total_with_vat), &row.currency),
+        issue_date: row.issue_date,
+        total: from_micros(row.total_with_vat),
+        currency: row.currency.clone(),
         status: status_view(row, sub),
         ageing: ageing(sub, now),
         next_check: next_check(sub, tracking),
@@ -169,8 +169,8 @@ pub struct ListQuery {
 }
 
 pub struct Chip {
+    /// A status key, or empty for all.
     pub key: &'static str,
-    pub label: &'static str,
     pub count: i64,
     pub current: bool,
 }
@@ -197,6 +197,7 @@ impl ListPage {
 #[derive(Template)]
 #[template(path = "invoices/rows.html")]
 pub struct RowsFragment {
+    pub ctx: Texts,
     pub rows: Vec<RowView>,
     pub next_page: Option<String>,
     pub refresh_url: String,
@@ -311,17 +312,6 @@ pub fn status_counts(conn: &mut AnyConnection, org_id: i64) -> QueryResult<Vec<(
     ])
 }
 
-fn chip_label(key: &str) -> &'static str {
-    match key {
-        "draft" => "Draft",
-        "issued" => "Issued outside Chorus Pro",
-        "in_processing" => "In processing",
-        "sent" => "Sent",
-        "rejected" => "Rejected",
-        _ => "All",
-    }
-}
-
 pub async fn list(
     ctx: Ctx,
     user: CurrentUser,
@@ -337,13 +327,11 @@ pub async fn list(
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let mut chips = vec![Chip {
         key: "",
-        label: "All",
         count: counts.iter().map(|(_, n)| n).sum(),
         current: query.status.is_empty(),
     }];
     chips.extend(counts.into_iter().map(|(key, count)| Chip {
         key,
-        label: chip_label(key),
         count,
         current: query.status == key,
     }));
@@ -366,6 +354,7 @@ pub async fn list(
 
 /// The `<tbody>` of the list alone, for a live refresh.
 pub async fn rows(
+    req: actix_web::HttpRequest,
     user: CurrentUser,
     db: web::Data<Db>,
     query: web::Query<ListQuery>,
@@ -376,6 +365,9 @@ pub async fn rows(
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let refresh_url = refresh_link(&query);
     ok(RowsFragment {
+        ctx: Texts {
+            locale: request_locale(&req, Some(&user)),
+        },
         rows,
         next_page,
         refresh_url,
@@ -385,7 +377,7 @@ pub async fn rows(
 // ---------------------------------------------------------------------------------------------
 // The form
 
-/// One input of the form, ready to render.
+/// One input of the form, ready to render. `label` and `hint` are catalog keys (no hint: empty).
 pub struct FieldView {
     pub name: String,
     pub id: String,
@@ -407,6 +399,7 @@ pub struct LineRowView {
 }
 
 pub struct FieldGroup {
+    /// A catalog key.
     pub title: &'static str,
     pub fields: Vec<FieldView>,
 }
@@ -453,65 +446,65 @@ impl FormPage {
         };
         let groups = vec![
             FieldGroup {
-                title: "Buyer",
+                title: "invoice-form-buyer",
                 fields: vec![
-                    field("buyer.name", "Name", "", "text"),
-                    field(
-                        "buyer.siret",
-                        "SIRET",
-                        "14 digits; required to send through Chorus Pro",
-                        "text",
-                    ),
-                    field("buyer.address.line1", "Address", "", "text"),
-                    field("buyer.address.postal_code", "Postal code", "", "text"),
-                    field("buyer.address.city", "City", "", "text"),
+                    field("buyer.name", "common-name", "", "text"),
+                    field("buyer.siret", "common-siret", "invoice-form-siret-hint", "text"),
+                    field("buyer.address.line1", "customer-address", "", "text"),
+                    field("buyer.address.postal_code", "customer-postal-code", "", "text"),
+                    field("buyer.address.city", "customer-city", "", "text"),
                     field(
                         "buyer.address.country_code",
-                        "Country",
-                        "two letters, FR for France",
+                        "customer-country",
+                        "invoice-form-country-hint",
                         "text",
                     ),
                 ],
             },
             FieldGroup {
-                title: "Chorus Pro references",
+                title: "invoice-form-references",
                 fields: vec![
                     field(
                         "references.buyer_reference",
-                        "Service code (BT-10)",
-                        "the buyer's service, if it requires one",
+                        "invoice-form-service-code",
+                        "invoice-form-service-code-hint",
                         "text",
                     ),
                     field(
                         "references.order_reference",
-                        "Engagement number (BT-13)",
-                        "the buyer's commitment (engagement juridique)",
+                        "invoice-form-engagement",
+                        "invoice-form-engagement-hint",
                         "text",
                     ),
-                    field("references.contract_reference", "Market number (BT-12)", "", "text"),
+                    field("references.contract_reference", "invoice-form-market", "", "text"),
                 ],
             },
             FieldGroup {
-                title: "Dates and payment",
+                title: "invoice-form-dates",
                 fields: vec![
                     field(
                         "issue_date",
-                        "Issue date",
-                        "today if empty; the number's year comes from it",
+                        "invoice-issue-date",
+                        "invoice-form-issue-date-hint",
                         "date",
                     ),
-                    field("due_date", "Due date", "", "date"),
-                    field("currency", "Currency", "ISO code, EUR by default", "text"),
+                    field("due_date", "invoice-due-date", "", "date"),
+                    field(
+                        "currency",
+                        "invoice-form-currency",
+                        "invoice-form-currency-hint",
+                        "text",
+                    ),
                     field(
                         "payment_terms",
-                        "Payment terms",
-                        "e.g. 30 days from the invoice date",
+                        "invoice-form-payment-terms",
+                        "invoice-form-payment-terms-hint",
                         "text",
                     ),
                 ],
             },
         ];
-        let notes = field("notes", "Notes", "printed on the invoice", "textarea");
+        let notes = field("notes", "invoice-form-notes", "invoice-form-notes-hint", "textarea");
         let lines = form
             .lines
             .iter()
@@ -531,12 +524,12 @@ impl FormPage {
                 };
                 LineRowView {
                     index,
-                    name: cell("name", "Description", &line.name),
-                    quantity: cell("quantity", "Quantity", &line.quantity),
-                    unit_code: cell("unit_code", "Unit", &line.unit_code),
-                    unit_price: cell("unit_price", "Unit price excl. VAT", &line.unit_price),
-                    vat_category: cell("vat_category", "VAT category", &line.vat_category),
-                    vat_rate: cell("vat_rate", "VAT rate %", &line.vat_rate),
+                    name: cell("name", "line-description", &line.name),
+                    quantity: cell("quantity", "line-quantity", &line.quantity),
+                    unit_code: cell("unit_code", "line-unit", &line.unit_code),
+                    unit_price: cell("unit_price", "line-unit-price-excl-vat", &line.unit_price),
+                    vat_category: cell("vat_category", "line-vat-category", &line.vat_category),
+                    vat_rate: cell("vat_rate", "line-vat-rate-percent", &line.vat_rate),
                 }
             })
             .collect();
@@ -812,6 +805,18 @@ impl ShowPage {
     pub fn can_credit(&self) -> bool {
         self.row.state == STATE_ISSUED && self.row.kind == "invoice"
     }
+    /// A document date (ISO text) in the reader's language; anything else as written.
+    pub fn day(&self, text: &str) -> String {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => self.ctx.date(date),
+            Err(_) => text.to_string(),
+        }
+    }
+
+    pub fn opt_day(&self, text: &Option<String>) -> String {
+        text.as_deref().map(|t| self.day(t)).unwrap_or_else(|| "—".to_string())
+    }
+
     pub fn opt<'a>(&self, value: &'a Option<String>) -> &'a str {
         value.as_deref().unwrap_or("—")
     }
@@ -868,12 +873,8 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     })
 }
 
-fn chorus_view(
-    row: &InvoiceRow,
-    sub: &SubmissionRow,
-    tracking: Option<NaiveDateTime>,
-    locale: crate::i18n::Locale,
-) -> ChorusView {
+fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>, locale: Locale) -> ChorusView {
+    let at = |at: NaiveDateTime| format!("{} UTC", i18n::format_datetime(locale, at));
     let now = crate::db::now();
     ChorusView {
         stage: sub.stage.clone(),
@@ -895,9 +896,10 @@ fn chorus_view(
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(sub), tracking),
-        ageing: ageing(Some(sub), now),
-        deposited_at: sub.deposited_at.map(fr_time),
+        next_check: next_check(Some(sub), tracking).map(at),
+        ageing: ageing(Some(sub), now)
+            .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
+        deposited_at: sub.deposited_at.map(at),
     }
 }
 
@@ -973,11 +975,14 @@ async fn build_show(
         }
         None => None,
     };
+    let locale = ctx.locale;
     let title = match (&row.number, row.kind.as_str()) {
-        (Some(number), "credit_note") => format!("Credit note {number}"),
-        (Some(number), _) => format!("Invoice {number}"),
-        (None, "credit_note") => "Draft credit note".into(),
-        (None, _) => "Draft invoice".into(),
+        (Some(number), "credit_note") => {
+            i18n::text_with(locale, "invoice-title-credit-note", &[("number", number.clone())])
+        }
+        (Some(number), _) => i18n::text_with(locale, "invoice-title-invoice", &[("number", number.clone())]),
+        (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
+        (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
     let status = status_view(&row, sub.as_ref());
     let (tracking, prefill) = {
@@ -999,7 +1004,7 @@ async fn build_show(
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, ctx.locale));
+    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -1060,34 +1065,37 @@ async fn build_show(
         .zip(&invoice.document().lines)
         .map(|(line, source)| LineView {
             name: source.name.clone(),
-            quantity: fmt_decimal_fr(line.quantity),
+            quantity: i18n::format_decimal(locale, line.quantity),
             unit: line.unit_code.as_str().to_string(),
-            unit_price: format!("{}\u{a0}{currency}", fmt_decimal_fr(line.unit_price)),
+            unit_price: format!("{}\u{a0}{currency}", i18n::format_decimal(locale, line.unit_price)),
             vat: match line.vat.rate {
-                Some(rate) => format!("{} {} %", line.vat.category.code(), fmt_decimal_fr(rate)),
+                Some(rate) => format!("{} {} %", line.vat.category.code(), i18n::format_decimal(locale, rate)),
                 None => line.vat.category.code().to_string(),
             },
-            net: fmt_money_fr(line.net_amount, &currency),
+            net: i18n::format_amount(locale, line.net_amount, &currency),
         })
         .collect();
     page.vat = invoice
         .vat_breakdown()
         .iter()
         .map(|b| VatView {
-            label: match b.vat.rate {
-                Some(rate) => format!("{} {} %", b.vat.category.label_fr(), fmt_decimal_fr(rate)),
-                None => b.vat.category.label_fr().to_string(),
+            label: {
+                let category = i18n::text_with(locale, "vat-category", &[("code", b.vat.category.code().to_string())]);
+                match b.vat.rate {
+                    Some(rate) => format!("{category} {} %", i18n::format_decimal(locale, rate)),
+                    None => category,
+                }
             },
-            taxable: fmt_money_fr(b.taxable_amount, &currency),
-            tax: fmt_money_fr(b.tax_amount, &currency),
+            taxable: i18n::format_amount(locale, b.taxable_amount, &currency),
+            tax: i18n::format_amount(locale, b.tax_amount, &currency),
         })
         .collect();
     let totals = invoice.totals();
     page.totals = Some(TotalsView {
-        without_vat: fmt_money_fr(totals.tax_exclusive, &currency),
-        vat: fmt_money_fr(totals.vat_total, &currency),
-        with_vat: fmt_money_fr(totals.tax_inclusive, &currency),
-        payable: fmt_money_fr(totals.payable, &currency),
+        without_vat: i18n::format_amount(locale, totals.tax_exclusive, &currency),
+        vat: i18n::format_amount(locale, totals.vat_total, &currency),
+        with_vat: i18n::format_amount(locale, totals.tax_inclusive, &currency),
+        payable: i18n::format_amount(locale, totals.payable, &currency),
     });
     page.checks = checks(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
@@ -1096,7 +1104,7 @@ async fn build_show(
         Ok(package) => {
             page.files.push(FileView {
                 name: format!("{stem}.xml"),
-                what: "UBL 2.1 invoice, deposited on Chorus Pro",
+                what: "invoice-file-ubl",
                 size: human_size(package.ubl.len()),
             });
             let mut attachments = Vec::new();
@@ -1104,9 +1112,9 @@ async fn build_show(
                 page.files.push(FileView {
                     name: package.attachment_file_name.clone(),
                     what: if mode == AttachmentMode::Zip {
-                        "the invoice PDF, zipped, embedded in the UBL"
+                        "invoice-file-pdf-zipped"
                     } else {
-                        "the invoice PDF, embedded in the UBL"
+                        "invoice-file-pdf"
                     },
                     size: human_size(package.attachment.len()),
                 });
@@ -1119,7 +1127,7 @@ async fn build_show(
             for file in &supporting {
                 page.files.push(FileView {
                     name: file.file_name.clone(),
-                    what: "supporting document, embedded in the UBL",
+                    what: "invoice-file-supporting",
                     size: human_size(file.size_bytes),
                 });
             }

@@ -9,7 +9,7 @@ use crate::auth::session::{self, SessionUser};
 use crate::db::models::{login_failure, user};
 use crate::db::{Db, write_tx};
 use crate::error::AppError;
-use crate::i18n::Message;
+use crate::i18n::{Locale, Message};
 use crate::web::page::{Ctx, see_other};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -27,6 +27,24 @@ pub struct LoginPage {
     pub email: String,
     pub next: String,
     pub error: Option<String>,
+}
+
+impl LoginPage {
+    pub fn locales(&self) -> &'static [Locale] {
+        &Locale::ALL
+    }
+
+    /// Where the language switch comes back to: this page, with its `next`.
+    pub fn here(&self) -> String {
+        if self.next == "/" {
+            "/login".to_string()
+        } else {
+            format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(self.next.as_bytes()).collect::<String>()
+            )
+        }
+    }
 }
 
 #[derive(Deserialize)]

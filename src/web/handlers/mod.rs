@@ -9,6 +9,7 @@ pub mod einvoicing;
 pub mod health;
 pub mod invoices;
 pub mod invoices_api;
+pub mod language;
 pub mod login;
 pub mod metrics;
 pub mod readiness;

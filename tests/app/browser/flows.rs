@@ -467,3 +467,43 @@ async fn an_issued_invoice_shows_in_processing_then_sent_without_a_reload() {
     })
     .await;
 }
+
+#[actix_web::test]
+async fn a_person_switches_to_french_on_the_sign_in_page_and_keeps_it_on_the_account() {
+    run("switches_to_french", async |b: &Browser| {
+        let org = b.app.create_org("Acme Conseil", SIRET_A).await;
+        b.app.create_user("user@acme.test", "user", Some(org)).await;
+        b.app.create_draft(org).await;
+
+        b.goto("/login").await;
+        assert_eq!(b.attr("html", "lang").await.as_deref(), Some("en"));
+        b.click_and_wait("form[action='/language'] button[value=fr]").await;
+        assert_eq!(b.path().await, "/login");
+        assert_eq!(b.attr("html", "lang").await.as_deref(), Some("fr"));
+        assert_eq!(heading(b).await, "Connexion");
+
+        // Signing in keeps French (the cookie), and amounts read the French way.
+        b.fill("#email", "user@acme.test").await;
+        b.fill("#password", PASSWORD).await;
+        b.click_and_wait("form[action='/login'] button[type=submit]").await;
+        assert_eq!(heading(b).await, "Tableau de bord");
+        b.click_and_wait("nav a[href='/invoices']").await;
+        assert_eq!(heading(b).await, "Factures");
+        // WebDriver reads U+00A0 as a plain space; compare with every kind of space made plain.
+        let rows = b.text("#invoice-rows").await.replace(['\u{A0}', '\u{202F}'], " ");
+        assert!(rows.contains("1 080,00 €"), "{rows}");
+        assert!(rows.contains("Brouillon"), "{rows}");
+
+        // The account page's select saves the choice on the person: English again.
+        b.goto("/account/password").await;
+        assert_eq!(b.value("#lang").await, "fr");
+        b.select("#lang", "en").await;
+        b.click_and_wait("form[action='/account/language'] button[type=submit]")
+            .await;
+        assert_eq!(b.attr("html", "lang").await.as_deref(), Some("en"));
+        assert!(b.text(".flash").await.contains("Your language has been saved."));
+        b.goto("/").await;
+        assert_eq!(heading(b).await, "Dashboard");
+    })
+    .await;
+}
