@@ -33,6 +33,8 @@ fn visibility(user: &CurrentUser) -> Visibility {
 pub struct ChainView {
     pub name: String,
     pub intact: bool,
+    /// Not walked to its head yet (a long chain seen for the first time).
+    pub pending: bool,
     pub summary: String,
 }
 
@@ -101,25 +103,167 @@ fn entry_view(names: &BTreeMap<i64, String>, row: AuditRow) -> EntryView {
     }
 }
 
+/// Entries the page verifies per chain and per load; a longer walk goes on in the background.
+const VERIFY_BUDGET: u64 = 20_000;
+/// How long the page trusts what it verified before: after this, the chain is walked again from
+/// its start in the background (alterations of old entries surface then; `chorus-desk audit
+/// verify` always walks everything).
+const FULL_WALK_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// What the auditor page knows of each chain, shared by the server's workers: each load verifies
+/// only the entries appended since the previous one, not the whole log (10 s per million entries).
+#[derive(Default)]
+pub struct ChainVerifications {
+    chains: std::sync::Mutex<BTreeMap<Option<i64>, Known>>,
+}
+
+struct Known {
+    progress: audit::Verified,
+    /// When the walk this progress continues started from the beginning of the chain.
+    since: std::time::Instant,
+    /// A background walk is running for this chain.
+    walking: bool,
+}
+
+impl ChainVerifications {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Option<i64>, Known>> {
+        self.chains.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where the page resumes, and whether a walk from the start is due in the background.
+    fn resume_point(&self, chain: Option<i64>) -> (Option<audit::Verified>, bool) {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) => {
+                let due = !known.walking && known.since.elapsed() >= FULL_WALK_EVERY;
+                if due {
+                    known.walking = true;
+                }
+                (Some(known.progress.clone()), due)
+            }
+            None => (None, false),
+        }
+    }
+
+    fn remember(&self, chain: Option<i64>, progress: audit::Verified, from_start: bool) {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) => {
+                // Never step back: a concurrent load may have got further.
+                if progress.after_id >= known.progress.after_id || from_start {
+                    known.progress = progress;
+                }
+                if from_start {
+                    known.since = std::time::Instant::now();
+                }
+            }
+            None => {
+                chains.insert(
+                    chain,
+                    Known {
+                        progress,
+                        since: std::time::Instant::now(),
+                        walking: false,
+                    },
+                );
+            }
+        }
+    }
+
+    fn forget(&self, chain: Option<i64>) {
+        self.lock().remove(&chain);
+    }
+
+    /// Starts a background walk unless one runs: the rest of a long chain, or a walk from the start.
+    fn start_walking(&self, chain: Option<i64>) -> bool {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) if known.walking => false,
+            Some(known) => {
+                known.walking = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn stopped_walking(&self, chain: Option<i64>) {
+        if let Some(known) = self.lock().get_mut(&chain) {
+            known.walking = false;
+        }
+    }
+}
+
+/// Walks one chain to its head in the background, then records the result for the next loads.
+fn walk_in_background(
+    db: Db,
+    verifications: web::Data<ChainVerifications>,
+    key: [u8; 32],
+    chain: Option<i64>,
+    resume: Option<audit::Verified>,
+) {
+    let from_start = resume.is_none();
+    // Called from the blocking pool, inside the runtime: a plain tokio task.
+    tokio::spawn(async move {
+        let walked = db
+            .run(move |conn| audit::walk_chain(conn, &key, chain, resume, None).map_err(AppError::from))
+            .await;
+        match walked {
+            Ok(audit::Walk::Done(_, Some(progress))) => verifications.remember(chain, progress, from_start),
+            // Broken: the next load walks from the start and shows where.
+            Ok(audit::Walk::Done(_, None)) => verifications.forget(chain),
+            Ok(audit::Walk::Partial(_)) | Err(_) => {}
+        }
+        verifications.stopped_walking(chain);
+    });
+}
+
 fn verify_visible(
     conn: &mut AnyConnection,
     key: &[u8; 32],
     visibility: Visibility,
     names: &BTreeMap<i64, String>,
+    verifications: &web::Data<ChainVerifications>,
+    db: &Db,
 ) -> Result<Vec<ChainView>, AppError> {
     let mut views = Vec::new();
     for chain in query::visible_chains(conn, visibility)? {
-        let status = audit::verify_chain(conn, key, chain)?;
-        let summary = match &status {
-            ChainStatus::Intact { entries, checkpoint } => match checkpoint {
-                Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
-                None => format!("intact: {entries} entries verified"),
-            },
-            ChainStatus::Broken(broken) => format!("BROKEN at {broken}"),
+        let (resume, full_walk_due) = verifications.resume_point(chain);
+        if full_walk_due {
+            walk_in_background(db.clone(), verifications.clone(), *key, chain, None);
+        }
+        let from_start = resume.is_none();
+        let (intact, pending, summary) = match audit::walk_chain(conn, key, chain, resume, Some(VERIFY_BUDGET))? {
+            audit::Walk::Done(ChainStatus::Intact { entries, checkpoint }, progress) => {
+                if let Some(progress) = progress {
+                    verifications.remember(chain, progress, from_start);
+                }
+                let summary = match checkpoint {
+                    Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
+                    None => format!("intact: {entries} entries verified"),
+                };
+                (true, false, summary)
+            }
+            audit::Walk::Done(ChainStatus::Broken(broken), _) => {
+                verifications.forget(chain);
+                (false, false, format!("BROKEN at {broken}"))
+            }
+            audit::Walk::Partial(progress) => {
+                let summary = format!(
+                    "being verified: {} entries verified so far, no break found; the rest is verified in the background (reload to see the result)",
+                    progress.entries
+                );
+                verifications.remember(chain, progress.clone(), from_start);
+                if verifications.start_walking(chain) {
+                    walk_in_background(db.clone(), verifications.clone(), *key, chain, Some(progress));
+                }
+                (true, true, summary)
+            }
         };
         views.push(ChainView {
             name: chain_label(names, chain),
-            intact: status.is_intact(),
+            intact,
+            pending,
             summary,
         });
     }
@@ -139,6 +283,9 @@ pub struct AuditPage {
     /// The filters as a query string, for the export and next-page links.
     pub filter_query: String,
     pub next_before: Option<i64>,
+    /// The free-text search read entries down to this id only (see `query::TEXT_SEARCH_WINDOW`).
+    pub searched_down_to: Option<i64>,
+    pub search_window: i64,
     pub paginated: bool,
 }
 
@@ -149,6 +296,10 @@ impl AuditPage {
 
     pub fn all_intact(&self) -> bool {
         self.chains.iter().all(|c| c.intact)
+    }
+
+    pub fn any_pending(&self) -> bool {
+        self.chains.iter().any(|c| c.pending)
     }
 
     pub fn org_selected(&self, value: &str) -> bool {
@@ -210,6 +361,7 @@ pub async fn index(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
+    verifications: web::Data<ChainVerifications>,
     filters: web::Query<FilterInput>,
     cursor: web::Query<Cursor>,
 ) -> Result<HttpResponse, AppError> {
@@ -218,24 +370,29 @@ pub async fn index(
     let parsed = AuditFilter::parse(&input);
     let before = cursor.before.trim().parse::<i64>().ok();
     let key = settings.secret.audit_key();
-    let (names, chains, rows) = {
+    let (names, chains, rows, floor) = {
         let filter = parsed.clone().unwrap_or_default();
         let valid = parsed.is_ok();
+        let db_handle = db.get_ref().clone();
         db.run(move |conn| {
             let names = organisation_names(conn)?;
-            // Walking the chains costs a pass over the log: done on the first page, not on each
-            // older page an auditor browses to.
+            // Verified on the first page, not on each older page an auditor browses to; each
+            // load only walks what was appended since the previous one (`ChainVerifications`).
             let chains = if before.is_none() {
-                verify_visible(conn, &key, visibility, &names)?
+                verify_visible(conn, &key, visibility, &names, &verifications, &db_handle)?
             } else {
                 Vec::new()
             };
-            let rows = if valid {
-                query::page(conn, visibility, &filter, before, PAGE_SIZE + 1)?
+            let (rows, floor) = if valid {
+                let floor = query::text_search_floor(conn, visibility, &filter, before)?;
+                (
+                    query::page(conn, visibility, &filter, before, floor, PAGE_SIZE + 1)?,
+                    floor,
+                )
             } else {
-                Vec::new()
+                (Vec::new(), None)
             };
-            Ok::<_, AppError>((names, chains, rows))
+            Ok::<_, AppError>((names, chains, rows, floor))
         })
         .await?
     };
@@ -243,6 +400,8 @@ pub async fn index(
     let mut rows = rows;
     rows.truncate(PAGE_SIZE as usize);
     let next_before = if has_more { rows.last().map(|r| r.id) } else { None };
+    // The search stopped at the window's end with room left on the page: older entries were not read.
+    let searched_down_to = if has_more { None } else { floor };
     let platform = visibility == Visibility::Platform;
     let organisations = if platform {
         names.iter().map(|(id, name)| (*id, name.clone())).collect()
@@ -260,6 +419,8 @@ pub async fn index(
         chains,
         entries,
         next_before,
+        searched_down_to,
+        search_window: query::TEXT_SEARCH_WINDOW,
         paginated: before.is_some(),
     };
     if page.errors.is_empty() {
@@ -460,7 +621,7 @@ fn stream_rows(
     let mut before = None;
     let mut first = true;
     loop {
-        let rows = match query::page(&mut conn, visibility, filter, before, EXPORT_BATCH) {
+        let rows = match query::page(&mut conn, visibility, filter, before, None, EXPORT_BATCH) {
             Ok(rows) => rows,
             Err(e) => return fail(&e),
         };
