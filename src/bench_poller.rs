@@ -43,6 +43,7 @@ fn calls_by_endpoint(ctx: &JobContext) -> BTreeMap<String, u64> {
 }
 
 pub async fn run(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
+    crate::chorus::install_crypto_provider();
     let http = reqwest::Client::new();
     println!(
         "poller benchmark: {} invoices in flight, {} cycles, 1 in {} changing status before each cycle after the first",

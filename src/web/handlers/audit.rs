@@ -105,13 +105,16 @@ fn entry_view(names: &BTreeMap<i64, String>, row: AuditRow) -> EntryView {
 
 /// Entries the page verifies per chain and per load; a longer walk goes on in the background.
 const VERIFY_BUDGET: u64 = 20_000;
+/// Entries a background walk verifies between two reports of its progress.
+const BACKGROUND_CHUNK: u64 = 200_000;
 /// How long the page trusts what it verified before: after this, the chain is walked again from
 /// its start in the background (alterations of old entries surface then; `chorus-desk audit
 /// verify` always walks everything).
 const FULL_WALK_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
 
 /// What the auditor page knows of each chain, shared by the server's workers: each load verifies
-/// only the entries appended since the previous one, not the whole log (10 s per million entries).
+/// only the entries appended since the previous one, not the whole log (seconds per million
+/// entries); a long walk runs in the background while the page shows how far it got.
 #[derive(Default)]
 pub struct ChainVerifications {
     chains: std::sync::Mutex<BTreeMap<Option<i64>, Known>>,
@@ -119,10 +122,23 @@ pub struct ChainVerifications {
 
 struct Known {
     progress: audit::Verified,
+    /// The walk reached the chain's head (at that time).
+    complete: bool,
     /// When the walk this progress continues started from the beginning of the chain.
     since: std::time::Instant,
     /// A background walk is running for this chain.
     walking: bool,
+}
+
+/// What a page load does for one chain.
+enum Plan {
+    /// A background walk is running: show what is known.
+    Show { progress: audit::Verified, complete: bool },
+    /// Walk (resuming after `Some`), and start a walk from the start in the background if due.
+    Walk {
+        resume: Option<audit::Verified>,
+        full_walk_due: bool,
+    },
 }
 
 impl ChainVerifications {
@@ -130,28 +146,38 @@ impl ChainVerifications {
         self.chains.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Where the page resumes, and whether a walk from the start is due in the background.
-    fn resume_point(&self, chain: Option<i64>) -> (Option<audit::Verified>, bool) {
+    fn plan(&self, chain: Option<i64>) -> Plan {
         let mut chains = self.lock();
         match chains.get_mut(&chain) {
+            Some(known) if known.walking => Plan::Show {
+                progress: known.progress.clone(),
+                complete: known.complete,
+            },
             Some(known) => {
-                let due = !known.walking && known.since.elapsed() >= FULL_WALK_EVERY;
+                let due = known.since.elapsed() >= FULL_WALK_EVERY;
                 if due {
                     known.walking = true;
                 }
-                (Some(known.progress.clone()), due)
+                Plan::Walk {
+                    resume: Some(known.progress.clone()),
+                    full_walk_due: due,
+                }
             }
-            None => (None, false),
+            None => Plan::Walk {
+                resume: None,
+                full_walk_due: false,
+            },
         }
     }
 
-    fn remember(&self, chain: Option<i64>, progress: audit::Verified, from_start: bool) {
+    fn remember(&self, chain: Option<i64>, progress: audit::Verified, complete: bool, from_start: bool) {
         let mut chains = self.lock();
         match chains.get_mut(&chain) {
             Some(known) => {
                 // Never step back: a concurrent load may have got further.
                 if progress.after_id >= known.progress.after_id || from_start {
                     known.progress = progress;
+                    known.complete = complete;
                 }
                 if from_start {
                     known.since = std::time::Instant::now();
@@ -162,6 +188,7 @@ impl ChainVerifications {
                     chain,
                     Known {
                         progress,
+                        complete,
                         since: std::time::Instant::now(),
                         walking: false,
                     },
@@ -174,7 +201,7 @@ impl ChainVerifications {
         self.lock().remove(&chain);
     }
 
-    /// Starts a background walk unless one runs: the rest of a long chain, or a walk from the start.
+    /// Marks a background walk as started, unless one runs already.
     fn start_walking(&self, chain: Option<i64>) -> bool {
         let mut chains = self.lock();
         match chains.get_mut(&chain) {
@@ -194,7 +221,8 @@ impl ChainVerifications {
     }
 }
 
-/// Walks one chain to its head in the background, then records the result for the next loads.
+/// Walks one chain to its head in the background, reporting its progress as it goes (a walk from
+/// the start reports only its end, so the page keeps showing the previous result meanwhile).
 fn walk_in_background(
     db: Db,
     verifications: web::Data<ChainVerifications>,
@@ -205,17 +233,48 @@ fn walk_in_background(
     let from_start = resume.is_none();
     // Called from the blocking pool, inside the runtime: a plain tokio task.
     tokio::spawn(async move {
-        let walked = db
-            .run(move |conn| audit::walk_chain(conn, &key, chain, resume, None).map_err(AppError::from))
-            .await;
-        match walked {
-            Ok(audit::Walk::Done(_, Some(progress))) => verifications.remember(chain, progress, from_start),
-            // Broken: the next load walks from the start and shows where.
-            Ok(audit::Walk::Done(_, None)) => verifications.forget(chain),
-            Ok(audit::Walk::Partial(_)) | Err(_) => {}
+        let mut resume = resume;
+        loop {
+            let from = resume.clone();
+            let walked = db
+                .run(move |conn| {
+                    audit::walk_chain(conn, &key, chain, from, Some(BACKGROUND_CHUNK)).map_err(AppError::from)
+                })
+                .await;
+            match walked {
+                Ok(audit::Walk::Partial(progress)) => {
+                    if !from_start {
+                        verifications.remember(chain, progress.clone(), false, false);
+                    }
+                    resume = Some(progress);
+                }
+                Ok(audit::Walk::Done(_, Some(progress))) => {
+                    verifications.remember(chain, progress, true, from_start);
+                    break;
+                }
+                // Broken: the next load walks from the start and shows where.
+                Ok(audit::Walk::Done(_, None)) => {
+                    verifications.forget(chain);
+                    break;
+                }
+                Err(_) => break,
+            }
         }
         verifications.stopped_walking(chain);
     });
+}
+
+fn intact_summary(entries: u64, checkpoint: Option<i64>) -> String {
+    match checkpoint {
+        Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
+        None => format!("intact: {entries} entries verified"),
+    }
+}
+
+fn in_progress_summary(entries: u64) -> String {
+    format!(
+        "being verified: {entries} entries verified so far, no break found; the rest is verified in the background (reload to see the result)"
+    )
 }
 
 fn verify_visible(
@@ -228,36 +287,40 @@ fn verify_visible(
 ) -> Result<Vec<ChainView>, AppError> {
     let mut views = Vec::new();
     for chain in query::visible_chains(conn, visibility)? {
-        let (resume, full_walk_due) = verifications.resume_point(chain);
-        if full_walk_due {
-            walk_in_background(db.clone(), verifications.clone(), *key, chain, None);
-        }
-        let from_start = resume.is_none();
-        let (intact, pending, summary) = match audit::walk_chain(conn, key, chain, resume, Some(VERIFY_BUDGET))? {
-            audit::Walk::Done(ChainStatus::Intact { entries, checkpoint }, progress) => {
-                if let Some(progress) = progress {
-                    verifications.remember(chain, progress, from_start);
+        let (intact, pending, summary) = match verifications.plan(chain) {
+            Plan::Show {
+                progress,
+                complete: true,
+            } => (true, false, intact_summary(progress.entries, progress.checkpoint)),
+            Plan::Show {
+                progress,
+                complete: false,
+            } => (true, true, in_progress_summary(progress.entries)),
+            Plan::Walk { resume, full_walk_due } => {
+                if full_walk_due {
+                    walk_in_background(db.clone(), verifications.clone(), *key, chain, None);
                 }
-                let summary = match checkpoint {
-                    Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
-                    None => format!("intact: {entries} entries verified"),
-                };
-                (true, false, summary)
-            }
-            audit::Walk::Done(ChainStatus::Broken(broken), _) => {
-                verifications.forget(chain);
-                (false, false, format!("BROKEN at {broken}"))
-            }
-            audit::Walk::Partial(progress) => {
-                let summary = format!(
-                    "being verified: {} entries verified so far, no break found; the rest is verified in the background (reload to see the result)",
-                    progress.entries
-                );
-                verifications.remember(chain, progress.clone(), from_start);
-                if verifications.start_walking(chain) {
-                    walk_in_background(db.clone(), verifications.clone(), *key, chain, Some(progress));
+                let from_start = resume.is_none();
+                match audit::walk_chain(conn, key, chain, resume, Some(VERIFY_BUDGET))? {
+                    audit::Walk::Done(ChainStatus::Intact { entries, checkpoint }, progress) => {
+                        if let Some(progress) = progress {
+                            verifications.remember(chain, progress, true, from_start);
+                        }
+                        (true, false, intact_summary(entries, checkpoint))
+                    }
+                    audit::Walk::Done(ChainStatus::Broken(broken), _) => {
+                        verifications.forget(chain);
+                        (false, false, format!("BROKEN at {broken}"))
+                    }
+                    audit::Walk::Partial(progress) => {
+                        let summary = in_progress_summary(progress.entries);
+                        verifications.remember(chain, progress.clone(), false, from_start);
+                        if verifications.start_walking(chain) {
+                            walk_in_background(db.clone(), verifications.clone(), *key, chain, Some(progress));
+                        }
+                        (true, true, summary)
+                    }
                 }
-                (true, true, summary)
             }
         };
         views.push(ChainView {
