@@ -15,6 +15,7 @@ BACKEND=${BACKEND:-sqlite}
 INVOICES=${INVOICES:-100000}
 CYCLES=${CYCLES:-3}
 CHANGE_EVERY=${CHANGE_EVERY:-100}
+MAX_SECONDS=${MAX_SECONDS:-600} # a cycle stops there even if not every invoice was looked at
 SIM_PORT=${SIM_PORT:-18092}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -64,5 +65,5 @@ done
 grep -m1 "made available" "$WORK/simulator.log" || true
 
 /usr/bin/time -f "poller process: %e s, peak RSS %M KiB" \
-    "$BIN" bench poller --org "$SIRET" --invoices "$INVOICES" --cycles "$CYCLES" --change-every "$CHANGE_EVERY"
+    "$BIN" bench poller --org "$SIRET" --invoices "$INVOICES" --cycles "$CYCLES" --change-every "$CHANGE_EVERY" --max-seconds "$MAX_SECONDS"
 echo "simulator peak RSS (VmHWM): $(awk '$1 == "VmHWM:" {print $2}' "/proc/$SIMULATOR/status") KiB"

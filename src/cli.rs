@@ -179,6 +179,9 @@ pub enum BenchCommand {
         /// Before each cycle after the first, one invoice in this many changes status.
         #[arg(long, default_value_t = 100)]
         change_every: u64,
+        /// A cycle stops after this many seconds even if not every invoice was looked at.
+        #[arg(long, default_value_t = 600)]
+        max_seconds: u64,
     },
 }
 
@@ -292,8 +295,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     invoices,
                     cycles,
                     change_every,
+                    max_seconds,
                 },
-        } => bench_poller(settings, &org, invoices, cycles, change_every).await,
+        } => bench_poller(settings, &org, invoices, cycles, change_every, max_seconds).await,
         Command::Bench {
             command: BenchCommand::Simulator { .. },
         } => Ok(()),
@@ -432,6 +436,7 @@ async fn bench_poller(
     invoices: u64,
     cycles: u32,
     change_every: u64,
+    max_seconds: u64,
 ) -> anyhow::Result<()> {
     use crate::crypto::Secret;
     use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
@@ -471,6 +476,7 @@ async fn bench_poller(
         cycles,
         change_every,
         simulator_url,
+        max_seconds,
     };
     crate::bench_poller::run(&ctx, &bench).await
 }
