@@ -225,8 +225,9 @@ const FEW_MATCHES: usize = 2_000;
 /// "The number or the customer's name begins with `search`", as SQL. Byte-order ranges:
 /// PostgreSQL's pattern operators (the text_pattern_ops indexes, whatever the database's
 /// collation), SQLite's binary comparison; each side lowers the name its own way (SQLite's
-/// lower() knows only ASCII). `indexed: false` keeps SQLite from using the range indexes (`+`),
-/// for the many-matches case where walking the id index is faster than sorting every match.
+/// lower() knows only ASCII). `indexed: false` keeps both planners off the range indexes
+/// (`|| ''` matches no index), for the many-matches case, where walking the id index newest first
+/// fills a page at once while fetching and sorting every match takes seconds.
 fn prefix_condition(
     postgres: bool,
     search: &str,
@@ -237,20 +238,24 @@ fn prefix_condition(
 > {
     use diesel::sql_types::Text;
     let (ge, lt) = if postgres { ("~>=~", "~<~") } else { (">=", "<") };
-    let plus = if postgres || indexed { "" } else { "+" };
+    let (number, buyer) = if indexed {
+        ("invoices.number", "lower(invoices.buyer_name)")
+    } else {
+        ("(invoices.number || '')", "(lower(invoices.buyer_name) || '')")
+    };
     let name = if postgres {
         search.to_lowercase()
     } else {
         search.to_ascii_lowercase()
     };
     let end = |prefix: &str| format!("{prefix}\u{10FFFF}");
-    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("(({plus}invoices.number {ge} "))
+    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("(({number} {ge} "))
         .bind::<Text, _>(search.to_string())
-        .sql(&format!(" AND {plus}invoices.number {lt} "))
+        .sql(&format!(" AND {number} {lt} "))
         .bind::<Text, _>(end(search))
-        .sql(&format!(") OR ({plus}lower(invoices.buyer_name) {ge} "))
+        .sql(&format!(") OR ({buyer} {ge} "))
         .bind::<Text, _>(name.clone())
-        .sql(&format!(" AND {plus}lower(invoices.buyer_name) {lt} "))
+        .sql(&format!(" AND {buyer} {lt} "))
         .bind::<Text, _>(end(&name))
         .sql("))")
 }
