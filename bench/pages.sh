@@ -7,8 +7,12 @@
 #   BACKEND=postgres PG=postgres://postgres@127.0.0.1:5432/postgres bench/pages.sh
 #   INVOICES=100000 AUDIT=1000000 DURATION=10s bench/pages.sh
 #
-# Pages: the audit search (an action and a target filter), an invoice's history in the audit log;
-# the invoice status list (/invoices) and an invoice page (/invoices/{id}) when the server has them.
+# Pages: the invoice status list (/invoices: all, two status filters, a search by number and by
+# customer), an invoice page, the dashboard; the audit log's first page (which verifies the chain),
+# an audit search (filters, free text) and an invoice's history in the audit log.
+# KEEP=1 keeps the seeded database (its path or name is printed); DB=that skips the seeding;
+# SEED_ONLY=1 stops after seeding; BUILD=0 uses the release binary as built:
+#   KEEP=1 SEED_ONLY=1 bench/pages.sh; DB=/path/printed bench/pages.sh
 set -euo pipefail
 
 BACKEND=${BACKEND:-sqlite}
@@ -22,40 +26,52 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 SIRET=73282932000074
 PASSWORD="bench auditor passphrase 2026"
 
-command -v wrk >/dev/null || { echo "installing wrk (Debian package)" >&2; sudo apt-get install -y wrk >&2 || apt-get install -y wrk >&2; }
+command -v wrk >/dev/null || { echo "installing wrk (Debian package)" >&2; if command -v sudo >/dev/null; then sudo apt-get install -y wrk >&2; else apt-get install -y wrk >&2; fi; }
 cd "$ROOT"
-cargo build -j2 --release --bin chorus-desk >&2
+[ "${BUILD:-1}" = 0 ] || cargo build -j2 --release --bin chorus-desk >&2
 BIN="$TARGET/release/chorus-desk"
 
 WORK=$(mktemp -d)
 SERVER=""
 cleanup() {
     if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-    rm -rf "$WORK"
+    if [ "${KEEP:-0}" = 1 ]; then rm -rf "$WORK/jar-"*; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
+SEEDED=${DB:-}
 case "$BACKEND" in
-    sqlite) export DATABASE_URL="sqlite://$WORK/bench.db" ;;
+    sqlite) export DATABASE_URL="sqlite://${DB:-$WORK/bench.db}" ;;
     postgres)
         PG=${PG:?set PG=postgres://USER@HOST:PORT/DB (a server where a database may be created)}
-        NAME="cd_bench_$$"
-        psql "$PG" -qc "CREATE DATABASE $NAME" >/dev/null
+        NAME=${DB:-cd_bench_$$}
+        [ -n "$SEEDED" ] || psql "$PG" -qc "CREATE DATABASE $NAME" >/dev/null
         export DATABASE_URL="${PG%/*}/$NAME"
         ;;
     *) echo "BACKEND must be sqlite or postgres" >&2; exit 2 ;;
 esac
+# The secret key signs sessions and audit checkpoints: a kept database keeps its key.
+KEYFILE="${DB:-$WORK/bench.db}.key"
+[ "$BACKEND" = postgres ] && KEYFILE="$ROOT/target/$NAME.key"
+[ -s "$KEYFILE" ] || head -c 48 /dev/urandom | base64 -w0 >"$KEYFILE"
 export CHORUS_DESK_SECRET_KEY
-CHORUS_DESK_SECRET_KEY=$(head -c 48 /dev/urandom | base64 -w0)
+CHORUS_DESK_SECRET_KEY=$(cat "$KEYFILE")
 export CHORUS_DESK_ADMIN_PASSWORD="bench first admin passphrase"
 export CHORUS_DESK_SCHEDULER=off RUST_LOG=warn
 
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BIN" migrate >/dev/null
-"$BIN" org add --name "Bench SA" --siret "$SIRET" >/dev/null
-echo "$PASSWORD" | "$BIN" user add --email auditor@bench.test --role auditor --org "$SIRET" --password-stdin >/dev/null
-echo "$PASSWORD" | "$BIN" user add --email user@bench.test --role user --org "$SIRET" --password-stdin >/dev/null
-echo "backend $BACKEND: seeding $INVOICES invoices and $AUDIT audit entries"
-/usr/bin/time -f "seed: %e s, peak RSS %M KiB" "$BIN" bench seed --org "$SIRET" --invoices "$INVOICES" --audit "$AUDIT"
+if [ -z "$SEEDED" ]; then
+    "$BIN" org add --name "Bench SA" --siret "$SIRET" >/dev/null
+    echo "$PASSWORD" | "$BIN" user add --email auditor@bench.test --role auditor --org "$SIRET" --password-stdin >/dev/null
+    echo "$PASSWORD" | "$BIN" user add --email user@bench.test --role user --org "$SIRET" --password-stdin >/dev/null
+    echo "backend $BACKEND: seeding $INVOICES invoices and $AUDIT audit entries"
+    /usr/bin/time -f "seed: %e s, peak RSS %M KiB" "$BIN" bench seed --org "$SIRET" --invoices "$INVOICES" --audit "$AUDIT"
+    if [ "${KEEP:-0}" = 1 ]; then echo "kept: DB=${NAME:-$WORK/bench.db}"; fi
+    if [ "${SEED_ONLY:-0}" = 1 ]; then exit 0; fi
+else
+    echo "backend $BACKEND: reusing the seeded database $SEEDED"
+fi
 
 CHORUS_DESK_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
@@ -94,10 +110,22 @@ page() {
 }
 
 MIDDLE=$((INVOICES / 2))
+# The first load of /audit walks the whole chain (later loads only what was appended): time it once.
+echo "first /audit load (walks up to 20,000 entries, the rest in the background): $(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $AUDITOR" "http://127.0.0.1:$PORT/audit") s"
 page "invoice status list" "$USER" "/invoices"
+page "status list, rejected only (1 %)" "$USER" "/invoices?status=rejected"
+page "status list, in processing (9 %)" "$USER" "/invoices?status=in_processing"
+page "search by number" "$USER" "/invoices?q=BENCH-$(printf %09d "$MIDDLE")"
+page "search by customer" "$USER" "/invoices?q=commune"
 page "invoice page" "$USER" "/invoices/$MIDDLE"
-page "audit search" "$AUDITOR" "/audit?action=invoice.submitted&target_type=invoice&target_id=$((AUDIT / 10))"
+page "dashboard" "$USER" "/"
+page "audit log, first page (verification)" "$AUDITOR" "/audit"
+page "audit search (filters)" "$AUDITOR" "/audit?action=invoice.submitted&target_type=invoice&target_id=$((AUDIT / 10))"
 page "audit search (free text)" "$AUDITOR" "/audit?q=user3%40seed.test"
+page "audit search (free text, rare)" "$AUDITOR" "/audit?q=%22seq%22%3A$((AUDIT / 2))%2C"
 page "an invoice's audit history" "$AUDITOR" "/audit/targets/invoice/$((AUDIT / 10))"
-echo "server peak RSS: $(awk '$1 == "VmHWM:" {print $2}' "/proc/$SERVER/status") KiB"
-if [ "$BACKEND" = postgres ]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; psql "$PG" -qc "DROP DATABASE $NAME" >/dev/null; fi
+echo "server peak RSS (VmHWM): $(awk '$1 == "VmHWM:" {print $2}' "/proc/$SERVER/status") KiB"
+if [ "$BACKEND" = postgres ] && [ "${KEEP:-0}" != 1 ]; then
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+    psql "$PG" -qc "DROP DATABASE $NAME" >/dev/null; rm -f "$KEYFILE"
+fi

@@ -4,77 +4,11 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use chorus_desk::domain::invoice::document::{
-    Address, AllowanceCharge, DecimalText, InvoiceDocument, Line, Note, Party, PaymentMeans, References,
-};
 use chorus_desk::domain::invoice::{AttachmentMode, Invoice};
 use chorus_desk::ubl::{UblOptions, render_package, render_ubl};
 
-fn party(name: &str, siret: &str, vat_id: &str, city: &str) -> Party {
-    Party {
-        name: name.into(),
-        siret: Some(siret.into()),
-        vat_id: Some(vat_id.into()),
-        address: Address {
-            line1: Some("12 rue de la République".into()),
-            city: Some(city.into()),
-            postal_code: Some("69002".into()),
-            country_code: "FR".into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
-
 fn ten_line_invoice() -> Invoice {
-    let lines = (1..=10)
-        .map(|i| Line {
-            name: format!("Prestation de maintenance n°{i} – site \"Bellecour\" & annexes"),
-            description: Some("Intervention préventive, pièces et main-d'œuvre".into()),
-            quantity: DecimalText::new(format!("{}.5", i)),
-            unit_code: if i % 2 == 0 { "HUR" } else { "C62" }.into(),
-            unit_price: DecimalText::new(format!("{}.35", 40 + i * 7)),
-            vat_category: "S".into(),
-            vat_rate: Some(DecimalText::new(if i % 3 == 0 { "5.5" } else { "20" })),
-            allowances_charges: if i % 4 == 0 {
-                vec![AllowanceCharge {
-                    amount: Some(DecimalText::new("5.00")),
-                    reason: Some("Remise fidélité".into()),
-                    ..Default::default()
-                }]
-            } else {
-                Vec::new()
-            },
-            ..Default::default()
-        })
-        .collect();
-    let document = InvoiceDocument {
-        number: "FA-2026-000123".into(),
-        issue_date: "2026-10-15".into(),
-        due_date: Some("2026-11-14".into()),
-        notes: vec![Note {
-            subject_code: Some("PMT".into()),
-            text: "Indemnité forfaitaire pour frais de recouvrement : 40 €.".into(),
-        }],
-        references: References {
-            buyer_reference: Some("SERVICE-TECHNIQUE".into()),
-            order_reference: Some("EJ0000123456".into()),
-            contract_reference: Some("M2026-17".into()),
-            ..Default::default()
-        },
-        seller: party("Atelier Exemple SAS", "12345678200010", "FR11123456782", "Paris"),
-        buyer: party("Commune d'Exemple", "21750001600019", "FR45217500016", "Lyon"),
-        payment_means: vec![PaymentMeans {
-            code: "30".into(),
-            iban: Some("FR7630006000011234567890189".into()),
-            bic: Some("AGRIFRPP".into()),
-            ..Default::default()
-        }],
-        payment_terms: Some("Paiement à 30 jours par virement.".into()),
-        lines,
-        ..Default::default()
-    };
-    match Invoice::parse(document) {
+    match Invoice::parse(chorus_desk::bench_seed::ten_line_document()) {
         Ok(invoice) => invoice,
         Err(errors) => panic!("benchmark invoice is invalid: {errors}"),
     }

@@ -5,6 +5,9 @@
 use crate::db::models::submission::{stage, status};
 use crate::db::schema::{invoices, submissions};
 use crate::db::{AnyConnection, now, write_tx};
+use crate::domain::invoice::document::{
+    Address, AllowanceCharge, DecimalText, InvoiceDocument, Line, Note, Party, PaymentMeans, References,
+};
 use diesel::prelude::*;
 
 /// Multi-row inserts are backend-specific in diesel: run them on the concrete connection.
@@ -27,18 +30,30 @@ const BUYERS: [(&str, &str); 3] = [
 
 /// Appends `count` issued invoices numbered `BENCH-000000001`… to the organisation, each with a
 /// submission (most done, some in the poller, a few rejected), as the pipeline would leave them.
+///
+/// `in_flight` (the poller benchmark): every submission deposited in the last days and due for a
+/// look now: one in ten still awaiting its flux's integration, the others made available; their
+/// Chorus ids and flux numbers are those `chorus-desk bench simulator` gives the same invoices.
 pub fn seed_invoices(
     conn: &mut AnyConnection,
     organisation_id: i64,
     count: u64,
+    in_flight: bool,
     on_progress: &mut dyn FnMut(u64),
 ) -> QueryResult<()> {
     let first: i64 = invoices::table
         .filter(invoices::organisation_id.eq(organisation_id))
         .count()
         .get_result(conn)?;
-    let document = serde_json::json!({"note": "seeded for the page benchmarks"}).to_string();
-    let started = now() - chrono::Duration::minutes(count as i64);
+    // A real document, so that the invoice page renders as it would (UBL + PDF + ZIP preview).
+    let document = serde_json::to_string(&ten_line_document()).expect("a document serialises");
+    // One a minute up to now; in flight, one a second (deposited within the poller's follow limit).
+    let step = if in_flight {
+        chrono::Duration::seconds(1)
+    } else {
+        chrono::Duration::minutes(1)
+    };
+    let started = now() - step * count as i32;
     let mut written = 0_u64;
     while written < count {
         let in_transaction = (count - written).min(ROWS_PER_TRANSACTION);
@@ -49,7 +64,7 @@ pub fn seed_invoices(
                 let base = first as u64 + written + done;
                 let invoice_rows: Vec<_> = (base..base + rows)
                     .map(|i| {
-                        let at = started + chrono::Duration::minutes(i as i64);
+                        let at = started + step * (i - first as u64) as i32;
                         let (buyer, siret) = BUYERS[(i % 3) as usize];
                         let net = 100_000_000 + (i as i64 % 5_000) * 1_000_000;
                         (
@@ -89,12 +104,23 @@ pub fn seed_invoices(
                     .enumerate()
                     .map(|(k, id)| {
                         let i = base + k as u64;
-                        let at = started + chrono::Duration::minutes(i as i64);
-                        // 90 % done, 9 % still followed, 1 % rejected.
+                        let at = started + step * (i - first as u64) as i32;
+                        // 90 % done, 9 % still followed, 1 % rejected; in flight, all followed.
                         let (stage_name, status_name, chorus) = match i % 100 {
+                            _ if in_flight && i % 10 == 0 => {
+                                (stage::POLL, status::IN_PROCESSING, "IN_EN_COURS_TRAITEMENT_CPP")
+                            }
+                            _ if in_flight => (stage::POLL, status::SENT, "MISE_A_DISPOSITION"),
                             0 => (stage::HOLD, status::REJECTED, "A_RECYCLER"),
                             1..=9 => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
                             _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
+                        };
+                        // Awaiting integration: no Chorus id yet, the poller reads the flux report.
+                        let chorus_id = (!(in_flight && i % 10 == 0)).then(|| (8_123_456 + i).to_string());
+                        let next_run = if in_flight {
+                            now()
+                        } else {
+                            now() + chrono::Duration::days(365)
                         };
                         (
                             submissions::organisation_id.eq(organisation_id),
@@ -103,9 +129,9 @@ pub fn seed_invoices(
                             submissions::status.eq(status_name),
                             submissions::chorus_status.eq(Some(chorus)),
                             submissions::flux_number.eq(Some(format!("CPP{:022}", i + 1))),
-                            submissions::chorus_invoice_id.eq(Some((8_123_456 + i).to_string())),
+                            submissions::chorus_invoice_id.eq(chorus_id),
                             submissions::syntax.eq("IN_DP_E1_UBL_INVOICE"),
-                            submissions::next_run_at.eq(now() + chrono::Duration::days(365)),
+                            submissions::next_run_at.eq(next_run),
                             submissions::reasons.eq("[]"),
                             submissions::deposited_at.eq(Some(at)),
                             (submissions::created_at.eq(at), submissions::updated_at.eq(at)),
@@ -125,4 +151,71 @@ pub fn seed_invoices(
         crate::db::models::poll_cursor::wake(conn, organisation_id, now())
     })?;
     Ok(())
+}
+
+fn party(name: &str, siret: &str, vat_id: &str, city: &str) -> Party {
+    Party {
+        name: name.into(),
+        siret: Some(siret.into()),
+        vat_id: Some(vat_id.into()),
+        address: Address {
+            line1: Some("12 rue de la République".into()),
+            city: Some(city.into()),
+            postal_code: Some("69002".into()),
+            country_code: "FR".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// A realistic 10-line invoice (the render benchmark's, and the seeded invoices' document).
+pub fn ten_line_document() -> InvoiceDocument {
+    let lines = (1..=10)
+        .map(|i| Line {
+            name: format!("Prestation de maintenance n°{i} – site \"Bellecour\" & annexes"),
+            description: Some("Intervention préventive, pièces et main-d'œuvre".into()),
+            quantity: DecimalText::new(format!("{}.5", i)),
+            unit_code: if i % 2 == 0 { "HUR" } else { "C62" }.into(),
+            unit_price: DecimalText::new(format!("{}.35", 40 + i * 7)),
+            vat_category: "S".into(),
+            vat_rate: Some(DecimalText::new(if i % 3 == 0 { "5.5" } else { "20" })),
+            allowances_charges: if i % 4 == 0 {
+                vec![AllowanceCharge {
+                    amount: Some(DecimalText::new("5.00")),
+                    reason: Some("Remise fidélité".into()),
+                    ..Default::default()
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Default::default()
+        })
+        .collect();
+    InvoiceDocument {
+        number: "FA-2026-000123".into(),
+        issue_date: "2026-10-15".into(),
+        due_date: Some("2026-11-14".into()),
+        notes: vec![Note {
+            subject_code: Some("PMT".into()),
+            text: "Indemnité forfaitaire pour frais de recouvrement : 40 €.".into(),
+        }],
+        references: References {
+            buyer_reference: Some("SERVICE-TECHNIQUE".into()),
+            order_reference: Some("EJ0000123456".into()),
+            contract_reference: Some("M2026-17".into()),
+            ..Default::default()
+        },
+        seller: party("Atelier Exemple SAS", "12345678200010", "FR11123456782", "Paris"),
+        buyer: party("Commune d'Exemple", "21750001600019", "FR45217500016", "Lyon"),
+        payment_means: vec![PaymentMeans {
+            code: "30".into(),
+            iban: Some("FR7630006000011234567890189".into()),
+            bic: Some("AGRIFRPP".into()),
+            ..Default::default()
+        }],
+        payment_terms: Some("Paiement à 30 jours par virement.".into()),
+        lines,
+        ..Default::default()
+    }
 }

@@ -150,6 +150,38 @@ pub enum BenchCommand {
         invoices: u64,
         #[arg(long, default_value_t = 10_000_000)]
         audit: u64,
+        /// Every submission followed by the poller and due now (the poller benchmark).
+        #[arg(long)]
+        in_flight: bool,
+    },
+    /// Serve the simulator holding `--invoices` made-available invoices of `--supplier`, numbered
+    /// as `bench seed --in-flight` numbers them.
+    Simulator {
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: String,
+        /// SIRET of the supplier (an attached supplier of the simulator's directory).
+        #[arg(long, default_value = "41234567000019")]
+        supplier: String,
+        #[arg(long, default_value = "21750001600019")]
+        buyer: String,
+        #[arg(long, default_value_t = 100_000)]
+        invoices: u64,
+    },
+    /// Run poller cycles against that simulator and print the Chorus calls, times and peak RSS.
+    Poller {
+        /// SIRET of the organisation (its connection is pointed at the simulator).
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value_t = 100_000)]
+        invoices: u64,
+        #[arg(long, default_value_t = 3)]
+        cycles: u32,
+        /// Before each cycle after the first, one invoice in this many changes status.
+        #[arg(long, default_value_t = 100)]
+        change_every: u64,
+        /// A cycle stops after this many seconds even if not every invoice was looked at.
+        #[arg(long, default_value_t = 600)]
+        max_seconds: u64,
     },
 }
 
@@ -194,6 +226,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     {
         return render(inputs, out, *format, *attachment);
     }
+    if let Command::Bench {
+        command:
+            BenchCommand::Simulator {
+                bind,
+                supplier,
+                buyer,
+                invoices,
+            },
+    } = &command
+    {
+        crate::telemetry::init(false);
+        let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let simulator = crate::simulator::Simulator::new(config);
+        simulator.seed_made_available(supplier, buyer, *invoices);
+        eprintln!(
+            "simulator: {invoices} invoices made available; peak RSS {} MiB",
+            crate::bench_poller::peak_rss_kib() / 1024
+        );
+        return Ok(crate::simulator::serve_standalone(bind, simulator).await?);
+    }
     if let Command::Simulator { bind } = &command {
         crate::telemetry::init(false);
         let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -228,8 +280,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: TokenCommand::Create { org, name },
         } => token_create(&settings, &org, &name),
         Command::Bench {
-            command: BenchCommand::Seed { org, invoices, audit },
-        } => bench_seed(&settings, &org, invoices, audit),
+            command:
+                BenchCommand::Seed {
+                    org,
+                    invoices,
+                    audit,
+                    in_flight,
+                },
+        } => bench_seed(&settings, &org, invoices, audit, in_flight),
+        Command::Bench {
+            command:
+                BenchCommand::Poller {
+                    org,
+                    invoices,
+                    cycles,
+                    change_every,
+                    max_seconds,
+                },
+        } => bench_poller(settings, &org, invoices, cycles, change_every, max_seconds).await,
+        Command::Bench {
+            command: BenchCommand::Simulator { .. },
+        } => Ok(()),
         Command::Audit { command } => match command {
             AuditCommand::Verify { org } => audit_verify(&settings, org.as_deref()),
             AuditCommand::Purge => audit_purge(&settings),
@@ -359,12 +430,69 @@ fn render(
     Ok(())
 }
 
-fn bench_seed(settings: &Settings, org: &str, invoices: u64, audit_entries: u64) -> anyhow::Result<()> {
+async fn bench_poller(
+    settings: Settings,
+    org: &str,
+    invoices: u64,
+    cycles: u32,
+    change_every: u64,
+    max_seconds: u64,
+) -> anyhow::Result<()> {
+    use crate::crypto::Secret;
+    use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+    let simulator_url = settings
+        .simulator_url
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("set CHORUS_DESK_SIMULATOR_URL to the simulator of `bench simulator`"))?;
+    let db = open_database(&settings)?;
+    let organisation = organisation_by_siret(&mut *db.get()?, org)?;
+    let sim = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    {
+        let mut conn = db.get()?;
+        organisation::set_chorus_feature(&mut conn, organisation.id, true)?;
+        organisation::set_einvoicing_enabled(&mut conn, organisation.id, true)?;
+        let connection = ConnectionSettings {
+            environment: ChorusEnvironment::Simulator,
+            supplier_siret: Siret::parse(&organisation.siret).map_err(|e| anyhow::anyhow!("{e}"))?,
+            structure_id: None,
+            deposit_format: DepositFormat::Ubl,
+            attachment_mode: AttachmentMode::Zip,
+            piste_client_id: Some(Secret::new(sim.client_id.clone())),
+            piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
+            tech_login: Some(Secret::new(sim.tech_login.clone())),
+            tech_password: Some(Secret::new(sim.tech_password.clone())),
+        };
+        let by = user::list_for_organisation(&mut conn, organisation.id)?
+            .first()
+            .map(|u| u.id)
+            .ok_or_else(|| anyhow::anyhow!("the organisation needs a user (`chorus-desk user add`)"))?;
+        crate::db::models::chorus_connection::save(&mut conn, organisation.id, &connection, &settings.secret, by)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let ctx = crate::jobs::JobContext::new(db, settings.secret.clone(), simulator_url.clone());
+    let bench = crate::bench_poller::PollerBench {
+        organisation_id: organisation.id,
+        invoices,
+        cycles,
+        change_every,
+        simulator_url,
+        max_seconds,
+    };
+    crate::bench_poller::run(&ctx, &bench).await
+}
+
+fn bench_seed(
+    settings: &Settings,
+    org: &str,
+    invoices: u64,
+    audit_entries: u64,
+    in_flight: bool,
+) -> anyhow::Result<()> {
     let db = open_database(settings)?;
     let mut conn = db.get()?;
     let organisation_id = organisation_by_siret(&mut conn, org)?.id;
     let started = std::time::Instant::now();
-    crate::bench_seed::seed_invoices(&mut conn, organisation_id, invoices, &mut |n| {
+    crate::bench_seed::seed_invoices(&mut conn, organisation_id, invoices, in_flight, &mut |n| {
         if n % 100_000 == 0 {
             eprintln!("{n} invoices ({:.0} s)", started.elapsed().as_secs_f64());
         }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench_poller;
 pub mod bench_seed;
 pub mod bootstrap;
 pub mod chorus;

@@ -121,6 +121,11 @@ impl Metrics {
     }
 
     /// Calls made so far to one endpoint (label as `endpoint_label` gives it) with one outcome.
+    /// Every (endpoint, outcome) counter so far.
+    pub fn chorus_call_counts(&self) -> BTreeMap<(String, &'static str), u64> {
+        self.chorus_calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub fn chorus_calls(&self, endpoint: &str, outcome: &str) -> u64 {
         let calls = self.chorus_calls.lock().unwrap_or_else(|p| p.into_inner());
         calls

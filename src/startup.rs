@@ -121,6 +121,9 @@ fn run(
     let idle = settings.idle_timeout_minutes;
     let secure = settings.secure_cookie;
     let settings = actix_web::web::Data::new(settings);
+    let verifications = actix_web::web::Data::new(web::handlers::audit::ChainVerifications::default());
+    let chip_counts = actix_web::web::Data::new(web::handlers::invoices::ChipCounts::default());
+    let dashboard_counts = actix_web::web::Data::new(web::handlers::dashboard::DashboardCounts::default());
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("chorus_desk_session".into())
@@ -137,6 +140,9 @@ fn run(
             .app_data(settings.clone())
             .app_data(jobs.clone())
             .app_data(metrics.clone())
+            .app_data(verifications.clone())
+            .app_data(chip_counts.clone())
+            .app_data(dashboard_counts.clone())
             .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
             .app_data(actix_web::web::PayloadConfig::new(16 << 20))
             .configure(|cfg| {

@@ -259,7 +259,7 @@ invoice-status = { $status ->
     [rejected] Rejected
    *[other] { $status }
 }
-invoice-filter-q = Customer name or number
+invoice-filter-q = Beginning of the customer name or number
 invoice-filter-from = Issued from
 invoice-filter-to = Issued until
 invoice-filter-submit = Filter
@@ -391,6 +391,9 @@ audit-intact = Intact.
 audit-intact-help = No entry has been altered, deleted or inserted since it was recorded.
 audit-broken = Broken.
 audit-broken-help = The log has been tampered with: the first broken entry of each chain is named below.
+audit-pending = Being verified.
+audit-pending-help = No break found so far; a long chain is verified in the background.
+audit-verification-schedule = Each load verifies the entries appended since the previous one; every chain is walked again from its start at least hourly, and `chorus-desk audit verify` walks everything.
 audit-filters = Filters
 audit-from-hint = UTC day
 audit-to-hint = included
@@ -408,6 +411,9 @@ audit-no-match = No entry matches these filters.
 audit-correct-filters = Correct the filters above.
 audit-newest = Newest entries
 audit-older = Older entries
+audit-search-window = The search reads the newest { $window } entries that match the other filters at a time: entries older than #{ $floor } were not searched.
+audit-search-older = Search older entries
+audit-search-older-hint = (or narrow the dates).
 
 ## Invoice page
 invoice-title-invoice = Invoice { $number }

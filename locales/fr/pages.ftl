@@ -283,7 +283,7 @@ invoice-status = { $status ->
     [rejected] Rejetée
    *[other] { $status }
 }
-invoice-filter-q = Nom du client ou numéro
+invoice-filter-q = Début du nom du client ou du numéro
 invoice-filter-from = Émises à partir du
 invoice-filter-to = Émises jusqu'au
 invoice-filter-submit = Filtrer
@@ -418,6 +418,9 @@ audit-intact = Intact.
 audit-intact-help = Aucune entrée n'a été modifiée, supprimée ou insérée depuis son enregistrement.
 audit-broken = Rompu.
 audit-broken-help = Le journal a été altéré : la première entrée rompue de chaque chaîne est indiquée ci-dessous.
+audit-pending = Vérification en cours.
+audit-pending-help = Aucune rupture trouvée jusqu'ici ; une longue chaîne est vérifiée en arrière-plan.
+audit-verification-schedule = Chaque chargement vérifie les entrées ajoutées depuis le précédent ; chaque chaîne est reparcourue depuis son début au moins une fois par heure, et `chorus-desk audit verify` vérifie tout.
 audit-filters = Filtres
 audit-from-hint = jour UTC
 audit-to-hint = inclus
@@ -435,6 +438,9 @@ audit-no-match = Aucune entrée ne correspond à ces filtres.
 audit-correct-filters = Corrigez les filtres ci-dessus.
 audit-newest = Entrées les plus récentes
 audit-older = Entrées plus anciennes
+audit-search-window = La recherche parcourt à chaque fois les { $window } entrées les plus récentes qui correspondent aux autres filtres : les entrées antérieures au n° { $floor } n'ont pas été parcourues.
+audit-search-older = Chercher dans les entrées plus anciennes
+audit-search-older-hint = (ou resserrez les dates).
 
 ## Page d'une facture
 invoice-title-invoice = Facture { $number }

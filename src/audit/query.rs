@@ -191,8 +191,44 @@ fn prefix_pattern(text: &str) -> String {
 
 type Boxed = audit_log::BoxedQuery<'static, MultiBackend>;
 
+/// Entries a page reads at most for the filters no index serves (the free text, the actor and the
+/// action, which match by "contains" or by prefix): the newest that match the other filters, below
+/// the cursor. Reading ten million entries for a rare match takes seconds; the page says how far
+/// it searched and links to the older entries. Exports read everything.
+pub const TEXT_SEARCH_WINDOW: i64 = 10_000;
+
+/// The oldest id a page's search reads down to (see [`TEXT_SEARCH_WINDOW`]), or `None` when no
+/// such filter is set, or fewer entries than the window match the others.
+pub fn text_search_floor(
+    conn: &mut AnyConnection,
+    visibility: Visibility,
+    filter: &AuditFilter,
+    before: Option<i64>,
+) -> QueryResult<Option<i64>> {
+    if filter.text.is_none() && filter.actor.is_none() && filter.action.is_none() {
+        return Ok(None);
+    }
+    let without_text = AuditFilter {
+        text: None,
+        actor: None,
+        action: None,
+        ..filter.clone()
+    };
+    let mut query = filtered(visibility, &without_text, false);
+    if let Some(before) = before {
+        query = query.filter(audit_log::id.lt(before));
+    }
+    query
+        .order(audit_log::id.desc())
+        .offset(TEXT_SEARCH_WINDOW - 1)
+        .limit(1)
+        .select(audit_log::id)
+        .first(conn)
+        .optional()
+}
+
 /// The visible, filtered entries, as a query to page through.
-fn filtered(visibility: Visibility, filter: &AuditFilter) -> Boxed {
+fn filtered(visibility: Visibility, filter: &AuditFilter, sqlite: bool) -> Boxed {
     let mut query = audit_log::table.into_boxed();
     match (visibility, filter.chain) {
         (Visibility::Organisation(org), _) => query = query.filter(audit_log::organisation_id.eq(org)),
@@ -226,31 +262,47 @@ fn filtered(visibility: Visibility, filter: &AuditFilter) -> Boxed {
         query = query.filter(audit_log::outcome.eq(outcome));
     }
     if let Some(text) = &filter.text {
+        use diesel::sql_types::{Bool, Text};
         let pattern = contains_pattern(text);
+        // SQLite's LIKE already ignores ASCII case, and its lower() knows only ASCII: lowering
+        // every row read costs time there for the same result. PostgreSQL's LIKE heeds case.
+        let (details, actor) = if sqlite {
+            ("audit_log.details", "audit_log.actor_label")
+        } else {
+            ("lower(audit_log.details)", "lower(audit_log.actor_label)")
+        };
         query = query.filter(
-            lower(audit_log::details)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(audit_log::actor_label).like(pattern.clone()).escape('\\'))
-                .or(audit_log::action.like(pattern.clone()).escape('\\'))
-                .or(audit_log::target_id.like(pattern).escape('\\').assume_not_null()),
+            diesel::dsl::sql::<Bool>(&format!("({details} LIKE "))
+                .bind::<Text, _>(pattern.clone())
+                .sql(&format!(" ESCAPE '\\' OR {actor} LIKE "))
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR audit_log.action LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR audit_log.target_id LIKE ")
+                .bind::<Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
         );
     }
     query
 }
 
 /// One page, newest first: entries with an id below `before` (keyset, so deep pages cost the same
-/// as the first and new entries never shift what the reader sees).
+/// as the first and new entries never shift what the reader sees), and from `floor` on.
 pub fn page(
     conn: &mut AnyConnection,
     visibility: Visibility,
     filter: &AuditFilter,
     before: Option<i64>,
+    floor: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
-    let mut query = filtered(visibility, filter);
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    let mut query = filtered(visibility, filter, sqlite);
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before));
+    }
+    if let Some(floor) = floor {
+        query = query.filter(audit_log::id.ge(floor));
     }
     query
         .order(audit_log::id.desc())

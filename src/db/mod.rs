@@ -117,6 +117,8 @@ pub type DbConn = PooledConnection<AnyManager>;
 pub struct Db {
     pool: Pool<AnyManager>,
     backend: Backend,
+    /// Nanoseconds spent in `run` closures, summed over connections (the poller benchmark's DB time).
+    busy_nanos: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Db {
@@ -128,11 +130,20 @@ impl Db {
             .max_size(max_size)
             .connection_timeout(Duration::from_secs(10))
             .build(AnyManager(url.to_string()))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            busy_nanos: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Time spent running database work so far, summed over connections.
+    pub fn busy_time(&self) -> Duration {
+        Duration::from_nanos(self.busy_nanos.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// A connection for synchronous callers (CLI commands, blocking jobs).
@@ -148,9 +159,16 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let busy = self.busy_nanos.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            work(&mut conn)
+            let started = std::time::Instant::now();
+            let result = work(&mut conn);
+            busy.fetch_add(
+                started.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            result
         })
         .await
         .map_err(|e| E::from(DbError::Blocking(e.to_string())))?
@@ -164,6 +182,51 @@ impl Db {
         })
         .await
     }
+}
+
+/// Counts the pages show stop here: exact below, "10,000+" above, so that no page load counts
+/// millions of rows.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A count of at most [`COUNT_CAP`] + 1 (see [`bounded_count`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BoundedCount(pub i64);
+
+impl BoundedCount {
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The sum of several, still capped.
+    pub fn sum(counts: impl IntoIterator<Item = BoundedCount>) -> BoundedCount {
+        BoundedCount(counts.into_iter().map(|c| c.0).sum::<i64>().min(COUNT_CAP + 1))
+    }
+}
+
+impl std::fmt::Display for BoundedCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 > COUNT_CAP {
+            f.write_str("10,000+")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// `SELECT COUNT(*)` over at most [`COUNT_CAP`] + 1 rows of `from_where` (a `FROM … WHERE …`
+/// clause built from trusted values only: ids and constants, never user input).
+pub fn bounded_count(conn: &mut AnyConnection, from_where: &str) -> QueryResult<BoundedCount> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count: Count = diesel::sql_query(format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from_where} LIMIT {}) AS capped",
+        COUNT_CAP + 1
+    ))
+    .get_result(conn)?;
+    Ok(BoundedCount(count.n))
 }
 
 /// The current time as stored in the database: UTC, microsecond precision on both backends.

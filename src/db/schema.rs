@@ -91,6 +91,7 @@ diesel::table! {
         created_at -> Timestamp,
         issued_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        list_status -> Text,
     }
 }
 

@@ -319,13 +319,84 @@ impl Simulator {
     pub fn api_requests(&self) -> u64 {
         self.lock().api_requests
     }
+
+    /// Benchmarks only (`chorus-desk bench simulator`): `count` invoices of `supplier_siret`, as
+    /// `chorus-desk bench seed --in-flight` numbers them (`BENCH-000000001`…, Chorus ids from
+    /// 8123456, flux `CPP` + the number), integrated and made available; their fluxes integrated.
+    pub fn seed_made_available(&self, supplier_siret: &str, buyer_siret: &str, count: u64) {
+        use crate::chorus::dto::InvoiceType;
+        let now = self.clock.now();
+        let today = state::paris(now).date_naive();
+        let mut state = self.lock();
+        for i in 0..count {
+            let id = 8_123_456 + i as i64;
+            let flux_number = format!("CPP{:022}", i + 1);
+            let mut entry = |status: InvoiceStatus| {
+                let entry = HistoryEntry {
+                    id: state.next_history_id,
+                    status,
+                    at: now,
+                    comment: String::new(),
+                };
+                state.next_history_id += 1;
+                entry
+            };
+            let history = vec![entry(InvoiceStatus::Deposited), entry(InvoiceStatus::MadeAvailable)];
+            state.fluxes.insert(
+                flux_number.clone(),
+                state::Flux {
+                    numero: flux_number.clone(),
+                    syntax: crate::chorus::dto::FluxSyntax::UblInvoice,
+                    file_name: format!("BENCH-{:09}.xml", i + 1),
+                    file: Vec::new(),
+                    deposited_at: now,
+                    ready_at: now,
+                    outcome: Some(state::FluxOutcome {
+                        state: FluxState::Integrated,
+                        settled_at: now,
+                        technical_errors: Vec::new(),
+                        invoice_errors: Vec::new(),
+                        note: None,
+                    }),
+                },
+            );
+            let amount = rust_decimal::Decimal::new(120_00, 2);
+            state.invoices.insert(
+                id,
+                SimInvoice {
+                    id,
+                    number: format!("BENCH-{:09}", i + 1),
+                    flux_number,
+                    invoice_type: InvoiceType::Invoice,
+                    supplier_siret: supplier_siret.to_owned(),
+                    buyer_siret: buyer_siret.to_owned(),
+                    service_code: None,
+                    engagement_number: None,
+                    market_number: None,
+                    issue_date: Some(today),
+                    deposit_date: today,
+                    currency: "EUR".to_owned(),
+                    total_without_vat: Some(rust_decimal::Decimal::new(100_00, 2)),
+                    total_vat: Some(rust_decimal::Decimal::new(20_00, 2)),
+                    total_with_vat: Some(amount),
+                    amount_due: Some(amount),
+                    history,
+                },
+            );
+        }
+        state.next_invoice_id = state.next_invoice_id.max(8_123_456 + count as i64);
+    }
 }
 
 /// `chorus-desk simulator --bind ADDR`: serves until stopped.
 pub async fn run_standalone(bind: &str, config: SimulatorConfig) -> std::io::Result<()> {
+    serve_standalone(bind, Simulator::new(config)).await
+}
+
+/// Serves `simulator` on `bind` until stopped.
+pub async fn serve_standalone(bind: &str, simulator: Simulator) -> std::io::Result<()> {
     let listener = TcpListener::bind(bind)?;
     let address = listener.local_addr()?;
-    let simulator = Simulator::new(config);
     tracing::info!(
         %address,
         client_id = %simulator.config.client_id,

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod chorus_status;
+pub mod count_cache;
 pub mod handlers;
 pub mod invoice_form;
 pub mod page;

@@ -301,6 +301,60 @@ both_backends! {
         assert!(html.contains("Broken.") && html.contains(&format!("BROKEN at entry {altered} (")), "{html}");
     }
 
+    async fn the_auditor_page_verifies_what_was_appended_since_its_last_load(app: TestApp) {
+        let org = app.create_org("Alpha", SIRET_A).await;
+        for invoice in 1..=3 {
+            record(&app, invoice_event(org, "invoice.created", invoice)).await;
+        }
+        app.create_user("auditor@alpha.test", "auditor", Some(org)).await;
+        let auditor = app.signed_in("auditor@alpha.test").await;
+        let verified = |html: &str| -> u64 {
+            let at = html.find("intact: ").unwrap_or_else(|| panic!("a verification result: {html}")) + "intact: ".len();
+            html[at..].split(' ').next().unwrap().parse().unwrap()
+        };
+        let (_, html) = auditor.get_text("/audit").await;
+        assert!(html.contains("Intact."), "{html}");
+        let first = verified(&html);
+
+        // Appended entries are verified on the next load, counted with the earlier ones.
+        for invoice in 4..=6 {
+            record(&app, invoice_event(org, "invoice.created", invoice)).await;
+        }
+        let (_, html) = auditor.get_text("/audit").await;
+        assert!(html.contains("Intact."), "{html}");
+        let second = verified(&html);
+        assert!(second >= first + 3, "{first} then {second}");
+        let (ok, out) = cli(&app, &["audit", "verify", "--org", SIRET_A]);
+        assert!(ok && out.contains(&format!("intact, {second} entries")), "the page counts what a full walk counts: {out}");
+
+        // The entry the page resumes from, altered: the page walks from the start and names it.
+        let boundary = app
+            .db
+            .run(move |conn| {
+                audit_log::table
+                    .filter(audit_log::organisation_id.eq(org))
+                    .order(audit_log::id.desc())
+                    .select((audit_log::id, audit_log::details))
+                    .first::<(i64, String)>(conn)
+                    .map_err(DbError::from)
+            })
+            .await
+            .unwrap();
+        let (boundary_id, original) = boundary;
+        execute_sql(&app, format!("UPDATE audit_log SET details = '{{}}' WHERE id = {boundary_id}")).await;
+        let (_, html) = auditor.get_text("/audit").await;
+        assert!(html.contains("Broken.") && html.contains(&format!("BROKEN at entry {boundary_id} (")), "{html}");
+        execute_sql(&app, format!("UPDATE audit_log SET details = '{}' WHERE id = {boundary_id}", original.replace('\'', "''"))).await;
+        let (_, html) = auditor.get_text("/audit").await;
+        assert!(html.contains("Intact."), "restored: {html}");
+
+        // An entry appended since, then altered: caught on the next load.
+        let later = record(&app, invoice_event(org, "invoice.created", 7)).await;
+        execute_sql(&app, format!("UPDATE audit_log SET details = '{{\"number\":\"F-0\"}}' WHERE id = {later}")).await;
+        let (_, html) = auditor.get_text("/audit").await;
+        assert!(html.contains("Broken.") && html.contains(&format!("BROKEN at entry {later} (")), "{html}");
+    }
+
     async fn deleting_one_row_makes_verify_fail_there(app: TestApp) {
         let org = app.create_org("Alpha", SIRET_A).await;
         let mut ids = Vec::new();

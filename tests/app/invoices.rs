@@ -189,8 +189,11 @@ both_backends! {
         assert!(list.contains("15 Oct 2026"), "dates read the English way by default");
         let (_, list) = client.get_text("/invoices?status=draft").await;
         assert!(!list.contains("FA2026-00001"), "the draft filter hides issued invoices");
-        let (_, list) = client.get_text("/invoices?q=Lille").await;
+        // The search matches the beginning of the customer's name (any case) or of the number.
+        let (_, list) = client.get_text("/invoices?q=mairie%20de%20li").await;
         assert!(list.contains("FA2026-00002") && !list.contains("FA2026-00001"));
+        let (_, list) = client.get_text("/invoices?q=FA2026-00001").await;
+        assert!(list.contains("FA2026-00001") && !list.contains("FA2026-00002"));
         let (status, fragment) = client.get_text("/invoices/rows?status=issued").await;
         assert_eq!(status, StatusCode::OK);
         assert!(fragment.trim_start().starts_with("<tbody"), "the fragment is the table body only");

@@ -58,10 +58,11 @@ pub struct InvoiceValues {
 }
 
 pub fn insert_draft(conn: &mut AnyConnection, values: &InvoiceValues) -> QueryResult<InvoiceRow> {
-    diesel::insert_into(invoices::table)
+    let id: i64 = diesel::insert_into(invoices::table)
         .values((values, invoices::state.eq(STATE_DRAFT), invoices::created_at.eq(now())))
-        .returning(invoices::all_columns)
-        .get_result(conn)
+        .returning(invoices::id)
+        .get_result(conn)?;
+    invoices::table.find(id).select(InvoiceRow::as_select()).first(conn)
 }
 
 /// Updates a draft; an issued invoice never changes (0 rows).
@@ -164,13 +165,22 @@ pub struct InvoiceFilter {
     pub before_id: Option<i64>,
 }
 
+/// The statuses of the list, as kept in `invoices.list_status` by the database's triggers: the
+/// invoice's state while it has no submission, its submission's status after.
+pub const LIST_STATUSES: [&str; 5] = ["draft", "issued", "in_processing", "sent", "rejected"];
+
 /// A page of invoices (newest first) with their submission, if any.
+///
+/// The search matches the beginning of the number or of the customer's name (case-insensitive):
+/// both are index ranges, so it stays instant with millions of invoices, where "contains" would
+/// read every row.
 pub fn list(
     conn: &mut AnyConnection,
     organisation_id: i64,
     filter: &InvoiceFilter,
     limit: i64,
 ) -> QueryResult<Vec<(InvoiceRow, Option<super::submission::SubmissionRow>)>> {
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
     let mut query = invoices::table
         .left_join(submissions::table)
         .filter(invoices::organisation_id.eq(organisation_id))
@@ -194,22 +204,89 @@ pub fn list(
         query = query.filter(invoices::issue_date.le(to));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
-        query = query.filter(
-            invoices::number
-                .like(pattern.clone())
-                .or(invoices::buyer_name.like(pattern)),
-        );
+        query = match search_matches(conn, organisation_id, search)? {
+            // Few matches: exactly those rows (the id index then pages them).
+            Some(ids) => query.filter(invoices::id.eq_any(ids)),
+            // Many: newest first by id, stopping as soon as the page is full.
+            None => query.filter(prefix_condition(postgres, search, false)),
+        };
     }
-    match filter.status.as_deref() {
-        Some("draft") => query = query.filter(invoices::state.eq(STATE_DRAFT)),
-        Some("issued") => query = query.filter(invoices::state.eq(STATE_ISSUED).and(submissions::id.is_null())),
-        Some(status @ ("in_processing" | "sent" | "rejected")) => {
-            query = query.filter(submissions::status.eq(status.to_string()))
-        }
-        _ => {}
+    if let Some(status) = filter.status.as_deref()
+        && let Some(status) = LIST_STATUSES.iter().find(|s| **s == status)
+    {
+        query = query.filter(invoices::list_status.eq(*status));
     }
     query.load(conn)
+}
+
+/// Matches of a search read off its indexes up to this many; more are paged through by id.
+const FEW_MATCHES: usize = 2_000;
+
+/// "The number or the customer's name begins with `search`", as SQL. Byte-order ranges:
+/// PostgreSQL's pattern operators (the text_pattern_ops indexes, whatever the database's
+/// collation), SQLite's binary comparison; each side lowers the name its own way (SQLite's
+/// lower() knows only ASCII). `indexed: false` keeps both planners off the range indexes
+/// (`|| ''` matches no index), for the many-matches case, where walking the id index newest first
+/// fills a page at once while fetching and sorting every match takes seconds.
+fn prefix_condition(
+    postgres: bool,
+    search: &str,
+    indexed: bool,
+) -> diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    impl diesel::query_builder::QueryFragment<crate::db::any::MultiBackend> + Clone + Send + 'static,
+> {
+    use diesel::sql_types::Text;
+    let (ge, lt) = if postgres { ("~>=~", "~<~") } else { (">=", "<") };
+    let (number, buyer) = if indexed {
+        ("invoices.number", "lower(invoices.buyer_name)")
+    } else {
+        ("(invoices.number || '')", "(lower(invoices.buyer_name) || '')")
+    };
+    let name = if postgres {
+        search.to_lowercase()
+    } else {
+        search.to_ascii_lowercase()
+    };
+    let end = |prefix: &str| format!("{prefix}\u{10FFFF}");
+    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("(({number} {ge} "))
+        .bind::<Text, _>(search.to_string())
+        .sql(&format!(" AND {number} {lt} "))
+        .bind::<Text, _>(end(search))
+        .sql(&format!(") OR ({buyer} {ge} "))
+        .bind::<Text, _>(name.clone())
+        .sql(&format!(" AND {buyer} {lt} "))
+        .bind::<Text, _>(end(&name))
+        .sql("))")
+}
+
+/// The ids of the invoices a search matches, when they are few (read off the number and name
+/// indexes); `None` when there are more than [`FEW_MATCHES`].
+fn search_matches(conn: &mut AnyConnection, organisation_id: i64, search: &str) -> QueryResult<Option<Vec<i64>>> {
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    let ids: Vec<i64> = invoices::table
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .filter(prefix_condition(postgres, search, true))
+        .select(invoices::id)
+        .limit(FEW_MATCHES as i64 + 1)
+        .load(conn)?;
+    Ok((ids.len() <= FEW_MATCHES).then_some(ids))
+}
+
+/// Invoices per list status, each capped at [`crate::db::COUNT_CAP`].
+pub fn status_counts(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> QueryResult<Vec<(&'static str, crate::db::BoundedCount)>> {
+    LIST_STATUSES
+        .iter()
+        .map(|status| {
+            // Both values are ours (an id, a constant): safe to write into the statement.
+            let from_where =
+                format!("FROM invoices WHERE organisation_id = {organisation_id} AND list_status = '{status}'");
+            Ok((*status, crate::db::bounded_count(conn, &from_where)?))
+        })
+        .collect()
 }
 
 /// Replaces an issued invoice's buyer data after a rejection Chorus Pro never integrated (see

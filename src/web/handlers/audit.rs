@@ -33,6 +33,8 @@ fn visibility(user: &CurrentUser) -> Visibility {
 pub struct ChainView {
     pub name: String,
     pub intact: bool,
+    /// Not walked to its head yet (a long chain seen for the first time).
+    pub pending: bool,
     pub summary: String,
 }
 
@@ -101,25 +103,230 @@ fn entry_view(names: &BTreeMap<i64, String>, row: AuditRow) -> EntryView {
     }
 }
 
+/// Entries the page verifies per chain and per load; a longer walk goes on in the background.
+const VERIFY_BUDGET: u64 = 20_000;
+/// Entries a background walk verifies between two reports of its progress.
+const BACKGROUND_CHUNK: u64 = 200_000;
+/// How long the page trusts what it verified before: after this, the chain is walked again from
+/// its start in the background (alterations of old entries surface then; `chorus-desk audit
+/// verify` always walks everything).
+const FULL_WALK_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// What the auditor page knows of each chain, shared by the server's workers: each load verifies
+/// only the entries appended since the previous one, not the whole log (seconds per million
+/// entries); a long walk runs in the background while the page shows how far it got.
+#[derive(Default)]
+pub struct ChainVerifications {
+    chains: std::sync::Mutex<BTreeMap<Option<i64>, Known>>,
+}
+
+struct Known {
+    progress: audit::Verified,
+    /// The walk reached the chain's head (at that time).
+    complete: bool,
+    /// When the walk this progress continues started from the beginning of the chain.
+    since: std::time::Instant,
+    /// A background walk is running for this chain.
+    walking: bool,
+}
+
+/// What a page load does for one chain.
+enum Plan {
+    /// A background walk is running: show what is known.
+    Show { progress: audit::Verified, complete: bool },
+    /// Walk (resuming after `Some`), and start a walk from the start in the background if due.
+    Walk {
+        resume: Option<audit::Verified>,
+        full_walk_due: bool,
+    },
+}
+
+impl ChainVerifications {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Option<i64>, Known>> {
+        self.chains.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn plan(&self, chain: Option<i64>) -> Plan {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) if known.walking => Plan::Show {
+                progress: known.progress.clone(),
+                complete: known.complete,
+            },
+            Some(known) => {
+                let due = known.since.elapsed() >= FULL_WALK_EVERY;
+                if due {
+                    known.walking = true;
+                }
+                Plan::Walk {
+                    resume: Some(known.progress.clone()),
+                    full_walk_due: due,
+                }
+            }
+            None => Plan::Walk {
+                resume: None,
+                full_walk_due: false,
+            },
+        }
+    }
+
+    fn remember(&self, chain: Option<i64>, progress: audit::Verified, complete: bool, from_start: bool) {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) => {
+                // Never step back: a concurrent load may have got further.
+                if progress.after_id >= known.progress.after_id || from_start {
+                    known.progress = progress;
+                    known.complete = complete;
+                }
+                if from_start {
+                    known.since = std::time::Instant::now();
+                }
+            }
+            None => {
+                chains.insert(
+                    chain,
+                    Known {
+                        progress,
+                        complete,
+                        since: std::time::Instant::now(),
+                        walking: false,
+                    },
+                );
+            }
+        }
+    }
+
+    fn forget(&self, chain: Option<i64>) {
+        self.lock().remove(&chain);
+    }
+
+    /// Marks a background walk as started, unless one runs already.
+    fn start_walking(&self, chain: Option<i64>) -> bool {
+        let mut chains = self.lock();
+        match chains.get_mut(&chain) {
+            Some(known) if known.walking => false,
+            Some(known) => {
+                known.walking = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn stopped_walking(&self, chain: Option<i64>) {
+        if let Some(known) = self.lock().get_mut(&chain) {
+            known.walking = false;
+        }
+    }
+}
+
+/// Walks one chain to its head in the background, reporting its progress as it goes (a walk from
+/// the start reports only its end, so the page keeps showing the previous result meanwhile).
+fn walk_in_background(
+    db: Db,
+    verifications: web::Data<ChainVerifications>,
+    key: [u8; 32],
+    chain: Option<i64>,
+    resume: Option<audit::Verified>,
+) {
+    let from_start = resume.is_none();
+    // Called from the blocking pool, inside the runtime: a plain tokio task.
+    tokio::spawn(async move {
+        let mut resume = resume;
+        loop {
+            let from = resume.clone();
+            let walked = db
+                .run(move |conn| {
+                    audit::walk_chain(conn, &key, chain, from, Some(BACKGROUND_CHUNK)).map_err(AppError::from)
+                })
+                .await;
+            match walked {
+                Ok(audit::Walk::Partial(progress)) => {
+                    if !from_start {
+                        verifications.remember(chain, progress.clone(), false, false);
+                    }
+                    resume = Some(progress);
+                }
+                Ok(audit::Walk::Done(_, Some(progress))) => {
+                    verifications.remember(chain, progress, true, from_start);
+                    break;
+                }
+                // Broken: the next load walks from the start and shows where.
+                Ok(audit::Walk::Done(_, None)) => {
+                    verifications.forget(chain);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        verifications.stopped_walking(chain);
+    });
+}
+
+fn intact_summary(entries: u64, checkpoint: Option<i64>) -> String {
+    match checkpoint {
+        Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
+        None => format!("intact: {entries} entries verified"),
+    }
+}
+
+fn in_progress_summary(entries: u64) -> String {
+    format!(
+        "being verified: {entries} entries verified so far, no break found; the rest is verified in the background (reload to see the result)"
+    )
+}
+
 fn verify_visible(
     conn: &mut AnyConnection,
     key: &[u8; 32],
     visibility: Visibility,
     names: &BTreeMap<i64, String>,
+    verifications: &web::Data<ChainVerifications>,
+    db: &Db,
 ) -> Result<Vec<ChainView>, AppError> {
     let mut views = Vec::new();
     for chain in query::visible_chains(conn, visibility)? {
-        let status = audit::verify_chain(conn, key, chain)?;
-        let summary = match &status {
-            ChainStatus::Intact { entries, checkpoint } => match checkpoint {
-                Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
-                None => format!("intact: {entries} entries verified"),
-            },
-            ChainStatus::Broken(broken) => format!("BROKEN at {broken}"),
+        let (intact, pending, summary) = match verifications.plan(chain) {
+            Plan::Show {
+                progress,
+                complete: true,
+            } => (true, false, intact_summary(progress.entries, progress.checkpoint)),
+            Plan::Show {
+                progress,
+                complete: false,
+            } => (true, true, in_progress_summary(progress.entries)),
+            Plan::Walk { resume, full_walk_due } => {
+                if full_walk_due {
+                    walk_in_background(db.clone(), verifications.clone(), *key, chain, None);
+                }
+                let from_start = resume.is_none();
+                match audit::walk_chain(conn, key, chain, resume, Some(VERIFY_BUDGET))? {
+                    audit::Walk::Done(ChainStatus::Intact { entries, checkpoint }, progress) => {
+                        if let Some(progress) = progress {
+                            verifications.remember(chain, progress, true, from_start);
+                        }
+                        (true, false, intact_summary(entries, checkpoint))
+                    }
+                    audit::Walk::Done(ChainStatus::Broken(broken), _) => {
+                        verifications.forget(chain);
+                        (false, false, format!("BROKEN at {broken}"))
+                    }
+                    audit::Walk::Partial(progress) => {
+                        let summary = in_progress_summary(progress.entries);
+                        verifications.remember(chain, progress.clone(), false, from_start);
+                        if verifications.start_walking(chain) {
+                            walk_in_background(db.clone(), verifications.clone(), *key, chain, Some(progress));
+                        }
+                        (true, true, summary)
+                    }
+                }
+            }
         };
         views.push(ChainView {
             name: chain_label(names, chain),
-            intact: status.is_intact(),
+            intact,
+            pending,
             summary,
         });
     }
@@ -139,6 +346,9 @@ pub struct AuditPage {
     /// The filters as a query string, for the export and next-page links.
     pub filter_query: String,
     pub next_before: Option<i64>,
+    /// The free-text search read entries down to this id only (see `query::TEXT_SEARCH_WINDOW`).
+    pub searched_down_to: Option<i64>,
+    pub search_window: i64,
     pub paginated: bool,
 }
 
@@ -149,6 +359,10 @@ impl AuditPage {
 
     pub fn all_intact(&self) -> bool {
         self.chains.iter().all(|c| c.intact)
+    }
+
+    pub fn any_pending(&self) -> bool {
+        self.chains.iter().any(|c| c.pending)
     }
 
     pub fn org_selected(&self, value: &str) -> bool {
@@ -210,6 +424,7 @@ pub async fn index(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
+    verifications: web::Data<ChainVerifications>,
     filters: web::Query<FilterInput>,
     cursor: web::Query<Cursor>,
 ) -> Result<HttpResponse, AppError> {
@@ -218,24 +433,29 @@ pub async fn index(
     let parsed = AuditFilter::parse(&input);
     let before = cursor.before.trim().parse::<i64>().ok();
     let key = settings.secret.audit_key();
-    let (names, chains, rows) = {
+    let (names, chains, rows, floor) = {
         let filter = parsed.clone().unwrap_or_default();
         let valid = parsed.is_ok();
+        let db_handle = db.get_ref().clone();
         db.run(move |conn| {
             let names = organisation_names(conn)?;
-            // Walking the chains costs a pass over the log: done on the first page, not on each
-            // older page an auditor browses to.
+            // Verified on the first page, not on each older page an auditor browses to; each
+            // load only walks what was appended since the previous one (`ChainVerifications`).
             let chains = if before.is_none() {
-                verify_visible(conn, &key, visibility, &names)?
+                verify_visible(conn, &key, visibility, &names, &verifications, &db_handle)?
             } else {
                 Vec::new()
             };
-            let rows = if valid {
-                query::page(conn, visibility, &filter, before, PAGE_SIZE + 1)?
+            let (rows, floor) = if valid {
+                let floor = query::text_search_floor(conn, visibility, &filter, before)?;
+                (
+                    query::page(conn, visibility, &filter, before, floor, PAGE_SIZE + 1)?,
+                    floor,
+                )
             } else {
-                Vec::new()
+                (Vec::new(), None)
             };
-            Ok::<_, AppError>((names, chains, rows))
+            Ok::<_, AppError>((names, chains, rows, floor))
         })
         .await?
     };
@@ -243,6 +463,8 @@ pub async fn index(
     let mut rows = rows;
     rows.truncate(PAGE_SIZE as usize);
     let next_before = if has_more { rows.last().map(|r| r.id) } else { None };
+    // The search stopped at the window's end with room left on the page: older entries were not read.
+    let searched_down_to = if has_more { None } else { floor };
     let platform = visibility == Visibility::Platform;
     let organisations = if platform {
         names.iter().map(|(id, name)| (*id, name.clone())).collect()
@@ -260,6 +482,8 @@ pub async fn index(
         chains,
         entries,
         next_before,
+        searched_down_to,
+        search_window: query::TEXT_SEARCH_WINDOW,
         paginated: before.is_some(),
     };
     if page.errors.is_empty() {
@@ -465,7 +689,7 @@ fn stream_rows(
     let mut before = None;
     let mut first = true;
     loop {
-        let rows = match query::page(&mut conn, visibility, filter, before, EXPORT_BATCH) {
+        let rows = match query::page(&mut conn, visibility, filter, before, None, EXPORT_BATCH) {
             Ok(rows) => rows,
             Err(e) => return fail(&e),
         };

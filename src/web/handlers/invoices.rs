@@ -10,7 +10,6 @@ use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow, STATE_DRAFT, S
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
-use crate::db::schema::{invoices, submissions};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
@@ -171,7 +170,8 @@ pub struct ListQuery {
 pub struct Chip {
     /// A status key, or empty for all.
     pub key: &'static str,
-    pub count: i64,
+    /// "10,000+" past the cap: counting millions of rows on each load is not worth it.
+    pub count: crate::db::BoundedCount,
     pub current: bool,
 }
 
@@ -287,47 +287,33 @@ async fn load_rows(
     Ok((rows, next))
 }
 
-/// Counts per status for the chips.
-pub fn status_counts(conn: &mut AnyConnection, org_id: i64) -> QueryResult<Vec<(&'static str, i64)>> {
-    let drafts: i64 = invoices::table
-        .filter(invoices::organisation_id.eq(org_id))
-        .filter(invoices::state.eq(STATE_DRAFT))
-        .count()
-        .get_result(conn)?;
-    let issued_only: i64 = invoices::table
-        .left_join(submissions::table)
-        .filter(invoices::organisation_id.eq(org_id))
-        .filter(invoices::state.eq(STATE_ISSUED))
-        .filter(submissions::id.is_null())
-        .count()
-        .get_result(conn)?;
-    let by_status = submission::counts(conn, org_id)?;
-    let of = |key: &str| by_status.iter().find(|(s, _)| s == key).map(|(_, n)| *n).unwrap_or(0);
-    Ok(vec![
-        ("draft", drafts),
-        ("issued", issued_only),
-        ("in_processing", of(submission::status::IN_PROCESSING)),
-        ("sent", of(submission::status::SENT)),
-        ("rejected", of(submission::status::REJECTED)),
-    ])
-}
+/// The chips' counts of big organisations (see `web::count_cache`).
+pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(&'static str, crate::db::BoundedCount)>>;
 
 pub async fn list(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
+    chip_counts: web::Data<ChipCounts>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let query = query.into_inner();
     let (filter, filter_errors) = parse_filter(&query);
-    let counts = db
-        .run(move |conn| status_counts(conn, org_id).map_err(AppError::from))
-        .await?;
+    let counts = match chip_counts.fresh(org_id) {
+        Some(counts) => counts,
+        None => {
+            let counts = db
+                .run(move |conn| invoice::status_counts(conn, org_id).map_err(AppError::from))
+                .await?;
+            chip_counts.keep_if_big(org_id, counts.iter().map(|(_, n)| n.0).sum(), &counts);
+            counts
+        }
+    };
     let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let mut chips = vec![Chip {
         key: "",
-        count: counts.iter().map(|(_, n)| n).sum(),
+        count: crate::db::BoundedCount::sum(counts.iter().map(|(_, n)| *n)),
         current: query.status.is_empty(),
     }];
     chips.extend(counts.into_iter().map(|(key, count)| Chip {

@@ -1,0 +1,15 @@
+DROP INDEX submissions_chorus_status_idx;
+DROP INDEX submissions_stage_status_idx;
+DROP INDEX submissions_status_age_idx;
+DROP INDEX invoices_issue_date_idx;
+DROP INDEX invoices_number_prefix_idx;
+DROP INDEX invoices_buyer_idx;
+DROP TRIGGER submissions_list_status_delete ON submissions;
+DROP TRIGGER submissions_list_status_update ON submissions;
+DROP TRIGGER submissions_list_status_insert ON submissions;
+DROP FUNCTION submissions_list_status();
+DROP TRIGGER invoices_list_status_state ON invoices;
+DROP TRIGGER invoices_list_status_insert ON invoices;
+DROP FUNCTION invoices_list_status();
+DROP INDEX invoices_status_list_idx;
+ALTER TABLE invoices DROP COLUMN list_status;

@@ -1,0 +1,12 @@
+DROP INDEX submissions_chorus_status_idx;
+DROP INDEX submissions_stage_status_idx;
+DROP INDEX submissions_status_age_idx;
+DROP INDEX invoices_issue_date_idx;
+DROP INDEX invoices_buyer_idx;
+DROP TRIGGER submissions_list_status_delete;
+DROP TRIGGER submissions_list_status_update;
+DROP TRIGGER submissions_list_status_insert;
+DROP TRIGGER invoices_list_status_state;
+DROP TRIGGER invoices_list_status_insert;
+DROP INDEX invoices_status_list_idx;
+ALTER TABLE invoices DROP COLUMN list_status;
