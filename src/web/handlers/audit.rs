@@ -10,6 +10,7 @@ use crate::db::models::organisation;
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -31,16 +32,16 @@ fn visibility(user: &CurrentUser) -> Visibility {
 
 /// One line of the verification panel.
 pub struct ChainView {
-    pub name: String,
+    pub name: Message,
     pub intact: bool,
-    pub summary: String,
+    pub summary: Message,
 }
 
 /// One row of the log table.
 pub struct EntryView {
     pub id: i64,
     pub occurred_at: String,
-    pub chain: String,
+    pub chain: Message,
     pub actor: String,
     pub action: String,
     pub target_type: String,
@@ -80,10 +81,13 @@ fn organisation_names(conn: &mut AnyConnection) -> Result<BTreeMap<i64, String>,
         .collect())
 }
 
-fn chain_label(names: &BTreeMap<i64, String>, organisation_id: Option<i64>) -> String {
+fn chain_label(names: &BTreeMap<i64, String>, organisation_id: Option<i64>) -> Message {
     match organisation_id {
-        None => "Platform".to_string(),
-        Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("Organisation {id}")),
+        None => Message::new("audit-chain-platform"),
+        Some(id) => match names.get(&id) {
+            Some(name) => Message::new("audit-chain-name").arg("name", name),
+            None => Message::new("audit-chain-organisation").arg("id", id),
+        },
     }
 }
 
@@ -112,10 +116,12 @@ fn verify_visible(
         let status = audit::verify_chain(conn, key, chain)?;
         let summary = match &status {
             ChainStatus::Intact { entries, checkpoint } => match checkpoint {
-                Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
-                None => format!("intact: {entries} entries verified"),
+                Some(id) => Message::new("audit-chain-intact-since")
+                    .arg("entries", entries)
+                    .arg("id", id),
+                None => Message::new("audit-chain-intact").arg("entries", entries),
             },
-            ChainStatus::Broken(broken) => format!("BROKEN at {broken}"),
+            ChainStatus::Broken(broken) => Message::new("audit-chain-broken").arg_msg("break", broken.message()),
         };
         views.push(ChainView {
             name: chain_label(names, chain),
@@ -274,7 +280,7 @@ pub async fn index(
 pub struct EntryPage {
     pub ctx: Ctx,
     pub entry: AuditRow,
-    pub chain: String,
+    pub chain: Message,
     pub occurred_at: String,
     pub details: String,
 }
