@@ -5,6 +5,7 @@
 
 use crate::chorus::dto::StructureSearch;
 use crate::chorus::{ChorusApi, ChorusClient, ChorusError, RetryPolicy};
+use crate::i18n::Message;
 use std::time::Duration;
 
 /// `codeRetour` of a search without result (reference §4.1).
@@ -23,18 +24,19 @@ pub enum StepOutcome {
 pub struct Step {
     /// `token`, `health_check`, `supplier_structure`.
     pub key: &'static str,
-    pub title: &'static str,
+    pub title: Message,
     pub outcome: StepOutcome,
-    pub detail: String,
+    /// Shown in the reader's language; the audit log keeps its English rendering.
+    pub detail: Message,
 }
 
 impl Step {
     fn new(key: &'static str, title: &'static str) -> Step {
         Step {
             key,
-            title,
+            title: Message::new(title),
             outcome: StepOutcome::Skipped,
-            detail: "Not tried: an earlier step failed.".into(),
+            detail: Message::new("conntest-skipped"),
         }
     }
 
@@ -46,6 +48,7 @@ impl Step {
         self.outcome == StepOutcome::Failed
     }
 
+    /// The outcome as a stable marker (`data-outcome`), not shown as such.
     pub fn label(&self) -> &'static str {
         match self.outcome {
             StepOutcome::Ok => "OK",
@@ -53,21 +56,33 @@ impl Step {
             StepOutcome::Skipped => "Skipped",
         }
     }
+
+    /// The outcome's catalog key, for the badge.
+    pub fn label_key(&self) -> &'static str {
+        match self.outcome {
+            StepOutcome::Ok => "conntest-outcome-ok",
+            StepOutcome::Failed => "conntest-outcome-failed",
+            StepOutcome::Skipped => "conntest-outcome-skipped",
+        }
+    }
 }
 
 pub const TOKEN: &str = "token";
 pub const HEALTH_CHECK: &str = "health_check";
 pub const SUPPLIER_STRUCTURE: &str = "supplier_structure";
+const TOKEN_TITLE: &str = "conntest-step-token";
+const HEALTH_CHECK_TITLE: &str = "conntest-step-health-check";
+const SUPPLIER_STRUCTURE_TITLE: &str = "conntest-step-supplier-structure";
 
 /// The three steps, all skipped: what is shown when the test cannot even start.
-pub fn not_started(reason: &str) -> Vec<Step> {
+pub fn not_started(reason: Message) -> Vec<Step> {
     let mut steps = vec![
-        Step::new(TOKEN, "OAuth token from PISTE"),
-        Step::new(HEALTH_CHECK, "Chorus Pro health check"),
-        Step::new(SUPPLIER_STRUCTURE, "Your supplier structure"),
+        Step::new(TOKEN, TOKEN_TITLE),
+        Step::new(HEALTH_CHECK, HEALTH_CHECK_TITLE),
+        Step::new(SUPPLIER_STRUCTURE, SUPPLIER_STRUCTURE_TITLE),
     ];
     steps[0].outcome = StepOutcome::Failed;
-    steps[0].detail = reason.to_string();
+    steps[0].detail = reason;
     steps
 }
 
@@ -83,34 +98,35 @@ pub fn interactive(config: &mut crate::chorus::ChorusClientConfig) {
     };
 }
 
-/// What went wrong, in words for the admin who clicked.
-fn explain(problem: &ChorusError) -> String {
+/// What went wrong, in words for the admin who clicked. The client's own error text stays as
+/// it is (technical, English): it is what support will search for.
+fn explain(problem: &ChorusError) -> Message {
     match problem {
-        ChorusError::TokenRefused { error, .. } if error == "invalid_client" => format!(
-            "PISTE refused the client id or client secret ({error}). Check both, and that they belong to the chosen environment."
-        ),
-        ChorusError::TokenRefused { .. } => format!("PISTE refused to give a token: {problem}."),
-        ChorusError::Unauthorized { .. } => "Chorus Pro refused the technical account (HTTP 401). Check its login and password: the password expires after 424 days.".into(),
-        ChorusError::Forbidden { .. } => "The PISTE application is not subscribed to this Chorus Pro API (HTTP 403). Subscribe it in the PISTE console.".into(),
-        ChorusError::Connection { .. } | ChorusError::Timeout { .. } => {
-            format!("Chorus Pro could not be reached: {problem}. Try again later.")
+        ChorusError::TokenRefused { error, .. } if error == "invalid_client" => {
+            Message::new("conntest-token-refused-client").arg("error", error)
         }
-        other => format!("{other}."),
+        ChorusError::TokenRefused { .. } => Message::new("conntest-token-refused").arg("problem", problem),
+        ChorusError::Unauthorized { .. } => Message::new("conntest-unauthorized"),
+        ChorusError::Forbidden { .. } => Message::new("conntest-forbidden"),
+        ChorusError::Connection { .. } | ChorusError::Timeout { .. } => {
+            Message::new("conntest-unreachable").arg("problem", problem)
+        }
+        other => Message::new("conntest-other").arg("problem", other),
     }
 }
 
 /// Runs the three steps with `client`. `structure_id` is the Chorus structure id saved with the
 /// connection, if any.
 pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Option<&str>) -> Vec<Step> {
-    let mut token = Step::new(TOKEN, "OAuth token from PISTE");
-    let mut health = Step::new(HEALTH_CHECK, "Chorus Pro health check");
-    let mut structure = Step::new(SUPPLIER_STRUCTURE, "Your supplier structure");
+    let mut token = Step::new(TOKEN, TOKEN_TITLE);
+    let mut health = Step::new(HEALTH_CHECK, HEALTH_CHECK_TITLE);
+    let mut structure = Step::new(SUPPLIER_STRUCTURE, SUPPLIER_STRUCTURE_TITLE);
     let finish = |t, h, s| vec![t, h, s];
 
     match client.authenticate().await {
         Ok(()) => {
             token.outcome = StepOutcome::Ok;
-            token.detail = "PISTE gave a token for these client credentials.".into();
+            token.detail = Message::new("conntest-token-ok");
         }
         Err(e) => {
             token.outcome = StepOutcome::Failed;
@@ -121,7 +137,7 @@ pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Opti
     match client.health_check().await {
         Ok(_) => {
             health.outcome = StepOutcome::Ok;
-            health.detail = "Chorus Pro answered and accepted the technical account.".into();
+            health.detail = Message::new("conntest-health-check-ok");
         }
         Err(e) => {
             health.outcome = StepOutcome::Failed;
@@ -149,7 +165,7 @@ pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Opti
     let (outcome, detail) = match own {
         None => (
             StepOutcome::Failed,
-            format!("Chorus Pro knows no structure with SIRET {supplier_siret}. Check the supplier SIRET."),
+            Message::new("conntest-structure-unknown").arg("siret", supplier_siret),
         ),
         Some(found) => {
             let active = found
@@ -161,23 +177,25 @@ pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Opti
             if !active {
                 (
                     StepOutcome::Failed,
-                    format!("SIRET {supplier_siret} ({name}) is found but not active in Chorus Pro."),
+                    Message::new("conntest-structure-inactive")
+                        .arg("siret", supplier_siret)
+                        .arg("name", name),
                 )
             } else if let Some(wanted) = wanted.filter(|w| *w != found.id_structure_cpp.to_string()) {
                 (
                     StepOutcome::Failed,
-                    format!(
-                        "SIRET {supplier_siret} is Chorus structure {}, not {wanted} as saved. Correct the Chorus structure id.",
-                        found.id_structure_cpp
-                    ),
+                    Message::new("conntest-structure-other-id")
+                        .arg("siret", supplier_siret)
+                        .arg("found", found.id_structure_cpp)
+                        .arg("saved", wanted),
                 )
             } else {
                 (
                     StepOutcome::Ok,
-                    format!(
-                        "SIRET {supplier_siret} ({name}) is active, Chorus structure {}.",
-                        found.id_structure_cpp
-                    ),
+                    Message::new("conntest-structure-ok")
+                        .arg("siret", supplier_siret)
+                        .arg("name", name)
+                        .arg("id", found.id_structure_cpp),
                 )
             }
         }

@@ -80,6 +80,7 @@ impl AppError {
     fn page(&self, locale: Locale) -> String {
         let message = self.message().render(locale);
         let page = ErrorPage {
+            ctx: crate::web::page::Texts { locale },
             status: self.status_code().as_u16(),
             title: &self.title().render(locale),
             message: &message,
@@ -99,6 +100,8 @@ impl AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    /// Only the texts: an error page has no session to take a flash from.
+    ctx: crate::web::page::Texts,
     status: u16,
     title: &'a str,
     message: &'a str,

@@ -447,3 +447,50 @@ err-attachment-too-large = Chorus Pro takes files under 10 MB.
 ## Language preference (src/web/handlers/language.rs)
 
 flash-language-saved = Your language has been saved.
+
+## "Test connection" on the E-Invoicing card (src/connection_test.rs). The client's error text
+## ($problem, $error) stays as Chorus Pro or PISTE gave it.
+
+conntest-step-token = OAuth token from PISTE
+conntest-step-health-check = Chorus Pro health check
+conntest-step-supplier-structure = Your supplier structure
+conntest-skipped = Not tried: an earlier step failed.
+conntest-no-connection = No Chorus Pro connection is saved yet: enter the credentials above and save them first.
+conntest-token-ok = PISTE gave a token for these client credentials.
+conntest-health-check-ok = Chorus Pro answered and accepted the technical account.
+conntest-token-refused-client = PISTE refused the client id or client secret ({ $error }). Check both, and that they belong to the chosen environment.
+conntest-token-refused = PISTE refused to give a token: { $problem }.
+conntest-unauthorized = Chorus Pro refused the technical account (HTTP 401). Check its login and password: the password expires after 424 days.
+conntest-forbidden = The PISTE application is not subscribed to this Chorus Pro API (HTTP 403). Subscribe it in the PISTE console.
+conntest-unreachable = Chorus Pro could not be reached: { $problem }. Try again later.
+conntest-other = { $problem }.
+conntest-structure-unknown = Chorus Pro knows no structure with SIRET { $siret }. Check the supplier SIRET.
+conntest-structure-inactive = SIRET { $siret } ({ $name }) is found but not active in Chorus Pro.
+conntest-structure-other-id = SIRET { $siret } is Chorus structure { $found }, not { $saved } as saved. Correct the Chorus structure id.
+conntest-structure-ok = SIRET { $siret } ({ $name }) is active, Chorus structure { $id }.
+
+## Audit chain verification (src/audit/mod.rs, src/web/handlers/audit.rs)
+
+audit-chain-platform = Platform
+audit-chain-name = { $name }
+audit-chain-organisation = Organisation { $id }
+audit-chain-intact = intact: { $entries } entries verified
+audit-chain-intact-since = intact: { $entries } entries verified since the purge of entries up to { $id }
+audit-chain-pending = being verified: { $entries } entries verified so far, no break found; the rest is verified in the background (reload to see the result)
+audit-chain-broken = BROKEN at { $break }
+audit-break-entry = entry { $id }: { $reason }
+audit-break-entry-at = entry { $id } ({ $at } UTC): { $reason }
+audit-break-entry-action = entry { $id } ({ $at } UTC, { $action }): { $reason }
+audit-break-checkpoint-unreadable = this purge checkpoint cannot be read (it was altered)
+audit-break-checkpoint-forged = this purge checkpoint's signature is invalid (it was forged or altered, or the secret key changed)
+audit-break-before-checkpoint = it is older than the purge checkpoint { $id } yet still present (it was inserted afterwards)
+audit-break-link = its link to the previous entry does not match: an entry before it (after entry { $id }) was deleted or altered
+audit-break-hash = its content does not match its hash (the entry was altered)
+audit-break-truncated = the newest entry of this chain is missing: the log was truncated after entry { $id }
+audit-break-outside = it was added to the log outside chorus-desk (the chain's head does not know it)
+audit-break-head-deleted = the record of this chain's newest entry (audit_heads) was deleted
+
+## Error pages' frame (templates/error.html)
+
+error-status = Error { $status }
+error-back = Back to the dashboard

@@ -446,3 +446,59 @@ err-attachment-too-large = Chorus Pro accepte des fichiers de moins de 10 Mo.
 ## Language preference (src/web/handlers/language.rs)
 
 flash-language-saved = Votre langue a été enregistrée.
+
+## « Tester la connexion » sur la carte Facturation électronique (src/connection_test.rs). Le texte
+## d’erreur du client ($problem, $error) reste tel que Chorus Pro ou PISTE l’a donné.
+
+conntest-step-token = Jeton OAuth de PISTE
+conntest-step-health-check = Disponibilité de Chorus Pro
+conntest-step-supplier-structure = Votre structure fournisseur
+conntest-skipped = Non tentée : une étape précédente a échoué.
+conntest-no-connection = Aucune connexion Chorus Pro n’est encore enregistrée : saisissez d’abord les identifiants ci-dessus et enregistrez-les.
+conntest-token-ok = PISTE a délivré un jeton pour ces identifiants client.
+conntest-health-check-ok = Chorus Pro a répondu et accepté le compte technique.
+conntest-token-refused-client = PISTE a refusé l’identifiant client ou le secret client ({ $error }). Vérifiez-les tous les deux, et qu’ils correspondent à l’environnement choisi.
+conntest-token-refused = PISTE a refusé de délivrer un jeton : { $problem }.
+conntest-unauthorized = Chorus Pro a refusé le compte technique (HTTP 401). Vérifiez son identifiant et son mot de passe : le mot de passe expire au bout de 424 jours.
+conntest-forbidden = L’application PISTE n’est pas abonnée à cette API Chorus Pro (HTTP 403). Abonnez-la dans la console PISTE.
+conntest-unreachable = Chorus Pro est injoignable : { $problem }. Réessayez plus tard.
+conntest-other = { $problem }.
+conntest-structure-unknown = Chorus Pro ne connaît aucune structure de SIRET { $siret }. Vérifiez le SIRET du fournisseur.
+conntest-structure-inactive = Le SIRET { $siret } ({ $name }) existe mais n’est pas actif dans Chorus Pro.
+conntest-structure-other-id = Le SIRET { $siret } correspond à la structure Chorus { $found }, et non à { $saved } comme enregistré. Corrigez l’identifiant de structure Chorus.
+conntest-structure-ok = Le SIRET { $siret } ({ $name }) est actif, structure Chorus { $id }.
+
+## Vérification des chaînes du journal d’audit (src/audit/mod.rs, src/web/handlers/audit.rs)
+
+audit-chain-platform = Plateforme
+audit-chain-name = { $name }
+audit-chain-organisation = Organisation { $id }
+audit-chain-intact = intacte : { $entries } { $entries ->
+    [one] entrée vérifiée
+   *[other] entrées vérifiées
+}
+audit-chain-intact-since = intacte : { $entries } { $entries ->
+    [one] entrée vérifiée
+   *[other] entrées vérifiées
+} depuis la purge des entrées jusqu’à la n° { $id }
+audit-chain-pending = vérification en cours : { $entries } { $entries ->
+    [one] entrée vérifiée
+   *[other] entrées vérifiées
+} jusqu’ici, aucune rupture ; la suite est vérifiée en arrière-plan (rechargez la page pour voir le résultat)
+audit-chain-broken = ROMPUE à l’{ $break }
+audit-break-entry = entrée { $id } : { $reason }
+audit-break-entry-at = entrée { $id } ({ $at } UTC) : { $reason }
+audit-break-entry-action = entrée { $id } ({ $at } UTC, { $action }) : { $reason }
+audit-break-checkpoint-unreadable = ce point de contrôle de purge est illisible (il a été modifié)
+audit-break-checkpoint-forged = la signature de ce point de contrôle de purge n’est pas valide (il a été falsifié ou modifié, ou la clé secrète a changé)
+audit-break-before-checkpoint = elle est antérieure au point de contrôle de purge { $id } mais toujours présente (elle a été insérée après coup)
+audit-break-link = son lien avec l’entrée précédente ne correspond pas : une entrée antérieure (après l’entrée { $id }) a été supprimée ou modifiée
+audit-break-hash = son contenu ne correspond pas à son empreinte (l’entrée a été modifiée)
+audit-break-truncated = la dernière entrée de cette chaîne manque : le journal a été tronqué après l’entrée { $id }
+audit-break-outside = elle a été ajoutée au journal en dehors de chorus-desk (la tête de la chaîne ne la connaît pas)
+audit-break-head-deleted = l’enregistrement de la dernière entrée de cette chaîne (audit_heads) a été supprimé
+
+## Cadre des pages d’erreur (templates/error.html)
+
+error-status = Erreur { $status }
+error-back = Retour au tableau de bord

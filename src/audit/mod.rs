@@ -16,6 +16,7 @@ pub use redact::redact;
 use crate::db::any::MultiBackend;
 use crate::db::schema::{audit_heads, audit_log};
 use crate::db::{AnyConnection, now, write_tx};
+use crate::i18n::Message;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
@@ -303,17 +304,30 @@ pub struct ChainBreak {
     /// `None` when the entry is missing (the log was truncated).
     pub occurred_at: Option<NaiveDateTime>,
     pub action: Option<String>,
-    pub reason: String,
+    /// `Display` gives it in English (CLI, logs); `message()` in the reader's language (/audit).
+    pub reason: Message,
 }
 
 impl ChainBreak {
-    fn at(row: &AuditRow, reason: impl Into<String>) -> ChainBreak {
+    fn at(row: &AuditRow, reason: Message) -> ChainBreak {
         ChainBreak {
             entry_id: row.id,
             occurred_at: Some(row.occurred_at),
             action: Some(row.action.clone()),
-            reason: reason.into(),
+            reason,
         }
+    }
+
+    /// The same words as `Display`, to render in the reader's language.
+    pub fn message(&self) -> Message {
+        let message = match (self.occurred_at, &self.action) {
+            (Some(at), Some(action)) => Message::new("audit-break-entry-action")
+                .arg("at", at.format("%Y-%m-%d %H:%M:%S"))
+                .arg("action", action),
+            (Some(at), None) => Message::new("audit-break-entry-at").arg("at", at.format("%Y-%m-%d %H:%M:%S")),
+            (None, _) => Message::new("audit-break-entry"),
+        };
+        message.arg("id", self.entry_id).arg_msg("reason", self.reason.clone())
     }
 }
 
@@ -432,7 +446,7 @@ fn walk_start(
     let Ok(checkpoint) = serde_json::from_str::<Checkpoint>(&row.details) else {
         return Ok(Err(ChainBreak::at(
             &row,
-            "this purge checkpoint cannot be read (it was altered)",
+            Message::new("audit-break-checkpoint-unreadable"),
         )));
     };
     let expected = checkpoint_signature(
@@ -443,10 +457,7 @@ fn walk_start(
         checkpoint.purged,
     );
     if !constant_time_eq(&expected, &checkpoint.signature) {
-        return Ok(Err(ChainBreak::at(
-            &row,
-            "this purge checkpoint's signature is invalid (it was forged or altered, or the secret key changed)",
-        )));
+        return Ok(Err(ChainBreak::at(&row, Message::new("audit-break-checkpoint-forged"))));
     }
     // Entries the checkpoint says were purged must be gone.
     let leftover: Option<AuditRow> = audit_log::table
@@ -459,10 +470,7 @@ fn walk_start(
     if let Some(leftover) = leftover {
         return Ok(Err(ChainBreak::at(
             &leftover,
-            format!(
-                "it is older than the purge checkpoint {} yet still present (it was inserted afterwards)",
-                row.id
-            ),
+            Message::new("audit-break-before-checkpoint").arg("id", row.id),
         )));
     }
     Ok(Ok(WalkStart {
@@ -569,19 +577,14 @@ pub fn walk_chain(
                 return Ok(Walk::Done(
                     ChainStatus::Broken(ChainBreak::at(
                         row,
-                        format!(
-                            "its link to the previous entry does not match: an entry before it (after entry {after_id}) was deleted or altered"
-                        ),
+                        Message::new("audit-break-link").arg("id", after_id),
                     )),
                     None,
                 ));
             }
             if row_hash(row) != row.entry_hash {
                 return Ok(Walk::Done(
-                    ChainStatus::Broken(ChainBreak::at(
-                        row,
-                        "its content does not match its hash (the entry was altered)",
-                    )),
+                    ChainStatus::Broken(ChainBreak::at(row, Message::new("audit-break-hash"))),
                     None,
                 ));
             }
@@ -596,7 +599,7 @@ pub fn walk_chain(
             entry_id: head.last_id,
             occurred_at: None,
             action: None,
-            reason: format!("the newest entry of this chain is missing: the log was truncated after entry {after_id}"),
+            reason: Message::new("audit-break-truncated").arg("id", after_id),
         }),
         Some(head) => {
             // Rows past the head with no append since: written around `record`, not by it.
@@ -609,10 +612,9 @@ pub fn walk_chain(
                 .optional()?;
             let unchanged = self::head(conn, organisation_id)?.is_some_and(|now| now.last_id == head.last_id);
             match intruder {
-                Some(row) if unchanged => ChainStatus::Broken(ChainBreak::at(
-                    &row,
-                    "it was added to the log outside chorus-desk (the chain's head does not know it)",
-                )),
+                Some(row) if unchanged => {
+                    ChainStatus::Broken(ChainBreak::at(&row, Message::new("audit-break-outside")))
+                }
                 _ => ChainStatus::Intact {
                     entries: count,
                     checkpoint,
@@ -623,7 +625,7 @@ pub fn walk_chain(
             entry_id: after_id,
             occurred_at: None,
             action: None,
-            reason: "the record of this chain's newest entry (audit_heads) was deleted".into(),
+            reason: Message::new("audit-break-head-deleted"),
         }),
         None => ChainStatus::Intact {
             entries: 0,

@@ -40,6 +40,15 @@ impl ChorusEnvironment {
         }
     }
 
+    /// The catalog key of `label()`, for pages (`label()` stays for the CLI and logs).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ChorusEnvironment::Production => "einv-env-production",
+            ChorusEnvironment::Sandbox => "einv-env-sandbox",
+            ChorusEnvironment::Simulator => "einv-env-simulator",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<ChorusEnvironment> {
         Self::ALL.into_iter().find(|e| e.as_str() == value.trim())
     }
@@ -72,6 +81,14 @@ impl DepositFormat {
         }
     }
 
+    pub fn label_key(self) -> &'static str {
+        match self {
+            DepositFormat::Ubl => "einv-format-ubl",
+            DepositFormat::Cii => "einv-format-cii",
+            DepositFormat::FacturX => "einv-format-facturx",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<DepositFormat> {
         Self::ALL.into_iter().find(|e| e.as_str() == value.trim())
     }
@@ -98,6 +115,13 @@ impl AttachmentMode {
         match self {
             AttachmentMode::Zip => "ZIP (invoice file and its PDF together)",
             AttachmentMode::Pdf => "PDF attached to the invoice",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            AttachmentMode::Zip => "einv-attachment-zip",
+            AttachmentMode::Pdf => "einv-attachment-pdf",
         }
     }
 

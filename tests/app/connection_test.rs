@@ -13,7 +13,7 @@ const WRONG_SECRET: &str = "not-the-right-secret-93a1";
 
 impl TestApp {
     /// Overwrites parts of the organisation's saved connection, as its admin would.
-    async fn change_connection(
+    pub(crate) async fn change_connection(
         &self,
         org: i64,
         client_secret: Option<&str>,

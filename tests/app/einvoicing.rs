@@ -199,7 +199,7 @@ both_backends! {
         let (status, page) = admin.get_text(PAGE).await;
         assert_eq!(status, StatusCode::OK);
         assert_no_credential(&page, "the settings page");
-        let today = chrono::Utc::now().format("Set on %Y-%m-%d").to_string();
+        let today = chrono::Utc::now().format("Set on %-d %b %Y").to_string();
         assert_eq!(page.matches(&today).count(), 4, "each credential says when it was set");
 
         let details = audit_details(&app).await;

@@ -5,6 +5,7 @@
 use crate::both_backends;
 #[allow(unused_imports)]
 use crate::helpers::*;
+use crate::pipeline::{READY_BUYER, SUPPLIER_SIRET};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, HeaderMap, HeaderValue};
 
@@ -222,5 +223,125 @@ both_backends! {
         // Only our own paths: the switch cannot send people elsewhere.
         let response = client.post_form("/language", &[("lang", "en"), ("next", "//evil.example/")]).await;
         assert_redirect_to(&response, "/login");
+    }
+}
+
+/// Sentences built in Rust that once reached French pages in English.
+const ENGLISH_LEFTOVERS: &[&str] = &[
+    "Set on ",
+    "Not set",
+    "Built-in simulator",
+    "Sandbox (Chorus Pro qualification)",
+    "PDF with embedded CII",
+    "OAuth token from PISTE",
+    "Chorus Pro health check",
+    "Your supplier structure",
+    "PISTE gave a token",
+    "answered and accepted",
+    "is active, Chorus structure",
+    "Not tried",
+    ">Skipped<",
+    ">Failed<",
+    "Back to the dashboard",
+    "Error 404",
+    "entries verified",
+    "intact:",
+    "Platform",
+];
+
+/// The same on /audit, whose table shows the details as they were recorded (in English, on
+/// purpose: a record is not rewritten for its reader).
+const AUDIT_LEFTOVERS: &[&str] = &[
+    "entries verified",
+    "intact:",
+    "Platform",
+    "BROKEN at",
+    "Back to the dashboard",
+];
+
+fn assert_no_english_leftover(html: &str, page: &str) {
+    assert_none_of(ENGLISH_LEFTOVERS, html, page);
+}
+
+fn assert_none_of(leftovers: &[&str], html: &str, page: &str) {
+    for english in leftovers {
+        assert!(
+            !html.contains(english),
+            "{page} still says {english:?} in French: {html}"
+        );
+    }
+}
+
+both_backends! {
+    async fn texts_built_in_rust_reach_french_pages_in_french(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        app.create_user("admin@org.test", "admin,user,auditor", Some(org)).await;
+        app.create_user("auditor@platform.test", "auditor", None).await;
+        let invoice = app.issue_invoice(org, READY_BUYER, None).await;
+        app.settle().await;
+        let french = signed_in_with(&app, "admin@org.test", "fr-FR,fr;q=0.9").await;
+
+        // The invoice page with a Chorus Pro status.
+        let html = page(&french, &format!("/invoices/{invoice}")).await;
+        assert_eq!(html_lang(&html), "fr");
+        assert_no_raw_key(&html, "invoice page");
+        assert_no_english_leftover(&html, "invoice page");
+
+        // The E-Invoicing card, and its Test connection results.
+        let html = page(&french, "/settings/e-invoicing").await;
+        for text in ["Enregistré le ", "Simulateur intégré", "Bac à sable (qualification Chorus Pro)", "PDF avec CII intégré"] {
+            assert!(html.contains(text), "the card lacks {text:?}");
+        }
+        assert_no_english_leftover(&html, "/settings/e-invoicing");
+        let response = french.post_form("/settings/e-invoicing/test", &[]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.unwrap();
+        for text in [
+            "Jeton OAuth de PISTE\u{A0}:",
+            "PISTE a délivré un jeton pour ces identifiants client.",
+            "Chorus Pro a répondu et accepté le compte technique.",
+            &format!("Le SIRET {SUPPLIER_SIRET} ("),
+            ") est actif, structure Chorus ",
+        ] {
+            assert!(html.contains(text), "the test results lack {text:?}: {html}");
+        }
+        assert!(html.contains("data-outcome=\"OK\""), "the marker stays stable");
+        assert_no_raw_key(&html, "test connection");
+        assert_no_english_leftover(&html, "test connection");
+
+        // A failed step and the skipped ones after it.
+        app.change_connection(org, Some("not-the-secret"), None, None).await;
+        let html = french.post_form("/settings/e-invoicing/test", &[]).await.text().await.unwrap();
+        assert!(html.contains("PISTE a refusé l\u{2019}identifiant client ou le secret client"), "{html}");
+        assert!(html.contains(">Échec<") && html.contains(">Non tentée<"), "{html}");
+        assert!(html.contains("Non tentée\u{A0}: une étape précédente a échoué."), "{html}");
+        assert_no_english_leftover(&html, "failed test connection");
+
+        // The audit log's verification panel, for the organisation and for the platform.
+        let html = page(&french, "/audit").await;
+        assert!(html.contains("intacte\u{A0}:") && html.contains("entrées vérifiées"), "{html}");
+        assert_no_raw_key(&html, "/audit");
+        assert_none_of(AUDIT_LEFTOVERS, &html, "/audit");
+        let platform = signed_in_with(&app, "auditor@platform.test", "fr").await;
+        let html = page(&platform, "/audit").await;
+        assert!(html.contains("Plateforme\u{A0}:"), "{html}");
+        assert_none_of(AUDIT_LEFTOVERS, &html, "/audit (platform)");
+
+        // An error page: its frame too, in the reader's language.
+        let response = french.get("/invoices/999999").await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let html = response.text().await.unwrap();
+        assert_eq!(html_lang(&html), "fr");
+        assert!(html.contains("Erreur 404") && html.contains("Retour au tableau de bord"), "{html}");
+        assert_no_english_leftover(&html, "404");
+
+        // English readers still get English.
+        let english = signed_in_with(&app, "admin@org.test", "en-GB").await;
+        let response = english.get("/invoices/999999").await;
+        let html = response.text().await.unwrap();
+        assert_eq!(html_lang(&html), "en");
+        assert!(html.contains("Error 404") && html.contains("Back to the dashboard"), "{html}");
+        let html = page(&english, "/audit").await;
+        assert!(html.contains("entries verified"), "{html}");
     }
 }

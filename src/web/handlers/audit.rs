@@ -10,6 +10,7 @@ use crate::db::models::organisation;
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -31,18 +32,18 @@ fn visibility(user: &CurrentUser) -> Visibility {
 
 /// One line of the verification panel.
 pub struct ChainView {
-    pub name: String,
+    pub name: Message,
     pub intact: bool,
     /// Not walked to its head yet (a long chain seen for the first time).
     pub pending: bool,
-    pub summary: String,
+    pub summary: Message,
 }
 
 /// One row of the log table.
 pub struct EntryView {
     pub id: i64,
     pub occurred_at: String,
-    pub chain: String,
+    pub chain: Message,
     pub actor: String,
     pub action: String,
     pub target_type: String,
@@ -82,10 +83,13 @@ fn organisation_names(conn: &mut AnyConnection) -> Result<BTreeMap<i64, String>,
         .collect())
 }
 
-fn chain_label(names: &BTreeMap<i64, String>, organisation_id: Option<i64>) -> String {
+fn chain_label(names: &BTreeMap<i64, String>, organisation_id: Option<i64>) -> Message {
     match organisation_id {
-        None => "Platform".to_string(),
-        Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("Organisation {id}")),
+        None => Message::new("audit-chain-platform"),
+        Some(id) => match names.get(&id) {
+            Some(name) => Message::new("audit-chain-name").arg("name", name),
+            None => Message::new("audit-chain-organisation").arg("id", id),
+        },
     }
 }
 
@@ -264,17 +268,17 @@ fn walk_in_background(
     });
 }
 
-fn intact_summary(entries: u64, checkpoint: Option<i64>) -> String {
+fn intact_summary(entries: u64, checkpoint: Option<i64>) -> Message {
     match checkpoint {
-        Some(id) => format!("intact: {entries} entries verified since the purge of entries up to {id}"),
-        None => format!("intact: {entries} entries verified"),
+        Some(id) => Message::new("audit-chain-intact-since")
+            .arg("entries", entries)
+            .arg("id", id),
+        None => Message::new("audit-chain-intact").arg("entries", entries),
     }
 }
 
-fn in_progress_summary(entries: u64) -> String {
-    format!(
-        "being verified: {entries} entries verified so far, no break found; the rest is verified in the background (reload to see the result)"
-    )
+fn in_progress_summary(entries: u64) -> Message {
+    Message::new("audit-chain-pending").arg("entries", entries)
 }
 
 fn verify_visible(
@@ -310,7 +314,11 @@ fn verify_visible(
                     }
                     audit::Walk::Done(ChainStatus::Broken(broken), _) => {
                         verifications.forget(chain);
-                        (false, false, format!("BROKEN at {broken}"))
+                        (
+                            false,
+                            false,
+                            Message::new("audit-chain-broken").arg_msg("break", broken.message()),
+                        )
                     }
                     audit::Walk::Partial(progress) => {
                         let summary = in_progress_summary(progress.entries);
@@ -498,7 +506,7 @@ pub async fn index(
 pub struct EntryPage {
     pub ctx: Ctx,
     pub entry: AuditRow,
-    pub chain: String,
+    pub chain: Message,
     pub occurred_at: String,
     pub details: String,
 }

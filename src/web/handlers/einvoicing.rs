@@ -80,11 +80,11 @@ impl EInvoicingPage {
         ids.join(" ")
     }
 
-    /// "Set on 2026-11-29" or "Not set": the only thing the page says about a stored credential.
+    /// "Set on 29 Nov 2026" or "Not set": the only thing the page says about a stored credential.
     pub fn credential_status(&self, field: &str) -> String {
         match self.connection.as_ref().and_then(|c| c.set_at(field)) {
-            Some(at) => format!("Set on {}", at.format("%Y-%m-%d")),
-            None => "Not set".to_string(),
+            Some(at) => self.ctx.t1("einv-credential-set", "date", self.ctx.date(at.date())),
+            None => self.ctx.t("einv-credential-not-set"),
         }
     }
 
@@ -397,9 +397,7 @@ pub async fn test_connection(
         .await?;
     let exchanges = Arc::new(CollectedExchanges::reporting_to(jobs.metrics.clone()));
     let steps = match &connection {
-        None => connection_test::not_started(
-            "No Chorus Pro connection is saved yet: enter the credentials above and save them first.",
-        ),
+        None => connection_test::not_started(Message::new("conntest-no-connection")),
         Some(connection) => {
             match jobs
                 .clients
@@ -413,7 +411,7 @@ pub async fn test_connection(
                     )
                     .await
                 }
-                Err(problem) => connection_test::not_started(&format!("{problem}.")),
+                Err(problem) => connection_test::not_started(Message::new("conntest-other").arg("problem", problem)),
             }
         }
     };
@@ -421,7 +419,7 @@ pub async fn test_connection(
     let actor = user.actor();
     let details = serde_json::json!({
         "environment": summary.as_ref().map(|s| s.environment.clone()),
-        "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail})).collect::<Vec<_>>(),
+        "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail.to_string()})).collect::<Vec<_>>(),
     });
     db.run(move |conn| {
         write_tx(conn, |conn| {
