@@ -97,15 +97,18 @@ fn explain(error: &ChorusError) -> String {
     }
 }
 
-/// Writes the exchanges and the action's entry; wakes the lifecycle cycle when it went through.
+/// Writes the exchanges and the action's entry (marked failed when Chorus Pro refused); wakes
+/// the lifecycle cycle when it went through.
 async fn conclude(
     ctx: &JobContext,
     org: i64,
     invoice_id: i64,
     observer: Arc<CollectedExchanges>,
     entry: Entry,
-    done: bool,
-) -> Result<(), AppError> {
+    result: Result<(), String>,
+) -> Result<Outcome, AppError> {
+    let done = result.is_ok();
+    let entry = if done { entry } else { entry.failed() };
     ctx.db
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -119,7 +122,11 @@ async fn conclude(
                 Ok::<_, AppError>(())
             })
         })
-        .await
+        .await?;
+    Ok(match result {
+        Ok(()) => Outcome::Done,
+        Err(message) => Outcome::Failed(message),
+    })
 }
 
 /// "Fix routing and recycle".
@@ -163,20 +170,7 @@ pub async fn recycle(
     let entry = Entry::new(Some(org), actor, RECYCLED)
         .target("invoice", invoice_id)
         .details(details);
-    let done = result.is_ok();
-    conclude(
-        ctx,
-        org,
-        invoice_id,
-        observer,
-        if done { entry } else { entry.failed() },
-        done,
-    )
-    .await?;
-    Ok(match result {
-        Ok(()) => Outcome::Done,
-        Err(message) => Outcome::Failed(message),
-    })
+    conclude(ctx, org, invoice_id, observer, entry, result).await
 }
 
 /// "Complete": the attachment first (its id goes with the completion), then the completion.
@@ -227,18 +221,5 @@ pub async fn complete(
     let entry = Entry::new(Some(org), actor, COMPLETED)
         .target("invoice", invoice_id)
         .details(details);
-    let done = result.is_ok();
-    conclude(
-        ctx,
-        org,
-        invoice_id,
-        observer,
-        if done { entry } else { entry.failed() },
-        done,
-    )
-    .await?;
-    Ok(match result {
-        Ok(()) => Outcome::Done,
-        Err(message) => Outcome::Failed(message),
-    })
+    conclude(ctx, org, invoice_id, observer, entry, result).await
 }
