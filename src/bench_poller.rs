@@ -103,7 +103,7 @@ pub async fn run(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
             if report.claimed == 0 || started.elapsed().as_secs() >= bench.max_seconds {
                 break;
             }
-            if ticks % 20 == 0 {
+            if ticks.is_multiple_of(20) {
                 not_looked_at = ctx
                     .db
                     .run(move |conn| {

@@ -107,7 +107,7 @@ pub fn seed_invoices(
                         let at = started + step * (i - first as u64) as i32;
                         // 90 % done, 9 % still followed, 1 % rejected; in flight, all followed.
                         let (stage_name, status_name, chorus) = match i % 100 {
-                            _ if in_flight && i % 10 == 0 => {
+                            _ if in_flight && i.is_multiple_of(10) => {
                                 (stage::POLL, status::IN_PROCESSING, "IN_EN_COURS_TRAITEMENT_CPP")
                             }
                             _ if in_flight => (stage::POLL, status::SENT, "MISE_A_DISPOSITION"),
@@ -116,7 +116,7 @@ pub fn seed_invoices(
                             _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
                         };
                         // Awaiting integration: no Chorus id yet, the poller reads the flux report.
-                        let chorus_id = (!(in_flight && i % 10 == 0)).then(|| (8_123_456 + i).to_string());
+                        let chorus_id = (!(in_flight && i.is_multiple_of(10))).then(|| (8_123_456 + i).to_string());
                         let next_run = if in_flight {
                             now()
                         } else {

@@ -632,7 +632,7 @@ pub fn walk_chain(
             checkpoint: None,
         },
     };
-    let progress = status.is_intact().then(|| Verified {
+    let progress = status.is_intact().then_some(Verified {
         after_id,
         expected_prev,
         entries: count,
@@ -874,7 +874,7 @@ pub fn seed(conn: &mut AnyConnection, organisation_id: Option<i64>, count: u64) 
             move_head(conn, organisation_id, existed, last_id, &prev_hash, last_at)
         })?;
         written += in_transaction;
-        if written % 1_000_000 == 0 {
+        if written.is_multiple_of(1_000_000) {
             eprintln!("{written} audit entries");
         }
     }
