@@ -8,8 +8,9 @@
 #   INVOICES=100000 AUDIT=1000000 DURATION=10s bench/pages.sh
 #
 # Pages: the invoice status list (/invoices: all, two status filters, a search by number and by
-# customer), an invoice page, the dashboard; the audit log's first page (which verifies the chain),
-# an audit search (filters, free text) and an invoice's history in the audit log.
+# customer), an invoice page (the same one, then a random one each request), the dashboard; the
+# audit log's first page (which verifies the chain), an audit search (filters, free text) and an
+# invoice's history in the audit log.
 # KEEP=1 keeps the seeded database (its path or name is printed); DB=that skips the seeding;
 # SEED_ONLY=1 stops after seeding; BUILD=0 uses the release binary as built:
 #   KEEP=1 SEED_ONLY=1 bench/pages.sh; DB=/path/printed bench/pages.sh
@@ -109,6 +110,21 @@ page() {
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: $cookie" -s "$WORK/report.lua" "http://127.0.0.1:$PORT$path" | tail -1
 }
 
+# The same, each request for another invoice picked at random: first views, nothing kept yet.
+page_random() {
+    local name=$1 cookie=$2 prefix=$3 count=$4
+    # Each wrk thread draws its own sequence: the same ids twice would be served from memory.
+    cat >"$WORK/random.lua" <<LUA
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) math.randomseed(id * 7919 + os.time()) end
+request = function() return wrk.format("GET", "$prefix" .. math.random(1, $count)) end
+LUA
+    sed -n '/^done/,$p' "$WORK/report.lua" >>"$WORK/random.lua"
+    echo "$name ($prefix<random 1..$count>), $CONNECTIONS connections, $DURATION:"
+    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: $cookie" -s "$WORK/random.lua" "http://127.0.0.1:$PORT/" | tail -1
+}
+
 MIDDLE=$((INVOICES / 2))
 # The first load of /audit walks the whole chain (later loads only what was appended): time it once.
 echo "first /audit load (walks up to 20,000 entries, the rest in the background): $(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $AUDITOR" "http://127.0.0.1:$PORT/audit") s"
@@ -118,6 +134,7 @@ page "status list, in processing (9 %)" "$USER" "/invoices?status=in_processing"
 page "search by number" "$USER" "/invoices?q=BENCH-$(printf %09d "$MIDDLE")"
 page "search by customer" "$USER" "/invoices?q=commune"
 page "invoice page" "$USER" "/invoices/$MIDDLE"
+page_random "invoice page, another invoice each time" "$USER" "/invoices/" "$INVOICES"
 page "dashboard" "$USER" "/"
 page "audit log, first page (verification)" "$AUDITOR" "/audit"
 page "audit search (filters)" "$AUDITOR" "/audit?action=invoice.submitted&target_type=invoice&target_id=$((AUDIT / 10))"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The poller with many invoices in flight on the simulator: seeds INVOICES (default 100,000)
 # deposited invoices as the poller follows them (one in ten awaiting its flux's integration, the
-# others made available), starts a simulator holding the same invoices, then runs CYCLES poller
-# cycles (each makes every followed invoice due and polls until nothing is due; before each cycle
-# after the first, one invoice in CHANGE_EVERY gets paid on the simulator). Prints, per cycle, the
-# Chorus Pro calls by endpoint, the time, the database time, and the peak RSS of the poller.
+# others integrated and followed by the organisation's lifecycle cycle), starts a simulator holding
+# the same invoices (made available an hour ago), then measures:
+#   - the integration checks: every awaiting flux looked at (one flux report each);
+#   - CYCLES lifecycle cycles (default 3): a catch-up cycle that walks every status, cycles after
+#     one invoice in CHANGE_EVERY got paid on the simulator, and a last quiet one.
+# Prints, for each, the Chorus Pro calls by endpoint, the time, the database time and the peak RSS.
 #
 #   bench/poller.sh
 #   BACKEND=postgres PG=postgres://postgres@127.0.0.1:5432/postgres bench/poller.sh

@@ -77,6 +77,14 @@ fn main() {
     let package_rate = per_second(budget, || {
         black_box(render_package(black_box(&invoice), AttachmentMode::Zip).ok());
     });
+    // Where a package's time goes.
+    let pdf = chorus_desk::pdf::render_pdf(&invoice).unwrap_or_default();
+    let pdf_rate = per_second(budget, || {
+        black_box(chorus_desk::pdf::render_pdf(black_box(&invoice)).ok());
+    });
+    let zip_rate = per_second(budget, || {
+        black_box(chorus_desk::ubl::zip_single_file("BENCH-000000001.pdf", black_box(&pdf)).ok());
+    });
     let (pdf_size, package_size) = package.map(|p| (p.pdf.len(), p.ubl.len())).unwrap_or_default();
     println!("10-line invoice, one thread:");
     println!("  UBL only:        {}  UBL {ubl_size} bytes", describe(&ubl_rate));
@@ -84,4 +92,6 @@ fn main() {
         "  UBL + PDF + ZIP: {}  PDF {pdf_size} bytes, UBL with zip {package_size} bytes",
         describe(&package_rate)
     );
+    println!("  of which PDF:    {}", describe(&pdf_rate));
+    println!("  of which ZIP:    {}", describe(&zip_rate));
 }

@@ -1,10 +1,17 @@
-//! `chorus-desk bench poller`: the poller's cycles with many invoices in flight on the simulator
-//! (`bench/poller.sh` seeds both sides and runs it). A cycle makes every followed submission due
-//! and runs the poller until it claims nothing more; it reports the Chorus Pro calls by endpoint,
-//! the wall time, the time spent in the database (summed over connections) and the peak RSS.
+//! `chorus-desk bench poller`: the poller with many invoices in flight on the simulator
+//! (`bench/poller.sh` seeds both sides and runs it). Two parts, as the poller has them:
+//!
+//! 1. integration checks: the deposited fluxes not yet integrated (one in ten), each looked at
+//!    until every one was (stage `poll`, one flux report per look);
+//! 2. lifecycle cycles of the organisation (stage `track`): a catch-up cycle whose watermark is
+//!    older than every status (it walks them all), cycles after one invoice in `change_every`
+//!    changed status on the simulator, and a quiet cycle.
+//!
+//! Each reports the Chorus Pro calls by endpoint, the wall time, the time spent in the database
+//! (summed over connections) and the peak RSS.
 
 use crate::db::models::submission::stage;
-use crate::db::schema::submissions;
+use crate::db::schema::{poll_cursors, submissions};
 use crate::jobs::JobContext;
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -44,119 +51,174 @@ fn calls_by_endpoint(ctx: &JobContext) -> BTreeMap<String, u64> {
     by_endpoint
 }
 
+fn calls_since(ctx: &JobContext, before: &BTreeMap<String, u64>) -> (u64, String) {
+    let after = calls_by_endpoint(ctx);
+    let mut total = 0;
+    let by_endpoint: Vec<String> = after
+        .iter()
+        .filter_map(|(endpoint, n)| {
+            let diff = n - before.get(endpoint).copied().unwrap_or(0);
+            total += diff;
+            (diff > 0).then(|| format!("{endpoint} {diff}"))
+        })
+        .collect();
+    (total, by_endpoint.join(", "))
+}
+
 pub async fn run(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
     crate::chorus::install_crypto_provider();
-    let http = reqwest::Client::new();
     println!(
-        "poller benchmark: {} invoices in flight, {} cycles, 1 in {} changing status before each cycle after the first",
-        bench.invoices, bench.cycles, bench.change_every
+        "poller benchmark: {} invoices in flight (1 in 10 awaiting integration, the rest followed), {} lifecycle cycles",
+        bench.invoices, bench.cycles
     );
+    integration_checks(ctx, bench).await?;
+    let http = reqwest::Client::new();
     for cycle in 1..=bench.cycles {
-        if cycle > 1 && bench.change_every > 0 {
-            // Payment reported for a different slice each cycle.
-            let started = Instant::now();
-            let mut moved = 0;
-            for i in (u64::from(cycle) % bench.change_every..bench.invoices).step_by(bench.change_every as usize) {
-                let id = 8_123_456 + i;
-                let response = http
-                    .post(format!("{}/simulator-admin/invoices/{id}/status", bench.simulator_url))
-                    .json(&serde_json::json!({"statut": "MISE_EN_PAIEMENT"}))
-                    .send()
-                    .await?;
-                if response.status().is_success() {
-                    moved += 1;
-                }
-            }
-            println!(
-                "  (simulator: {moved} invoices moved to MISE_EN_PAIEMENT in {:.1} s)",
-                started.elapsed().as_secs_f64()
-            );
-        }
-        let organisation_id = bench.organisation_id;
-        let due = ctx
-            .db
-            .run(move |conn| {
-                diesel::update(
-                    submissions::table
-                        .filter(submissions::organisation_id.eq(organisation_id))
-                        .filter(submissions::stage.eq(stage::POLL)),
-                )
-                .set(submissions::next_run_at.eq(crate::db::now()))
-                .execute(conn)
-                .map_err(crate::db::DbError::from)
-            })
+        let kind = if cycle == 1 {
+            // The watermark before every status: the cycle walks all of them (a first cycle, or
+            // one after a long outage).
+            set_cursor(
+                ctx,
+                bench.organisation_id,
+                Some(crate::db::now() - chrono::Duration::days(1)),
+            )
             .await?;
+            "catch-up (walks every status)".to_string()
+        } else if cycle == bench.cycles {
+            set_cursor(ctx, bench.organisation_id, None).await?;
+            "quiet (nothing changed)".to_string()
+        } else {
+            let moved = pay_slice(&http, bench, cycle).await?;
+            set_cursor(ctx, bench.organisation_id, None).await?;
+            format!("{moved} changed on the simulator")
+        };
         let calls_before = calls_by_endpoint(ctx);
         let db_before = ctx.db.busy_time();
-        let cycle_start = crate::db::now();
         let started = Instant::now();
-        let mut ticks = 0_u64;
-        let mut claimed = 0_u64;
-        // Done when every invoice due at the start was looked at (its submission updated since):
-        // the poller's back-off makes early ones due again within seconds, so "nothing due" may
-        // never come with this many in flight.
-        let mut not_looked_at = due as i64;
-        loop {
-            let report = crate::jobs::poll_due(ctx).await;
-            ticks += 1;
-            claimed += report.claimed as u64;
-            if report.claimed == 0 || started.elapsed().as_secs() >= bench.max_seconds {
-                break;
-            }
-            if ticks.is_multiple_of(20) {
-                not_looked_at = ctx
-                    .db
-                    .run(move |conn| {
-                        submissions::table
-                            .filter(submissions::organisation_id.eq(organisation_id))
-                            .filter(submissions::updated_at.lt(cycle_start))
-                            .filter(submissions::stage.eq(stage::POLL))
-                            .count()
-                            .get_result::<i64>(conn)
-                            .map_err(crate::db::DbError::from)
-                    })
-                    .await?;
-                if not_looked_at == 0 {
-                    break;
-                }
-            }
+        let cursors = crate::jobs::track::claim(ctx).await;
+        anyhow::ensure!(
+            cursors.len() == 1,
+            "expected the organisation's lifecycle cycle to be due"
+        );
+        let mut report = crate::jobs::track::CycleReport::default();
+        for cursor in cursors {
+            report = crate::jobs::track::cycle(ctx, cursor).await;
         }
-        let looked_at = ctx
-            .db
-            .run(move |conn| {
-                submissions::table
-                    .filter(submissions::organisation_id.eq(organisation_id))
-                    .filter(submissions::updated_at.ge(cycle_start))
-                    .count()
-                    .get_result::<i64>(conn)
-                    .map_err(crate::db::DbError::from)
-            })
-            .await?;
-        let _ = not_looked_at;
         let elapsed = started.elapsed();
         let db_time = ctx.db.busy_time() - db_before;
-        let calls_after = calls_by_endpoint(ctx);
-        let calls: Vec<String> = calls_after
-            .iter()
-            .filter_map(|(endpoint, n)| {
-                let diff = n - calls_before.get(endpoint).copied().unwrap_or(0);
-                (diff > 0).then(|| format!("{endpoint} {diff}"))
-            })
-            .collect();
-        let total: u64 = calls_after.values().sum::<u64>() - calls_before.values().sum::<u64>();
-        let complete = if looked_at as usize >= due {
-            "all looked at"
-        } else {
-            "stopped at the time limit"
-        };
+        let (total, calls) = calls_since(ctx, &calls_before);
         println!(
-            "cycle {cycle}: {due} due, {looked_at} looked at ({complete}), {claimed} looks in {ticks} ticks, {:.1} s ({:.0} looks/s); Chorus calls {total}: {}; DB time {:.1} s (summed over connections); peak RSS {} MiB",
+            "lifecycle cycle {cycle}, {kind}: {} search pages, {} statuses returned, {} changes recorded, {:.2} s; Chorus calls {total}: {calls}; DB time {:.2} s; peak RSS {} MiB",
+            report.pages,
+            report.returned,
+            report.changed,
             elapsed.as_secs_f64(),
-            claimed as f64 / elapsed.as_secs_f64().max(1e-9),
-            calls.join(", "),
             db_time.as_secs_f64(),
             peak_rss_kib() / 1024
         );
     }
+    Ok(())
+}
+
+/// Makes the organisation's cycle due now; `watermark` replaces the stored one when given.
+async fn set_cursor(
+    ctx: &JobContext,
+    organisation_id: i64,
+    watermark: Option<chrono::NaiveDateTime>,
+) -> anyhow::Result<()> {
+    ctx.db
+        .run(move |conn| {
+            let now = crate::db::now();
+            let row = poll_cursors::table.find(organisation_id);
+            match watermark {
+                Some(w) => diesel::update(row)
+                    .set((poll_cursors::next_run_at.eq(now), poll_cursors::watermark.eq(Some(w))))
+                    .execute(conn),
+                None => diesel::update(row).set(poll_cursors::next_run_at.eq(now)).execute(conn),
+            }
+            .map_err(crate::db::DbError::from)
+        })
+        .await?;
+    Ok(())
+}
+
+/// Payment reported on the simulator for one invoice in `change_every`, a different slice each
+/// cycle. Returns how many moved.
+async fn pay_slice(http: &reqwest::Client, bench: &PollerBench, cycle: u32) -> anyhow::Result<u64> {
+    if bench.change_every == 0 {
+        return Ok(0);
+    }
+    let mut moved = 0;
+    let first = u64::from(cycle) % bench.change_every;
+    for i in (first..bench.invoices).step_by(bench.change_every as usize) {
+        let id = 8_123_456 + i;
+        let response = http
+            .post(format!("{}/simulator-admin/invoices/{id}/status", bench.simulator_url))
+            .json(&serde_json::json!({"statut": "MISE_EN_PAIEMENT"}))
+            .send()
+            .await?;
+        if response.status().is_success() {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Looks at every flux awaiting integration until each was looked at once (or the time limit).
+async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
+    let organisation_id = bench.organisation_id;
+    let awaiting = ctx
+        .db
+        .run(move |conn| {
+            submissions::table
+                .filter(submissions::organisation_id.eq(organisation_id))
+                .filter(submissions::stage.eq(stage::POLL))
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(crate::db::DbError::from)
+        })
+        .await?;
+    let calls_before = calls_by_endpoint(ctx);
+    let db_before = ctx.db.busy_time();
+    let started = Instant::now();
+    let mut looks = 0_u64;
+    loop {
+        let owner = ctx.owner.clone();
+        let lease = ctx.lease;
+        let rows = ctx
+            .db
+            .run(move |conn| {
+                crate::db::models::submission::claim(conn, stage::POLL, &owner, lease, 64)
+                    .map_err(crate::db::DbError::from)
+            })
+            .await?;
+        if rows.is_empty() || started.elapsed().as_secs() >= bench.max_seconds {
+            break;
+        }
+        looks += rows.len() as u64;
+        futures_util::future::join_all(rows.into_iter().map(|row| crate::jobs::poll::poll_one(ctx, row))).await;
+    }
+    let elapsed = started.elapsed();
+    let db_time = ctx.db.busy_time() - db_before;
+    let (total, calls) = calls_since(ctx, &calls_before);
+    let integrated = ctx
+        .db
+        .run(move |conn| {
+            submissions::table
+                .filter(submissions::organisation_id.eq(organisation_id))
+                .filter(submissions::stage.eq(stage::POLL))
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(crate::db::DbError::from)
+        })
+        .await
+        .map(|left| awaiting - left)?;
+    println!(
+        "integration checks: {awaiting} fluxes awaiting integration, {looks} looks, {integrated} integrated, {:.2} s ({:.0} looks/s); Chorus calls {total}: {calls}; DB time {:.2} s; peak RSS {} MiB",
+        elapsed.as_secs_f64(),
+        looks as f64 / elapsed.as_secs_f64().max(1e-9),
+        db_time.as_secs_f64(),
+        peak_rss_kib() / 1024
+    );
     Ok(())
 }

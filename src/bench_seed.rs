@@ -32,7 +32,8 @@ const BUYERS: [(&str, &str); 3] = [
 /// submission (most done, some in the poller, a few rejected), as the pipeline would leave them.
 ///
 /// `in_flight` (the poller benchmark): every submission deposited in the last days and due for a
-/// look now: one in ten still awaiting its flux's integration, the others made available; their
+/// look now: one in ten still awaiting its flux's integration (stage `poll`), the others made
+/// available and followed by the organisation's lifecycle cycle (stage `track`); their
 /// Chorus ids and flux numbers are those `chorus-desk bench simulator` gives the same invoices.
 pub fn seed_invoices(
     conn: &mut AnyConnection,
@@ -110,15 +111,19 @@ pub fn seed_invoices(
                             _ if in_flight && i.is_multiple_of(10) => {
                                 (stage::POLL, status::IN_PROCESSING, "IN_EN_COURS_TRAITEMENT_CPP")
                             }
-                            _ if in_flight => (stage::POLL, status::SENT, "MISE_A_DISPOSITION"),
+                            _ if in_flight => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
                             0 => (stage::HOLD, status::REJECTED, "A_RECYCLER"),
                             1..=9 => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
                             _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
                         };
                         // Awaiting integration: no Chorus id yet, the poller reads the flux report.
                         let chorus_id = (!(in_flight && i.is_multiple_of(10))).then(|| (8_123_456 + i).to_string());
-                        let next_run = if in_flight {
+                        // Awaiting integration: due now. Integrated and followed: the date following
+                        // stops (`poll::follow_deadline`); the organisation's cycle looks at them.
+                        let next_run = if in_flight && i.is_multiple_of(10) {
                             now()
+                        } else if in_flight {
+                            at + chrono::Duration::days(crate::jobs::poll::FOLLOW_LIMIT_DAYS)
                         } else {
                             now() + chrono::Duration::days(365)
                         };

@@ -43,7 +43,7 @@ pub fn cycle_delay(unchanged: i64) -> Duration {
     next_poll_delay(unchanged).min(Duration::seconds(MAX_CYCLE_DELAY_SECONDS))
 }
 
-pub(super) async fn claim(ctx: &JobContext) -> Vec<PollCursor> {
+pub(crate) async fn claim(ctx: &JobContext) -> Vec<PollCursor> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx

@@ -746,9 +746,16 @@ fn search_supplier_invoices(
     let supplier_siret = search
         .id_fournisseur
         .map(|id| state.directory.by_id(id).map(|s| s.siret.clone()).unwrap_or_default());
-    let matching: Vec<&SimInvoice> = state
-        .invoices
-        .values()
+    let of_flux = search
+        .numero_flux_depot
+        .as_deref()
+        .map(|numero| state.invoices_of_flux(numero));
+    let candidates: Vec<&SimInvoice> = match &of_flux {
+        Some(ids) => ids.iter().filter_map(|id| state.invoices.get(id)).collect(),
+        None => state.invoices.values().collect(),
+    };
+    let matching: Vec<&SimInvoice> = candidates
+        .into_iter()
         .filter(|invoice| state.directory.is_attached_supplier(&invoice.supplier_siret))
         .filter(|invoice| {
             search
@@ -779,17 +786,22 @@ fn search_supplier_invoices(
     if matching.is_empty() {
         return Ok(Reply::refused(StatusCode::OK, CODE_NOT_FOUND, "TRA_MSG_00.015"));
     }
-    let mut rows: Vec<Value> = matching.iter().map(|invoice| invoice_summary(state, invoice)).collect();
+    let mut matching = matching;
     if search
         .recherche_facture_par_fournisseur
         .as_ref()
         .and_then(|p| p.tri_sens.as_deref())
         == Some("Descendant")
     {
-        rows.reverse();
+        matching.reverse();
     }
-    let (shown, info) = page(&rows, search.recherche_facture_par_fournisseur.as_ref(), 10, 200);
-    Ok(Reply::ok(json!({"listeFactures": shown, "parametresRetour": info})))
+    // Only the page asked for is described: a walk of 100,000 invoices asks for 500 pages.
+    let (shown, info) = page(&matching, search.recherche_facture_par_fournisseur.as_ref(), 10, 200);
+    let rows: Vec<Value> = shown
+        .into_iter()
+        .map(|invoice| invoice_summary(state, invoice))
+        .collect();
+    Ok(Reply::ok(json!({"listeFactures": rows, "parametresRetour": info})))
 }
 
 fn supplier_invoice(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {

@@ -323,9 +323,10 @@ impl Simulator {
     /// Benchmarks only (`chorus-desk bench simulator`): `count` invoices of `supplier_siret`, as
     /// `chorus-desk bench seed --in-flight` numbers them (`BENCH-000000001`…, Chorus ids from
     /// 8123456, flux `CPP` + the number), integrated and made available; their fluxes integrated.
+    /// Their last status is dated an hour back, as for invoices made available earlier today.
     pub fn seed_made_available(&self, supplier_siret: &str, buyer_siret: &str, count: u64) {
         use crate::chorus::dto::InvoiceType;
-        let now = self.clock.now();
+        let now = self.clock.now() - chrono::Duration::hours(1);
         let today = state::paris(now).date_naive();
         let mut state = self.lock();
         for i in 0..count {
@@ -360,7 +361,7 @@ impl Simulator {
                     }),
                 },
             );
-            let amount = rust_decimal::Decimal::new(120_00, 2);
+            let amount = rust_decimal_macros::dec!(120.00);
             state.invoices.insert(
                 id,
                 SimInvoice {
@@ -376,8 +377,8 @@ impl Simulator {
                     issue_date: Some(today),
                     deposit_date: today,
                     currency: "EUR".to_owned(),
-                    total_without_vat: Some(rust_decimal::Decimal::new(100_00, 2)),
-                    total_vat: Some(rust_decimal::Decimal::new(20_00, 2)),
+                    total_without_vat: Some(rust_decimal_macros::dec!(100.00)),
+                    total_vat: Some(rust_decimal_macros::dec!(20.00)),
                     total_with_vat: Some(amount),
                     amount_due: Some(amount),
                     history,

@@ -209,6 +209,10 @@ pub struct SimState {
     pub next_history_id: i64,
     pub token_requests: u64,
     pub api_requests: u64,
+    /// Invoice ids per flux number, for the searches by flux; `flux_index_of` tells which
+    /// invoices it covers (their count and the newest id).
+    flux_index: HashMap<String, Vec<i64>>,
+    flux_index_of: (usize, i64),
 }
 
 impl SimState {
@@ -228,7 +232,29 @@ impl SimState {
             next_history_id: 1,
             token_requests: 0,
             api_requests: 0,
+            flux_index: HashMap::new(),
+            flux_index_of: (0, 0),
         }
+    }
+
+    /// The invoices a flux carried, without reading every invoice: a search by flux number is
+    /// what a poller asks once per integrated flux. Rebuilt when invoices came in since.
+    pub fn invoices_of_flux(&mut self, numero: &str) -> Vec<i64> {
+        let covers = (
+            self.invoices.len(),
+            self.invoices.last_key_value().map_or(0, |(id, _)| *id),
+        );
+        if covers != self.flux_index_of {
+            self.flux_index.clear();
+            for invoice in self.invoices.values() {
+                self.flux_index
+                    .entry(invoice.flux_number.clone())
+                    .or_default()
+                    .push(invoice.id);
+            }
+            self.flux_index_of = covers;
+        }
+        self.flux_index.get(numero).cloned().unwrap_or_default()
     }
 
     /// `CPP` + 22 digits, as in the official examples.

@@ -5,6 +5,7 @@ pub mod chorus_status;
 pub mod count_cache;
 pub mod handlers;
 pub mod invoice_form;
+pub mod package_sizes;
 pub mod page;
 
 use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};

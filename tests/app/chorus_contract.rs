@@ -452,6 +452,58 @@ async fn deposit_checks_base64_syntax_and_size_without_retrying() {
 
 // ------------------------------------------------------------------ paging
 
+async fn numbers_of_flux(client: &ChorusClient, numero: &str) -> Vec<String> {
+    let found = client
+        .search_supplier_invoices(SupplierInvoiceSearch {
+            numero_flux_depot: Some(numero.to_owned()),
+            ..SupplierInvoiceSearch::default()
+        })
+        .await
+        .unwrap();
+    found.liste_factures.into_iter().map(|i| i.numero_facture).collect()
+}
+
+#[actix_web::test]
+async fn a_search_by_flux_finds_a_flux_integrated_after_earlier_searches() {
+    // The simulator answers searches by flux number from an index: a flux integrated after it
+    // was built must be found too, and each search only the invoices of its flux.
+    let harness = start(quick_config()).await;
+    let first = harness
+        .client
+        .deposit_flux(TestInvoice::new("IDX-1").deposit())
+        .await
+        .unwrap();
+    assert_eq!(
+        report(&harness.client, &first.numero_flux_depot)
+            .await
+            .etat_courant_depot_flux,
+        FluxState::Integrated
+    );
+    assert_eq!(
+        numbers_of_flux(&harness.client, &first.numero_flux_depot).await,
+        ["IDX-1"]
+    );
+    let second = harness
+        .client
+        .deposit_flux(TestInvoice::new("IDX-2").deposit())
+        .await
+        .unwrap();
+    assert_eq!(
+        report(&harness.client, &second.numero_flux_depot)
+            .await
+            .etat_courant_depot_flux,
+        FluxState::Integrated
+    );
+    assert_eq!(
+        numbers_of_flux(&harness.client, &second.numero_flux_depot).await,
+        ["IDX-2"]
+    );
+    assert_eq!(
+        numbers_of_flux(&harness.client, &first.numero_flux_depot).await,
+        ["IDX-1"]
+    );
+}
+
 #[actix_web::test]
 async fn paging_walks_every_invoice_of_a_flux_with_more_than_ten() {
     let harness = start(quick_config()).await;

@@ -56,7 +56,29 @@ pub struct SubmissionRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// What the invoice list shows of a submission.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submissions)]
+pub struct SubmissionListItem {
+    pub stage: String,
+    pub status: String,
+    pub chorus_status: Option<String>,
+    pub next_run_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
 impl SubmissionRow {
+    /// What the invoice list would show of it.
+    pub fn list_item(&self) -> SubmissionListItem {
+        SubmissionListItem {
+            stage: self.stage.clone(),
+            status: self.status.clone(),
+            chorus_status: self.chorus_status.clone(),
+            next_run_at: self.next_run_at,
+            created_at: self.created_at,
+        }
+    }
+
     /// The stored rejection reasons.
     pub fn reason_list(&self) -> Vec<Reason> {
         serde_json::from_str(&self.reasons).unwrap_or_default()

@@ -69,7 +69,7 @@ pub enum DocumentKind {
 
 /// How the invoice PDF travels inside the UBL: zipped (Chorus E2 template, the default),
 /// plain PDF (keeps to the strict EN 16931 MIME code list), or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentMode {
     #[default]

@@ -6,9 +6,9 @@ use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
-use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
+use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
 use crate::db::models::organisation::{self, OrganisationRow};
-use crate::db::models::submission::{self, SubmissionRow};
+use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
@@ -25,6 +25,7 @@ use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
+use crate::web::package_sizes::{PackageKey, PackageSizeCache, PackageSizes};
 use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -54,8 +55,8 @@ pub struct StatusView {
     pub meaning: Message,
 }
 
-pub fn status_view(row: &InvoiceRow, submission: Option<&SubmissionRow>) -> StatusView {
-    if row.state == STATE_DRAFT {
+pub fn status_view(state: &str, submission: Option<&SubmissionListItem>) -> StatusView {
+    if state == STATE_DRAFT {
         return StatusView {
             key: "draft".into(),
             label: "Draft",
@@ -98,7 +99,7 @@ pub fn fr_date(date: NaiveDate) -> String {
 }
 
 /// Days "in processing", once it has been more than 2 days.
-fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<i64> {
+fn ageing(submission: Option<&SubmissionListItem>, now: NaiveDateTime) -> Option<i64> {
     let sub = submission.filter(|s| s.status == submission::status::IN_PROCESSING)?;
     let days = (now - sub.created_at).num_days();
     (days > 2).then_some(days)
@@ -106,7 +107,7 @@ fn ageing(submission: Option<&SubmissionRow>, now: NaiveDateTime) -> Option<i64>
 
 /// When the pipeline looks at it next (UTC), while it is still following it. An integrated
 /// invoice is looked at by its organisation's lifecycle cycle: `tracking` is when that runs next.
-fn next_check(submission: Option<&SubmissionRow>, tracking: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+fn next_check(submission: Option<&SubmissionListItem>, tracking: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
     let sub = submission?;
     match sub.stage.as_str() {
         submission::stage::SUBMIT | submission::stage::POLL => Some(sub.next_run_at),
@@ -138,8 +139,8 @@ pub struct RowView {
 }
 
 fn row_view(
-    row: &InvoiceRow,
-    sub: Option<&SubmissionRow>,
+    row: &InvoiceListItem,
+    sub: Option<&SubmissionListItem>,
     now: NaiveDateTime,
     tracking: Option<NaiveDateTime>,
 ) -> RowView {
@@ -151,7 +152,7 @@ fn row_view(
         issue_date: row.issue_date,
         total: from_micros(row.total_with_vat),
         currency: row.currency.clone(),
-        status: status_view(row, sub),
+        status: status_view(&row.state, sub),
         ageing: ageing(sub, now),
         next_check: next_check(sub, tracking),
     }
@@ -272,7 +273,7 @@ async fn load_rows(
 ) -> Result<(Vec<RowView>, Option<String>), AppError> {
     let (mut found, tracking) = db
         .run(move |conn| {
-            let found = invoice::list(conn, org_id, &filter, PAGE_SIZE + 1)?;
+            let found = invoice::list_items(conn, org_id, &filter, PAGE_SIZE + 1)?;
             Ok::<_, AppError>((found, tracking_next(conn, org_id)?))
         })
         .await?;
@@ -882,8 +883,8 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(sub), tracking).map(at),
-        ageing: ageing(Some(sub), now)
+        next_check: next_check(Some(&sub.list_item()), tracking).map(at),
+        ageing: ageing(Some(&sub.list_item()), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
     }
@@ -970,7 +971,7 @@ async fn build_show(
         (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
-    let status = status_view(&row, sub.as_ref());
+    let status = status_view(&row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
     let (tracking, prefill) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
@@ -1086,56 +1087,78 @@ async fn build_show(
     page.checks = checks(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
-    match render(invoice, mode).await {
-        Ok(package) => {
-            page.files.push(FileView {
-                name: format!("{stem}.xml"),
-                what: "invoice-file-ubl",
-                size: human_size(package.ubl.len()),
-            });
-            let mut attachments = Vec::new();
-            if mode != AttachmentMode::None {
-                page.files.push(FileView {
-                    name: package.attachment_file_name.clone(),
-                    what: if mode == AttachmentMode::Zip {
-                        "invoice-file-pdf-zipped"
-                    } else {
-                        "invoice-file-pdf"
-                    },
-                    size: human_size(package.attachment.len()),
-                });
-                attachments.push(AttachmentInfo {
-                    field: "attachment".into(),
-                    file_name: package.attachment_file_name.clone(),
-                    size_bytes: package.attachment.len(),
-                });
-            }
-            for file in &supporting {
-                page.files.push(FileView {
-                    name: file.file_name.clone(),
-                    what: "invoice-file-supporting",
-                    size: human_size(file.size_bytes),
-                });
-            }
-            attachments.extend(supporting);
-            // `checks` already covers the supporting documents; add what concerns the PDF.
-            let known: Vec<(String, String)> = page
-                .checks
-                .iter()
-                .map(|c| (c.rule_id.to_string(), c.field.clone()))
-                .collect();
-            for violation in attachment_violations(&attachments) {
-                if !known.contains(&(violation.rule_id.to_string(), violation.field.clone())) {
-                    page.checks.push(violation);
-                }
-            }
-        }
+    let sizes = match package_sizes(&page.row, invoice, mode).await {
+        Ok(sizes) => Some(sizes),
         Err(e) => {
             tracing::warn!(invoice = page.row.id, error = %e, "invoice preview failed");
             page.render_error = Some(Message::new("err-invoice-files-failed").render(page.ctx.locale));
+            None
+        }
+    };
+    if let Some(sizes) = sizes {
+        page.files.push(FileView {
+            name: format!("{stem}.xml"),
+            what: "invoice-file-ubl",
+            size: human_size(sizes.ubl),
+        });
+        let mut attachments = Vec::new();
+        if mode != AttachmentMode::None {
+            page.files.push(FileView {
+                name: sizes.attachment_file_name.clone(),
+                what: if mode == AttachmentMode::Zip {
+                    "invoice-file-pdf-zipped"
+                } else {
+                    "invoice-file-pdf"
+                },
+                size: human_size(sizes.attachment),
+            });
+            attachments.push(AttachmentInfo {
+                field: "attachment".into(),
+                file_name: sizes.attachment_file_name.clone(),
+                size_bytes: sizes.attachment,
+            });
+        }
+        for file in &supporting {
+            page.files.push(FileView {
+                name: file.file_name.clone(),
+                what: "invoice-file-supporting",
+                size: human_size(file.size_bytes),
+            });
+        }
+        attachments.extend(supporting);
+        // `checks` already covers the supporting documents; add what concerns the PDF.
+        let known: Vec<(String, String)> = page
+            .checks
+            .iter()
+            .map(|c| (c.rule_id.to_string(), c.field.clone()))
+            .collect();
+        for violation in attachment_violations(&attachments) {
+            if !known.contains(&(violation.rule_id.to_string(), violation.field.clone())) {
+                page.checks.push(violation);
+            }
         }
     }
     Ok(page)
+}
+
+/// The sizes of the invoice's files: rendered for a draft, kept per process for an issued
+/// invoice (see `web::package_sizes`).
+async fn package_sizes(row: &InvoiceRow, invoice: Invoice, mode: AttachmentMode) -> Result<PackageSizes, AppError> {
+    let cache = PackageSizeCache::shared();
+    let key = (row.state != STATE_DRAFT).then(|| PackageKey::new(row.id, &row.document, mode));
+    if let Some(sizes) = key.as_ref().and_then(|key| cache.get(key)) {
+        return Ok(sizes);
+    }
+    let package = render(invoice, mode).await?;
+    let sizes = PackageSizes {
+        ubl: package.ubl.len(),
+        attachment_file_name: package.attachment_file_name,
+        attachment: package.attachment.len(),
+    };
+    if let Some(key) = key {
+        cache.keep(key, sizes.clone());
+    }
+    Ok(sizes)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ pub struct CreateInvoice {
 
 /// The invoice as the API shows it.
 pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
-    let status = status_view(row, sub);
+    let status = status_view(&row.state, sub.map(SubmissionRow::list_item).as_ref());
     let money = |micros: i64| fmt_amount(from_micros(micros));
     json!({
         "id": row.id,
