@@ -258,7 +258,7 @@ fn list_ids(
             // Few matches: exactly those rows (the id index then pages them).
             Some(ids) => query.filter(invoices::id.eq_any(ids)),
             // Many: newest first by id, stopping as soon as the page is full.
-            None => query.filter(prefix_condition(postgres, search, false)),
+            None => query.filter(prefix_condition(postgres, search)),
         };
     }
     if let Some(status) = filter.status.as_deref()
@@ -272,55 +272,104 @@ fn list_ids(
 /// Matches of a search read off its indexes up to this many; more are paged through by id.
 const FEW_MATCHES: usize = 2_000;
 
-/// "The number or the customer's name begins with `search`", as SQL. Byte-order ranges:
-/// PostgreSQL's pattern operators (the text_pattern_ops indexes, whatever the database's
-/// collation), SQLite's binary comparison; each side lowers the name its own way (SQLite's
-/// lower() knows only ASCII). `indexed: false` keeps both planners off the range indexes
-/// (`|| ''` matches no index), for the many-matches case, where walking the id index newest first
-/// fills a page at once while fetching and sorting every match takes seconds.
+/// Byte-order ranges: PostgreSQL's pattern operators (the text_pattern_ops indexes, whatever the
+/// database's collation), SQLite's binary comparison.
+fn range_operators(postgres: bool) -> (&'static str, &'static str) {
+    if postgres { ("~>=~", "~<~") } else { (">=", "<") }
+}
+
+/// The search as the lowered names are compared: each side lowers its own way (SQLite's lower()
+/// knows only ASCII).
+fn lowered(postgres: bool, search: &str) -> String {
+    if postgres {
+        search.to_lowercase()
+    } else {
+        search.to_ascii_lowercase()
+    }
+}
+
+/// The first text after every text beginning with `prefix`.
+fn past_prefix(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// "The number or the customer's name begins with `search`", as SQL, for the many-matches case:
+/// `|| ''` keeps both planners off the range indexes, so that they walk the id index newest first
+/// and fill a page at once, where fetching and sorting every match takes seconds.
 fn prefix_condition(
     postgres: bool,
     search: &str,
-    indexed: bool,
 ) -> diesel::expression::SqlLiteral<
     diesel::sql_types::Bool,
     impl diesel::query_builder::QueryFragment<crate::db::any::MultiBackend> + Clone + Send + 'static,
 > {
     use diesel::sql_types::Text;
-    let (ge, lt) = if postgres { ("~>=~", "~<~") } else { (">=", "<") };
-    let (number, buyer) = if indexed {
-        ("invoices.number", "lower(invoices.buyer_name)")
-    } else {
-        ("(invoices.number || '')", "(lower(invoices.buyer_name) || '')")
-    };
-    let name = if postgres {
-        search.to_lowercase()
-    } else {
-        search.to_ascii_lowercase()
-    };
-    let end = |prefix: &str| format!("{prefix}\u{10FFFF}");
+    let (ge, lt) = range_operators(postgres);
+    let (number, buyer) = ("(invoices.number || '')", "(lower(invoices.buyer_name) || '')");
+    let name = lowered(postgres, search);
     diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("(({number} {ge} "))
         .bind::<Text, _>(search.to_string())
         .sql(&format!(" AND {number} {lt} "))
-        .bind::<Text, _>(end(search))
+        .bind::<Text, _>(past_prefix(search))
         .sql(&format!(") OR ({buyer} {ge} "))
         .bind::<Text, _>(name.clone())
         .sql(&format!(" AND {buyer} {lt} "))
-        .bind::<Text, _>(end(&name))
+        .bind::<Text, _>(past_prefix(&name))
         .sql("))")
+}
+
+#[derive(Clone, Copy)]
+enum SearchColumn {
+    Number,
+    BuyerName,
+}
+
+/// One indexed range: the number, or the lowered customer name, begins with `search`.
+fn prefix_range(
+    postgres: bool,
+    column: SearchColumn,
+    search: &str,
+) -> diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    impl diesel::query_builder::QueryFragment<crate::db::any::MultiBackend> + Clone + Send + 'static,
+> {
+    use diesel::sql_types::Text;
+    let (ge, lt) = range_operators(postgres);
+    let (expression, value) = match column {
+        SearchColumn::Number => ("invoices.number", search.to_string()),
+        SearchColumn::BuyerName => ("lower(invoices.buyer_name)", lowered(postgres, search)),
+    };
+    let end = past_prefix(&value);
+    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("({expression} {ge} "))
+        .bind::<Text, _>(value)
+        .sql(&format!(" AND {expression} {lt} "))
+        .bind::<Text, _>(end)
+        .sql(")")
 }
 
 /// The ids of the invoices a search matches, when they are few (read off the number and name
 /// indexes); `None` when there are more than [`FEW_MATCHES`].
 fn search_matches(conn: &mut AnyConnection, organisation_id: i64, search: &str) -> QueryResult<Option<Vec<i64>>> {
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
-    let ids: Vec<i64> = invoices::table
-        .filter(invoices::organisation_id.eq(organisation_id))
-        .filter(prefix_condition(postgres, search, true))
-        .select(invoices::id)
-        .limit(FEW_MATCHES as i64 + 1)
-        .load(conn)?;
-    Ok((ids.len() <= FEW_MATCHES).then_some(ids))
+    // One index range each, read apart: as one `OR`, PostgreSQL builds a bitmap of every match
+    // (or scans the table) before stopping at the limit. The name index carries the name, so
+    // the name's range is read from the index alone.
+    let mut ids = Vec::new();
+    for column in [SearchColumn::Number, SearchColumn::BuyerName] {
+        let found: Vec<i64> = invoices::table
+            .filter(invoices::organisation_id.eq(organisation_id))
+            .filter(prefix_range(postgres, column, search))
+            .select(invoices::id)
+            .limit(FEW_MATCHES as i64 + 1)
+            .load(conn)?;
+        ids.extend(found);
+        if ids.len() > FEW_MATCHES {
+            return Ok(None);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
 }
 
 /// Invoices per list status, each capped at [`crate::db::COUNT_CAP`].
