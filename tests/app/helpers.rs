@@ -111,6 +111,18 @@ pub fn drop_postgres_database(url: &str) {
     }
 }
 
+/// A database of [`fresh_postgres_database`] dropped when this goes out of scope, even when the
+/// test fails.
+pub struct DropsDatabase(pub String);
+
+impl Drop for DropsDatabase {
+    fn drop(&mut self) {
+        if self.0.starts_with("postgres") {
+            drop_postgres_database(&self.0);
+        }
+    }
+}
+
 /// The deployment secret of every test app, so that the real binary run against a test database
 /// (`audit verify`) derives the same keys: pass it as `CHORUS_DESK_SECRET_KEY`.
 pub const TEST_SECRET_BASE64: &str =

@@ -53,6 +53,7 @@ fn both_migration_folders_describe_the_same_tables_and_columns() {
     let Some(pg_url) = fresh_postgres_database() else {
         return;
     };
+    let _dropped = DropsDatabase(pg_url.clone());
     let postgres = postgres_columns(&pg_url);
     assert_eq!(
         sqlite, postgres,
