@@ -164,10 +164,9 @@ async fn pay_slice(http: &reqwest::Client, bench: &PollerBench, cycle: u32) -> a
     Ok(moved)
 }
 
-/// Looks at every flux awaiting integration until each was looked at once (or the time limit).
-async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
-    let organisation_id = bench.organisation_id;
-    let awaiting = ctx
+/// The organisation's deposited fluxes not integrated yet.
+async fn awaiting_integration(ctx: &JobContext, organisation_id: i64) -> anyhow::Result<i64> {
+    let count = ctx
         .db
         .run(move |conn| {
             submissions::table
@@ -178,6 +177,13 @@ async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Re
                 .map_err(crate::db::DbError::from)
         })
         .await?;
+    Ok(count)
+}
+
+/// Looks at every flux awaiting integration until each was looked at once (or the time limit).
+async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
+    let organisation_id = bench.organisation_id;
+    let awaiting = awaiting_integration(ctx, organisation_id).await?;
     let calls_before = calls_by_endpoint(ctx);
     let db_before = ctx.db.busy_time();
     let started = Instant::now();
@@ -201,18 +207,7 @@ async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Re
     let elapsed = started.elapsed();
     let db_time = ctx.db.busy_time() - db_before;
     let (total, calls) = calls_since(ctx, &calls_before);
-    let integrated = ctx
-        .db
-        .run(move |conn| {
-            submissions::table
-                .filter(submissions::organisation_id.eq(organisation_id))
-                .filter(submissions::stage.eq(stage::POLL))
-                .count()
-                .get_result::<i64>(conn)
-                .map_err(crate::db::DbError::from)
-        })
-        .await
-        .map(|left| awaiting - left)?;
+    let integrated = awaiting - awaiting_integration(ctx, organisation_id).await?;
     println!(
         "integration checks: {awaiting} fluxes awaiting integration, {looks} looks, {integrated} integrated, {:.2} s ({:.0} looks/s); Chorus calls {total}: {calls}; DB time {:.2} s; peak RSS {} MiB",
         elapsed.as_secs_f64(),

@@ -863,6 +863,7 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
 fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDateTime>, locale: Locale) -> ChorusView {
     let at = |at: NaiveDateTime| format!("{} UTC", i18n::format_datetime(locale, at));
     let now = crate::db::now();
+    let listed = sub.list_item();
     ChorusView {
         stage: sub.stage.clone(),
         flux_number: sub.flux_number.clone(),
@@ -883,8 +884,8 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
             })
             .collect(),
         waiting_for_person: sub.stage == submission::stage::HOLD,
-        next_check: next_check(Some(&sub.list_item()), tracking).map(at),
-        ageing: ageing(Some(&sub.list_item()), now)
+        next_check: next_check(Some(&listed), tracking).map(at),
+        ageing: ageing(Some(&listed), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
     }
