@@ -1,6 +1,7 @@
 //! chorus-desk: a back office that sends French invoices to Chorus Pro and follows each one until
 //! it is paid. The module folders are the architecture; see the README's module map.
 
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod bench_poller;
