@@ -120,11 +120,16 @@ pub enum TokenCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chains; exits non-zero naming the first broken entry.
+    /// Check the keyed chains and print each head (record it outside); exits non-zero naming the
+    /// first broken entry, or a recorded head the chain no longer extends.
     Verify {
         /// SIRET of one organisation (default: every chain, the platform's included)
         #[arg(long)]
         org: Option<String>,
+        /// A head printed by an earlier `audit verify` (`<org id|platform>:<entry id>:<MAC>`): fail
+        /// unless its chain still extends it. Repeat for several chains.
+        #[arg(long = "head", value_name = "HEAD")]
+        heads: Vec<String>,
     },
     /// Delete entries older than CHORUS_DESK_AUDIT_RETENTION_DAYS, leaving signed checkpoints.
     Purge,
@@ -302,7 +307,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: BenchCommand::Simulator { .. },
         } => Ok(()),
         Command::Audit { command } => match command {
-            AuditCommand::Verify { org } => audit_verify(&settings, org.as_deref()),
+            AuditCommand::Verify { org, heads } => audit_verify(&settings, org.as_deref(), &heads),
             AuditCommand::Purge => audit_purge(&settings),
             AuditCommand::Seed { count, org } => audit_seed(&settings, count, org.as_deref()),
         },
@@ -328,26 +333,50 @@ fn chain_name(conn: &mut crate::db::AnyConnection, organisation_id: Option<i64>)
     })
 }
 
-/// `chorus-desk audit verify [--org SIRET]`: one line per chain, then the verdict.
-fn audit_verify(settings: &Settings, org: Option<&str>) -> anyhow::Result<()> {
+/// `chorus-desk audit verify [--org SIRET] [--head H]…`: one line per chain with the head it
+/// checked, then the verdict.
+fn audit_verify(settings: &Settings, org: Option<&str>, heads: &[String]) -> anyhow::Result<()> {
+    let recorded = heads
+        .iter()
+        .map(|h| audit::RecordedHead::parse(h).map_err(|e| anyhow::anyhow!("--head: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let db = open_database(settings)?;
     let mut conn = db.get()?;
     let key = settings.secret.audit_key();
-    let chains = match org {
+    let mut chains = match org {
         Some(siret) => vec![Some(organisation_by_siret(&mut conn, siret)?.id)],
         None => audit::chains(&mut conn)?,
     };
+    // A recorded head names its chain: check it even if the chain has since vanished.
+    for head in &recorded {
+        if org.is_none() && !chains.contains(&head.organisation_id) {
+            chains.push(head.organisation_id);
+        }
+    }
     let mut total = 0_u64;
     let mut first_break: Option<String> = None;
     for chain in &chains {
         let name = chain_name(&mut conn, *chain)?;
-        match audit::verify_chain(&mut conn, &key, *chain)? {
+        let (status, checked_head) = audit::verify_chain_to_head(&mut conn, &key, *chain)?;
+        match status {
             audit::ChainStatus::Intact { entries, checkpoint } => {
                 total += entries;
                 let since = checkpoint
                     .map(|id| format!(", from the purge checkpoint after entry {id}"))
                     .unwrap_or_default();
                 println!("{name}: intact, {entries} entries{since}");
+                if let Some(head) = &checked_head {
+                    println!("  head {}", audit::RecordedHead::of(head));
+                }
+                for expected in recorded.iter().filter(|h| h.organisation_id == *chain) {
+                    match audit::check_extends(&mut conn, expected, checked_head.as_ref())? {
+                        Ok(()) => println!("  extends the recorded head {expected}"),
+                        Err(why) => {
+                            println!("  does NOT extend the recorded head {expected}: {why}");
+                            first_break.get_or_insert(format!("{name}: {why}"));
+                        }
+                    }
+                }
             }
             audit::ChainStatus::Broken(broken) => {
                 println!("{name}: BROKEN at {broken}");

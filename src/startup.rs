@@ -36,6 +36,15 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
     }
+    // Every audit append MACs its entry under the secret; chains written before that are keyed once.
+    let audit_key = settings.secret.audit_key();
+    crate::audit::install_key(&audit_key);
+    if let Some(report) = crate::audit::key_legacy_chains(&mut conn, &audit_key)? {
+        for (organisation_id, broken) in &report.left_broken {
+            tracing::warn!(?organisation_id, %broken, "audit chain already broken: left unkeyed, as evidence");
+        }
+        tracing::info!(entries = report.entries, chains = report.chains, "audit chains keyed");
+    }
     Ok(db)
 }
 

@@ -494,3 +494,4 @@ audit-break-head-deleted = the record of this chain's newest entry (audit_heads)
 
 error-status = Error { $status }
 error-back = Back to the dashboard
+audit-break-head-seal = the record of this chain's newest entry (audit_heads) is not sealed by chorus-desk: it was moved or altered outside chorus-desk, or the secret key changed

@@ -502,3 +502,4 @@ audit-break-head-deleted = l’enregistrement de la dernière entrée de cette c
 
 error-status = Erreur { $status }
 error-back = Retour au tableau de bord
+audit-break-head-seal = l’enregistrement de la dernière entrée de cette chaîne (audit_heads) n’est pas scellé par chorus-desk : il a été déplacé ou modifié en dehors de chorus-desk, ou la clé secrète a changé

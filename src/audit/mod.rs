@@ -7,6 +7,14 @@
 //! `audit_heads` keeps each chain's newest id and hash, updated with every append, so deleting the
 //! newest entries is caught too. Retention purges old entries and appends a checkpoint entry signed
 //! with HMAC-SHA-256 under `SecretKey::audit_key`; verification starts from the newest checkpoint.
+//!
+//! The chain is keyed: each entry's `entry_hash` is an HMAC-SHA-256 (under a key derived from
+//! `SecretKey::audit_key` with its own label), and each head is sealed in `audit_head_seals` under
+//! the same secret. Someone who can write to the database but does not hold the secret cannot
+//! rewrite an entry and recompute the chain, nor move a head back. Someone who replays an older
+//! copy of the database (head and seal included) is caught by `audit verify --head`, comparing with
+//! a head an auditor recorded outside. Chains written before the key (plain SHA-256) are converted
+//! once at startup ([`key_legacy_chains`]).
 
 pub mod query;
 pub mod redact;
@@ -14,7 +22,7 @@ pub mod redact;
 pub use redact::redact;
 
 use crate::db::any::MultiBackend;
-use crate::db::schema::{audit_heads, audit_log};
+use crate::db::schema::{audit_chain_keying, audit_head_seals, audit_heads, audit_log};
 use crate::db::{AnyConnection, now, write_tx};
 use crate::i18n::Message;
 use chrono::NaiveDateTime;
@@ -22,6 +30,34 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::sync::RwLock;
+
+/// The audit key of this process (`SecretKey::audit_key`), installed when the database is opened
+/// (`startup::open_database`): `record` is called from every use case with a connection only, and
+/// every MAC it writes needs the key.
+static INSTALLED_KEY: RwLock<Option<[u8; 32]>> = RwLock::new(None);
+
+/// Makes `audit_key` the key every append of this process MACs and seals with.
+pub fn install_key(audit_key: &[u8; 32]) {
+    *INSTALLED_KEY.write().unwrap_or_else(|e| e.into_inner()) = Some(*audit_key);
+}
+
+fn installed_key() -> QueryResult<[u8; 32]> {
+    INSTALLED_KEY
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .ok_or_else(|| {
+            diesel::result::Error::QueryBuilderError(
+                "the audit key is not installed: open the database with startup::open_database".into(),
+            )
+        })
+}
+
+/// The key entries are MACed under: derived from the audit key with a label of its own, so an entry
+/// MAC can never be mistaken for (or replayed as) a checkpoint or head signature.
+fn entry_mac_key(audit_key: &[u8; 32]) -> [u8; 32] {
+    hmac_sha256(audit_key, b"chorus-desk/audit-entry-mac/v1")
+}
 
 /// The hash a chain starts from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -127,9 +163,9 @@ pub struct AuditRow {
     pub entry_hash: String,
 }
 
-/// SHA-256 over a canonical encoding: a JSON array of the fields in a fixed order.
+/// The canonical encoding of an entry: a JSON array of the fields in a fixed order.
 #[allow(clippy::too_many_arguments)]
-fn entry_hash(
+fn canonical(
     organisation_id: Option<i64>,
     occurred_at: &NaiveDateTime,
     actor_user_id: Option<i64>,
@@ -153,11 +189,63 @@ fn entry_hash(
         details,
         prev_hash
     ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    canonical.to_string()
 }
 
-pub fn row_hash(row: &AuditRow) -> String {
-    entry_hash(
+/// What `entry_hash` holds for an entry: HMAC-SHA-256 of its canonical encoding under the entry key.
+#[allow(clippy::too_many_arguments)]
+fn entry_mac(
+    audit_key: &[u8; 32],
+    organisation_id: Option<i64>,
+    occurred_at: &NaiveDateTime,
+    actor_user_id: Option<i64>,
+    actor_label: &str,
+    action: &str,
+    target_type: Option<&str>,
+    target_id: Option<&str>,
+    outcome: &str,
+    details: &str,
+    prev_hash: &str,
+) -> String {
+    let message = canonical(
+        organisation_id,
+        occurred_at,
+        actor_user_id,
+        actor_label,
+        action,
+        target_type,
+        target_id,
+        outcome,
+        details,
+        prev_hash,
+    );
+    hex::encode(hmac_sha256(&entry_mac_key(audit_key), message.as_bytes()))
+}
+
+/// The MAC a row should carry, given its own `prev_hash`.
+pub fn row_mac(audit_key: &[u8; 32], row: &AuditRow) -> String {
+    row_mac_after(audit_key, row, &row.prev_hash)
+}
+
+fn row_mac_after(audit_key: &[u8; 32], row: &AuditRow, prev_hash: &str) -> String {
+    entry_mac(
+        audit_key,
+        row.organisation_id,
+        &row.occurred_at,
+        row.actor_user_id,
+        &row.actor_label,
+        &row.action,
+        row.target_type.as_deref(),
+        row.target_id.as_deref(),
+        &row.outcome,
+        &row.details,
+        prev_hash,
+    )
+}
+
+/// The plain SHA-256 the chain used before it was keyed: read only to convert old chains.
+fn legacy_row_hash(row: &AuditRow) -> String {
+    let message = canonical(
         row.organisation_id,
         &row.occurred_at,
         row.actor_user_id,
@@ -168,7 +256,8 @@ pub fn row_hash(row: &AuditRow) -> String {
         &row.outcome,
         &row.details,
         &row.prev_hash,
-    )
+    );
+    hex::encode(Sha256::digest(message.as_bytes()))
 }
 
 /// The key of a chain in `audit_heads`: the organisation id, or 0 for the platform chain.
@@ -205,6 +294,47 @@ pub fn head(conn: &mut AnyConnection, organisation_id: Option<i64>) -> QueryResu
         .optional()
 }
 
+/// The seal of a head: HMAC over the chain, its newest id and that entry's MAC.
+fn head_seal(audit_key: &[u8; 32], organisation_id: Option<i64>, last_id: i64, last_hash: &str) -> String {
+    let message = serde_json::json!(["chorus-desk/audit-head/v1", organisation_id, last_id, last_hash]);
+    hex::encode(hmac_sha256(audit_key, message.to_string().as_bytes()))
+}
+
+fn seal_head(
+    conn: &mut AnyConnection,
+    audit_key: &[u8; 32],
+    organisation_id: Option<i64>,
+    last_id: i64,
+    last_hash: &str,
+) -> QueryResult<()> {
+    let signature = head_seal(audit_key, organisation_id, last_id, last_hash);
+    let updated = diesel::update(audit_head_seals::table.find(chain_key(organisation_id)))
+        .set(audit_head_seals::signature.eq(&signature))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(audit_head_seals::table)
+            .values((
+                audit_head_seals::chain_key.eq(chain_key(organisation_id)),
+                audit_head_seals::signature.eq(&signature),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The head of a chain and its seal, read in one statement so that both belong to the same append.
+fn sealed_head(
+    conn: &mut AnyConnection,
+    organisation_id: Option<i64>,
+) -> QueryResult<Option<(ChainHead, Option<String>)>> {
+    audit_heads::table
+        .left_join(audit_head_seals::table.on(audit_head_seals::chain_key.eq(audit_heads::chain_key)))
+        .filter(audit_heads::chain_key.eq(chain_key(organisation_id)))
+        .select((ChainHead::as_select(), audit_head_seals::signature.nullable()))
+        .first(conn)
+        .optional()
+}
+
 fn move_head(
     conn: &mut AnyConnection,
     organisation_id: Option<i64>,
@@ -213,6 +343,7 @@ fn move_head(
     last_hash: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    seal_head(conn, &installed_key()?, organisation_id, last_id, last_hash)?;
     if existed {
         diesel::update(audit_heads::table.find(chain_key(organisation_id)))
             .set((
@@ -252,6 +383,7 @@ fn lock_chain(conn: &mut AnyConnection, organisation_id: Option<i64>) -> QueryRe
 /// The new entry links to the chain's head rather than to the newest row present, so an entry
 /// deleted from the end of the log stays visible as a broken link.
 pub fn record(conn: &mut AnyConnection, entry: Entry) -> QueryResult<i64> {
+    let key = installed_key()?;
     lock_chain(conn, entry.organisation_id)?;
     let head = head(conn, entry.organisation_id)?;
     let prev_hash = head
@@ -265,7 +397,8 @@ pub fn record(conn: &mut AnyConnection, entry: Entry) -> QueryResult<i64> {
         Some((kind, id)) => (Some(*kind), Some(id.as_str())),
         None => (None, None),
     };
-    let hash = entry_hash(
+    let hash = entry_mac(
+        &key,
         entry.organisation_id,
         &occurred_at,
         entry.actor.user_id(),
@@ -487,9 +620,19 @@ pub fn verify_chain(
     key: &[u8; 32],
     organisation_id: Option<i64>,
 ) -> QueryResult<ChainStatus> {
-    match walk_chain(conn, key, organisation_id, None, None)? {
-        Walk::Done(status, _) => Ok(status),
-        Walk::Partial(_) => unreachable!("a walk without a budget runs to the head"),
+    Ok(verify_chain_to_head(conn, key, organisation_id)?.0)
+}
+
+/// [`verify_chain`], with the head the walk checked against (`None` for an empty chain): what
+/// `audit verify` prints for an auditor to record outside.
+pub fn verify_chain_to_head(
+    conn: &mut AnyConnection,
+    key: &[u8; 32],
+    organisation_id: Option<i64>,
+) -> QueryResult<(ChainStatus, Option<ChainHead>)> {
+    match walk(conn, key, organisation_id, None, None)? {
+        (Walk::Done(status, _), head) => Ok((status, head)),
+        (Walk::Partial(_), _) => unreachable!("a walk without a budget runs to the head"),
     }
 }
 
@@ -523,12 +666,26 @@ pub fn walk_chain(
     resume: Option<Verified>,
     budget: Option<u64>,
 ) -> QueryResult<Walk> {
+    Ok(walk(conn, key, organisation_id, resume, budget)?.0)
+}
+
+fn walk(
+    conn: &mut AnyConnection,
+    key: &[u8; 32],
+    organisation_id: Option<i64>,
+    resume: Option<Verified>,
+    budget: Option<u64>,
+) -> QueryResult<(Walk, Option<ChainHead>)> {
     const BATCH: i64 = 5_000;
     // Entries appended while we walk are newer than this verification: the head read first bounds it.
-    let head = head(conn, organisation_id)?;
+    let (head, seal) = match sealed_head(conn, organisation_id)? {
+        Some((head, seal)) => (Some(head), seal),
+        None => (None, None),
+    };
+    let checked_head = head.clone();
     let start = match walk_start(conn, key, organisation_id)? {
         Ok(start) => start,
-        Err(broken) => return Ok(Walk::Done(ChainStatus::Broken(broken), None)),
+        Err(broken) => return Ok((Walk::Done(ChainStatus::Broken(broken), None), checked_head)),
     };
     let checkpoint = start.checkpoint;
     let resume = match resume {
@@ -541,7 +698,7 @@ pub fn walk_chain(
                 .first(conn)
                 .optional()?;
             still_there
-                .is_some_and(|row| row.entry_hash == r.expected_prev && row_hash(&row) == row.entry_hash)
+                .is_some_and(|row| row.entry_hash == r.expected_prev && row_mac(key, &row) == row.entry_hash)
                 .then_some(r)
         }
         _ => None,
@@ -554,12 +711,13 @@ pub fn walk_chain(
     let mut walked = 0_u64;
     loop {
         if budget.is_some_and(|budget| walked >= budget) {
-            return Ok(Walk::Partial(Verified {
+            let progress = Verified {
                 after_id,
                 expected_prev,
                 entries: count,
                 checkpoint,
-            }));
+            };
+            return Ok((Walk::Partial(progress), checked_head));
         }
         let rows: Vec<AuditRow> = audit_log::table
             .filter(in_chain(organisation_id))
@@ -574,19 +732,12 @@ pub fn walk_chain(
         }
         for row in &rows {
             if row.prev_hash != expected_prev {
-                return Ok(Walk::Done(
-                    ChainStatus::Broken(ChainBreak::at(
-                        row,
-                        Message::new("audit-break-link").arg("id", after_id),
-                    )),
-                    None,
-                ));
+                let broken = ChainBreak::at(row, Message::new("audit-break-link").arg("id", after_id));
+                return Ok((Walk::Done(ChainStatus::Broken(broken), None), checked_head));
             }
-            if row_hash(row) != row.entry_hash {
-                return Ok(Walk::Done(
-                    ChainStatus::Broken(ChainBreak::at(row, Message::new("audit-break-hash"))),
-                    None,
-                ));
+            if !constant_time_eq(&row_mac(key, row), &row.entry_hash) {
+                let broken = ChainBreak::at(row, Message::new("audit-break-hash"));
+                return Ok((Walk::Done(ChainStatus::Broken(broken), None), checked_head));
             }
             expected_prev = row.entry_hash.clone();
             after_id = row.id;
@@ -595,6 +746,22 @@ pub fn walk_chain(
         walked += rows.len() as u64;
     }
     let status = match head {
+        // A head moved or altered without the secret: its seal no longer matches.
+        Some(head)
+            if !seal.as_deref().is_some_and(|seal| {
+                constant_time_eq(
+                    seal,
+                    &head_seal(key, organisation_id, head.last_id, &head.last_hash),
+                )
+            }) =>
+        {
+            ChainStatus::Broken(ChainBreak {
+                entry_id: head.last_id,
+                occurred_at: None,
+                action: None,
+                reason: Message::new("audit-break-head-seal"),
+            })
+        }
         Some(head) if head.last_hash != expected_prev => ChainStatus::Broken(ChainBreak {
             entry_id: head.last_id,
             occurred_at: None,
@@ -638,7 +805,266 @@ pub fn walk_chain(
         entries: count,
         checkpoint,
     });
-    Ok(Walk::Done(status, progress))
+    Ok((Walk::Done(status, progress), checked_head))
+}
+
+/// A chain head as `audit verify` prints it and an auditor records it outside the database:
+/// `<chain>:<entry id>:<MAC hex>`, the chain being the organisation id or `platform`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedHead {
+    pub organisation_id: Option<i64>,
+    pub entry_id: i64,
+    pub mac: String,
+}
+
+impl RecordedHead {
+    pub fn of(head: &ChainHead) -> RecordedHead {
+        RecordedHead {
+            organisation_id: head.organisation_id,
+            entry_id: head.last_id,
+            mac: head.last_hash.clone(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<RecordedHead, String> {
+        let shape = || format!("{text:?} is not a head: expected <organisation id or platform>:<entry id>:<MAC hex>, as `audit verify` prints it");
+        let mut parts = text.trim().splitn(3, ':');
+        let (Some(chain), Some(id), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(shape());
+        };
+        let organisation_id = match chain {
+            "platform" => None,
+            org => Some(org.parse::<i64>().map_err(|_| shape())?),
+        };
+        let entry_id = id.parse::<i64>().map_err(|_| shape())?;
+        let mac = mac.to_ascii_lowercase();
+        if mac.len() != 64 || !mac.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(shape());
+        }
+        Ok(RecordedHead {
+            organisation_id,
+            entry_id,
+            mac,
+        })
+    }
+}
+
+impl std::fmt::Display for RecordedHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.organisation_id {
+            Some(org) => write!(f, "{org}:{}:{}", self.entry_id, self.mac),
+            None => write!(f, "platform:{}:{}", self.entry_id, self.mac),
+        }
+    }
+}
+
+/// Whether the chain today still extends a head recorded earlier. Call it on a chain that
+/// verifies: every entry then links to the one before by its MAC, so the recorded entry being
+/// there with the recorded MAC means everything up to it is what the auditor saw.
+/// `Err` says why not (in English, for the CLI).
+pub fn check_extends(
+    conn: &mut AnyConnection,
+    recorded: &RecordedHead,
+    current: Option<&ChainHead>,
+) -> QueryResult<Result<(), String>> {
+    let Some(current) = current else {
+        return Ok(Err("the chain has no head any more: it was emptied".into()));
+    };
+    if current.last_id < recorded.entry_id {
+        return Ok(Err(format!(
+            "the chain's head is entry {}, older than the recorded head entry {}: the chain was cut back",
+            current.last_id, recorded.entry_id
+        )));
+    }
+    let entry: Option<String> = audit_log::table
+        .filter(in_chain(recorded.organisation_id))
+        .filter(audit_log::id.eq(recorded.entry_id))
+        .select(audit_log::entry_hash)
+        .first(conn)
+        .optional()?;
+    if let Some(mac) = entry {
+        return Ok(if constant_time_eq(&mac, &recorded.mac) {
+            Ok(())
+        } else {
+            Err(format!(
+                "entry {} no longer has the recorded MAC: the chain was rewritten at or before it",
+                recorded.entry_id
+            ))
+        });
+    }
+    // Gone: only a purge checkpoint past it may explain that.
+    let checkpoints: Vec<String> = audit_log::table
+        .filter(in_chain(recorded.organisation_id))
+        .filter(audit_log::action.eq(CHECKPOINT))
+        .select(audit_log::details)
+        .load(conn)?;
+    let purged_through = checkpoints
+        .iter()
+        .filter_map(|details| serde_json::from_str::<Checkpoint>(details).ok())
+        .find(|c| c.through_id >= recorded.entry_id);
+    Ok(match purged_through {
+        Some(c) if c.through_id == recorded.entry_id && !constant_time_eq(&c.through_hash, &recorded.mac) => Err(
+            format!("the purge checkpoint through entry {} names another MAC: the chain was rewritten", c.through_id),
+        ),
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "entry {} of the recorded head is missing and no purge removed it: the chain was cut back or rewritten",
+            recorded.entry_id
+        )),
+    })
+}
+
+/// What the one-time conversion of the plain SHA-256 chains did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyingReport {
+    pub entries: u64,
+    pub chains: u64,
+    /// Chains that did not verify as plain chains: left as they are, so the evidence stays (they
+    /// report as broken).
+    pub left_broken: Vec<(Option<i64>, ChainBreak)>,
+}
+
+pub const CHAIN_KEYED: &str = "audit.chain_keyed";
+
+/// Converts the chains written before the key (plain SHA-256) into keyed chains, once: the
+/// migration leaves a pending row in `audit_chain_keying`, this claims it, re-MACs every chain that
+/// verifies as a plain chain, seals its head and records what it did. Runs at every start
+/// (`startup::open_database`); after the first it finds nothing pending.
+pub fn key_legacy_chains(conn: &mut AnyConnection, audit_key: &[u8; 32]) -> QueryResult<Option<KeyingReport>> {
+    write_tx(conn, |conn| {
+        // The claim: a second instance starting at the same time waits here, then finds it done.
+        let claimed = diesel::update(
+            audit_chain_keying::table
+                .filter(audit_chain_keying::id.eq(1))
+                .filter(audit_chain_keying::keyed_at.is_null()),
+        )
+        .set(audit_chain_keying::keyed_at.eq(now()))
+        .execute(conn)?;
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let mut report = KeyingReport {
+            entries: 0,
+            chains: 0,
+            left_broken: Vec::new(),
+        };
+        for organisation_id in chains(conn)? {
+            match key_legacy_chain(conn, audit_key, organisation_id)? {
+                Ok(entries) => {
+                    report.entries += entries;
+                    report.chains += 1;
+                }
+                Err(broken) => report.left_broken.push((organisation_id, broken)),
+            }
+        }
+        diesel::update(audit_chain_keying::table.filter(audit_chain_keying::id.eq(1)))
+            .set((
+                audit_chain_keying::entries.eq(report.entries as i64),
+                audit_chain_keying::chains.eq(report.chains as i64),
+                audit_chain_keying::chains_left_broken.eq(report.left_broken.len() as i64),
+            ))
+            .execute(conn)?;
+        if report.chains > 0 || !report.left_broken.is_empty() {
+            let left_broken: Vec<Value> = report
+                .left_broken
+                .iter()
+                .map(|(org, broken)| serde_json::json!({"organisation_id": org, "break": broken.to_string()}))
+                .collect();
+            record(
+                conn,
+                Entry::new(None, Actor::System("audit"), CHAIN_KEYED).details(serde_json::json!({
+                    "entries": report.entries,
+                    "chains": report.chains,
+                    "chains_left_broken": left_broken,
+                })),
+            )?;
+        }
+        Ok(Some(report))
+    })
+}
+
+/// One plain chain: checked as the plain chain it was, then re-MACed entry by entry from its start
+/// (the genesis or its newest checkpoint, whose signature does not depend on the entry MACs).
+fn key_legacy_chain(
+    conn: &mut AnyConnection,
+    audit_key: &[u8; 32],
+    organisation_id: Option<i64>,
+) -> QueryResult<Result<u64, ChainBreak>> {
+    const BATCH: i64 = 5_000;
+    lock_chain(conn, organisation_id)?;
+    let Some(head) = head(conn, organisation_id)? else {
+        return Ok(Err(ChainBreak {
+            entry_id: 0,
+            occurred_at: None,
+            action: None,
+            reason: Message::new("audit-break-head-deleted"),
+        }));
+    };
+    let start = match walk_start(conn, audit_key, organisation_id)? {
+        Ok(start) => start,
+        Err(broken) => return Ok(Err(broken)),
+    };
+    let batch = |conn: &mut AnyConnection, after_id: i64| -> QueryResult<Vec<AuditRow>> {
+        audit_log::table
+            .filter(in_chain(organisation_id))
+            .filter(audit_log::id.gt(after_id))
+            .filter(audit_log::id.le(head.last_id))
+            .order(audit_log::id.asc())
+            .limit(BATCH)
+            .select(AuditRow::as_select())
+            .load(conn)
+    };
+    // First the plain chain as it was: a chain already broken is not laundered into a keyed one.
+    let (mut after_id, mut expected_prev) = (start.after_id, start.expected_prev.clone());
+    loop {
+        let rows = batch(conn, after_id)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            if row.prev_hash != expected_prev {
+                return Ok(Err(ChainBreak::at(
+                    row,
+                    Message::new("audit-break-link").arg("id", after_id),
+                )));
+            }
+            if legacy_row_hash(row) != row.entry_hash {
+                return Ok(Err(ChainBreak::at(row, Message::new("audit-break-hash"))));
+            }
+            expected_prev = row.entry_hash.clone();
+            after_id = row.id;
+        }
+    }
+    if head.last_hash != expected_prev {
+        return Ok(Err(ChainBreak {
+            entry_id: head.last_id,
+            occurred_at: None,
+            action: None,
+            reason: Message::new("audit-break-truncated").arg("id", after_id),
+        }));
+    }
+    // Then the same entries, keyed.
+    let (mut after_id, mut prev_mac, mut entries) = (start.after_id, start.expected_prev, 0_u64);
+    loop {
+        let rows = batch(conn, after_id)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let mac = row_mac_after(audit_key, row, &prev_mac);
+            diesel::update(audit_log::table.find(row.id))
+                .set((audit_log::prev_hash.eq(&prev_mac), audit_log::entry_hash.eq(&mac)))
+                .execute(conn)?;
+            prev_mac = mac;
+            after_id = row.id;
+            entries += 1;
+        }
+    }
+    diesel::update(audit_heads::table.find(chain_key(organisation_id)))
+        .set(audit_heads::last_hash.eq(&prev_mac))
+        .execute(conn)?;
+    seal_head(conn, audit_key, organisation_id, head.last_id, &prev_mac)?;
+    Ok(Ok(entries))
 }
 
 /// Every chain that has entries or a head: `None` is the platform chain.
@@ -788,6 +1214,7 @@ pub fn seed(conn: &mut AnyConnection, organisation_id: Option<i64>, count: u64) 
         prev_hash: String,
         entry_hash: String,
     }
+    let key = installed_key()?;
     let mut written = 0_u64;
     let start = now() - chrono::Duration::seconds(count as i64);
     while written < count {
@@ -810,7 +1237,8 @@ pub fn seed(conn: &mut AnyConnection, organisation_id: Option<i64>, count: u64) 
                         let target_id = (i / 5).to_string();
                         let outcome = if i % 50 == 0 { "failure" } else { "success" };
                         let details = serde_json::json!({"seq": i, "amount": format!("{}.{:02}", i % 10_000, i % 100), "note": "seeded entry for the benchmarks"}).to_string();
-                        let hash = entry_hash(
+                        let hash = entry_mac(
+                            &key,
                             organisation_id,
                             &occurred_at,
                             None,

@@ -285,3 +285,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_lines,
     api_tokens
 );
+
+// sec-a: the keyed audit chain (migration 2026-12-07-000101_keyed_audit_chain).
+diesel::table! {
+    audit_head_seals (chain_key) {
+        chain_key -> BigInt,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_keying (id) {
+        id -> BigInt,
+        keyed_at -> Nullable<Timestamp>,
+        entries -> BigInt,
+        chains -> BigInt,
+        chains_left_broken -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(audit_heads, audit_head_seals);

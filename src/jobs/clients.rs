@@ -53,6 +53,7 @@ impl ClientCache {
         observer: Arc<dyn ExchangeObserver>,
     ) -> Result<ChorusClient, ClientError> {
         let (fingerprint, config) = self.config_for(connection)?;
+        let observer = own_supplier_only(connection, observer);
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((known, client)) = clients.get(&connection.organisation_id)
             && *known == fingerprint
@@ -74,7 +75,7 @@ impl ClientCache {
     ) -> Result<ChorusClient, ClientError> {
         let (_, mut config) = self.config_for(connection)?;
         adjust(&mut config);
-        Ok(ChorusClient::new(config, observer)?)
+        Ok(ChorusClient::new(config, own_supplier_only(connection, observer))?)
     }
 
     /// The client configuration for a connection, and a fingerprint of what it was built from.
@@ -112,4 +113,12 @@ impl ClientCache {
         }
         Ok((fingerprint, config))
     }
+}
+
+/// Every client of an organisation logs the answers of its searches about its own supplier only.
+fn own_supplier_only(connection: &ChorusConnection, observer: Arc<dyn ExchangeObserver>) -> Arc<dyn ExchangeObserver> {
+    Arc::new(super::exchange_log::OwnSupplierOnly {
+        siret: connection.supplier_siret.as_str().to_string(),
+        inner: observer,
+    })
 }

@@ -9,6 +9,7 @@ pub mod expiry;
 pub mod followup;
 pub mod poll;
 pub mod submit;
+pub mod supplier;
 pub mod track;
 
 use crate::config::SecretKey;

@@ -95,7 +95,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
     };
     let number = invoice.number.clone().unwrap_or_default();
     let change = match &row.chorus_invoice_id {
-        None => follow_flux(&client, &row, &number).await,
+        None => follow_flux(&client, &connection, &row, &number).await,
         Some(id) => follow_invoice(&client, &row, id).await,
     };
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
@@ -132,7 +132,12 @@ fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> Submi
     }
 }
 
-async fn follow_flux(client: &crate::chorus::ChorusClient, row: &SubmissionRow, number: &str) -> SubmissionChange {
+async fn follow_flux(
+    client: &crate::chorus::ChorusClient,
+    connection: &chorus_connection::ChorusConnection,
+    row: &SubmissionRow,
+    number: &str,
+) -> SubmissionChange {
     let Some(flux) = row.flux_number.clone() else {
         return SubmissionChange {
             stage: Some(stage::SUBMIT.into()),
@@ -193,14 +198,18 @@ async fn follow_flux(client: &crate::chorus::ChorusClient, row: &SubmissionRow, 
             ..Default::default()
         };
     }
-    // Integrated: find our invoice's Chorus id and status.
-    let search = SupplierInvoiceSearch {
+    // Integrated: find our invoice's Chorus id and status, among our own supplier's invoices.
+    let own = match super::supplier::own_supplier(client, connection).await {
+        Ok(own) => own,
+        Err(e) => return retry_later(row, &e),
+    };
+    let search = own.scope(SupplierInvoiceSearch {
         numero_flux_depot: Some(flux),
         numero_facture: Some(number.to_string()),
         ..Default::default()
-    };
+    });
     match client.search_all_supplier_invoices(search).await {
-        Ok(found) => match found.into_iter().find(|f| f.numero_facture == number) {
+        Ok(found) => match found.into_iter().find(|f| own.owns(f) && f.numero_facture == number) {
             Some(summary) => {
                 let mut change = SubmissionChange {
                     stage: Some(stage::TRACK.into()),

@@ -139,13 +139,29 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             record(ctx, &row, change, vec![]).await;
             return;
         }
-        let search = SupplierInvoiceSearch {
-            numero_facture: Some(number.clone()),
-            ..Default::default()
+        // Scoped to our own supplier: another supplier on the same technical account may use the
+        // same number, and its invoice must never be taken for ours.
+        let ours = super::supplier::DepositedInvoice {
+            number: &number,
+            issue_date: loaded.invoice.issue_date,
+            total_with_vat_cents: loaded.invoice.total_with_vat,
         };
-        match client.search_all_supplier_invoices(search).await {
+        let searched = match super::supplier::own_supplier(&client, &connection).await {
+            Ok(own) => {
+                let search = own.scope(SupplierInvoiceSearch {
+                    numero_facture: Some(number.clone()),
+                    ..Default::default()
+                });
+                client
+                    .search_all_supplier_invoices(search)
+                    .await
+                    .map(|found| found.into_iter().find(|f| ours.is(&own, f)))
+            }
+            Err(e) => Err(e),
+        };
+        match searched {
             Ok(found) => {
-                if let Some(known) = found.into_iter().find(|f| f.numero_facture == number) {
+                if let Some(known) = found {
                     let change = SubmissionChange {
                         stage: Some(stage::POLL.into()),
                         flux_number: Some(known.numero_flux_depot.clone()),

@@ -170,15 +170,22 @@ async fn run(
         .clients
         .client_for(&connection, observer.clone())
         .map_err(|e| CycleError::later(e.to_string()))?;
+    // Only our own supplier's invoices: the technical account may serve other suppliers too.
+    let own = super::supplier::own_supplier(&client, &connection)
+        .await
+        .map_err(|e| CycleError {
+            wait: super::wait_before_retry(&e, Duration::seconds(30)),
+            message: e.to_string(),
+        })?;
     let since = cursor.watermark.unwrap_or(started) - Duration::minutes(WATERMARK_MARGIN_MINUTES);
     let mut all_recorded = true;
     let mut page = 1;
     loop {
-        let search = SupplierInvoiceSearch {
+        let search = own.scope(SupplierInvoiceSearch {
             periode_date_heure_etat_courant_du: Some(chorus_date_time(since.and_utc())),
             recherche_facture_par_fournisseur: Some(Pagination::page(page, PAGE_SIZE)),
             ..Default::default()
-        };
+        });
         let answer = client.search_supplier_invoices(search).await.map_err(|e| CycleError {
             wait: super::wait_before_retry(&e, Duration::seconds(30)),
             message: e.to_string(),
@@ -186,7 +193,7 @@ async fn run(
         report.pages += 1;
         let received = answer.liste_factures.len();
         report.returned += received;
-        let (changed, recorded, history_calls) = record_page(ctx, &client, org, answer.liste_factures).await;
+        let (changed, recorded, history_calls) = record_page(ctx, &client, org, own.keep_own(answer.liste_factures)).await;
         report.changed += changed;
         report.calls += history_calls;
         all_recorded &= recorded;
