@@ -34,6 +34,10 @@ Settings (environment variables):
                                   this many seconds [default: 120, at least 5]
   CHORUS_DESK_METRICS_TOKEN       when set, GET /metrics needs `Authorization: Bearer <token>`
                                   [default: unset, /metrics is public: aggregate counts only]
+  CHORUS_DESK_SESSION_MAX_HOURS   a session ends this long after sign-in, however active
+                                  [default: 12, from 1 to 168]
+  CHORUS_DESK_TRUSTED_PROXIES     comma-separated IPs/CIDRs of your reverse proxies: only their
+                                  X-Forwarded-For is believed [default: none, the peer address]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]

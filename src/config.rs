@@ -42,6 +42,21 @@ pub fn audit_retention_days_from(value: Option<&str>) -> anyhow::Result<u32> {
     }
 }
 
+/// Twelve hours: a working day, then sign in again.
+pub const DEFAULT_SESSION_MAX_HOURS: i64 = 12;
+
+/// `CHORUS_DESK_SESSION_MAX_HOURS`: whole hours, from 1 to a week. A typo is refused rather than
+/// silently giving sessions that never end.
+pub fn session_max_hours_from(value: Option<&str>) -> anyhow::Result<i64> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_SESSION_MAX_HOURS);
+    };
+    match value.parse::<i64>() {
+        Ok(hours) if (1..=168).contains(&hours) => Ok(hours),
+        _ => anyhow::bail!("CHORUS_DESK_SESSION_MAX_HOURS must be a whole number of hours from 1 to 168 (got {value:?})"),
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -77,6 +92,11 @@ pub struct Settings {
     /// When set (`CHORUS_DESK_METRICS_TOKEN`), `GET /metrics` wants `Authorization: Bearer <it>`;
     /// otherwise `/metrics` is public (it shows platform-wide counts only, no names or ids).
     pub metrics_token: Option<String>,
+    /// A session ends this many hours after sign-in, however active (`CHORUS_DESK_SESSION_MAX_HOURS`).
+    pub session_max_hours: i64,
+    /// Proxies whose `X-Forwarded-For` is believed (`CHORUS_DESK_TRUSTED_PROXIES`); from anyone
+    /// else the peer address is the client's.
+    pub trusted_proxies: crate::auth::client_address::TrustedProxies,
 }
 
 impl std::fmt::Debug for Settings {
@@ -150,6 +170,12 @@ impl Settings {
                 .ok()
                 .filter(|t| !t.trim().is_empty()),
             job_lease_seconds: job_lease_seconds_from(std::env::var("CHORUS_DESK_JOB_LEASE_SECONDS").ok().as_deref())?,
+            session_max_hours: session_max_hours_from(std::env::var("CHORUS_DESK_SESSION_MAX_HOURS").ok().as_deref())?,
+            trusted_proxies: std::env::var("CHORUS_DESK_TRUSTED_PROXIES")
+                .ok()
+                .as_deref()
+                .unwrap_or("")
+                .parse()?,
         })
     }
 }
@@ -277,6 +303,14 @@ mod tests {
         assert_ne!(key.token_key(), key.encryption_key());
         assert_ne!(key.audit_key(), key.token_key());
         assert_ne!(key.audit_key(), key.encryption_key());
+    }
+
+    #[test]
+    fn session_lifetime_defaults_to_twelve_hours_and_refuses_nonsense() {
+        assert_eq!(session_max_hours_from(None).unwrap(), 12);
+        assert_eq!(session_max_hours_from(Some("8")).unwrap(), 8);
+        assert!(session_max_hours_from(Some("0")).is_err());
+        assert!(session_max_hours_from(Some("forever")).is_err());
     }
 
     #[test]

@@ -51,6 +51,13 @@ fn fail(e: impl std::fmt::Display) -> diesel::result::Error {
 /// fresh API token, so that a script can drive the flow.
 pub fn seed(db: &Db, settings: &Settings) -> anyhow::Result<DemoInfo> {
     let mut conn = db.get()?;
+    // As `serve` does on first start, and before the demo admin exists (the platform admin is
+    // created only into a database without accounts): otherwise nobody could run support pages.
+    if settings.first_admin_password.is_some()
+        && let Some(first) = crate::bootstrap::ensure_first_admin(&mut conn, settings)?
+    {
+        crate::bootstrap::announce(&first, &settings.bind);
+    }
     let admin_password = crate::auth::password::generate();
     let hash = crate::auth::password::hash(&admin_password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let org_id = write_tx(&mut conn, |conn| {

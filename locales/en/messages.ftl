@@ -495,3 +495,12 @@ audit-break-head-deleted = the record of this chain's newest entry (audit_heads)
 error-status = Error { $status }
 error-back = Back to the dashboard
 audit-break-head-seal = the record of this chain's newest entry (audit_heads) is not sealed by chorus-desk: it was moved or altered outside chorus-desk, or the secret key changed
+
+# sec-b: sessions that end, throttling, text XML can carry
+err-login-wait = Too many failed attempts from here. Try again in { $seconds } seconds.
+flash-session-lifetime = Your session reached its maximum length. Sign in again.
+flash-signed-out-everywhere = You are signed out on every browser.
+err-text-unwritable-char = This text holds an invisible control character ({ $code }) that invoices cannot carry; retype it without it.
+err-invoice-period-before-contract = The period starts before the contract does ({ $date }).
+err-invoice-period-after-contract = The period must end by { $date } (the contract's end, or a year from today).
+err-invoice-period-too-long = One invoice covers at most { $days } days.

@@ -515,3 +515,8 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Failed
 conntest-outcome-skipped = Skipped
 audit-chain-line = { $name }:
+
+# sec-b: sessions
+account-sessions-title = Sessions
+account-sessions-hint = Signed in on a computer you no longer use? End every session of your account, this one included.
+account-sign-out-everywhere = Sign out everywhere

@@ -503,3 +503,12 @@ audit-break-head-deleted = l’enregistrement de la dernière entrée de cette c
 error-status = Erreur { $status }
 error-back = Retour au tableau de bord
 audit-break-head-seal = l’enregistrement de la dernière entrée de cette chaîne (audit_heads) n’est pas scellé par chorus-desk : il a été déplacé ou modifié en dehors de chorus-desk, ou la clé secrète a changé
+
+# sec-b: sessions that end, throttling, text XML can carry
+err-login-wait = Trop de tentatives échouées depuis cet endroit. Réessayez dans { $seconds } secondes.
+flash-session-lifetime = Votre session a atteint sa durée maximale. Reconnectez-vous.
+flash-signed-out-everywhere = Vous êtes déconnecté de tous les navigateurs.
+err-text-unwritable-char = Ce texte contient un caractère de contrôle invisible ({ $code }) qu’une facture ne peut pas porter ; retapez-le sans lui.
+err-invoice-period-before-contract = La période commence avant le contrat ({ $date }).
+err-invoice-period-after-contract = La période doit se terminer au plus tard le { $date } (fin du contrat, ou un an à partir d’aujourd’hui).
+err-invoice-period-too-long = Une facture couvre au plus { $days } jours.

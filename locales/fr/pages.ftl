@@ -545,3 +545,8 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Échec
 conntest-outcome-skipped = Non tentée
 audit-chain-line = { $name } :
+
+# sec-b: sessions
+account-sessions-title = Sessions
+account-sessions-hint = Connecté sur un ordinateur que vous n’utilisez plus ? Mettez fin à toutes les sessions de votre compte, celle-ci comprise.
+account-sign-out-everywhere = Se déconnecter partout

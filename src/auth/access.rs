@@ -151,6 +151,16 @@ pub async fn enforce(
         session::end(&session);
         return Ok(to_login(req, Some(Message::new("flash-session-expired"))));
     }
+    // However active, a session ends this long after sign-in: a stolen cookie does not live forever.
+    let lifetime = settings
+        .as_ref()
+        .map(|s| s.session_max_hours)
+        .unwrap_or(crate::config::DEFAULT_SESSION_MAX_HOURS)
+        * 3600;
+    if now - signed_in.started_at > lifetime {
+        session::end(&session);
+        return Ok(to_login(req, Some(Message::new("flash-session-lifetime"))));
+    }
     let db = req
         .app_data::<web::Data<Db>>()
         .cloned()

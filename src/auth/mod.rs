@@ -2,9 +2,12 @@
 
 pub mod access;
 pub mod api_token;
+pub mod client_address;
 pub mod csrf;
 pub mod csrf_multipart;
 pub mod password;
+pub mod redirect;
 pub mod session;
+pub mod throttle;
 
 pub use access::{Access, CurrentUser};

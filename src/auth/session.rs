@@ -17,6 +17,10 @@ pub struct SessionUser {
     pub generation: i64,
     /// Unix seconds of the last request, for the idle timeout.
     pub last_seen: i64,
+    /// Unix seconds of the sign-in, for the absolute lifetime. Cookies from before this field
+    /// read as 0, so they count as expired.
+    #[serde(default)]
+    pub started_at: i64,
 }
 
 /// A flash message as the page shows it: rendered in the reader's language.

@@ -76,6 +76,9 @@ pub fn establish(url: &str) -> Result<AnyConnection, DbError> {
                     )))
                 })?;
             }
+            if path != ":memory:" {
+                keep_private(std::path::Path::new(path));
+            }
             let mut conn = SqliteConnection::establish(path)?;
             conn.batch_execute(
                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
@@ -83,6 +86,25 @@ pub fn establish(url: &str) -> Result<AnyConnection, DbError> {
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(AnyConnection::Sqlite(conn))
         }
+    }
+}
+
+/// The SQLite file holds every invoice, customer and password hash: readable by its owner only.
+/// Created 0600 before SQLite opens it (its `-wal` and `-shm` files then take the same mode), and
+/// a file left readable by others by an earlier version is tightened.
+fn keep_private(path: &std::path::Path) {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    if created.is_err()
+        && let Ok(metadata) = std::fs::metadata(path)
+        && metadata.permissions().mode() & 0o077 != 0
+        && let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    {
+        tracing::warn!(path = %path.display(), error = %e, "the database file is readable by other users and could not be made private");
     }
 }
 

@@ -389,6 +389,47 @@ fn parse_line(errors: &mut FieldErrors, index: usize, line: &ContractLineInput) 
     })
 }
 
+/// The longest period one invoice of a contract may cover.
+pub const LONGEST_INVOICED_PERIOD_DAYS: i64 = 366;
+
+/// What is wrong with invoicing a contract for `start..=end`, by form field (`period_start`,
+/// `period_end`): the period must lie within the contract's own dates, cover at most a year, and
+/// end before the contract ends (or, open-ended, within a year from `today`). An invoice for
+/// 0001-01-01..9999-12-31 is a typo, not a billing period.
+pub fn invoicing_period_problems(
+    start: NaiveDate,
+    end: NaiveDate,
+    contract_start: NaiveDate,
+    contract_end: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<(&'static str, Message)> {
+    let mut problems = Vec::new();
+    if end < start {
+        problems.push(("period_end", Message::new("err-invoice-period-end")));
+        return problems;
+    }
+    if start < contract_start {
+        problems.push((
+            "period_start",
+            Message::new("err-invoice-period-before-contract").arg("date", contract_start.to_string()),
+        ));
+    }
+    let latest_end = contract_end.unwrap_or(today + chrono::Duration::days(LONGEST_INVOICED_PERIOD_DAYS));
+    if end > latest_end {
+        problems.push((
+            "period_end",
+            Message::new("err-invoice-period-after-contract").arg("date", latest_end.to_string()),
+        ));
+    }
+    if (end - start).num_days() >= LONGEST_INVOICED_PERIOD_DAYS {
+        problems.push((
+            "period_end",
+            Message::new("err-invoice-period-too-long").arg("days", LONGEST_INVOICED_PERIOD_DAYS),
+        ));
+    }
+    problems
+}
+
 impl NewContract {
     /// `customer` is the customer named by `customer_id`, found in the caller's organisation, or
     /// `None` when there is no such customer there.
@@ -488,6 +529,7 @@ impl NewContract {
                 }
             }
         }
+        crate::domain::organisation::refuse_unwritable_text(&mut errors, input);
         match (customer_id, start_date, billing_period) {
             (Some(customer_id), Some(start_date), Some(billing_period)) if errors.is_empty() => Ok(NewContract {
                 customer_id,

@@ -3,7 +3,7 @@
 
 use crate::domain::identifiers::{CountryCode, EmailAddress, PostalCode, ServiceCode, Siret, VatNumber};
 use crate::domain::input;
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::organisation::{FieldErrors, add_error, refuse_unwritable_text};
 use crate::i18n::Message;
 use serde::{Deserialize, Serialize};
 
@@ -151,6 +151,7 @@ impl NewCustomer {
             }
         }
 
+        refuse_unwritable_text(&mut errors, input);
         match (country, postal_code) {
             (Some(country), Some(postal_code)) if errors.is_empty() => Ok(NewCustomer {
                 name,

@@ -52,6 +52,60 @@ pub fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error
     }
 }
 
+/// A character XML 1.0 cannot carry, so no invoice, PDF/A-3 attachment or export could hold it:
+/// C0 controls other than tab, line feed and carriage return (NUL included), U+FFFE and U+FFFF.
+/// (Lone surrogates cannot occur in a Rust string.)
+pub fn is_unwritable_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The message shown next to a field holding such a character, naming it (it is invisible).
+pub fn unwritable_character_message(c: char) -> Message {
+    Message::new("err-text-unwritable-char").arg("code", format!("U+{:04X}", u32::from(c)))
+}
+
+/// Every text field of `input` (a form or API payload, as serialised) holding a character XML
+/// cannot carry, by its field path as the forms and the API name it (`lines[0].name`,
+/// `seller.address.city`), with the first such character. The one rule for every kind of input:
+/// text enters through these payloads, so checking them here covers names, addresses, notes and
+/// lines alike.
+pub fn unwritable_text_fields<T: serde::Serialize>(input: &T) -> Vec<(String, char)> {
+    fn walk(value: &serde_json::Value, path: &mut String, found: &mut Vec<(String, char)>) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Some(c) = text.chars().find(|c| is_unwritable_in_xml(*c)) {
+                    found.push((path.clone(), c));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let length = path.len();
+                    path.push_str(&format!("[{index}]"));
+                    walk(item, path, found);
+                    path.truncate(length);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (name, item) in fields {
+                    let length = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(name);
+                    walk(item, path, found);
+                    path.truncate(length);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(value) = serde_json::to_value(input) {
+        walk(&value, &mut String::new(), &mut found);
+    }
+    found
+}
+
 /// Why a decimal number was refused, worded for the field it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecimalInputError {
@@ -172,6 +226,39 @@ mod tests {
         assert_eq!(parse_decimal("."), Err(DecimalInputError::NotANumber));
         assert_eq!(parse_decimal("0.0000001"), Err(DecimalInputError::TooManyDecimals));
         assert_eq!(parse_decimal("99999999999999999999"), Err(DecimalInputError::TooLarge));
+    }
+
+    #[test]
+    fn text_xml_cannot_carry_is_found_by_its_field_path() {
+        #[derive(serde::Serialize)]
+        struct Line {
+            name: String,
+        }
+        #[derive(serde::Serialize)]
+        struct Form {
+            note: String,
+            lines: Vec<Line>,
+        }
+        let form = Form {
+            note: "two\tlines\r\nare fine".into(),
+            lines: vec![
+                Line { name: "ok".into() },
+                Line {
+                    name: "bell\u{7}".into(),
+                },
+                Line {
+                    name: "\u{FFFF}".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            unwritable_text_fields(&form),
+            vec![("lines[1].name".to_string(), '\u{7}'), ("lines[2].name".to_string(), '\u{FFFF}')]
+        );
+        assert!(is_unwritable_in_xml('\u{0}'));
+        assert!(!is_unwritable_in_xml('\u{FFFD}'));
+        assert!(!is_unwritable_in_xml('é'));
+        assert_eq!(unwritable_character_message('\u{1}').to_string(), "This text holds an invisible control character (U+0001) that invoices cannot carry; retype it without it.");
     }
 
     #[test]

@@ -12,6 +12,16 @@ pub fn add_error(errors: &mut FieldErrors, field: &str, message: impl Into<Messa
     errors.entry(field.to_string()).or_default().push(message.into());
 }
 
+/// Refuses every field of `input` that holds a character XML cannot carry (see
+/// `input::unwritable_text_fields`), unless that field is already refused for another reason.
+pub fn refuse_unwritable_text<T: serde::Serialize>(errors: &mut FieldErrors, input: &T) {
+    for (field, c) in crate::domain::input::unwritable_text_fields(input) {
+        if !errors.contains_key(&field) {
+            add_error(errors, &field, crate::domain::input::unwritable_character_message(c));
+        }
+    }
+}
+
 /// One field's messages as the sentence a form shows next to it.
 pub fn field_error(errors: &FieldErrors, field: &str, locale: Locale) -> String {
     errors
@@ -42,7 +52,7 @@ pub struct NewOrganisation {
 }
 
 /// The raw input, all strings.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct OrganisationInput {
     pub name: String,
@@ -97,6 +107,7 @@ impl NewOrganisation {
             (None, false) => None,
         };
         let optional = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        refuse_unwritable_text(&mut errors, input);
         match (siret, country) {
             (Some(siret), Some(country)) if errors.is_empty() => Ok(NewOrganisation {
                 name,

@@ -408,11 +408,18 @@ pub fn draft_from_contract(
     let customer = crate::db::models::customer::find(conn, org.id, detail.contract.customer_id)?
         .ok_or(InvoicingError::NotFound)?;
     let (start, end) = period;
-    if end < start {
+    let problems = crate::domain::contract::invoicing_period_problems(
+        start,
+        end,
+        detail.contract.start_date,
+        detail.contract.end_date,
+        today(),
+    );
+    if !problems.is_empty() {
         let mut p = Problems::new();
-        p.entry("period_end".into())
-            .or_default()
-            .push(Message::new("err-invoice-period-end"));
+        for (field, message) in problems {
+            p.entry(field.into()).or_default().push(message);
+        }
         return Err(InvoicingError::Invalid(p));
     }
     let mut document = InvoiceDocument {

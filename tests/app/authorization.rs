@@ -27,7 +27,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         ("POST", "/logout")
         | ("GET", "/account/password")
         | ("POST", "/account/password")
-        | ("POST", "/account/language") => Some(EVERYONE),
+        | ("POST", "/account/language")
+        | ("POST", "/account/sign-out-everywhere") => Some(EVERYONE),
         ("GET", "/") => Some(EVERYONE),
         ("GET", "/support/organisations")
         | ("POST", "/support/organisations")

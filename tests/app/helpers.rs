@@ -155,6 +155,8 @@ pub fn test_settings(database_url: String) -> Settings {
         poll_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
         job_lease_seconds: chorus_desk::config::DEFAULT_JOB_LEASE_SECONDS,
         metrics_token: None,
+        session_max_hours: chorus_desk::config::DEFAULT_SESSION_MAX_HOURS,
+        trusted_proxies: Default::default(),
     }
 }
 

@@ -423,3 +423,104 @@ proptest! {
         );
     }
 }
+
+/// Text as people paste it and scripts send it: mostly letters, some of what XML must escape,
+/// and now and then a character XML 1.0 cannot carry at all.
+fn hostile_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            8 => prop::char::range('a', 'z'),
+            2 => prop::sample::select(vec!['&', '<', '>', '"', '\'', ' ', 'é', '€', '\t', '\n', '\r', '\u{7F}', '\u{85}', '\u{FFFD}', '😀']),
+            1 => prop::sample::select(vec!['\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1F}', '\u{FFFE}', '\u{FFFF}']),
+        ],
+        1..24,
+    )
+    .prop_map(|chars| format!("A{}", chars.into_iter().collect::<String>()))
+}
+
+/// Well-formed XML 1.0 whose every character XML allows: quick-xml reads it to the end with end
+/// names checked and every text and attribute value unescaped.
+fn assert_well_formed(kind: &str, xml: &[u8]) -> Result<(), TestCaseError> {
+    use quick_xml::events::Event;
+    let text = std::str::from_utf8(xml).map_err(|e| TestCaseError::fail(format!("{kind}: not UTF-8: {e}")))?;
+    if let Some(c) = text.chars().find(|c| chorus_desk::domain::input::is_unwritable_in_xml(*c)) {
+        return Err(TestCaseError::fail(format!("{kind} holds U+{:04X}", u32::from(c))));
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(start)) => {
+                depth += 1;
+                for attribute in start.attributes() {
+                    let attribute = attribute.map_err(|e| TestCaseError::fail(format!("{kind}: {e}")))?;
+                    attribute
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| TestCaseError::fail(format!("{kind}: {e}")))?;
+                }
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            // An entity: one of XML's five, or a character reference to a character XML allows.
+            Ok(Event::GeneralRef(reference)) => {
+                match reference.resolve_char_ref() {
+                    Ok(Some(c)) => prop_assert!(!chorus_desk::domain::input::is_unwritable_in_xml(c), "{} refers to U+{:04X}", kind, u32::from(c)),
+                    Ok(None) => prop_assert!(
+                        ["amp", "lt", "gt", "quot", "apos"].contains(&reference.xml10_content().as_ref()),
+                        "{}: unknown entity", kind
+                    ),
+                    Err(e) => return Err(TestCaseError::fail(format!("{kind}: {e}"))),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return Err(TestCaseError::fail(format!("{kind}: {e} at {}", reader.buffer_position()))),
+        }
+    }
+    prop_assert_eq!(depth, 0, "{} is not closed", kind);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 48, ..Config::default() })]
+
+    /// Whatever text comes in, a document the parser accepts renders to well-formed UBL, CII and
+    /// Factur-X; one it refuses names every field holding text XML cannot carry.
+    #[test]
+    fn every_accepted_document_renders_to_well_formed_xml(
+        mut document in invoice_document(),
+        seller_name in hostile_text(),
+        buyer_city in hostile_text(),
+        line_name in hostile_text(),
+        line_description in hostile_text(),
+        note in hostile_text(),
+        terms in hostile_text(),
+    ) {
+        document.seller.name = seller_name;
+        document.buyer.address.city = Some(buyer_city);
+        document.lines[0].name = line_name;
+        document.lines[0].description = Some(line_description);
+        document.notes = vec![chorus_desk::domain::invoice::document::Note { subject_code: None, text: note }];
+        document.payment_terms = Some(terms);
+        let unwritable: Vec<String> = chorus_desk::domain::input::unwritable_text_fields(&document)
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        match Invoice::parse(document) {
+            Ok(invoice) => {
+                prop_assert!(unwritable.is_empty(), "accepted although {:?} cannot be written", unwritable);
+                let ubl = chorus_desk::ubl::render_ubl(&invoice, &Default::default()).expect("UBL renders");
+                assert_well_formed("UBL", &ubl)?;
+                let cii = chorus_desk::cii::render_cii(&invoice, &Default::default()).expect("CII renders");
+                assert_well_formed("CII", &cii)?;
+                let facturx = chorus_desk::facturx::render_facturx(&invoice).expect("Factur-X renders");
+                assert_well_formed("Factur-X", &facturx.xml)?;
+            }
+            Err(errors) => {
+                for field in &unwritable {
+                    prop_assert!(!errors.get(field).is_empty(), "{} not named in {}", field, errors);
+                }
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 use crate::db::schema::login_failures;
 use crate::db::{AnyConnection, now};
 use chrono::{Duration, NaiveDateTime};
+use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 
 pub fn record(conn: &mut AnyConnection, email_key: &str, client_ip: &str) -> QueryResult<usize> {
@@ -15,23 +16,45 @@ pub fn record(conn: &mut AnyConnection, email_key: &str, client_ip: &str) -> Que
         .execute(conn)
 }
 
-/// Failures for this email and for this address since `window` ago.
-pub fn recent(conn: &mut AnyConnection, email_key: &str, client_ip: &str, window: Duration) -> QueryResult<(i64, i64)> {
-    let since: NaiveDateTime = now() - window;
-    let by_email = login_failures::table
-        .filter(login_failures::email_key.eq(email_key))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    let by_ip = login_failures::table
-        .filter(login_failures::client_ip.eq(client_ip))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    Ok((by_email, by_ip))
+/// How many failures, and when the latest was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub latest: Option<NaiveDateTime>,
 }
 
-/// A successful login clears that account's failures.
-pub fn clear(conn: &mut AnyConnection, email_key: &str) -> QueryResult<usize> {
-    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key))).execute(conn)
+/// Recent failures of this account from this address, and of this address for any account.
+/// Failures of the account from other addresses are deliberately not counted: they are someone
+/// else's, and must not keep the owner out.
+pub fn recent(
+    conn: &mut AnyConnection,
+    email_key: &str,
+    client_ip: &str,
+    window: Duration,
+) -> QueryResult<(Failures, Failures)> {
+    let since: NaiveDateTime = now() - window;
+    let (count, latest) = login_failures::table
+        .filter(login_failures::client_ip.eq(client_ip))
+        .filter(login_failures::email_key.eq(email_key))
+        .filter(login_failures::failed_at.gt(since))
+        .select((count_star(), max(login_failures::failed_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(conn)?;
+    let of_account_here = Failures { count, latest };
+    let (count, latest) = login_failures::table
+        .filter(login_failures::client_ip.eq(client_ip))
+        .filter(login_failures::failed_at.gt(since))
+        .select((count_star(), max(login_failures::failed_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(conn)?;
+    Ok((of_account_here, Failures { count, latest }))
+}
+
+/// A successful login clears that account's failures from that address (not the others': an
+/// attacker elsewhere must not have his slate wiped by the owner signing in).
+pub fn clear(conn: &mut AnyConnection, email_key: &str, client_ip: &str) -> QueryResult<usize> {
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::email_key.eq(email_key))
+            .filter(login_failures::client_ip.eq(client_ip)),
+    )
+    .execute(conn)
 }

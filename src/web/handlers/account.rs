@@ -106,13 +106,18 @@ pub async fn change_password(
             })
         })
         .await?;
-    // Other sessions of this person end; this one carries on with the new generation.
+    // Other sessions of this person end; this one carries on with the new generation, and keeps
+    // its sign-in time (a password change does not extend the session's lifetime).
+    let started_at = session::user(&ctx.session)
+        .map(|s| s.started_at)
+        .unwrap_or_else(|| chrono::Utc::now().timestamp());
     session::start(
         &ctx.session,
         &SessionUser {
             id: user_id,
             generation,
             last_seen: chrono::Utc::now().timestamp(),
+            started_at,
         },
     );
     session::flash(
@@ -121,4 +126,24 @@ pub async fn change_password(
         Message::new("flash-password-changed"),
     );
     Ok(see_other("/"))
+}
+
+/// "Sign out everywhere": every session of this person ends, this browser's included, e.g. after
+/// signing in on a shared computer elsewhere.
+pub async fn sign_out_everywhere(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(_): CsrfForm<super::login::Empty>,
+) -> Result<HttpResponse, AppError> {
+    super::login::end_sessions(&db, &user, "account.signed_out_everywhere").await?;
+    // Emptied rather than purged, so that it can carry the flash to the sign-in page.
+    ctx.session.clear();
+    ctx.session.renew();
+    session::flash(
+        &ctx.session,
+        session::FlashLevel::Success,
+        Message::new("flash-signed-out-everywhere"),
+    );
+    Ok(see_other("/login"))
 }

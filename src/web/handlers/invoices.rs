@@ -1606,7 +1606,10 @@ pub async fn complete(
                 Message::new("err-attachment-name-too-long").arg("max", ATTACHMENT_NAME_MAX),
             );
         }
-        if part.data.is_empty() {
+        // A file far too large was dropped while reading the form (the comment was kept).
+        if form.file_too_large("attachment") {
+            add_error(&mut errors, "attachment", Message::new("err-attachment-too-large"));
+        } else if part.data.is_empty() {
             add_error(&mut errors, "attachment", Message::new("err-attachment-empty"));
         } else if part.data.len() >= ATTACHMENT_BYTES_MAX {
             add_error(&mut errors, "attachment", Message::new("err-attachment-too-large"));

@@ -32,10 +32,7 @@ fn lang_cookie(locale: Locale) -> Cookie<'static> {
 
 /// Same-site paths only (as for sign-in's `next`).
 fn back_to(next: Option<&str>, default: &str) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => default.to_string(),
-    }
+    crate::auth::redirect::or_fallback(next, default)
 }
 
 /// The sign-in page's switch: a cookie, then back to where the person was.

@@ -1,10 +1,12 @@
 //! Sign in and out. Unknown emails and wrong passwords get the same message and take the same time;
-//! repeated failures are throttled per account and per address, across instances.
+//! repeated failures slow that address down (see `auth::throttle`), across instances. Signing out
+//! ends the session on the server too: a copy of the cookie is worth nothing afterwards.
 
 use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
+use crate::auth::throttle;
 use crate::auth::session::{self, SessionUser};
 use crate::db::models::{login_failure, user};
 use crate::db::{Db, write_tx};
@@ -14,11 +16,6 @@ use crate::web::page::{Ctx, see_other};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-
-/// Failures allowed per account, and per client address, within the window.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 30;
-const WINDOW_MINUTES: i64 = 15;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -52,12 +49,9 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths, so `next` cannot send people elsewhere.
+/// Only same-site paths, so `next` cannot send people elsewhere; anything else goes to the dashboard.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/".to_string(),
-    }
+    crate::auth::redirect::or_fallback(next, "/")
 }
 
 pub async fn form(ctx: Ctx, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
@@ -83,7 +77,8 @@ pub struct LoginForm {
 }
 
 enum Attempt {
-    Throttled,
+    /// This address must wait this long before trying this account again.
+    Throttled(chrono::Duration),
     Failed,
     Succeeded(user::UserRow),
 }
@@ -95,30 +90,27 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let email_key = user::normalise_email(&form.email);
-    let client_ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let client_ip = crate::auth::client_address::of_request(&req);
     let next = safe_next(form.next.as_deref());
     let password = form.password;
     let attempt = {
         let email_key = email_key.clone();
         let client_ip = client_ip.clone();
         db.run(move |conn| -> Result<Attempt, AppError> {
-            let (by_email, by_ip) =
-                login_failure::recent(conn, &email_key, &client_ip, chrono::Duration::minutes(WINDOW_MINUTES))?;
+            let (account_here, address) = login_failure::recent(conn, &email_key, &client_ip, throttle::WINDOW)?;
             let found = user::find_by_email(conn, &email_key)?;
             let org = found.as_ref().and_then(|u| u.organisation_id);
-            if by_email >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_ADDRESS {
+            // Checked before the password, so that a waiting address learns nothing, right or wrong.
+            if let Some(wait) = throttle::wait_left(account_here, address, crate::db::now()) {
                 write_tx(conn, |conn| {
                     audit::record(
                         conn,
                         Entry::new(org, Actor::Anonymous(client_ip.clone()), "login.throttled")
                             .failed()
-                            .details(serde_json::json!({"email": email_key})),
+                            .details(serde_json::json!({"email": email_key, "wait_seconds": throttle::seconds_to_tell(wait)})),
                     )
                 })?;
-                return Ok(Attempt::Throttled);
+                return Ok(Attempt::Throttled(wait));
             }
             // Unknown accounts verify against a dummy hash: same answer, same time.
             let hash = found
@@ -128,7 +120,7 @@ pub async fn submit(
             let valid = password::verify(&password, hash) && found.as_ref().is_some_and(|u| u.active);
             write_tx(conn, |conn| match found {
                 Some(user) if valid => {
-                    login_failure::clear(conn, &email_key)?;
+                    login_failure::clear(conn, &email_key, &client_ip)?;
                     user::record_login(conn, user.id)?;
                     audit::record(
                         conn,
@@ -167,6 +159,7 @@ pub async fn submit(
                     id: user.id,
                     generation: user.session_generation,
                     last_seen: chrono::Utc::now().timestamp(),
+                    started_at: chrono::Utc::now().timestamp(),
                 },
             );
             let target = if user.must_change_password {
@@ -189,10 +182,9 @@ pub async fn submit(
                 .content_type("text/html; charset=utf-8")
                 .body(html))
         }
-        Attempt::Throttled => {
-            let error = Message::new("err-login-throttled")
-                .arg("minutes", WINDOW_MINUTES)
-                .render(ctx.locale);
+        Attempt::Throttled(wait) => {
+            let seconds = throttle::seconds_to_tell(wait);
+            let error = Message::new("err-login-wait").arg("seconds", seconds).render(ctx.locale);
             let page = LoginPage {
                 ctx,
                 email: form.email,
@@ -201,6 +193,7 @@ pub async fn submit(
             };
             let html = askama::Template::render(&page).map_err(AppError::internal)?;
             Ok(HttpResponse::TooManyRequests()
+                .insert_header(("Retry-After", seconds.to_string()))
                 .content_type("text/html; charset=utf-8")
                 .body(html))
         }
@@ -216,16 +209,26 @@ pub async fn logout(
     db: web::Data<Db>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = user.actor();
-    let org = user.organisation_id;
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            audit::record(conn, Entry::new(org, actor, "logout")).map_err(AppError::from)
-        })
-    })
-    .await?;
+    end_sessions(&db, &user, "logout").await?;
     session::end(&ctx.session);
     Ok(see_other("/login"))
+}
+
+/// Ends every session of this person on the server: the session generation moves on, so any
+/// copy of a cookie issued before is refused on its next request (the cookie store keeps no
+/// per-session record, so signing out here signs this person out on every browser).
+pub(crate) async fn end_sessions(db: &Db, user: &CurrentUser, action: &'static str) -> Result<(), AppError> {
+    let actor = user.actor();
+    let org = user.organisation_id;
+    let user_id = user.id;
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            user::bump_session_generation(conn, user_id)?;
+            audit::record(conn, Entry::new(org, actor, action).target("user", user_id))?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -237,6 +240,8 @@ mod tests {
         assert_eq!(safe_next(Some("/customers?page=2")), "/customers?page=2");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

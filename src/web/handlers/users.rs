@@ -77,7 +77,18 @@ pub async fn create(
             None
         }
     };
-    let (Some(email), Some(role)) = (email, role) else {
+    if let Some(c) = form
+        .display_name
+        .chars()
+        .find(|c| crate::domain::input::is_unwritable_in_xml(*c))
+    {
+        add_error(
+            &mut errors,
+            "display_name",
+            crate::domain::input::unwritable_character_message(c),
+        );
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
         let users = users_of(&db, org).await?;
         return unprocessable(UsersPage {
             ctx,
