@@ -51,6 +51,9 @@ CHORUS_DESK_SECRET_KEY=$(head -c 48 /dev/urandom | base64 -w0)
 export CHORUS_DESK_ADMIN_PASSWORD="bench first admin passphrase"
 export CHORUS_DESK_SCHEDULER=off RUST_LOG=warn
 export CHORUS_DESK_SIMULATOR_URL="http://127.0.0.1:$SIM_PORT"
+# The simulator's admin hooks (paying invoices each cycle) answer only to this bearer token.
+export CHORUS_SIM_ADMIN_TOKEN
+CHORUS_SIM_ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg); backend $BACKEND"
 "$BIN" migrate >/dev/null
@@ -61,7 +64,7 @@ echo "bench admin passphrase 2026" | "$BIN" user add --email admin@bench.test --
 "$BIN" bench simulator --bind "127.0.0.1:$SIM_PORT" --supplier "$SIRET" --invoices "$INVOICES" 2>"$WORK/simulator.log" &
 SIMULATOR=$!
 for _ in $(seq 1 300); do
-    curl -s -o /dev/null "http://127.0.0.1:$SIM_PORT/simulator-admin/deposits" && break
+    curl -s -o /dev/null -H "Authorization: Bearer $CHORUS_SIM_ADMIN_TOKEN" "http://127.0.0.1:$SIM_PORT/simulator-admin/deposits" && break
     sleep 0.1
 done
 grep -m1 "made available" "$WORK/simulator.log" || true

@@ -149,11 +149,14 @@ async fn pay_slice(http: &reqwest::Client, bench: &PollerBench, cycle: u32) -> a
         return Ok(0);
     }
     let mut moved = 0;
+    // The token `bench simulator` was started with (bench/poller.sh exports it to both).
+    let admin_token = std::env::var(crate::simulator::ADMIN_TOKEN_VARIABLE).unwrap_or_default();
     let first = u64::from(cycle) % bench.change_every;
     for i in (first..bench.invoices).step_by(bench.change_every as usize) {
         let id = 8_123_456 + i;
         let response = http
             .post(format!("{}/simulator-admin/invoices/{id}/status", bench.simulator_url))
+            .bearer_auth(&admin_token)
             .json(&serde_json::json!({"statut": "MISE_EN_PAIEMENT"}))
             .send()
             .await?;

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::state::{Deposit, Flux, ScriptedFault, SimClock, SimInvoice, SimState, paris};
-use super::{Simulator, SimulatorConfig, integration};
+use super::{Simulator, SimulatorConfig, integration, lenient};
 use crate::chorus::dto::*;
 
 const SUCCESS_LIBELLE: &str = "TRA_MSG_00.000";
@@ -41,6 +41,9 @@ pub(super) fn configure(simulator: Simulator, cfg: &mut web::ServiceConfig) {
             async move { simulator.handle_api(request, payload).await }
         }),
     );
+    if simulator.admin_token.is_none() {
+        return;
+    }
     let admin_sim = simulator;
     cfg.route(
         "/simulator-admin/{tail:.*}",
@@ -97,17 +100,20 @@ fn minute(at: DateTime<Utc>) -> String {
     paris(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Reads an operation's request (already made lenient by `lenient::normalise`); a refusal names
+/// the field at fault.
 fn parse_request<T: DeserializeOwned>(body: &Value) -> Result<T, Reply> {
-    serde_json::from_value(body.clone()).map_err(|error| {
+    serde_path_to_error::deserialize(body.clone()).map_err(|error| {
+        let field = error.path().to_string();
         Reply::refused(
             StatusCode::BAD_REQUEST,
             CODE_BAD_REQUEST,
-            format!("Requête invalide : {error}"),
+            format!("Requête invalide : champ {field} : {}", error.inner()),
         )
     })
 }
 
-fn random_token() -> String {
+pub(super) fn random_token() -> String {
     let mut bytes = [0u8; 24];
     // A clock-derived fallback is good enough for a local simulator.
     if getrandom::fill(&mut bytes).is_err() {
@@ -199,8 +205,7 @@ impl Simulator {
             .headers()
             .get("authorization")
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_token);
         let token_valid = bearer.is_some_and(|token| {
             self.lock()
                 .tokens
@@ -300,6 +305,7 @@ impl Simulator {
             }
         };
 
+        let json_body = lenient::normalise(&tail, &json_body);
         let reply = {
             let mut state = self.lock();
             state.settle(now);
@@ -331,7 +337,47 @@ impl Simulator {
 
     // ------------------------------------------------------------ scenario hooks over HTTP
 
+    /// Admin hooks need the bearer token, and POSTs a JSON body (so no HTML form or `text/plain`
+    /// cross-site request can reach them).
+    fn admin_refusal(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        use subtle::ConstantTimeEq as _;
+        let expected = self.admin_token.as_deref()?;
+        let given = request
+            .headers()
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(bearer_token);
+        let authorised = given.is_some_and(|given| bool::from(given.as_bytes().ct_eq(expected.as_bytes())));
+        if !authorised {
+            return Some(
+                HttpResponse::Unauthorized()
+                    .insert_header(("WWW-Authenticate", "Bearer realm=\"simulator-admin\""))
+                    .content_type("application/json")
+                    .body(json!({"error": "a valid admin bearer token is required"}).to_string()),
+            );
+        }
+        if request.method() == actix_web::http::Method::POST {
+            let json_body = request
+                .headers()
+                .get("content-type")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(';').next())
+                .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+            if !json_body {
+                return Some(
+                    HttpResponse::UnsupportedMediaType()
+                        .content_type("application/json")
+                        .body(json!({"error": "Content-Type must be application/json"}).to_string()),
+                );
+            }
+        }
+        None
+    }
+
     fn handle_admin(&self, request: &HttpRequest, body: &[u8]) -> HttpResponse {
+        if let Some(refusal) = self.admin_refusal(request) {
+            return refusal;
+        }
         let tail = request
             .match_info()
             .get("tail")
@@ -425,6 +471,13 @@ impl Simulator {
     }
 }
 
+/// The token of an `Authorization: Bearer ...` header; the scheme is case-insensitive (RFC 7235).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 fn basic_credentials(request: &HttpRequest) -> Option<(String, String)> {
     let header = request.headers().get("authorization")?.to_str().ok()?;
     let encoded = header.strip_prefix("Basic ")?;
@@ -474,6 +527,21 @@ impl Operation {
             "structures/v1/consulter/service" => post(service),
             "transverses/v1/recuperer/structures/actives/fournisseur" => post(supplier_structures),
             "engagementsJuridiques/v1/rechercher" => post(search_engagements),
+            "factures/v1/soumettre" => post(submit_invoice),
+            "factures/v1/deposer/pdf" => post(deposit_pdf),
+            "transverses/v1/recuperer/tauxtva" => post(vat_rates),
+            "transverses/v1/recuperer/devises" => post(currencies),
+            "transverses/v1/recuperer/modedepot" => post(deposit_modes),
+            "transverses/v1/recuperer/typefacture" => post(invoice_types),
+            "transverses/v1/recuperer/cadrefacturation" => post(billing_frameworks),
+            "transverses/v1/recuperer/formatflux" => post(flux_formats),
+            "transverses/v1/recuperer/syntaxeflux" => post(flux_syntaxes),
+            "transverses/v1/recuperer/etats/traitement" => post(processing_states),
+            "transverses/v1/recuperer/coordbanc/valides" => post(bank_details),
+            "transverses/v1/recuperer/structures/actives/destinataire" => post(recipient_structures),
+            "transverses/v1/consulter/information/siret" => post(siret_information),
+            "transverses/v1/telecharger/annuaire/destinataire" => post(recipient_directory),
+            "utilisateurs/v1/monCompte/recuperer/rattachements" => post(account_attachments),
             "transverses/v1/health-check" => Some(Operation {
                 method: "GET",
                 handler: health_check,
@@ -715,7 +783,7 @@ fn invoice_summary(state: &SimState, invoice: &SimInvoice) -> Value {
         "montantTTC": amount_json(invoice.total_with_vat),
         "montantAPayer": amount_json(invoice.amount_due),
         "devise": invoice.currency,
-        "modeDepot": "DEPOT_FLUX",
+        "modeDepot": invoice.deposit_mode.as_str(),
         "rejetTraite": false,
     })
 }
@@ -1232,4 +1300,372 @@ fn report_pdf(lines: &[String]) -> Vec<u8> {
         objects.len() + 1
     ));
     pdf.into_bytes()
+}
+
+// ---------------------------------------------------------------- other ways in (§5.15)
+
+/// A decimal given as a JSON number or a string.
+fn decimal_field(value: Option<&Value>) -> Option<rust_decimal::Decimal> {
+    match value? {
+        Value::Number(number) => number.to_string().parse().ok(),
+        Value::String(text) => text.trim().replace(',', ".").parse().ok(),
+        _ => None,
+    }
+}
+
+fn text_field(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// `POST /cpro/factures/v1/soumettre`: an invoice entered as JSON (`modeDepot` `SAISIE_API`, or
+/// `DEPOT_PDF_API` with the `pieceJointeId` of a `deposer/pdf`). Checked like a deposited invoice
+/// (supplier attached, buyer known, mandatory references, number not used); answered at once.
+fn submit_invoice(state: &mut SimState, _: &SimulatorConfig, now: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    use super::state::DepositMode;
+    let refuse = |message: String| Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, message);
+    let mode_text = text_field(body.get("modeDepot")).unwrap_or_else(|| "SAISIE_API".to_owned());
+    let mode = match DepositMode::known(&mode_text) {
+        Some(mode @ (DepositMode::ApiEntry | DepositMode::PdfApi)) => mode,
+        _ => {
+            return Err(refuse(format!(
+                "Champ modeDepot : « {mode_text} » n'est pas SAISIE_API ni DEPOT_PDF_API."
+            )));
+        }
+    };
+    let attachment_ids: Vec<i64> = body
+        .get("pieceJointePrincipale")
+        .map(|value| match value {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        })
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.get("pieceJointePrincipaleId").and_then(Value::as_i64))
+        .collect();
+    if let Some(missing) = attachment_ids.iter().find(|id| !state.attachments.contains_key(id)) {
+        return Err(refuse(format!(
+            "Champ pieceJointePrincipale : la pièce jointe {missing} n'existe pas."
+        )));
+    }
+    if mode == DepositMode::PdfApi && attachment_ids.is_empty() {
+        return Err(refuse(
+            "Champ pieceJointePrincipale : le mode DEPOT_PDF_API demande le pieceJointeId du PDF déposé.".to_owned(),
+        ));
+    }
+    let supplier = body.get("fournisseur");
+    let supplier_siret = supplier
+        .and_then(|s| s.get("idFournisseur"))
+        .and_then(Value::as_i64)
+        .and_then(|id| state.directory.by_id(id))
+        .map(|s| s.siret.clone())
+        .or_else(|| text_field(supplier.and_then(|s| s.get("codeFournisseur"))));
+    let Some(supplier_siret) = supplier_siret else {
+        return Err(refuse("Champ fournisseur.idFournisseur : fournisseur absent ou inconnu.".to_owned()));
+    };
+    let recipient = body.get("destinataire");
+    let references = body.get("references");
+    let totals = body.get("montantTotal");
+    let number = text_field(body.get("numeroFactureSaisi"))
+        .or_else(|| text_field(body.get("numeroFacture")))
+        .or_else(|| text_field(references.and_then(|r| r.get("numeroFacture"))));
+    if number.is_none() && mode == DepositMode::ApiEntry {
+        return Err(refuse("Champ numeroFactureSaisi : le numéro de facture est obligatoire.".to_owned()));
+    }
+    let invoice_type = text_field(references.and_then(|r| r.get("typeFacture")))
+        .map(|t| InvoiceType::known(&t).ok_or_else(|| refuse(format!("Champ references.typeFacture : « {t} » inconnu."))))
+        .transpose()?;
+    let read = integration::ReadInvoice {
+        number: number.clone(),
+        issue_date: text_field(body.get("dateFacture")).map(|d| d.chars().take(10).collect()),
+        invoice_type,
+        currency: text_field(references.and_then(|r| r.get("deviseFacture"))),
+        supplier_id: Some(supplier_siret.clone()),
+        supplier_name: None,
+        buyer_id: text_field(recipient.and_then(|r| r.get("codeDestinataire"))),
+        service_code: text_field(recipient.and_then(|r| r.get("codeServiceExecutant"))),
+        engagement_number: text_field(references.and_then(|r| r.get("numeroBonCommande"))),
+        market_number: text_field(references.and_then(|r| r.get("numeroMarche"))),
+        total_without_vat: decimal_field(totals.and_then(|t| t.get("montantHtTotal"))),
+        total_vat: decimal_field(totals.and_then(|t| t.get("montantTVA"))),
+        total_with_vat: decimal_field(totals.and_then(|t| t.get("montantTtcTotal"))),
+        amount_due: decimal_field(totals.and_then(|t| t.get("montantAPayer")))
+            .or_else(|| decimal_field(totals.and_then(|t| t.get("montantTtcTotal")))),
+        unreadable_note: None,
+    };
+    let id = state
+        .submit_invoice(&read, mode, now)
+        .map_err(|errors| Reply::refused(StatusCode::BAD_REQUEST, CODE_ROUTING_REFUSED, errors.join(" ")))?;
+    let invoice = &state.invoices[&id];
+    Ok(Reply::ok(json!({
+        "identifiantFactureCPP": id,
+        "numeroFacture": invoice.number,
+        "dateFacture": invoice.issue_date.map(|d| d.to_string()),
+        "identifiantStructure": supplier_siret,
+        "statutFacture": invoice.status().as_str(),
+    })))
+}
+
+/// `POST /cpro/factures/v1/deposer/pdf`: a PDF (≤ 10 MB, else 413) kept for a later `soumettre`
+/// in `DEPOT_PDF_API` mode; the answer carries its `pieceJointeId` (no OCR here: the fields it
+/// would have read come back empty).
+fn deposit_pdf(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    let refuse = |message: String| Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, message);
+    let Some(encoded) = text_field(body.get("fichierFacture")) else {
+        return Err(refuse("Champ fichierFacture : le PDF est obligatoire.".to_owned()));
+    };
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(encoded.as_bytes())
+        .map_err(|_| refuse("Champ fichierFacture : le fichier n'est pas encodé en base 64.".to_owned()))?;
+    if content.len() > 10 * 1024 * 1024 {
+        return Err(Reply::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            CODE_BAD_REQUEST,
+            "Le PDF doit faire au plus 10 Mo.",
+        ));
+    }
+    if !content.starts_with(b"%PDF-") {
+        return Err(refuse("Champ fichierFacture : le fichier n'est pas un PDF.".to_owned()));
+    }
+    let format = text_field(body.get("formatDepot")).unwrap_or_else(|| "PDF_NON_SIGNE".to_owned());
+    if !["PDF_NON_SIGNE", "PDF_SIGNE_PADES", "PDF_SIGNE_XADES"].contains(&format.as_str()) {
+        return Err(refuse(format!("Champ formatDepot : « {format} » inconnu.")));
+    }
+    let name = text_field(body.get("nomFichier")).unwrap_or_else(|| "facture.pdf".to_owned());
+    let id = 7_000_000 + state.attachments.len() as i64 + 1;
+    state.attachments.insert(id, (name, content.len()));
+    Ok(Reply::ok(json!({
+        "pieceJointeId": id,
+        "statutFacture": "INTERPRETEE_OCR",
+        "numeroFacture": null,
+        "dateFacture": null,
+        "codeDestinataire": null,
+        "montantHtTotal": null,
+        "montantTtcTotal": null,
+    })))
+}
+
+// ---------------------------------------------------------------- referentials (§5.16)
+
+fn vat_rates(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    let rates = [
+        ("TVA1", "Art 293B (franchise en base)", 0.0),
+        ("TVA2", "2,1 %", 2.1),
+        ("TVA3", "5,5 %", 5.5),
+        ("TVA4", "10 %", 10.0),
+        ("TVA5", "20 %", 20.0),
+    ];
+    let rows: Vec<Value> = rates
+        .iter()
+        .map(|(code, label, value)| json!({"codeTauxTva": code, "libelleTauxTva": label, "valeurTauxTva": value}))
+        .collect();
+    Ok(Reply::ok(json!({"listeTauxTva": rows})))
+}
+
+fn currencies(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    let rows: Vec<Value> = [("EUR", "Euro"), ("USD", "Dollar des États-Unis"), ("GBP", "Livre sterling"), ("CHF", "Franc suisse")]
+        .iter()
+        .map(|(code, label)| json!({"codeDevise": code, "libelleDevise": label}))
+        .collect();
+    Ok(Reply::ok(json!({"listeDevises": rows})))
+}
+
+fn code_list(list: &str, field: &str, codes: &[&str]) -> Result<Reply, Reply> {
+    let rows: Vec<Value> = codes.iter().map(|code| json!({ field: code })).collect();
+    Ok(Reply::ok(json!({ list: rows })))
+}
+
+fn deposit_modes(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    code_list(
+        "listeModeDepot",
+        "modeDepot",
+        &["DEPOT_FLUX", "SAISIE_API", "DEPOT_PDF_API", "SAISIE_PORTAIL", "DEPOT_PDF_PORTAIL"],
+    )
+}
+
+fn invoice_types(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    code_list("listeTypeFacture", "typeFacture", &["FACTURE", "AVOIR", "ACOMPTE"])
+}
+
+fn billing_frameworks(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    code_list(
+        "listeCadreFacturation",
+        "codeCadreFacturation",
+        &[
+            "A1_FACTURE_FOURNISSEUR",
+            "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
+            "A9_FACTURE_SOUSTRAITANT",
+            "A12_FACTURE_COTRAITANT",
+        ],
+    )
+}
+
+fn flux_formats(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    code_list("listeFormatFlux", "formatFlux", &["UBL", "CII", "PES", "XCBL", "FACTURX"])
+}
+
+fn flux_syntaxes(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    let syntaxes = [
+        FluxSyntax::UblInvoice,
+        FluxSyntax::Cii16b,
+        FluxSyntax::FacturX,
+        FluxSyntax::UblInvoiceMin,
+        FluxSyntax::CiiMin16b,
+        FluxSyntax::CppFactureMin,
+    ];
+    let rows: Vec<Value> = syntaxes
+        .iter()
+        .map(|syntax| json!({"codeSyntaxeFlux": syntax.as_str(), "libelleSyntaxeFlux": syntax.as_str()}))
+        .collect();
+    Ok(Reply::ok(json!({"listeSyntaxeFlux": rows})))
+}
+
+fn processing_states(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    let states = [
+        FluxState::Received,
+        FluxState::WaitingProcessing,
+        FluxState::Processing,
+        FluxState::ProcessedByExchange,
+        FluxState::Integrated,
+        FluxState::PartiallyIntegrated,
+        FluxState::Rejected,
+        FluxState::Incident,
+    ];
+    let rows: Vec<Value> = states.iter().map(|s| json!({"etatTraitement": s.as_str()})).collect();
+    Ok(Reply::ok(json!({"listeEtatTraitement": rows})))
+}
+
+/// Bank details of a structure the technical account is attached to (`idStructure`).
+fn bank_details(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    let id = body.get("idStructure").and_then(Value::as_i64).ok_or_else(|| {
+        Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, "Champ idStructure : obligatoire.")
+    })?;
+    let structure = find_structure(state, id)?;
+    if !state.directory.is_attached_supplier(&structure.siret) {
+        return Err(Reply::refused(
+            StatusCode::OK,
+            CODE_NOT_FOUND,
+            format!("Le compte n'est pas rattaché à la structure {id}."),
+        ));
+    }
+    Ok(Reply::ok(json!({"listeCoordonneeBancaire": [{
+        "idCoordonneeBancaire": id,
+        "nomCoordonneeBancaire": format!("Compte principal {}", structure.designation),
+        "typeCoordonneeBancaire": "IBAN",
+    }]})))
+}
+
+/// The technical account receives nothing: no structure where it is a recipient.
+fn recipient_structures(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    Ok(Reply::ok(json!({"listeStructures": []})))
+}
+
+/// INSEE data of a SIRET of the directory (`siretStructure`).
+fn siret_information(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    let siret = text_field(body.get("siretStructure")).ok_or_else(|| {
+        Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, "Champ siretStructure : obligatoire.")
+    })?;
+    let structure = state.directory.by_siret(&siret).ok_or_else(|| {
+        Reply::refused(StatusCode::OK, CODE_NOT_FOUND, format!("Le SIRET {siret} est inconnu."))
+    })?;
+    Ok(Reply::ok(json!({
+        "siret": structure.siret,
+        "siren": structure.siret.chars().take(9).collect::<String>(),
+        "raisonSociale": structure.designation,
+        "estActif": structure.active,
+        "siege": true,
+        "nonDiffusibleInsee": false,
+        "adresse": "1 rue de l'Exemple 75001 PARIS",
+        "categorieEntreprise": null,
+        "categorieJuridique": if structure.kind == super::directory::StructureKind::Publique { "7210" } else { "5710" },
+    })))
+}
+
+/// The directory of recipients, as a base64 ZIP holding one CSV (`fichierResultat`).
+fn recipient_directory(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
+    use std::io::Write as _;
+    let mut csv = String::from("Identifiant;Type identifiant;Raison sociale;Code service;Nom service;Gestion EJ;Gestion service\n");
+    for structure in state
+        .directory
+        .structures
+        .iter()
+        .filter(|s| s.active && s.kind == super::directory::StructureKind::Publique)
+    {
+        let yes_no = |flag: bool| if flag { "true" } else { "false" };
+        csv.push_str(&format!(
+            "{};SIRET;{};;;{};{}\n",
+            structure.siret,
+            structure.designation,
+            yes_no(structure.numero_ej_doit_etre_renseigne),
+            yes_no(structure.code_service_doit_etre_renseigne)
+        ));
+        for service in structure.services.iter().filter(|s| s.active) {
+            csv.push_str(&format!(
+                "{};SIRET;{};{};{};{};{}\n",
+                structure.siret,
+                structure.designation,
+                service.code_service,
+                service.libelle,
+                yes_no(service.numero_engagement),
+                "false"
+            ));
+        }
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let written = zip
+        .start_file("annuaire_destinataires.csv", zip::write::SimpleFileOptions::default())
+        .map_err(|e| e.to_string())
+        .and_then(|()| zip.write_all(csv.as_bytes()).map_err(|e| e.to_string()))
+        .and_then(|()| zip.finish().map_err(|e| e.to_string()));
+    let archive = written.map_err(|error| {
+        Reply::refused(StatusCode::INTERNAL_SERVER_ERROR, CODE_BAD_REQUEST, format!("Annuaire indisponible : {error}"))
+    })?;
+    Ok(Reply::ok(json!({
+        "fichierResultat": base64::engine::general_purpose::STANDARD.encode(archive.into_inner()),
+    })))
+}
+
+/// The structures the technical account is attached to, with their services, paged.
+fn account_attachments(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+    let pagination: Option<Pagination> = match body.get("parametresRecherche") {
+        Some(value) => {
+            let mut value = value.clone();
+            if let Value::Object(paging) = &mut value {
+                paging.entry("pageResultatDemandee").or_insert(json!(1));
+                paging.entry("nbResultatsParPage").or_insert(json!(10));
+            }
+            Some(parse_request(&value)?)
+        }
+        None => None,
+    };
+    let rows: Vec<Value> = state
+        .directory
+        .technical_account_suppliers
+        .iter()
+        .filter_map(|siret| state.directory.by_siret(siret))
+        .map(|s| {
+            json!({
+                "idStructure": s.id_structure_cpp,
+                "identifiantStructure": s.siret,
+                "typeIdentifiantStructure": "SIRET",
+                "designationStructure": s.designation,
+                "roleUtilisateur": "GESTIONNAIRE",
+                "statutUtilisateur": "ACTIF",
+                "statutRattachementStructure": if s.active { "ACTIF" } else { "INACTIF" },
+                "idRattachementStructure": s.id_structure_cpp,
+                "listeServicesRattache": s.services.iter().map(|service| json!({
+                    "idService": service.id_service,
+                    "codeService": service.code_service,
+                    "libelleService": service.libelle,
+                    "estActif": service.active,
+                    "statutService": if service.active { "ACTIF" } else { "INACTIF" },
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let (shown, info) = page(&rows, pagination.as_ref(), 10, 100);
+    Ok(Reply::ok(json!({"listeStructureRattachement": shown, "parametresRetour": info})))
 }

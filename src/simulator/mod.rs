@@ -7,6 +7,7 @@
 mod api;
 pub mod directory;
 pub mod integration;
+mod lenient;
 pub mod state;
 
 use std::net::TcpListener;
@@ -170,7 +171,13 @@ pub struct Simulator {
     config: Arc<SimulatorConfig>,
     state: Arc<Mutex<SimState>>,
     clock: SimClock,
+    /// Bearer token of the `/simulator-admin/...` scenario hooks; `None`: hooks not mounted
+    /// (the simulator built into `serve` never mounts them: they are test and bench tools).
+    admin_token: Option<Arc<str>>,
 }
+
+/// Environment variable holding the standalone simulator's admin bearer token.
+pub const ADMIN_TOKEN_VARIABLE: &str = "CHORUS_SIM_ADMIN_TOKEN";
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -197,7 +204,19 @@ impl Simulator {
             config: Arc::new(config),
             state: Arc::new(Mutex::new(state)),
             clock: SimClock::default(),
+            admin_token: None,
         }
+    }
+
+    /// Mounts the `/simulator-admin/...` hooks, reachable only with `Authorization: Bearer token`.
+    pub fn with_admin_token(mut self, token: impl Into<String>) -> Self {
+        let token: String = token.into();
+        self.admin_token = (!token.trim().is_empty()).then(|| Arc::from(token.trim()));
+        self
+    }
+
+    pub fn admin_token(&self) -> Option<&str> {
+        self.admin_token.as_deref()
     }
 
     pub fn config(&self) -> &SimulatorConfig {
@@ -209,7 +228,8 @@ impl Simulator {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Mounts `/api/oauth/token`, `/cpro/...` and `/simulator-admin/...` (inside a scope if wanted).
+    /// Mounts `/api/oauth/token`, `/cpro/...` and, with an admin token, `/simulator-admin/...`
+    /// (inside a scope if wanted).
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
         api::configure(self.clone(), cfg);
     }
@@ -382,6 +402,7 @@ impl Simulator {
                     total_with_vat: Some(amount),
                     amount_due: Some(amount),
                     history,
+                    deposit_mode: state::DepositMode::Flux,
                 },
             );
         }
@@ -394,8 +415,17 @@ pub async fn run_standalone(bind: &str, config: SimulatorConfig) -> std::io::Res
     serve_standalone(bind, Simulator::new(config)).await
 }
 
-/// Serves `simulator` on `bind` until stopped.
+/// Serves `simulator` on `bind` until stopped. Its scenario hooks answer only to the bearer token
+/// of `CHORUS_SIM_ADMIN_TOKEN`; when unset, a random token is generated and printed on stdout.
 pub async fn serve_standalone(bind: &str, simulator: Simulator) -> std::io::Result<()> {
+    let simulator = match std::env::var(ADMIN_TOKEN_VARIABLE) {
+        Ok(token) if !token.trim().is_empty() => simulator.with_admin_token(token),
+        _ => {
+            let token = api::random_token();
+            println!("{ADMIN_TOKEN_VARIABLE}={token}  (bearer token of /simulator-admin/...)");
+            simulator.with_admin_token(token)
+        }
+    };
     let listener = TcpListener::bind(bind)?;
     let address = listener.local_addr()?;
     tracing::info!(

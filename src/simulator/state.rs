@@ -159,6 +159,37 @@ pub struct SimInvoice {
     pub amount_due: Option<Decimal>,
     /// Oldest first.
     pub history: Vec<HistoryEntry>,
+    /// How the invoice reached Chorus Pro (`modeDepot` of answers).
+    pub deposit_mode: DepositMode,
+}
+
+/// `modeDepot`: a flux deposit, an entry through `factures/v1/soumettre`, or a PDF deposited
+/// through `factures/v1/deposer/pdf` then submitted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DepositMode {
+    #[default]
+    #[serde(rename = "DEPOT_FLUX")]
+    Flux,
+    #[serde(rename = "SAISIE_API")]
+    ApiEntry,
+    #[serde(rename = "DEPOT_PDF_API")]
+    PdfApi,
+}
+
+impl DepositMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepositMode::Flux => "DEPOT_FLUX",
+            DepositMode::ApiEntry => "SAISIE_API",
+            DepositMode::PdfApi => "DEPOT_PDF_API",
+        }
+    }
+
+    pub fn known(value: &str) -> Option<Self> {
+        [DepositMode::Flux, DepositMode::ApiEntry, DepositMode::PdfApi]
+            .into_iter()
+            .find(|mode| mode.as_str() == value)
+    }
 }
 
 impl SimInvoice {
@@ -294,6 +325,54 @@ impl SimState {
     }
 
     /// Integrates every flux whose time has come.
+    /// An invoice entered through `soumettre`: checked like a deposited one; on success it is
+    /// deposited and made available at once (there is no flux to integrate).
+    pub fn submit_invoice(
+        &mut self,
+        invoice: &ReadInvoice,
+        mode: DepositMode,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Vec<String>> {
+        let today = paris(now).date_naive();
+        let errors = integration::check_invoice(&self.directory, invoice, today, |supplier, number| {
+            self.number_used(supplier, number)
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let id = self.next_invoice_id;
+        self.next_invoice_id += 1;
+        let deposited = self.history_entry(InvoiceStatus::Deposited, now, "");
+        let available = self.history_entry(InvoiceStatus::MadeAvailable, now, "");
+        self.invoices.insert(
+            id,
+            SimInvoice {
+                id,
+                number: invoice.number.clone().unwrap_or_default(),
+                flux_number: String::new(),
+                invoice_type: invoice.invoice_type.clone().unwrap_or(InvoiceType::Invoice),
+                supplier_siret: invoice.supplier_id.clone().unwrap_or_default(),
+                buyer_siret: invoice.buyer_id.clone().unwrap_or_default(),
+                service_code: invoice.service_code.clone(),
+                engagement_number: invoice.engagement_number.clone(),
+                market_number: invoice.market_number.clone(),
+                issue_date: invoice
+                    .issue_date
+                    .as_deref()
+                    .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()),
+                deposit_date: today,
+                currency: invoice.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
+                total_without_vat: invoice.total_without_vat,
+                total_vat: invoice.total_vat,
+                total_with_vat: invoice.total_with_vat,
+                amount_due: invoice.amount_due,
+                history: vec![deposited, available],
+                deposit_mode: mode,
+            },
+        );
+        Ok(id)
+    }
+
     pub fn settle(&mut self, now: DateTime<Utc>) {
         let due: Vec<String> = self
             .fluxes
@@ -379,6 +458,7 @@ impl SimState {
                     total_with_vat: invoice.total_with_vat,
                     amount_due: invoice.amount_due,
                     history: vec![deposited, available],
+                    deposit_mode: DepositMode::Flux,
                 },
             );
             integrated += 1;

@@ -82,12 +82,15 @@ fn client_for(
     ChorusClient::new(config, observer).unwrap()
 }
 
+/// Bearer token of the harness simulator's `/simulator-admin/...` hooks.
+const ADMIN_TOKEN: &str = "contract-admin-token";
+
 async fn start(config: SimulatorConfig) -> Harness {
     start_tuned(config, |_| {}).await
 }
 
 async fn start_tuned(config: SimulatorConfig, tune: impl FnOnce(&mut ChorusClientConfig)) -> Harness {
-    let simulator = Simulator::new(config);
+    let simulator = Simulator::new(config).with_admin_token(ADMIN_TOKEN);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     actix_web::rt::spawn(simulator.listen(listener).unwrap());
@@ -1065,7 +1068,12 @@ async fn every_exchange_is_reported_without_secrets_or_file_bodies() {
 async fn scenario_hooks_are_reachable_over_http() {
     let harness = start(quick_config()).await;
     let (_, id) = deposit_and_integrate(&harness, &TestInvoice::new("ADMIN-1")).await;
-    let http = reqwest::Client::new();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {ADMIN_TOKEN}").parse().unwrap(),
+    );
+    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let admin = |path: &str| format!("{}/simulator-admin/{path}", harness.base_url);
 
     let moved = http

@@ -27,3 +27,4 @@ mod render_samples;
 mod secrets_in_logs;
 mod audit_chain;
 mod security_web;
+mod simulator_clients;

@@ -97,6 +97,9 @@ fn spawn_process(name: &str, args: &[&str], envs: &[(&str, String)], port: u16, 
     }
 }
 
+/// Bearer token of the standalone simulator's `/simulator-admin/...` hooks.
+const SIMULATOR_ADMIN_TOKEN: &str = "multi-instance-admin-token";
+
 async fn wait_until_answering(process: &mut Process, path: &str) {
     let url = format!("{}{path}", process.base());
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -104,7 +107,12 @@ async fn wait_until_answering(process: &mut Process, path: &str) {
         if let Ok(Some(status)) = process.child.try_wait() {
             panic!("{} exited early ({status})\n{}", process.name, process.log_tail());
         }
-        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+        let answer = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth(SIMULATOR_ADMIN_TOKEN)
+            .send()
+            .await;
+        if answer.is_ok_and(|r| r.status().is_success()) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -125,7 +133,13 @@ impl Cluster {
         let logs = tempfile::tempdir().unwrap();
         let port = free_port();
         let bind = format!("127.0.0.1:{port}");
-        let mut simulator = spawn_process("simulator", &["simulator", "--bind", &bind], &[], port, logs.path());
+        let mut simulator = spawn_process(
+            "simulator",
+            &["simulator", "--bind", &bind],
+            &[("CHORUS_SIM_ADMIN_TOKEN", SIMULATOR_ADMIN_TOKEN.to_string())],
+            port,
+            logs.path(),
+        );
         wait_until_answering(&mut simulator, "/simulator-admin/deposits").await;
         Cluster {
             simulator,
@@ -160,7 +174,10 @@ impl Cluster {
     /// How many deposits the simulator received, per invoice number.
     async fn deposits_by_number(&self) -> BTreeMap<String, usize> {
         let deposits: Vec<serde_json::Value> =
-            reqwest::get(format!("{}/simulator-admin/deposits", self.simulator.base()))
+            reqwest::Client::new()
+                .get(format!("{}/simulator-admin/deposits", self.simulator.base()))
+                .bearer_auth(SIMULATOR_ADMIN_TOKEN)
+                .send()
                 .await
                 .unwrap()
                 .json()
