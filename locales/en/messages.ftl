@@ -504,3 +504,17 @@ err-text-unwritable-char = This text holds an invisible control character ({ $co
 err-invoice-period-before-contract = The period starts before the contract does ({ $date }).
 err-invoice-period-after-contract = The period must end by { $date } (the contract's end, or a year from today).
 err-invoice-period-too-long = One invoice covers at most { $days } days.
+
+## Pre-send checks from readiness, the invoice's customer and routing corrections (journey-b)
+
+check-chorus-buyer-unknown = the Chorus Pro directory has no structure with SIRET { $siret }: Chorus Pro would reject the invoice
+check-chorus-buyer-inactive = the buyer { $siret } is closed in the Chorus Pro directory
+check-chorus-service-code-required = this buyer requires a service code (BT-10)
+check-chorus-service-code-unknown = the buyer has no service { $code } in the Chorus Pro directory
+check-chorus-service-code-closed = the buyer's service { $code } is closed
+check-chorus-engagement-required = this buyer requires an engagement number (BT-13)
+err-invoice-contract-other-customer = this contract belongs to another customer
+err-form-country = Enter a country code such as FR or FRA.
+err-routing-not-correctable = only an invoice whose deposit Chorus Pro rejected at integration can have its routing corrected
+err-routing-unchanged = nothing changed: correct at least one field before depositing again
+flash-routing-corrected = Routing corrected ({ $fields }); the invoice is deposited again under the same number.

@@ -520,3 +520,44 @@ audit-chain-line = { $name }:
 account-sessions-title = Sessions
 account-sessions-hint = Signed in on a computer you no longer use? End every session of your account, this one included.
 account-sign-out-everywhere = Sign out everywhere
+## The invoice form's customer picker and the routing correction (journey-b)
+
+invoice-picker-title = Customer
+invoice-picker-hint = the buyer block, service code and due date come from it
+invoice-picker-search = Search a customer (name or SIRET)
+invoice-picker-customer = Customer
+invoice-picker-one-off = (one-off buyer, typed below)
+invoice-picker-no-match = No customer matches this search.
+invoice-picker-contract = Contract
+invoice-picker-no-contract = (no contract)
+invoice-picker-use = Use this customer
+invoice-issue-despite = { $count ->
+        [one] Issue despite 1 problem
+       *[other] Issue despite { $count } problems
+    }
+invoice-issue-warning = { $count ->
+        [one] Chorus Pro would probably reject this invoice: see the problem in
+       *[other] Chorus Pro would probably reject this invoice: see the { $count } problems in
+    }
+invoice-routing-title = Correct the routing of { $number }
+invoice-routing-crumb = Correct the routing
+invoice-routing-help = Chorus Pro rejected this invoice at integration: the buyer never received it and its number was not used there. Correct the routing data below; the invoice is deposited again under the same number.
+invoice-routing-never-amounts = Amounts and lines never change here: to change them, issue a credit note.
+invoice-routing-submit = Correct and deposit again
+invoice-routing-customer-now = The customer record says now:
+invoice-routing-contract-now = The contract says now:
+invoice-routing-open-customer = open the customer
+invoice-routing-open-contract = open the contract
+invoice-routing-not-correctable = Only an invoice whose deposit Chorus Pro rejected at integration can have its routing corrected. An invoice the buyer received is corrected with a credit note.
+invoice-routing-back = Back to the invoice
+invoice-routing-link = Correct the routing and deposit again
+invoice-routing-link-help = buyer SIRET, service code, engagement and market numbers; same number
+invoice-routing-field = { $field ->
+        [buyer_siret] buyer SIRET
+        [service_code] service code
+        [engagement] engagement number
+       *[market] market number
+    }
+customer-new-invoice = New invoice
+customer-invoice-number = Number
+customer-no-invoice-yet = No invoice for this customer yet.

@@ -512,3 +512,17 @@ err-text-unwritable-char = Ce texte contient un caractère de contrôle invisibl
 err-invoice-period-before-contract = La période commence avant le contrat ({ $date }).
 err-invoice-period-after-contract = La période doit se terminer au plus tard le { $date } (fin du contrat, ou un an à partir d’aujourd’hui).
 err-invoice-period-too-long = Une facture couvre au plus { $days } jours.
+
+## Pre-send checks from readiness, the invoice's customer and routing corrections (journey-b)
+
+check-chorus-buyer-unknown = l’annuaire Chorus Pro ne connaît aucune structure de SIRET { $siret } : Chorus Pro rejetterait la facture
+check-chorus-buyer-inactive = l’acheteur { $siret } est fermé dans l’annuaire Chorus Pro
+check-chorus-service-code-required = cet acheteur exige un code service (BT-10)
+check-chorus-service-code-unknown = l’acheteur n’a pas de service { $code } dans l’annuaire Chorus Pro
+check-chorus-service-code-closed = le service { $code } de l’acheteur est fermé
+check-chorus-engagement-required = cet acheteur exige un numéro d’engagement (BT-13)
+err-invoice-contract-other-customer = ce contrat appartient à un autre client
+err-form-country = Saisissez un code pays comme FR ou FRA.
+err-routing-not-correctable = seule une facture dont Chorus Pro a rejeté le dépôt à l’intégration peut voir son acheminement corrigé
+err-routing-unchanged = rien n’a changé : corrigez au moins un champ avant de redéposer
+flash-routing-corrected = Acheminement corrigé ({ $fields }) ; la facture est déposée à nouveau sous le même numéro.

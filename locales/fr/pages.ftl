@@ -550,3 +550,44 @@ audit-chain-line = { $name } :
 account-sessions-title = Sessions
 account-sessions-hint = Connecté sur un ordinateur que vous n’utilisez plus ? Mettez fin à toutes les sessions de votre compte, celle-ci comprise.
 account-sign-out-everywhere = Se déconnecter partout
+## The invoice form's customer picker and the routing correction (journey-b)
+
+invoice-picker-title = Client
+invoice-picker-hint = le bloc acheteur, le code service et l’échéance en viennent
+invoice-picker-search = Chercher un client (nom ou SIRET)
+invoice-picker-customer = Client
+invoice-picker-one-off = (acheteur ponctuel, saisi ci-dessous)
+invoice-picker-no-match = Aucun client ne correspond à cette recherche.
+invoice-picker-contract = Contrat
+invoice-picker-no-contract = (pas de contrat)
+invoice-picker-use = Utiliser ce client
+invoice-issue-despite = { $count ->
+        [one] Émettre malgré 1 problème
+       *[other] Émettre malgré { $count } problèmes
+    }
+invoice-issue-warning = { $count ->
+        [one] Chorus Pro rejetterait probablement cette facture : voir le problème dans
+       *[other] Chorus Pro rejetterait probablement cette facture : voir les { $count } problèmes dans
+    }
+invoice-routing-title = Corriger l’acheminement de { $number }
+invoice-routing-crumb = Corriger l’acheminement
+invoice-routing-help = Chorus Pro a rejeté cette facture à l’intégration : l’acheteur ne l’a jamais reçue et son numéro n’y a pas été utilisé. Corrigez les données d’acheminement ci-dessous ; la facture est déposée à nouveau sous le même numéro.
+invoice-routing-never-amounts = Les montants et les lignes ne changent jamais ici : pour les modifier, émettez un avoir.
+invoice-routing-submit = Corriger et redéposer
+invoice-routing-customer-now = La fiche client indique maintenant :
+invoice-routing-contract-now = Le contrat indique maintenant :
+invoice-routing-open-customer = ouvrir le client
+invoice-routing-open-contract = ouvrir le contrat
+invoice-routing-not-correctable = Seule une facture dont Chorus Pro a rejeté le dépôt à l’intégration peut voir son acheminement corrigé. Une facture reçue par l’acheteur se corrige par un avoir.
+invoice-routing-back = Retour à la facture
+invoice-routing-link = Corriger l’acheminement et redéposer
+invoice-routing-link-help = SIRET de l’acheteur, code service, numéros d’engagement et de marché ; même numéro
+invoice-routing-field = { $field ->
+        [buyer_siret] SIRET de l’acheteur
+        [service_code] code service
+        [engagement] numéro d’engagement
+       *[market] numéro de marché
+    }
+customer-new-invoice = Nouvelle facture
+customer-invoice-number = Numéro
+customer-no-invoice-yet = Aucune facture pour ce client pour l’instant.

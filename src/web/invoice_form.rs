@@ -62,6 +62,9 @@ const FIELDS: &[&str] = &[
     "currency",
     "payment_terms",
     "notes",
+    // The customer and contract the invoice starts from (hidden inputs; empty for a one-off buyer).
+    "customer_id",
+    "contract_id",
 ];
 const LINE_FIELDS: &[&str] = &[
     "name",
@@ -112,6 +115,39 @@ impl LineInput {
             "vat_rate" => self.vat_rate = value,
             _ => {}
         }
+    }
+}
+
+/// `FR`, `FRA`, `fra` → `FR`: the form takes either ISO code, the document carries alpha-2.
+pub fn country_alpha2(text: &str) -> Option<&'static str> {
+    use crate::domain::identifiers::{CountryCode, CountryCodeError};
+    match CountryCode::parse(text) {
+        Ok(country) => Some(country.alpha2()),
+        Err(CountryCodeError::TwoLetterCode { alpha2, .. }) => Some(alpha2),
+        Err(_) => None,
+    }
+}
+
+/// Payment terms until the organisation's profile gives its own: 30 days, by bank transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentTerms {
+    pub days: u32,
+}
+
+impl Default for PaymentTerms {
+    fn default() -> Self {
+        PaymentTerms { days: 30 }
+    }
+}
+
+impl PaymentTerms {
+    pub fn due_date(&self, issue: NaiveDate) -> NaiveDate {
+        issue + chrono::Duration::days(i64::from(self.days))
+    }
+
+    /// The mention printed on the invoice (French, as the document is).
+    pub fn text(&self) -> String {
+        format!("Paiement à {} jours par virement.", self.days)
     }
 }
 
@@ -179,6 +215,68 @@ impl InvoiceForm {
         form.fields.insert("issue_date".into(), today.to_string());
         form.lines = vec![LineInput::default(); EMPTY_ROWS];
         form
+    }
+
+    /// The buyer block, service code, payment terms and due date from a customer record: what the
+    /// invoice will carry (the record is copied, so later edits of the customer do not change it).
+    pub fn fill_from_customer(&mut self, customer: &crate::db::models::customer::CustomerRow, today: NaiveDate) {
+        let buyer = crate::invoicing::buyer_from_customer(customer);
+        let mut set = |key: &str, value: Option<String>| {
+            self.fields.insert(key.to_string(), value.unwrap_or_default());
+        };
+        set("customer_id", Some(customer.id.to_string()));
+        set("buyer.name", Some(buyer.name));
+        set("buyer.siret", buyer.siret);
+        set("buyer.address.line1", buyer.address.line1);
+        set("buyer.address.postal_code", buyer.address.postal_code);
+        set("buyer.address.city", buyer.address.city);
+        set("buyer.address.country_code", Some(buyer.address.country_code));
+        set("references.buyer_reference", customer.service_code.clone());
+        let terms = PaymentTerms::default();
+        set("due_date", Some(terms.due_date(today).to_string()));
+        set("payment_terms", Some(terms.text()));
+    }
+
+    /// The engagement and market numbers and the billing lines from a contract of the customer.
+    pub fn fill_from_contract(&mut self, detail: &crate::db::models::contract::ContractDetail) {
+        let contract = &detail.contract;
+        self.fields.insert("contract_id".into(), contract.id.to_string());
+        self.fields.insert(
+            "references.order_reference".into(),
+            contract.external_reference.clone().unwrap_or_default(),
+        );
+        self.fields.insert(
+            "references.contract_reference".into(),
+            contract.market_number.clone().unwrap_or_default(),
+        );
+        let lines: Vec<LineInput> = detail
+            .lines
+            .iter()
+            .map(|line| LineInput {
+                name: line.description.clone(),
+                quantity: french(&line.quantity().normalize().to_string()),
+                unit_code: line.unit_code.clone(),
+                unit_price: french(&line.unit_price().normalize().to_string()),
+                vat_category: line.vat_category.clone(),
+                vat_rate: french(&line.vat_rate().normalize().to_string()),
+            })
+            .collect();
+        if !lines.is_empty() {
+            self.lines = lines;
+            self.add_rows(1);
+        }
+    }
+
+    /// Carries a stored draft's customer and contract (hidden inputs of the edit form).
+    pub fn set_links(&mut self, customer_id: Option<i64>, contract_id: Option<i64>) {
+        let text = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+        self.fields.insert("customer_id".into(), text(customer_id));
+        self.fields.insert("contract_id".into(), text(contract_id));
+    }
+
+    /// The id of the customer (or contract) the form starts from, when it names one.
+    pub fn linked_id(&self, field: &str) -> Option<i64> {
+        self.value(field).trim().parse().ok()
     }
 
     /// Reads the posted pairs (unknown names are ignored).
@@ -279,9 +377,16 @@ impl InvoiceForm {
         buyer.address.line1 = text("buyer.address.line1");
         buyer.address.postal_code = text("buyer.address.postal_code");
         buyer.address.city = text("buyer.address.city");
-        buyer.address.country_code = text("buyer.address.country_code")
-            .unwrap_or_else(|| "FR".into())
-            .to_ascii_uppercase();
+        buyer.address.country_code = match text("buyer.address.country_code") {
+            None => "FR".into(),
+            Some(raw) => match country_alpha2(&raw) {
+                Some(alpha2) => alpha2.to_string(),
+                None => {
+                    add(&mut errors, "buyer.address.country_code", Message::new("err-form-country"));
+                    raw.to_ascii_uppercase()
+                }
+            },
+        };
 
         let refs = &mut document.references;
         refs.buyer_reference = text("references.buyer_reference");
@@ -389,6 +494,7 @@ pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &
             },
             None if FIELDS.contains(&path.as_str()) => path.clone(),
             None if path == "lines" => GENERAL.to_string(),
+            None if path == "customer_id" || path == "contract_id" => GENERAL.to_string(),
             None => GENERAL.to_string(),
         };
         if explained.contains(&key) {

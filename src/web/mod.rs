@@ -183,6 +183,9 @@ fn declare(r: &mut Router) {
         .post("/invoices/{id}/recycle", BACK_OFFICE, invoices::recycle)
         .post("/invoices/{id}/complete", BACK_OFFICE, invoices::complete)
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
+    // Correcting the routing of an invoice Chorus Pro rejected at integration (journey-b).
+    r.get("/invoices/{id}/routing", BACK_OFFICE, invoices::routing_form)
+        .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing);
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)

@@ -312,7 +312,8 @@ both_backends! {
         assert!(html.contains("Rejected by the buyer"), "the code's meaning in plain words");
         assert!(html.contains("CPP-FLUX-42"));
         assert!(html.contains("SIRET du destinataire inconnu"));
-        assert!(html.contains(&format!("/invoices/{id}/edit#buyer_siret")), "the reason links to the field to fix");
+        assert!(html.contains(&format!("/invoices/{id}/routing#buyer_siret")), "the reason links to where an issued invoice is fixed");
+        assert!(!html.contains(&format!("/invoices/{id}/edit#")), "never to the draft form, which refuses issued invoices");
         let (_, list) = client.get_text("/invoices?status=rejected").await;
         assert!(list.contains("REJETEE") && list.contains("Rejected"));
 

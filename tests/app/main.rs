@@ -28,3 +28,4 @@ mod secrets_in_logs;
 mod audit_chain;
 mod security_web;
 mod simulator_clients;
+mod invoice_customer;

@@ -346,3 +346,157 @@ pub fn checks(invoice: &Invoice) -> Vec<RuleViolation> {
     found.extend(attachment_violations(&supporting_attachments(invoice)));
     found
 }
+
+/// What the Chorus Pro directory said about the buyer (the customer's readiness), for the checks
+/// that know more than the document: the same rejections Chorus Pro would make at integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuyerDirectory {
+    /// The SIRET the directory was asked about: facts about another SIRET say nothing here.
+    pub siret: String,
+    /// `false`: Chorus Pro has no structure with this SIRET.
+    pub found: bool,
+    /// `Some(false)`: the structure is closed.
+    pub active: Option<bool>,
+    /// Why the directory would refuse the invoice's service code, if it would.
+    pub service_code_problem: Option<ServiceCodeProblem>,
+    /// The buyer (or its service) requires an engagement number.
+    pub engagement_required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceCodeProblem {
+    Missing,
+    Unknown(String),
+    Closed(String),
+}
+
+/// The directory's rules the invoice breaks (empty when the directory knows nothing of its buyer).
+pub fn directory_checks(invoice: &Invoice, directory: &BuyerDirectory) -> Vec<RuleViolation> {
+    let doc = &invoice.document;
+    if doc.buyer.siret.as_deref() != Some(directory.siret.as_str()) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    if !directory.found {
+        found.push(RuleViolation::new(
+            "CHORUS-BUYER-UNKNOWN",
+            "buyer.siret",
+            Message::new("check-chorus-buyer-unknown").arg("siret", &directory.siret),
+        ));
+        return found;
+    }
+    if directory.active == Some(false) {
+        found.push(RuleViolation::new(
+            "CHORUS-BUYER-INACTIVE",
+            "buyer.siret",
+            Message::new("check-chorus-buyer-inactive").arg("siret", &directory.siret),
+        ));
+    }
+    match &directory.service_code_problem {
+        Some(ServiceCodeProblem::Missing) => found.push(RuleViolation::new(
+            "CHORUS-SERVICE-CODE-REQUIRED",
+            "references.buyer_reference",
+            Message::new("check-chorus-service-code-required"),
+        )),
+        Some(ServiceCodeProblem::Unknown(code)) => found.push(RuleViolation::new(
+            "CHORUS-SERVICE-CODE-UNKNOWN",
+            "references.buyer_reference",
+            Message::new("check-chorus-service-code-unknown").arg("code", code),
+        )),
+        Some(ServiceCodeProblem::Closed(code)) => found.push(RuleViolation::new(
+            "CHORUS-SERVICE-CODE-CLOSED",
+            "references.buyer_reference",
+            Message::new("check-chorus-service-code-closed").arg("code", code),
+        )),
+        None => {}
+    }
+    if directory.engagement_required
+        && doc
+            .references
+            .order_reference
+            .as_deref()
+            .is_none_or(|number| number.trim().is_empty())
+    {
+        found.push(RuleViolation::new(
+            "CHORUS-ENGAGEMENT-REQUIRED",
+            "references.order_reference",
+            Message::new("check-chorus-engagement-required"),
+        ));
+    }
+    found
+}
+
+#[cfg(test)]
+mod directory_tests {
+    use super::*;
+
+    fn invoice(engagement: Option<&str>, service: Option<&str>) -> Invoice {
+        let mut document = super::super::tests::sample_document();
+        document.references.order_reference = engagement.map(String::from);
+        document.references.buyer_reference = service.map(String::from);
+        Invoice::parse(document).expect("the sample parses")
+    }
+
+    fn directory() -> BuyerDirectory {
+        BuyerDirectory {
+            siret: "21750001600019".into(),
+            found: true,
+            active: Some(true),
+            service_code_problem: None,
+            engagement_required: false,
+        }
+    }
+
+    fn rules(found: &[RuleViolation]) -> Vec<&'static str> {
+        found.iter().map(|v| v.rule_id).collect()
+    }
+
+    #[test]
+    fn a_missing_engagement_number_the_buyer_requires_is_reported_before_issue() {
+        let requires = BuyerDirectory {
+            engagement_required: true,
+            ..directory()
+        };
+        let found = directory_checks(&invoice(None, None), &requires);
+        assert_eq!(rules(&found), vec!["CHORUS-ENGAGEMENT-REQUIRED"]);
+        assert_eq!(found[0].field, "references.order_reference");
+        assert!(directory_checks(&invoice(Some("EJ-1"), None), &requires).is_empty());
+        assert!(directory_checks(&invoice(None, None), &directory()).is_empty());
+    }
+
+    #[test]
+    fn unknown_and_closed_buyers_and_services_have_their_rule() {
+        let unknown = BuyerDirectory {
+            found: false,
+            ..directory()
+        };
+        assert_eq!(rules(&directory_checks(&invoice(None, None), &unknown)), vec!["CHORUS-BUYER-UNKNOWN"]);
+        let closed = BuyerDirectory {
+            active: Some(false),
+            service_code_problem: Some(ServiceCodeProblem::Closed("OLD".into())),
+            ..directory()
+        };
+        assert_eq!(
+            rules(&directory_checks(&invoice(None, Some("OLD")), &closed)),
+            vec!["CHORUS-BUYER-INACTIVE", "CHORUS-SERVICE-CODE-CLOSED"]
+        );
+        let missing = BuyerDirectory {
+            service_code_problem: Some(ServiceCodeProblem::Missing),
+            ..directory()
+        };
+        assert_eq!(
+            rules(&directory_checks(&invoice(None, None), &missing)),
+            vec!["CHORUS-SERVICE-CODE-REQUIRED"]
+        );
+    }
+
+    #[test]
+    fn facts_about_another_siret_say_nothing() {
+        let other = BuyerDirectory {
+            siret: "13001234700014".into(),
+            found: false,
+            ..directory()
+        };
+        assert!(directory_checks(&invoice(None, None), &other).is_empty());
+    }
+}

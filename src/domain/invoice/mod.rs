@@ -13,7 +13,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use checks::{AttachmentInfo, RuleViolation, attachment_violations, checks};
+pub use checks::{
+    AttachmentInfo, BuyerDirectory, RuleViolation, ServiceCodeProblem, attachment_violations, checks, directory_checks,
+};
 pub use document::{AttachmentMode, DocumentKind, InvoiceDocument};
 pub use totals::{Totals, VatBreakdown};
 

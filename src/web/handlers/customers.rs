@@ -286,7 +286,22 @@ pub struct ShowPage {
     pub findings: Vec<crate::readiness::Finding>,
     /// The buyer's services a supplier may pick (active, never FACTURES_PUBLIQUES).
     pub services: Vec<crate::readiness::DirectoryService>,
+    /// The customer's latest invoices, newest first.
+    pub invoices: Vec<CustomerInvoice>,
 }
+
+/// One invoice of the customer page's list.
+pub struct CustomerInvoice {
+    pub id: i64,
+    pub number: Option<String>,
+    pub issue_date: chrono::NaiveDate,
+    pub total: rust_decimal::Decimal,
+    pub currency: String,
+    pub status: crate::web::handlers::invoices::StatusView,
+}
+
+/// Invoices the customer page lists (the invoice list, filtered on the customer, has them all).
+const CUSTOMER_INVOICES: i64 = 20;
 
 pub async fn show(
     ctx: Ctx,
@@ -296,12 +311,27 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
-    let (customer, contracts, readiness) = db
+    let (customer, contracts, readiness, invoices) = db
         .run(move |conn| {
             let customer = customer::find(conn, org, id)?.ok_or(AppError::NotFound)?;
             let contracts = contract::of_customer(conn, org, id)?;
             let readiness = customer::find_readiness(conn, org, id)?;
-            Ok::<_, AppError>((customer, contracts, readiness))
+            let filter = crate::db::models::invoice::InvoiceFilter {
+                customer_id: Some(id),
+                ..Default::default()
+            };
+            let invoices = crate::db::models::invoice::list_items(conn, org, &filter, CUSTOMER_INVOICES)?
+                .into_iter()
+                .map(|(row, sub)| CustomerInvoice {
+                    id: row.id,
+                    number: row.number.clone(),
+                    issue_date: row.issue_date,
+                    total: crate::db::types::from_micros(row.total_with_vat),
+                    currency: row.currency.clone(),
+                    status: crate::web::handlers::invoices::status_view(&row.state, sub.as_ref()),
+                })
+                .collect();
+            Ok::<_, AppError>((customer, contracts, readiness, invoices))
         })
         .await?;
     let report = readiness
@@ -324,6 +354,7 @@ pub async fn show(
         report,
         findings,
         services,
+        invoices,
     })
 }
 

@@ -404,6 +404,102 @@ pub struct FormPage {
     pub error_count: usize,
     pub units: &'static [(&'static str, &'static str)],
     pub vats: &'static [(&'static str, &'static str)],
+    /// The customer picker (new invoices): search, matching customers, that customer's contracts.
+    pub picker: Option<CustomerPicker>,
+    /// The customer and contract the invoice starts from, carried as hidden inputs.
+    pub customer_id: String,
+    pub contract_id: String,
+}
+
+/// The customer picker of a new invoice. It is a GET form of its own, so it works without
+/// JavaScript: search, choose, "Use"; a small script submits it when a choice changes.
+#[derive(Default)]
+pub struct CustomerPicker {
+    pub query: String,
+    /// (id, "Name · SIRET") of the customers matching the search.
+    pub customers: Vec<(i64, String)>,
+    pub selected: Option<i64>,
+    /// (id, "Number · title") of the chosen customer's active contracts.
+    pub contracts: Vec<(i64, String)>,
+    pub selected_contract: Option<i64>,
+}
+
+impl CustomerPicker {
+    pub fn is_selected(&self, id: &i64) -> bool {
+        self.selected == Some(*id)
+    }
+    pub fn is_selected_contract(&self, id: &i64) -> bool {
+        self.selected_contract == Some(*id)
+    }
+}
+
+/// The query of `GET /invoices/new`: a customer search, a chosen customer and contract.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewInvoiceQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub customer: String,
+    #[serde(default)]
+    pub contract: String,
+}
+
+/// Customers shown by the picker at most (the search narrows them).
+const PICKER_LIMIT: i64 = 50;
+
+/// Loads the picker: customers matching `query` (the chosen one always listed), and the chosen
+/// customer's contracts. Another organisation's ids are ignored.
+async fn load_picker(
+    db: &Db,
+    org_id: i64,
+    query: String,
+    customer_id: Option<i64>,
+    contract_id: Option<i64>,
+) -> Result<(CustomerPicker, Option<customer::CustomerRow>, Option<crate::db::models::contract::ContractDetail>), AppError> {
+    db.run(move |conn| {
+        let filter = customer::Filter {
+            search: query.clone(),
+            ..Default::default()
+        };
+        let (rows, _) = customer::list(conn, org_id, &filter, 0, PICKER_LIMIT)?;
+        let chosen = match customer_id {
+            Some(id) => customer::find(conn, org_id, id)?.filter(|c| !c.archived),
+            None => None,
+        };
+        let label = |c: &customer::CustomerRow| match &c.siret {
+            Some(siret) => format!("{} · {siret}", c.name),
+            None => c.name.clone(),
+        };
+        let mut customers: Vec<(i64, String)> = rows.iter().map(|c| (c.id, label(c))).collect();
+        if let Some(c) = &chosen
+            && !customers.iter().any(|(id, _)| *id == c.id)
+        {
+            customers.insert(0, (c.id, label(c)));
+        }
+        let contracts = match &chosen {
+            Some(c) => crate::db::models::contract::of_customer(conn, org_id, c.id)?
+                .into_iter()
+                .filter(|k| !k.archived)
+                .collect(),
+            None => Vec::new(),
+        };
+        let contract = match contract_id {
+            Some(id) if contracts.iter().any(|k| k.id == id) => crate::db::models::contract::find(conn, org_id, id)?,
+            _ => None,
+        };
+        let picker = CustomerPicker {
+            query,
+            customers,
+            selected: chosen.as_ref().map(|c| c.id),
+            contracts: contracts
+                .iter()
+                .map(|k| (k.id, format!("{} · {}", k.number, k.title)))
+                .collect(),
+            selected_contract: contract.as_ref().map(|k| k.contract.id),
+        };
+        Ok::<_, AppError>((picker, chosen, contract))
+    })
+    .await
 }
 
 impl FormPage {
@@ -534,6 +630,9 @@ impl FormPage {
             error_count: errors.values().map(Vec::len).sum(),
             units: UNIT_CHOICES,
             vats: VAT_CHOICES,
+            picker: None,
+            customer_id: form.value("customer_id").to_string(),
+            contract_id: form.value("contract_id").to_string(),
         }
     }
 }
@@ -548,10 +647,35 @@ fn stored_document(row: &InvoiceRow) -> Result<InvoiceDocument, AppError> {
     serde_json::from_str(&row.document).map_err(AppError::internal)
 }
 
-pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    user.organisation()?;
-    let form = InvoiceForm::blank(invoicing::today());
-    ok(FormPage::build(ctx, None, false, &form, &FormErrors::new()))
+/// `GET /invoices/new`, optionally `?customer=ID&contract=ID` (the customer page's "New
+/// invoice") or `?q=` (the picker's search).
+pub async fn new_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    query: web::Query<NewInvoiceQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let query = query.into_inner();
+    let today = invoicing::today();
+    let mut form = InvoiceForm::blank(today);
+    let (picker, customer, contract) = load_picker(
+        &db,
+        org_id,
+        query.q.trim().to_string(),
+        query.customer.trim().parse().ok(),
+        query.contract.trim().parse().ok(),
+    )
+    .await?;
+    if let Some(customer) = &customer {
+        form.fill_from_customer(customer, today);
+    }
+    if let Some(contract) = &contract {
+        form.fill_from_contract(contract);
+    }
+    let mut page = FormPage::build(ctx, None, false, &form, &FormErrors::new());
+    page.picker = Some(picker);
+    ok(page)
 }
 
 pub async fn edit_form(
@@ -567,7 +691,8 @@ pub async fn edit_form(
         return Ok(see_other(format!("/invoices/{}", row.id)));
     }
     let document = stored_document(&row)?;
-    let form = InvoiceForm::from_document(&document);
+    let mut form = InvoiceForm::from_document(&document);
+    form.set_links(row.customer_id, row.contract_id);
     ok(FormPage::build(
         ctx,
         Some(row.id),
@@ -632,9 +757,11 @@ async fn save(
         return ok(FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new()));
     }
     let (document, rows, mut errors) = form.apply_to(base);
+    // The customer and contract come from the form's hidden inputs (the picker chose them).
+    let links = (form.linked_id("customer_id"), form.linked_id("contract_id"));
     let input = DraftInput {
-        customer_id: existing.as_ref().and_then(|r| r.customer_id),
-        contract_id: existing.as_ref().and_then(|r| r.contract_id),
+        customer_id: links.0,
+        contract_id: links.1,
         series: existing.as_ref().map(|r| r.series.clone()),
         corrects_invoice_id: existing.as_ref().and_then(|r| r.corrects_invoice_id),
         document,
@@ -652,7 +779,9 @@ async fn save(
                     invoicing::parse_for_draft(document).err().unwrap_or_default(),
                 ));
             }
-            match write_tx(conn, |conn| invoicing::save_draft(conn, &org, invoice_id, input, actor)) {
+            match write_tx(conn, |conn| {
+                crate::app::invoices::save_linked_draft(conn, &org, invoice_id, links, input, actor)
+            }) {
                 Ok(row) => Ok(Saved::Row(Box::new(row))),
                 Err(InvoicingError::Invalid(problems)) => Ok(Saved::Invalid(problems)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),
@@ -670,7 +799,12 @@ async fn save(
         }
         Saved::Invalid(problems) => {
             invoice_form::merge_problems(&mut errors, &problems, &rows);
-            unprocessable(FormPage::build(ctx, invoice_id, credit_note, &form, &errors))
+            let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &errors);
+            if invoice_id.is_none() {
+                let (picker, _, _) = load_picker(&db, org_id, String::new(), links.0, links.1).await?;
+                page.picker = Some(picker);
+            }
+            unprocessable(page)
         }
     }
 }
@@ -724,6 +858,8 @@ pub struct ChorusView {
     pub next_check: Option<String>,
     pub ageing: Option<String>,
     pub deposited_at: Option<String>,
+    /// Chorus Pro rejected the deposit at integration: the routing may be corrected and deposited again.
+    pub routing_correctable: bool,
 }
 
 #[derive(Template)]
@@ -824,38 +960,22 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-/// Where to fix the field a Chorus Pro reason points at.
+/// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
+/// form (it refuses them): its routing data is corrected on its own page, which also shows what the
+/// customer and contract records say now, and deposits it again.
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
-    let on_invoice = |anchor: &str| format!("/invoices/{}/edit#{anchor}", row.id);
+    let on_invoice = |anchor: &str| {
+        if row.state == STATE_DRAFT {
+            format!("/invoices/{}/edit#{anchor}", row.id)
+        } else {
+            format!("/invoices/{}/routing#{anchor}", row.id)
+        }
+    };
     Some(match field {
-        "buyer_siret" => match row.customer_id {
-            Some(customer) => (
-                format!("/customers/{customer}/edit#siret"),
-                Message::new("hint-fix-customer-siret"),
-            ),
-            None => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        },
-        "service_code" => match row.customer_id {
-            Some(customer) => (
-                format!("/customers/{customer}/edit#service_code"),
-                Message::new("hint-fix-customer-service-code"),
-            ),
-            None => (
-                on_invoice("references_buyer_reference"),
-                Message::new("hint-fix-service-code"),
-            ),
-        },
-        "engagement" => match row.contract_id {
-            Some(contract) => (
-                format!("/contracts/{contract}/edit#external_reference"),
-                Message::new("hint-fix-contract-engagement"),
-            ),
-            None => (
-                on_invoice("references_order_reference"),
-                Message::new("hint-fix-engagement"),
-            ),
-        },
-        "iban" => ("/settings/e-invoicing#iban".into(), Message::new("hint-fix-iban")),
+        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
+        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
+        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
+        "iban" => ("/settings/bank-accounts".into(), Message::new("hint-fix-iban")),
         _ => return None,
     })
 }
@@ -888,6 +1008,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
         ageing: ageing(Some(&listed), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
+        routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
     }
 }
 
@@ -1086,6 +1207,17 @@ async fn build_show(
         payable: i18n::format_amount(locale, totals.payable, &currency),
     });
     page.checks = checks(&invoice);
+    // What readiness knows about the buyer (unknown SIRET, closed service, engagement required).
+    let directory = {
+        let (customer_id, document) = (page.row.customer_id, invoice.document().clone());
+        db.run(move |conn| {
+            crate::app::invoices::known_buyer_directory(conn, org_id, customer_id, &document).map_err(AppError::from)
+        })
+        .await?
+    };
+    if let Some(directory) = directory {
+        page.checks.extend(crate::domain::invoice::directory_checks(&invoice, &directory));
+    }
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
     let sizes = match package_sizes(&page.row, invoice, mode).await {
@@ -1720,5 +1852,178 @@ pub async fn credit_note(
             ctx.flash_error(Message::new("flash-credit-note-failed").arg_list("reasons", other.reasons()));
             Ok(see_other(format!("/invoices/{id}")))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correcting the routing of an invoice Chorus Pro rejected at integration
+
+/// `/invoices/{id}/routing`: the routing data of an issued invoice whose deposit Chorus Pro
+/// rejected (buyer SIRET, service code, engagement and market numbers), what its customer and
+/// contract say now, and "Correct and deposit again" (same number).
+#[derive(Template)]
+#[template(path = "invoices/routing.html")]
+pub struct RoutingPage {
+    pub ctx: Ctx,
+    pub row: InvoiceRow,
+    pub number: String,
+    /// `false`: Chorus Pro integrated the invoice (or it was never rejected): no correction here.
+    pub correctable: bool,
+    pub input: crate::app::routing_fix::RoutingInput,
+    pub errors: FieldErrors,
+    pub reasons: Vec<ReasonView>,
+    /// What the customer and contract records say now, when they differ from the invoice.
+    pub customer_now: Option<(i64, crate::app::routing_fix::RoutingInput)>,
+    pub contract_now: Option<(i64, String, String)>,
+}
+
+impl RoutingPage {
+    pub fn error(&self, field: &str) -> String {
+        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+    }
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+async fn routing_page(
+    ctx: Ctx,
+    db: &Db,
+    org_id: i64,
+    id: i64,
+    input: Option<crate::app::routing_fix::RoutingInput>,
+    errors: FieldErrors,
+) -> Result<RoutingPage, AppError> {
+    use crate::app::routing_fix::{RoutingInput, correctable};
+    let (row, sub, _) = load_full(db, org_id, id).await?;
+    if row.state == STATE_DRAFT {
+        return Err(AppError::NotFound);
+    }
+    let document = stored_document(&row)?;
+    let (customer_id, contract_id) = (row.customer_id, row.contract_id);
+    let (customer, contract) = db
+        .run(move |conn| {
+            let customer = match customer_id {
+                Some(c) => customer::find(conn, org_id, c)?,
+                None => None,
+            };
+            let contract = match contract_id {
+                Some(c) => crate::db::models::contract::find(conn, org_id, c)?,
+                None => None,
+            };
+            Ok::<_, AppError>((customer, contract))
+        })
+        .await?;
+    let locale = ctx.locale;
+    let reasons = sub
+        .as_ref()
+        .map(|s| {
+            s.reason_list()
+                .into_iter()
+                .map(|reason| ReasonView {
+                    source: reason.source,
+                    code: reason.code.unwrap_or_default(),
+                    message: reason.message,
+                    fix_link: None,
+                    fix_label: String::new(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let current = RoutingInput::of(&document);
+    let customer_now = customer.map(|c| {
+        (
+            c.id,
+            RoutingInput {
+                buyer_siret: c.siret.unwrap_or_default(),
+                service_code: c.service_code.unwrap_or_default(),
+                ..Default::default()
+            },
+        )
+    });
+    let contract_now = contract.map(|k| {
+        (
+            k.contract.id,
+            k.contract.external_reference.unwrap_or_default(),
+            k.contract.market_number.unwrap_or_default(),
+        )
+    });
+    let _ = locale;
+    Ok(RoutingPage {
+        ctx,
+        number: row.number.clone().unwrap_or_default(),
+        correctable: sub.as_ref().is_some_and(correctable),
+        input: input.unwrap_or(current),
+        errors,
+        reasons,
+        customer_now,
+        contract_now,
+        row,
+    })
+}
+
+pub async fn routing_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    ok(routing_page(ctx, &db, org_id, path.into_inner(), None, FieldErrors::new()).await?)
+}
+
+/// The posted routing form.
+#[derive(Debug, Deserialize)]
+pub struct RoutingForm {
+    #[serde(default)]
+    pub buyer_siret: String,
+    #[serde(default)]
+    pub service_code: String,
+    #[serde(default)]
+    pub engagement: String,
+    #[serde(default)]
+    pub market: String,
+}
+
+pub async fn correct_routing(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<RoutingForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::routing_fix::{RoutingInput, correct_and_redeposit};
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    let input = RoutingInput {
+        buyer_siret: form.buyer_siret,
+        service_code: form.service_code,
+        engagement: form.engagement,
+        market: form.market,
+    };
+    let routing = match input.parse() {
+        Ok(routing) => routing,
+        Err(errors) => return unprocessable(routing_page(ctx, &db, org_id, id, Some(input), errors).await?),
+    };
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| match write_tx(conn, |conn| correct_and_redeposit(conn, org_id, id, &routing, actor)) {
+            Ok(changes) => Ok(Ok(changes)),
+            Err(InvoicingError::Invalid(problems)) => Ok(Err(problems)),
+            Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+            Err(InvoicingError::AlreadyIssued) => Err(AppError::NotFound),
+            Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+        })
+        .await?;
+    match outcome {
+        Ok(changes) => {
+            let changed: Vec<Message> = changes
+                .iter()
+                .map(|field| Message::new("invoice-routing-field").arg("field", *field))
+                .collect();
+            ctx.flash_success(Message::new("flash-routing-corrected").arg_list("fields", changed));
+            Ok(see_other(format!("/invoices/{id}")))
+        }
+        Err(problems) => unprocessable(routing_page(ctx, &db, org_id, id, Some(input), problems).await?),
     }
 }

@@ -145,8 +145,10 @@ pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> R
                 document,
             };
             let receives_chorus = customer.as_ref().map(|c| c.chorus);
+            let links = (request.customer_id, request.contract_id);
             let outcome = write_tx(conn, |conn| {
-                let draft = invoicing::save_draft(conn, &org, None, input, actor.clone())?;
+                // Same rules as the form: the contract must be the customer's (422 `contract_id`).
+                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
                 if request.issue {
                     invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
                 }

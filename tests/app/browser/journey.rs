@@ -1,0 +1,313 @@
+//! The whole journey of a new organisation, from a blank database, through the pages alone (no
+//! demo, no seed, no API shortcut, no SQL): the platform's first admin signs in and chooses a
+//! password, creates the organisation with its admin and switches Chorus Pro on; that admin enters
+//! the simulator's credentials (Test connection all green), the company profile and its IBAN, a
+//! customer (readiness green) and a contract, makes an invoice from the customer picker and issues
+//! it: *Sent*. Then an invoice to a buyer that requires an engagement number: flagged before issue,
+//! issued anyway, rejected by the simulator, its routing corrected through the reason's link,
+//! deposited again under the same number: *Sent*. Once in French, once in English.
+//!
+//! Between pages, `settle` runs the send-and-track jobs the server's background workers run (the
+//! tests drive them by hand, as every pipeline test does).
+
+use super::harness::{Browser, run};
+use crate::helpers::*;
+use std::time::Duration;
+
+/// The simulator's directory knows this supplier (attached to its technical account) ...
+const SUPPLIER_SIRET: &str = "41234567000019";
+const SUPPLIER_STRUCTURE: &str = "26262962";
+/// ... this buyer (VILLE DE DEMO, service SERV-TECH, no engagement number required) ...
+const CITY_SIRET: &str = "21750001600019";
+/// ... and this one, which requires an engagement number on every invoice.
+const PUBLIC_BODY_SIRET: &str = "13001234700014";
+const PUBLIC_BODY_ENGAGEMENT: &str = "EJ0000123456";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+    fn sent(self) -> &'static str {
+        match self {
+            Lang::En => "Sent",
+            Lang::Fr => "Envoyée",
+        }
+    }
+    fn rejected(self) -> &'static str {
+        match self {
+            Lang::En => "Rejected",
+            Lang::Fr => "Rejetée",
+        }
+    }
+    fn issue_despite(self) -> &'static str {
+        match self {
+            Lang::En => "Issue despite 1 problem",
+            Lang::Fr => "Émettre malgré 1 problème",
+        }
+    }
+    fn dashboard(self) -> &'static str {
+        match self {
+            Lang::En => "Dashboard",
+            Lang::Fr => "Tableau de bord",
+        }
+    }
+}
+
+/// Signs in on the login page in the journey's language (chosen there, as a visitor would).
+async fn sign_in_in(b: &Browser, lang: Lang, email: &str, password: &str) {
+    b.goto("/login").await;
+    if b.attr("html", "lang").await.as_deref() != Some(lang.code()) {
+        b.click_and_wait(&format!("form[action='/language'] button[value={}]", lang.code()))
+            .await;
+    }
+    assert_eq!(b.attr("html", "lang").await.as_deref(), Some(lang.code()));
+    b.fill("#email", email).await;
+    b.fill("#password", password).await;
+    b.click_and_wait("form[action='/login'] button[type=submit]").await;
+}
+
+/// The forced password change of a first sign-in.
+async fn choose_password(b: &Browser, current: &str, new: &str) {
+    assert_eq!(b.path().await, "/account/password", "a first sign-in asks for a new password");
+    b.fill("#current_password", current).await;
+    b.fill("#new_password", new).await;
+    b.fill("#confirm_password", new).await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert_eq!(b.path().await, "/");
+}
+
+/// The one-time password the flash shows once (20 characters of an unambiguous alphabet).
+fn one_time_password(flash: &str) -> String {
+    flash
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| word.len() == 20 && word.chars().any(|c| c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no one-time password in {flash:?}"))
+        .to_string()
+}
+
+/// Chooses in a select that submits its form when it changes (the picker), and waits for the page
+/// the choice leads to.
+async fn choose_and_wait(b: &Browser, css: &str, value: &str) {
+    let old_document = b.find("html").await;
+    b.select(css, value).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while old_document.tag_name().await.is_ok() {
+        assert!(std::time::Instant::now() < deadline, "choosing {value} in {css} did not load a page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.wait_until_loaded().await;
+}
+
+/// The id at the end of the current path (`/customers/12` → 12).
+async fn current_id(b: &Browser) -> i64 {
+    let path = b.path().await;
+    path.rsplit('/')
+        .next()
+        .and_then(|id| id.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id at the end of {path}"))
+}
+
+async fn no_field_errors(b: &Browser, what: &str) {
+    if b.exists(".field-error").await {
+        panic!("{what} was refused: {}", b.text("main").await);
+    }
+}
+
+/// A customer through its form; returns its id once its page shows a green readiness panel.
+async fn create_customer(b: &Browser, name: &str, siret: &str, service_code: &str) -> i64 {
+    b.click_and_wait("nav[aria-label=Main] a[href='/customers']").await;
+    b.goto("/customers/new").await;
+    b.fill("#name", name).await;
+    b.fill("#address_line1", "1 place de la Mairie").await;
+    b.fill("#postal_code", "75004").await;
+    b.fill("#city", "Paris").await;
+    b.fill("#siret", siret).await;
+    b.fill("#service_code", service_code).await;
+    if !b.find("#chorus").await.is_selected().await.unwrap() {
+        b.find("#chorus").await.click().await.unwrap();
+    }
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the customer").await;
+    let id = current_id(b).await;
+    // Readiness: the directory was asked at once, and nothing stands in the way.
+    assert!(b.exists("#chorus-readiness li.readiness-ok").await, "{}", b.text("#chorus-readiness").await);
+    assert!(
+        !b.exists("#chorus-readiness li.readiness-problem").await,
+        "readiness is not green: {}",
+        b.text("#chorus-readiness").await
+    );
+    id
+}
+
+/// Issues the invoice shown, waits for the pipeline, and returns the invoice page's status badge.
+async fn issue_shown_invoice(b: &Browser) {
+    b.click_and_wait("main form[action$='/issue'] button").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+}
+
+async fn scenario(b: &Browser, lang: Lang) {
+    let admin_password = "the platform admin's own password";
+    let org_admin_password = "the organisation admin's own password";
+
+    // 1. The platform's first admin (created at install) signs in and must choose a password.
+    sign_in_in(b, lang, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    choose_password(b, ADMIN_PASSWORD, admin_password).await;
+    assert_eq!(b.text("main h1").await, lang.dashboard());
+
+    // 2. Support creates the organisation and its admin, then switches Chorus Pro on.
+    b.click_and_wait("nav[aria-label=Main] a[href='/support/organisations']").await;
+    b.fill("#name", "Atelier Exemple").await;
+    b.fill("#siret", SUPPLIER_SIRET).await;
+    b.fill("#address_line1", "12 rue de la Paix").await;
+    b.fill("#postal_code", "75002").await;
+    b.fill("#city", "Paris").await;
+    b.fill("#admin_email", "admin@atelier.test").await;
+    b.click_and_wait("main form[action='/support/organisations'] button[type=submit]").await;
+    no_field_errors(b, "the organisation").await;
+    let org_password = one_time_password(&b.text(".flash").await);
+    assert_eq!(b.text("main h1").await, "Atelier Exemple");
+    b.fill("#reason", "signed the Chorus Pro option").await;
+    b.click_and_wait("main form[action$='/chorus-feature'] button[type=submit]").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    b.sign_out().await;
+
+    // 3. The organisation's admin signs in with the one-time password and chooses their own.
+    sign_in_in(b, lang, "admin@atelier.test", &org_password).await;
+    choose_password(b, &org_password, org_admin_password).await;
+
+    // 4. E-invoicing on, the simulator's credentials, Test connection: all green.
+    b.goto("/settings/e-invoicing").await;
+    b.click_and_wait("form[action='/settings/e-invoicing/enable'] button").await;
+    let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
+    b.select("#environment", "simulator").await;
+    b.fill("#piste_client_id", &sim.client_id).await;
+    b.fill("#piste_client_secret", &sim.client_secret).await;
+    b.fill("#tech_login", &sim.tech_login).await;
+    b.fill("#tech_password", &sim.tech_password).await;
+    b.fill("#structure_id", SUPPLIER_STRUCTURE).await;
+    b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
+        .await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    b.click_and_wait("form[action='/settings/e-invoicing/test'] button").await;
+    for step in ["token", "health_check", "supplier_structure"] {
+        let outcome = b
+            .attr(&format!("#test-results li[data-step={step}]"), "data-outcome")
+            .await;
+        assert_eq!(outcome.as_deref(), Some("OK"), "{step}: {}", b.text("#test-results").await);
+    }
+
+    // 5. The company profile and its bank account (IBAN): what every invoice's payment means needs.
+    company_profile_and_iban(b).await;
+
+    // 6. A customer (readiness green) and its contract.
+    let city = create_customer(b, "Ville de Démo", CITY_SIRET, "SERV-TECH").await;
+    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']")).await;
+    b.select("#customer_id", &city.to_string()).await;
+    b.fill("#number", "CT-2026-001").await;
+    b.fill("#title", "Maintenance du site").await;
+    b.fill("#start_date", "01/01/2026").await;
+    b.fill("#external_reference", "EJ-VILLE-2026").await;
+    b.fill("#market_number", "M2026-17").await;
+    b.fill("#line-0-description", "Maintenance mensuelle").await;
+    b.fill("#line-0-quantity", "1").await;
+    b.fill("#line-0-unit_price", "1250,50").await;
+    b.fill("#line-0-vat_rate", "20").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the contract").await;
+    let contract = current_id(b).await;
+
+    // 7. The invoice starts from the customer page's "New invoice"; the contract is picked.
+    b.goto(&format!("/customers/{city}")).await;
+    b.click_and_wait("#new-invoice").await;
+    assert_eq!(b.path().await, format!("/invoices/new?customer={city}"));
+    assert_eq!(b.value("#picker_customer").await, city.to_string());
+    assert_eq!(b.value("[name='buyer.name']").await, "Ville de Démo");
+    assert_eq!(b.value("[name='buyer.siret']").await, CITY_SIRET);
+    assert_eq!(b.value("[name='references.buyer_reference']").await, "SERV-TECH");
+    assert!(!b.value("[name='due_date']").await.is_empty(), "the due date follows the payment terms");
+    choose_and_wait(b, "#picker_contract", &contract.to_string()).await;
+    assert_eq!(b.value("[name='references.order_reference']").await, "EJ-VILLE-2026");
+    assert_eq!(b.value("[name='references.contract_reference']").await, "M2026-17");
+    assert_eq!(b.value("[name='lines[0].name']").await, "Maintenance mensuelle");
+    b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
+    no_field_errors(b, "the first invoice").await;
+    let first = current_id(b).await;
+    assert!(
+        b.exists("#checks p.ok").await,
+        "pre-send checks: {}",
+        b.text("#checks").await
+    );
+    issue_shown_invoice(b).await;
+    b.app.settle().await;
+    // TODO(journey-c): live status on the invoice page; until merged, the page is opened again.
+    b.goto(&format!("/invoices/{first}")).await;
+    b.wait_for_text("main hgroup .badge", lang.sent(), Duration::from_secs(10)).await;
+    assert!(b.exists("main hgroup .badge.badge-sent").await);
+    // The customer page lists it.
+    b.goto(&format!("/customers/{city}")).await;
+    assert!(b.text("#customer-invoices").await.contains(lang.sent()));
+
+    // 8. A buyer that requires an engagement number, found with the picker's search.
+    let body = create_customer(b, "Etablissement Public Exemple", PUBLIC_BODY_SIRET, "").await;
+    b.click_and_wait("nav[aria-label=Main] a[href='/invoices']").await;
+    b.click_and_wait("main a[href='/invoices/new']").await;
+    b.fill("#picker_q", "1300123").await;
+    b.click_and_wait("#picker-use").await;
+    let options = b.text("#picker_customer").await;
+    assert!(options.contains("Etablissement Public Exemple"), "{options}");
+    assert!(!options.contains("Ville de Démo"), "the search narrows the list: {options}");
+    choose_and_wait(b, "#picker_customer", &body.to_string()).await;
+    assert_eq!(b.value("[name='buyer.siret']").await, PUBLIC_BODY_SIRET);
+    b.fill("[name='lines[0].name']", "Audit de sécurité").await;
+    b.fill("[name='lines[0].quantity']", "2").await;
+    b.fill("[name='lines[0].unit_price']", "650").await;
+    b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
+    no_field_errors(b, "the second invoice").await;
+    let second = current_id(b).await;
+    // Flagged before issue, with its rule id; the Issue button says so.
+    let checks = b.text("#checks").await;
+    assert!(checks.contains("CHORUS-ENGAGEMENT-REQUIRED"), "{checks}");
+    assert_eq!(b.text("#issue-button").await, lang.issue_despite());
+    issue_shown_invoice(b).await;
+    let number = b.text("main h1").await;
+    b.app.settle().await;
+    b.goto(&format!("/invoices/{second}")).await;
+    b.wait_for_text("main hgroup .badge", lang.rejected(), Duration::from_secs(10)).await;
+
+    // The reason's link lands where an issued invoice is fixed, never on the draft form.
+    let link = format!("#chorus a[href^='/invoices/{second}/routing']");
+    assert!(b.exists(&link).await, "{}", b.text("#chorus").await);
+    assert!(!b.exists(&format!("a[href^='/invoices/{second}/edit']")).await);
+    b.click_and_wait(&link).await;
+    assert_eq!(b.value("#buyer_siret").await, PUBLIC_BODY_SIRET);
+    b.fill("#engagement", PUBLIC_BODY_ENGAGEMENT).await;
+    b.click_and_wait("#routing-form button[type=submit]").await;
+    no_field_errors(b, "the routing correction").await;
+    assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    b.app.settle().await;
+    b.goto(&format!("/invoices/{second}")).await;
+    b.wait_for_text("main hgroup .badge", lang.sent(), Duration::from_secs(10)).await;
+    assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
+    assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
+}
+
+#[actix_web::test]
+async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_french() {
+    run("journey_fr", async |b: &Browser| scenario(b, Lang::Fr).await).await;
+}
+
+#[actix_web::test]
+async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_english() {
+    run("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
+}

@@ -1,0 +1,317 @@
+//! The invoice starts from a customer: the picker without JavaScript, the customer and contract
+//! stored on the invoice, contracts filtered by customer, pre-send checks that know what readiness
+//! knows, and the routing of an invoice Chorus Pro rejected at integration corrected and deposited
+//! again under the same number.
+
+use crate::both_backends;
+#[allow(unused_imports)]
+use crate::helpers::*;
+use chorus_desk::db::models::{invoice, submission};
+use reqwest::StatusCode;
+
+/// VILLE DE DEMO in the simulator's directory: service SERV-TECH, no engagement number required.
+const CITY: &str = "21750001600019";
+/// ETABLISSEMENT PUBLIC EXEMPLE: an engagement number is required.
+const ENGAGEMENT_REQUIRED: &str = "13001234700014";
+/// A valid SIRET that the directory does not hold.
+const UNKNOWN: &str = "73282932000074";
+
+async fn create_customer(client: &Client, name: &str, siret: &str, service_code: &str) -> i64 {
+    let response = client
+        .post_form(
+            "/customers",
+            &[
+                ("name", name),
+                ("address_line1", "1 place de la Mairie"),
+                ("city", "Paris"),
+                ("postal_code", "75004"),
+                ("country", "FRA"),
+                ("siret", siret),
+                ("service_code", service_code),
+                ("chorus", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the customer is created");
+    location(&response)
+        .trim_start_matches("/customers/")
+        .split(['#', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn create_contract(client: &Client, customer: i64, number: &str, engagement: &str) -> i64 {
+    let customer = customer.to_string();
+    let response = client
+        .post_form(
+            "/contracts",
+            &[
+                ("customer_id", customer.as_str()),
+                ("number", number),
+                ("title", "Maintenance"),
+                ("start_date", "2026-01-01"),
+                ("billing_period", "monthly"),
+                ("external_reference", engagement),
+                ("market_number", "M2026-17"),
+                ("line_description", "Maintenance mensuelle"),
+                ("line_quantity", "1"),
+                ("line_unit_code", "C62"),
+                ("line_unit_price", "100"),
+                ("line_vat_category", "S"),
+                ("line_vat_rate", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the contract is created");
+    location(&response).trim_start_matches("/contracts/").parse().unwrap()
+}
+
+/// The value of the input named `name` in a page.
+fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" ");
+    let start = html.find(&marker)?;
+    let rest = &html[start..];
+    let value = rest.find("value=\"")? + "value=\"".len();
+    let end = rest[value..].find('"')? + value;
+    Some(rest[value..end].to_string())
+}
+
+/// A draft from the form with these buyer and links (one line, today's date).
+async fn post_draft(
+    client: &Client,
+    customer_id: &str,
+    contract_id: &str,
+    siret: &str,
+    engagement: &str,
+) -> reqwest::Response {
+    client
+        .post_form(
+            "/invoices/new",
+            &[
+                ("customer_id", customer_id),
+                ("contract_id", contract_id),
+                ("buyer.name", "Acheteur public"),
+                ("buyer.siret", siret),
+                ("buyer.address.line1", "1 place de la Mairie"),
+                ("buyer.address.postal_code", "75004"),
+                ("buyer.address.city", "Paris"),
+                ("buyer.address.country_code", "FRA"),
+                ("references.order_reference", engagement),
+                ("payment_terms", "Paiement à 30 jours par virement."),
+                ("lines[0].name", "Audit"),
+                ("lines[0].quantity", "2"),
+                ("lines[0].unit_code", "DAY"),
+                ("lines[0].unit_price", "650"),
+                ("lines[0].vat_category", "S"),
+                ("lines[0].vat_rate", "20"),
+            ],
+        )
+        .await
+}
+
+fn invoice_id(response: &reqwest::Response) -> i64 {
+    location(response)
+        .trim_start_matches("/invoices/")
+        .parse()
+        .unwrap_or_else(|_| panic!("not an invoice page: {}", location(response)))
+}
+
+async fn stored(app: &TestApp, org: i64, id: i64) -> invoice::InvoiceRow {
+    app.db
+        .run(move |conn| {
+            invoice::find(conn, org, id)
+                .map_err(chorus_desk::db::DbError::from)
+                .map(|row| row.expect("the invoice exists"))
+        })
+        .await
+        .unwrap()
+}
+
+async fn user_of(app: &TestApp, org: i64) -> Client {
+    app.create_user("user@atelier.test", "user", Some(org)).await;
+    app.signed_in("user@atelier.test").await
+}
+
+both_backends! {
+    async fn the_picker_finds_customers_and_fills_the_buyer_without_javascript(app: TestApp) {
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let client = user_of(&app, org).await;
+        let city = create_customer(&client, "Ville de Démo", CITY, "SERV-TECH").await;
+        create_customer(&client, "Etablissement Public Exemple", ENGAGEMENT_REQUIRED, "").await;
+
+        // The search narrows the choice, by name or by SIRET.
+        let (status, html) = client.get_text("/invoices/new?q=ville").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Ville de Démo · 21750001600019"), "{html}");
+        assert!(!html.contains("Etablissement Public Exemple"));
+        let (_, html) = client.get_text("/invoices/new?q=1300123").await;
+        assert!(html.contains("Etablissement Public Exemple") && !html.contains("Ville de Démo"));
+        let (_, html) = client.get_text("/invoices/new?q=nobody").await;
+        assert!(html.contains("id=\"picker-no-match\""));
+
+        // Choosing fills the buyer block, the service code and a due date, and carries the id.
+        let (_, html) = client.get_text(&format!("/invoices/new?customer={city}")).await;
+        assert_eq!(input_value(&html, "buyer.name").as_deref(), Some("Ville de Démo"));
+        assert_eq!(input_value(&html, "buyer.siret").as_deref(), Some(CITY));
+        assert_eq!(input_value(&html, "buyer.address.country_code").as_deref(), Some("FR"));
+        assert_eq!(input_value(&html, "references.buyer_reference").as_deref(), Some("SERV-TECH"));
+        let due = chorus_desk::invoicing::today() + chrono::Duration::days(30);
+        assert_eq!(input_value(&html, "due_date"), Some(due.to_string()));
+        assert_eq!(input_value(&html, "customer_id"), Some(city.to_string()));
+
+        // Another organisation's customer is not offered, nor used.
+        let other = app.create_org("Beta", SIRET_B).await;
+        let foreign = app.create_customer(other, "Client étranger").await;
+        let (_, html) = client.get_text(&format!("/invoices/new?customer={foreign}")).await;
+        assert!(!html.contains("Client étranger"));
+        assert_eq!(input_value(&html, "customer_id").as_deref(), Some(""));
+        let response = post_draft(&client, &foreign.to_string(), "", CITY, "").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    async fn the_invoice_stores_its_customer_and_contract_of_that_customer_only(app: TestApp) {
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let client = user_of(&app, org).await;
+        let city = create_customer(&client, "Ville de Démo", CITY, "SERV-TECH").await;
+        let body = create_customer(&client, "Etablissement Public Exemple", ENGAGEMENT_REQUIRED, "").await;
+        let city_contract = create_contract(&client, city, "CT-VILLE", "EJ-VILLE-1").await;
+        let body_contract = create_contract(&client, body, "CT-EPE", "EJ0000123456").await;
+
+        // Only the chosen customer's contracts are offered; another's is not applied.
+        let (_, html) = client.get_text(&format!("/invoices/new?customer={city}")).await;
+        assert!(html.contains("CT-VILLE") && !html.contains("CT-EPE"));
+        let (_, html) = client
+            .get_text(&format!("/invoices/new?customer={city}&contract={body_contract}"))
+            .await;
+        assert_eq!(input_value(&html, "references.order_reference").as_deref(), Some(""));
+        let (_, html) = client
+            .get_text(&format!("/invoices/new?customer={city}&contract={city_contract}"))
+            .await;
+        assert_eq!(input_value(&html, "references.order_reference").as_deref(), Some("EJ-VILLE-1"));
+        assert_eq!(input_value(&html, "references.contract_reference").as_deref(), Some("M2026-17"));
+        assert_eq!(input_value(&html, "lines[0].name").as_deref(), Some("Maintenance mensuelle"));
+        assert_eq!(input_value(&html, "contract_id"), Some(city_contract.to_string()));
+
+        let response = post_draft(&client, &city.to_string(), &city_contract.to_string(), CITY, "EJ-VILLE-1").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let id = invoice_id(&response);
+        let row = stored(&app, org, id).await;
+        assert_eq!((row.customer_id, row.contract_id), (Some(city), Some(city_contract)));
+        // Editing the draft keeps them.
+        let (_, html) = client.get_text(&format!("/invoices/{id}/edit")).await;
+        assert_eq!(input_value(&html, "customer_id"), Some(city.to_string()));
+
+        // A contract of another customer is refused, with the reason above the form.
+        let response = post_draft(&client, &city.to_string(), &body_contract.to_string(), CITY, "").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("this contract belongs to another customer"));
+
+        // The customer page lists its invoices, with "New invoice".
+        let (_, html) = client.get_text(&format!("/customers/{city}")).await;
+        assert!(html.contains(&format!("href=\"/invoices/{id}\"")));
+        assert!(html.contains(&format!("href=\"/invoices/new?customer={city}\"")));
+        let (_, html) = client.get_text(&format!("/customers/{body}")).await;
+        assert!(!html.contains(&format!("href=\"/invoices/{id}\"")));
+    }
+
+    async fn pre_send_checks_report_what_readiness_knows_before_issue(app: TestApp) {
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let client = user_of(&app, org).await;
+        let body = create_customer(&client, "Etablissement Public Exemple", ENGAGEMENT_REQUIRED, "").await;
+        let unknown = create_customer(&client, "Inconnu", UNKNOWN, "").await;
+
+        let response = post_draft(&client, &body.to_string(), "", ENGAGEMENT_REQUIRED, "").await;
+        let id = invoice_id(&response);
+        let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
+        assert!(html.contains("CHORUS-ENGAGEMENT-REQUIRED"), "{html}");
+        assert!(html.contains("this buyer requires an engagement number"));
+        assert!(html.contains("Issue despite 1 problem"), "the Issue button says so");
+
+        // With the engagement number: nothing to report.
+        let response = post_draft(&client, &body.to_string(), "", ENGAGEMENT_REQUIRED, "EJ0000123456").await;
+        let (_, html) = client.get_text(&format!("/invoices/{}", invoice_id(&response))).await;
+        assert!(!html.contains("CHORUS-ENGAGEMENT-REQUIRED"));
+        assert!(!html.contains("Issue despite"));
+
+        // A one-off buyer goes through the same rules (the SIRET of a known customer).
+        let response = post_draft(&client, "", "", ENGAGEMENT_REQUIRED, "").await;
+        let (_, html) = client.get_text(&format!("/invoices/{}", invoice_id(&response))).await;
+        assert!(html.contains("CHORUS-ENGAGEMENT-REQUIRED"));
+
+        // A SIRET the directory does not know.
+        let response = post_draft(&client, &unknown.to_string(), "", UNKNOWN, "").await;
+        let (_, html) = client.get_text(&format!("/invoices/{}", invoice_id(&response))).await;
+        assert!(html.contains("CHORUS-BUYER-UNKNOWN"), "{html}");
+
+        // The user may still issue.
+        let response = client.post_form(&format!("/invoices/{id}/issue"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stored(&app, org, id).await.state, invoice::STATE_ISSUED);
+    }
+
+    async fn a_routing_rejected_at_integration_is_corrected_and_deposited_again_under_its_number(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        let client = user_of(&app, org).await;
+        let body = create_customer(&client, "Etablissement Public Exemple", ENGAGEMENT_REQUIRED, "").await;
+        let response = post_draft(&client, &body.to_string(), "", ENGAGEMENT_REQUIRED, "").await;
+        let id = invoice_id(&response);
+        // Not issued: nothing to correct here.
+        let (status, _) = client.get_text(&format!("/invoices/{id}/routing")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        client.post_form(&format!("/invoices/{id}/issue"), &[]).await;
+        let number = stored(&app, org, id).await.number.unwrap();
+        // Issued and in processing: the page explains, and a correction is refused.
+        let (_, html) = client.get_text(&format!("/invoices/{id}/routing")).await;
+        assert!(html.contains("id=\"routing-not-correctable\""));
+
+        app.settle().await;
+        let sub = app.submissions().await.pop().unwrap();
+        assert_eq!(sub.status, submission::status::REJECTED, "{sub:?}");
+        let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
+        assert!(html.contains(&format!("/invoices/{id}/routing#engagement")), "{html}");
+        assert!(!html.contains(&format!("/invoices/{id}/edit")));
+
+        // Nothing changed: refused, the reason shown.
+        let siret = ENGAGEMENT_REQUIRED;
+        let response = client
+            .post_form(&format!("/invoices/{id}/routing"), &[("buyer_siret", siret), ("engagement", "")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A malformed SIRET: next to its field, what was typed kept.
+        let response = client
+            .post_form(
+                &format!("/invoices/{id}/routing"),
+                &[("buyer_siret", "1300123470001"), ("engagement", "EJ0000123456")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"buyer_siret-error\"") && html.contains("value=\"EJ0000123456\""));
+
+        let response = client
+            .post_form(
+                &format!("/invoices/{id}/routing"),
+                &[("buyer_siret", siret), ("engagement", "EJ0000123456")],
+            )
+            .await;
+        assert_redirect_to(&response, &format!("/invoices/{id}"));
+        assert!(app.audit_actions().await.contains(&"invoice.routing_corrected".to_string()));
+        app.settle().await;
+        let sub = app.submissions().await.pop().unwrap();
+        assert_eq!(sub.status, submission::status::SENT, "{sub:?}");
+        let row = stored(&app, org, id).await;
+        assert_eq!(row.number.as_deref(), Some(number.as_str()), "the same number");
+        assert!(row.document.contains("EJ0000123456"));
+        assert_eq!(row.total_with_vat, stored(&app, org, id).await.total_with_vat);
+        // Sent: no more correction.
+        let response = client
+            .post_form(
+                &format!("/invoices/{id}/routing"),
+                &[("buyer_siret", siret), ("engagement", "EJ-OTHER")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
