@@ -494,3 +494,5 @@ audit-break-head-deleted = the record of this chain's newest entry (audit_heads)
 
 error-status = Error { $status }
 error-back = Back to the dashboard
+# journey-c
+err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.

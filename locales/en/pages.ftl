@@ -515,3 +515,9 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Failed
 conntest-outcome-skipped = Skipped
 audit-chain-line = { $name }:
+# journey-c: dashboard amounts, phone menu
+dashboard-to-be-paid = To be paid
+dashboard-paid = Paid
+nav-menu = Menu
+audit-export-csv-excel = CSV for Excel (;)
+einv-enabled-credentials-missing = enabled, waiting for the credentials (not active until all four are stored)

@@ -502,3 +502,5 @@ audit-break-head-deleted = l’enregistrement de la dernière entrée de cette c
 
 error-status = Erreur { $status }
 error-back = Retour au tableau de bord
+# journey-c
+err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.

@@ -545,3 +545,9 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Échec
 conntest-outcome-skipped = Non tentée
 audit-chain-line = { $name } :
+# journey-c: dashboard amounts, phone menu
+dashboard-to-be-paid = À payer
+dashboard-paid = Payé
+nav-menu = Menu
+audit-export-csv-excel = CSV pour Excel (;)
+einv-enabled-credentials-missing = activée, en attente des identifiants (inactive tant que les quatre ne sont pas enregistrés)
