@@ -518,3 +518,5 @@ err-form-country = Enter a country code such as FR or FRA.
 err-routing-not-correctable = only an invoice whose deposit Chorus Pro rejected at integration can have its routing corrected
 err-routing-unchanged = nothing changed: correct at least one field before depositing again
 flash-routing-corrected = Routing corrected ({ $fields }); the invoice is deposited again under the same number.
+# journey-c
+err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.

@@ -561,3 +561,9 @@ invoice-routing-field = { $field ->
 customer-new-invoice = New invoice
 customer-invoice-number = Number
 customer-no-invoice-yet = No invoice for this customer yet.
+# journey-c: dashboard amounts, phone menu
+dashboard-to-be-paid = To be paid
+dashboard-paid = Paid
+nav-menu = Menu
+audit-export-csv-excel = CSV for Excel (;)
+einv-enabled-credentials-missing = enabled, waiting for the credentials (not active until all four are stored)

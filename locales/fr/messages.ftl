@@ -526,3 +526,5 @@ err-form-country = Saisissez un code pays comme FR ou FRA.
 err-routing-not-correctable = seule une facture dont Chorus Pro a rejeté le dépôt à l’intégration peut voir son acheminement corrigé
 err-routing-unchanged = rien n’a changé : corrigez au moins un champ avant de redéposer
 flash-routing-corrected = Acheminement corrigé ({ $fields }) ; la facture est déposée à nouveau sous le même numéro.
+# journey-c
+err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.

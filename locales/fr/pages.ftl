@@ -591,3 +591,9 @@ invoice-routing-field = { $field ->
 customer-new-invoice = Nouvelle facture
 customer-invoice-number = Numéro
 customer-no-invoice-yet = Aucune facture pour ce client pour l’instant.
+# journey-c: dashboard amounts, phone menu
+dashboard-to-be-paid = À payer
+dashboard-paid = Payé
+nav-menu = Menu
+audit-export-csv-excel = CSV pour Excel (;)
+einv-enabled-credentials-missing = activée, en attente des identifiants (inactive tant que les quatre ne sont pas enregistrés)

@@ -29,3 +29,4 @@ mod audit_chain;
 mod security_web;
 mod simulator_clients;
 mod invoice_customer;
+mod walk_defects;

@@ -177,7 +177,7 @@ pub struct Chip {
 }
 
 #[derive(Template)]
-#[template(path = "invoices/list.html")]
+#[template(path = "invoices/list.html", blocks = ["chips"])]
 pub struct ListPage {
     pub ctx: Ctx,
     pub query: ListQuery,
@@ -207,7 +207,7 @@ pub struct RowsFragment {
 const STATUSES: &[&str] = &["draft", "issued", "in_processing", "sent", "rejected"];
 
 /// The query as a filter, or the problems with it (shown next to the filter inputs).
-fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
+pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
     let mut errors = FormErrors::new();
     let mut date = |field: &str, text: &str| {
         if text.trim().is_empty() {
@@ -234,7 +234,7 @@ fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
 }
 
 /// `base` with the list's filters (and `before`, when given) as its query.
-fn list_link(base: &str, query: &ListQuery, before: Option<&str>) -> String {
+pub fn list_link(base: &str, query: &ListQuery, before: Option<&str>) -> String {
     let pairs = [
         ("status", query.status.as_str()),
         ("q", query.q.as_str()),
@@ -259,7 +259,7 @@ fn next_page_link(query: &ListQuery, last_id: i64) -> String {
 }
 
 /// The fragment showing the same rows as this view: same filters, same page.
-fn refresh_link(query: &ListQuery) -> String {
+pub fn refresh_link(query: &ListQuery) -> String {
     let before = query.before.trim();
     list_link("/invoices/rows", query, before.parse::<i64>().is_ok().then_some(before))
 }
@@ -291,16 +291,13 @@ async fn load_rows(
 /// The chips' counts of big organisations (see `web::count_cache`).
 pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(&'static str, crate::db::BoundedCount)>>;
 
-pub async fn list(
-    ctx: Ctx,
-    user: CurrentUser,
-    db: web::Data<Db>,
-    chip_counts: web::Data<ChipCounts>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let org_id = user.organisation()?;
-    let query = query.into_inner();
-    let (filter, filter_errors) = parse_filter(&query);
+/// The status chips with their counts ("All" first), the one of `query` current.
+pub async fn status_chips(
+    db: &Db,
+    chip_counts: &ChipCounts,
+    org_id: i64,
+    query: &ListQuery,
+) -> Result<Vec<Chip>, AppError> {
     let counts = match chip_counts.fresh(org_id) {
         Some(counts) => counts,
         None => {
@@ -311,7 +308,6 @@ pub async fn list(
             counts
         }
     };
-    let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let mut chips = vec![Chip {
         key: "",
         count: crate::db::BoundedCount::sum(counts.iter().map(|(_, n)| *n)),
@@ -322,6 +318,21 @@ pub async fn list(
         count,
         current: query.status == key,
     }));
+    Ok(chips)
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    chip_counts: web::Data<ChipCounts>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let query = query.into_inner();
+    let (filter, filter_errors) = parse_filter(&query);
+    let chips = status_chips(&db, &chip_counts, org_id, &query).await?;
+    let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let refresh_url = refresh_link(&query);
     let page = ListPage {
         ctx,
@@ -863,7 +874,7 @@ pub struct ChorusView {
 }
 
 #[derive(Template)]
-#[template(path = "invoices/show.html")]
+#[template(path = "invoices/show.html", blocks = ["live"])]
 pub struct ShowPage {
     pub ctx: Ctx,
     pub row: InvoiceRow,
@@ -1065,8 +1076,8 @@ pub async fn show(
 }
 
 /// The invoice page; `followup` is the follow-up form as posted (with its errors), else the form
-/// is prefilled when the invoice waits for one.
-async fn build_show(
+/// is prefilled when the invoice waits for one. Its `live` block is the page's live status.
+pub async fn build_show(
     ctx: Ctx,
     db: &Db,
     org_id: i64,
