@@ -144,7 +144,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         let ours = super::supplier::DepositedInvoice {
             number: &number,
             issue_date: loaded.invoice.issue_date,
-            total_with_vat_cents: loaded.invoice.total_with_vat,
+            total_with_vat: crate::db::types::from_micros(loaded.invoice.total_with_vat),
         };
         let searched = match super::supplier::own_supplier(&client, &connection).await {
             Ok(own) => {
