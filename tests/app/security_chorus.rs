@@ -60,7 +60,12 @@ async fn chorus_ready(app: &TestApp, name: &str, siret: &'static str) -> i64 {
 
 /// Issues one invoice of `quantity` hours at 65.50 to `buyer`; returns its id and number.
 async fn issue(app: &TestApp, org: i64, buyer: &str, quantity: &str) -> (i64, String) {
-    let document: InvoiceDocument = serde_json::from_value(serde_json::json!({
+    issue_with(app, org, buyer, quantity, None).await
+}
+
+/// [`issue`], the document choosing its own attachment mode (`zip`, `pdf`, `none`) when given.
+async fn issue_with(app: &TestApp, org: i64, buyer: &str, quantity: &str, attachment: Option<&str>) -> (i64, String) {
+    let mut document = serde_json::json!({
         "number": "",
         "issue_date": chrono::Utc::now().date_naive().to_string(),
         "seller": {"name": "x", "address": {"country_code": "FR"}},
@@ -69,8 +74,11 @@ async fn issue(app: &TestApp, org: i64, buyer: &str, quantity: &str) -> (i64, St
         "payment_terms": "30 jours",
         "lines": [{"name": "Maintenance", "quantity": quantity, "unit_code": "HUR", "unit_price": "65.50",
                    "vat_category": "S", "vat_rate": "20"}]
-    }))
-    .unwrap();
+    });
+    if let Some(mode) = attachment {
+        document["attachment"] = mode.into();
+    }
+    let document: InvoiceDocument = serde_json::from_value(document).unwrap();
     app.db
         .run(move |conn| {
             chorus_desk::db::write_tx(conn, |conn| {
@@ -197,5 +205,56 @@ both_backends! {
         let traces_b = Traces { buyer: BUYER_B, amounts: ["\"montantTTC\":1572", "\"montantHT\":1310", "1572.00"], chorus_id: chorus_b, flux: flux_of(SUPPLIER_B) };
         assert_no_trace_of(&audit_text_of(&app, org_a).await, &traces_b, "A");
         assert_no_trace_of(&audit_text_of(&app, org_b).await, &traces_a, "B");
+    }
+}
+
+// Issue #15, part 9: rules written twice that had drifted apart, now one function each.
+both_backends! {
+    async fn an_archived_customers_invoice_is_not_queued_for_chorus_through_the_api_as_through_the_pages(app: TestApp) {
+        use reqwest::Method;
+        let org = app.create_org("Alpha", SIRET_A).await;
+        app.activate_chorus(org).await;
+        let customer = app.create_customer(org, "Ville de Paris").await;
+        app.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::customers;
+                diesel::update(customers::table.find(customer))
+                    .set(customers::archived.eq(true))
+                    .execute(conn)
+                    .map_err(DbError::from)
+            })
+            .await
+            .unwrap();
+        let (_, token) = app.create_token(org, "erp").await;
+        let mut document = serde_json::to_value(sample_document()).unwrap();
+        document["buyer"] = serde_json::json!({ "name": "", "address": { "country_code": "FR" } });
+        let body = serde_json::json!({ "document": document, "customer_id": customer, "issue": true }).to_string();
+        let (status, issued) = app.api(Method::POST, "/api/v1/invoices", Some(&token), Some(&body)).await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{issued}");
+        assert!(issued["number"].is_string(), "issued: {issued}");
+        assert_ne!(issued["status"], "in_processing", "an archived customer's invoice was queued: {issued}");
+        let id = issued["id"].as_i64().unwrap();
+        assert!(
+            app.submissions().await.iter().all(|s| s.invoice_id != id),
+            "an archived customer's invoice was queued for Chorus Pro"
+        );
+    }
+
+    async fn the_invoice_page_previews_the_attachment_mode_the_submitter_deposits(app: TestApp) {
+        // The organisation deposits the PDF zipped (its setting); this document asks for a plain PDF.
+        let org = app.chorus_ready_org().await;
+        app.create_user("admin@atelier.test", "admin", Some(org)).await;
+        let admin = app.signed_in("admin@atelier.test").await;
+        let (invoice, _) = issue_with(&app, org, BUYER_A, "2", Some("pdf")).await;
+        let (status, page) = admin.get_text(&format!("/invoices/{invoice}")).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(page.contains("the invoice PDF, zipped, embedded in the UBL"), "{page}");
+        assert!(!page.contains("the invoice PDF, embedded in the UBL"), "the page previews another mode than deposited");
+
+        // What is deposited is what was shown: the UBL carries the zipped PDF.
+        app.settle().await;
+        let deposit = app.simulator.deposits().into_iter().next().expect("deposited");
+        let ubl = String::from_utf8_lossy(&deposit.file).to_string();
+        assert!(ubl.contains("application/zip"), "the deposit carries the zipped PDF");
     }
 }
