@@ -214,6 +214,29 @@ pub fn eligible_for_chorus(
         && customer_receives_chorus.unwrap_or(true)
 }
 
+/// Whether a registered customer receives its invoices through Chorus Pro: it says so, and it is
+/// not archived. The one rule for the pages, the API and `issue` alike.
+pub fn customer_receives_chorus(customer: &crate::db::models::customer::CustomerRow) -> bool {
+    customer.chorus && !customer.archived
+}
+
+/// How the invoice PDF travels with the structured invoice. For an organisation connected to
+/// Chorus Pro: its setting (Configuration › E-Invoicing), which the submitter deposits with, so the
+/// invoice page previews exactly what is sent. Without a connection nothing is deposited and the
+/// document's own choice applies.
+pub fn attachment_mode(
+    connection_setting: Option<crate::domain::einvoicing::AttachmentMode>,
+    document: &InvoiceDocument,
+) -> crate::domain::invoice::AttachmentMode {
+    use crate::domain::einvoicing::AttachmentMode as Setting;
+    use crate::domain::invoice::AttachmentMode;
+    match connection_setting {
+        Some(Setting::Pdf) => AttachmentMode::Pdf,
+        Some(Setting::Zip) => AttachmentMode::Zip,
+        None => document.attachment.unwrap_or_default(),
+    }
+}
+
 /// The outcome of issuing.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -262,7 +285,7 @@ pub fn issue(
     let customer_receives_chorus = match (customer_receives_chorus, draft.customer_id) {
         (Some(known), _) => Some(known),
         (None, Some(customer_id)) => {
-            crate::db::models::customer::find(conn, organisation_id, customer_id)?.map(|c| c.chorus && !c.archived)
+            crate::db::models::customer::find(conn, organisation_id, customer_id)?.map(|c| self::customer_receives_chorus(&c))
         }
         (None, None) => None,
     };

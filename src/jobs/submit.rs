@@ -14,8 +14,7 @@ use crate::db::models::chorus_connection::{self, ChorusConnection};
 use crate::db::models::invoice;
 use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
 use crate::db::now;
-use crate::domain::einvoicing::AttachmentMode as ConnectionAttachment;
-use crate::domain::invoice::{AttachmentMode, checks};
+use crate::domain::invoice::checks;
 use crate::render::{OutputFormat, render_invoice};
 use chrono::Duration;
 use std::sync::Arc;
@@ -144,7 +143,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         let ours = super::supplier::DepositedInvoice {
             number: &number,
             issue_date: loaded.invoice.issue_date,
-            total_with_vat_cents: loaded.invoice.total_with_vat,
+            total_with_vat: crate::db::types::from_micros(loaded.invoice.total_with_vat),
         };
         let searched = match super::supplier::own_supplier(&client, &connection).await {
             Ok(own) => {
@@ -278,10 +277,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
         }
     };
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
-    let mode = match connection.attachment_mode {
-        ConnectionAttachment::Pdf => AttachmentMode::Pdf,
-        _ => AttachmentMode::Zip,
-    };
+    // The invoice page previews the same mode (`invoicing::attachment_mode`).
+    let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
     let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
         Ok(Ok(rendered)) => rendered,
         Ok(Err(e)) => {

@@ -75,8 +75,8 @@ pub async fn own_supplier(client: &ChorusClient, connection: &ChorusConnection) 
 pub struct DepositedInvoice<'a> {
     pub number: &'a str,
     pub issue_date: chrono::NaiveDate,
-    /// Total with VAT, in cents.
-    pub total_with_vat_cents: i64,
+    /// Total with VAT.
+    pub total_with_vat: Decimal,
 }
 
 impl DepositedInvoice<'_> {
@@ -85,7 +85,7 @@ impl DepositedInvoice<'_> {
     pub fn is(&self, own: &OwnSupplier, item: &SupplierInvoiceSummary) -> bool {
         own.owns(item)
             && item.numero_facture == self.number
-            && item.montant_ttc == Some(Decimal::new(self.total_with_vat_cents, 2))
+            && item.montant_ttc == Some(self.total_with_vat)
             && item.date_facture == Some(self.issue_date)
     }
 }

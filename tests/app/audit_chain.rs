@@ -261,9 +261,7 @@ both_backends! {
         execute_sql(&app, format!("UPDATE audit_log SET details = '{{}}' WHERE id = {}", beta_rows[1].id)).await;
         execute_sql(&app, "DELETE FROM audit_head_seals".to_string()).await;
         execute_sql(&app, "UPDATE audit_chain_keying SET keyed_at = NULL".to_string()).await;
-        let (ok, out) = cli(&app, &["audit", "verify", "--org", SIRET_A]);
-        assert!(!ok, "a plain chain is not a keyed one: {out}");
-
+        // The next start converts (here `migrate`; `serve` or any command opening the database would).
         let (ok, out) = cli(&app, &["migrate"]);
         assert!(ok, "{out}");
         let (ok, out) = cli(&app, &["audit", "verify", "--org", SIRET_A]);

@@ -30,3 +30,4 @@ mod security_web;
 mod simulator_clients;
 mod invoice_customer;
 mod walk_defects;
+mod security_chorus;

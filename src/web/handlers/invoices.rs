@@ -1023,17 +1023,15 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
     }
 }
 
-/// How the invoice PDF travels: the document's own choice, else the organisation's setting.
+/// How the invoice PDF travels: what the submitter deposits (`invoicing::attachment_mode`).
 pub fn attachment_mode(
     conn: &mut AnyConnection,
     org_id: i64,
     document: &InvoiceDocument,
 ) -> QueryResult<AttachmentMode> {
-    if let Some(mode) = document.attachment {
-        return Ok(mode);
-    }
-    let setting = chorus_connection::summary(conn, org_id)?;
-    Ok(setting.and_then(|s| s.attachment_mode.parse().ok()).unwrap_or_default())
+    let setting = chorus_connection::summary(conn, org_id)?
+        .and_then(|s| crate::domain::einvoicing::AttachmentMode::parse(&s.attachment_mode));
+    Ok(invoicing::attachment_mode(setting, document))
 }
 
 /// The invoice with its submission and attachment mode; a 404 for another organisation's.
@@ -1442,7 +1440,7 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> 
         let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
         // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
         let receives_chorus = match row.customer_id {
-            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| c.chorus && !c.archived),
+            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| invoicing::customer_receives_chorus(&c)),
             None => None,
         };
         match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {

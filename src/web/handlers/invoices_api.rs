@@ -144,7 +144,7 @@ pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> R
                 corrects_invoice_id: None,
                 document,
             };
-            let receives_chorus = customer.as_ref().map(|c| c.chorus);
+            let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
             let outcome = write_tx(conn, |conn| {
                 // Same rules as the form: the contract must be the customer's (422 `contract_id`).
