@@ -509,3 +509,41 @@ async fn demo_creates_the_platform_admin_when_its_password_is_set() {
     // A second run changes nothing about it.
     chorus_desk::demo::seed(&db, &settings).unwrap();
 }
+
+both_backends! {
+    async fn a_file_far_too_large_on_complete_is_refused_and_the_comment_kept(app: TestApp) {
+        use chorus_desk::chorus::dto::InvoiceStatus;
+        let org = app.chorus_ready_org().await;
+        let invoice = app.invoice_moved_to(org, InvoiceStatus::Suspended, "Merci de joindre le bon").await;
+        app.create_user("user@atelier.test", "user", Some(org)).await;
+        let user = app.signed_in("user@atelier.test").await;
+        let token = user.csrf().await;
+        // A 50 MB file between the token and the comment, as a browser may order them.
+        let boundary = "----chorusdeskLargeUpload";
+        let mut body = Vec::with_capacity(51 << 20);
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"scan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n").as_bytes(),
+        );
+        body.resize(body.len() + (50 << 20), b'x');
+        body.extend_from_slice(
+            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nVoici le bon de livraison\r\n--{boundary}--\r\n").as_bytes(),
+        );
+        let response = user
+            .http
+            .post(format!("{}/invoices/{invoice}/complete", app.address))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"complete_attachment-error\""), "the message sits next to the file field");
+        assert!(html.contains("Chorus Pro takes files under 10 MB."));
+        assert!(html.contains("Voici le bon de livraison</textarea>"), "the typed comment is kept");
+        assert!(app.simulator.attachments().is_empty());
+    }
+}
