@@ -53,7 +53,9 @@ pub fn session_max_hours_from(value: Option<&str>) -> anyhow::Result<i64> {
     };
     match value.parse::<i64>() {
         Ok(hours) if (1..=168).contains(&hours) => Ok(hours),
-        _ => anyhow::bail!("CHORUS_DESK_SESSION_MAX_HOURS must be a whole number of hours from 1 to 168 (got {value:?})"),
+        _ => {
+            anyhow::bail!("CHORUS_DESK_SESSION_MAX_HOURS must be a whole number of hours from 1 to 168 (got {value:?})")
+        }
     }
 }
 

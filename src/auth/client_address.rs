@@ -16,19 +16,19 @@ pub struct Network {
 impl Network {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.address, canonical(ip)) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => masked(u32::from(net).into(), 32, self.prefix) == masked(u32::from(ip).into(), 32, self.prefix),
-            (IpAddr::V6(net), IpAddr::V6(ip)) => masked(u128::from(net), 128, self.prefix) == masked(u128::from(ip), 128, self.prefix),
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), 32, self.prefix) == masked(u32::from(ip).into(), 32, self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                masked(u128::from(net), 128, self.prefix) == masked(u128::from(ip), 128, self.prefix)
+            }
             _ => false,
         }
     }
 }
 
 fn masked(bits: u128, width: u8, prefix: u8) -> u128 {
-    if prefix == 0 {
-        0
-    } else {
-        bits >> (width - prefix)
-    }
+    if prefix == 0 { 0 } else { bits >> (width - prefix) }
 }
 
 /// `::ffff:192.0.2.7` is 192.0.2.7: a dual-stack listener reports IPv4 peers that way.
@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn forwarded_for_counts_only_from_a_trusted_proxy() {
         let nobody = TrustedProxies::default();
-        assert_eq!(nobody.client_ip(ip("198.51.100.1"), &["203.0.113.9"]), ip("198.51.100.1"));
+        assert_eq!(
+            nobody.client_ip(ip("198.51.100.1"), &["203.0.113.9"]),
+            ip("198.51.100.1")
+        );
         let proxy: TrustedProxies = "10.0.0.0/8".parse().unwrap();
         assert_eq!(proxy.client_ip(ip("10.0.0.2"), &["203.0.113.9"]), ip("203.0.113.9"));
         // The client's own prefix is not believed: the proxy appended the real address last.

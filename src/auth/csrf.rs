@@ -49,8 +49,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
 /// Said when a form holds bytes that are not UTF-8 text: decoding them would store `�` in their
 /// place, silently changing what was typed.
-pub const NOT_TEXT: &str =
-    "The form holds bytes that are not valid text (UTF-8), so nothing was saved. Go back, retype the text and send it again.";
+pub const NOT_TEXT: &str = "The form holds bytes that are not valid text (UTF-8), so nothing was saved. Go back, retype the text and send it again.";
 
 /// Whether every name and value of a url-encoded body decodes to UTF-8 (`%FF` does not).
 pub fn urlencoded_is_utf8(body: &[u8]) -> bool {

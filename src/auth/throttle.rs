@@ -71,10 +71,22 @@ mod tests {
 
     #[test]
     fn waits_double_with_each_failure_and_stop_growing() {
-        assert_eq!(wait_left(failures(5, 0), failures(5, 0), at(0)), Some(Duration::seconds(30)));
-        assert_eq!(wait_left(failures(6, 0), failures(6, 0), at(0)), Some(Duration::seconds(60)));
-        assert_eq!(wait_left(failures(8, 0), failures(8, 0), at(0)), Some(Duration::seconds(240)));
-        assert_eq!(wait_left(failures(40, 0), failures(40, 0), at(0)), Some(Duration::minutes(15)));
+        assert_eq!(
+            wait_left(failures(5, 0), failures(5, 0), at(0)),
+            Some(Duration::seconds(30))
+        );
+        assert_eq!(
+            wait_left(failures(6, 0), failures(6, 0), at(0)),
+            Some(Duration::seconds(60))
+        );
+        assert_eq!(
+            wait_left(failures(8, 0), failures(8, 0), at(0)),
+            Some(Duration::seconds(240))
+        );
+        assert_eq!(
+            wait_left(failures(40, 0), failures(40, 0), at(0)),
+            Some(Duration::minutes(15))
+        );
         // Once waited out, the next attempt is checked.
         assert_eq!(wait_left(failures(40, 0), failures(40, 0), at(15)), None);
     }
@@ -82,7 +94,10 @@ mod tests {
     #[test]
     fn an_address_guessing_many_accounts_waits_too() {
         assert_eq!(wait_left(Failures::default(), failures(29, 0), at(0)), None);
-        assert_eq!(wait_left(Failures::default(), failures(30, 0), at(0)), Some(Duration::seconds(30)));
+        assert_eq!(
+            wait_left(Failures::default(), failures(30, 0), at(0)),
+            Some(Duration::seconds(30))
+        );
     }
 
     #[test]

@@ -253,12 +253,18 @@ mod tests {
         };
         assert_eq!(
             unwritable_text_fields(&form),
-            vec![("lines[1].name".to_string(), '\u{7}'), ("lines[2].name".to_string(), '\u{FFFF}')]
+            vec![
+                ("lines[1].name".to_string(), '\u{7}'),
+                ("lines[2].name".to_string(), '\u{FFFF}')
+            ]
         );
         assert!(is_unwritable_in_xml('\u{0}'));
         assert!(!is_unwritable_in_xml('\u{FFFD}'));
         assert!(!is_unwritable_in_xml('é'));
-        assert_eq!(unwritable_character_message('\u{1}').to_string(), "This text holds an invisible control character (U+0001) that invoices cannot carry; retype it without it.");
+        assert_eq!(
+            unwritable_character_message('\u{1}').to_string(),
+            "This text holds an invisible control character (U+0001) that invoices cannot carry; retype it without it."
+        );
     }
 
     #[test]

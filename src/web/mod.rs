@@ -102,7 +102,11 @@ fn declare(r: &mut Router) {
         .post("/account/password", Access::SignedIn, account::change_password);
     r.post("/language", Access::Public, language::choose);
     r.post("/account/language", Access::SignedIn, language::save);
-    r.post("/account/sign-out-everywhere", Access::SignedIn, account::sign_out_everywhere);
+    r.post(
+        "/account/sign-out-everywhere",
+        Access::SignedIn,
+        account::sign_out_everywhere,
+    );
 
     r.get("/", ANY_ROLE, dashboard::show);
 

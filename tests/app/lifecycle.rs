@@ -46,7 +46,7 @@ impl TestApp {
     }
 
     /// An integrated invoice that the buyer moved to `status` with `comment`, as the poller saw it.
-    async fn invoice_moved_to(&self, org: i64, status: InvoiceStatus, comment: &str) -> i64 {
+    pub(crate) async fn invoice_moved_to(&self, org: i64, status: InvoiceStatus, comment: &str) -> i64 {
         let invoice = self.issue_invoice(org, READY_BUYER, None).await;
         self.settle().await;
         let chorus_id = self.chorus_id(invoice).await;

@@ -443,7 +443,10 @@ fn hostile_text() -> impl Strategy<Value = String> {
 fn assert_well_formed(kind: &str, xml: &[u8]) -> Result<(), TestCaseError> {
     use quick_xml::events::Event;
     let text = std::str::from_utf8(xml).map_err(|e| TestCaseError::fail(format!("{kind}: not UTF-8: {e}")))?;
-    if let Some(c) = text.chars().find(|c| chorus_desk::domain::input::is_unwritable_in_xml(*c)) {
+    if let Some(c) = text
+        .chars()
+        .find(|c| chorus_desk::domain::input::is_unwritable_in_xml(*c))
+    {
         return Err(TestCaseError::fail(format!("{kind} holds U+{:04X}", u32::from(c))));
     }
     let mut reader = quick_xml::Reader::from_str(text);
@@ -463,18 +466,27 @@ fn assert_well_formed(kind: &str, xml: &[u8]) -> Result<(), TestCaseError> {
             }
             Ok(Event::End(_)) => depth -= 1,
             // An entity: one of XML's five, or a character reference to a character XML allows.
-            Ok(Event::GeneralRef(reference)) => {
-                match reference.resolve_char_ref() {
-                    Ok(Some(c)) => prop_assert!(!chorus_desk::domain::input::is_unwritable_in_xml(c), "{} refers to U+{:04X}", kind, u32::from(c)),
-                    Ok(None) => prop_assert!(
-                        ["amp", "lt", "gt", "quot", "apos"].contains(&reference.xml10_content().as_ref()),
-                        "{}: unknown entity", kind
-                    ),
-                    Err(e) => return Err(TestCaseError::fail(format!("{kind}: {e}"))),
-                }
-            }
+            Ok(Event::GeneralRef(reference)) => match reference.resolve_char_ref() {
+                Ok(Some(c)) => prop_assert!(
+                    !chorus_desk::domain::input::is_unwritable_in_xml(c),
+                    "{} refers to U+{:04X}",
+                    kind,
+                    u32::from(c)
+                ),
+                Ok(None) => prop_assert!(
+                    ["amp", "lt", "gt", "quot", "apos"].contains(&reference.xml10_content().as_ref()),
+                    "{}: unknown entity",
+                    kind
+                ),
+                Err(e) => return Err(TestCaseError::fail(format!("{kind}: {e}"))),
+            },
             Ok(_) => {}
-            Err(e) => return Err(TestCaseError::fail(format!("{kind}: {e} at {}", reader.buffer_position()))),
+            Err(e) => {
+                return Err(TestCaseError::fail(format!(
+                    "{kind}: {e} at {}",
+                    reader.buffer_position()
+                )));
+            }
         }
     }
     prop_assert_eq!(depth, 0, "{} is not closed", kind);

@@ -64,7 +64,14 @@ impl RawBrowser {
         let status = response.status();
         let location = location(&response);
         let body = response.text().await.unwrap();
-        (status, if status == StatusCode::SEE_OTHER { location } else { body })
+        (
+            status,
+            if status == StatusCode::SEE_OTHER {
+                location
+            } else {
+                body
+            },
+        )
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -162,13 +169,16 @@ async fn forged_session(app: &TestApp, user_id: i64, started_at: i64, last_seen:
         .unwrap()
         .unwrap()
         .session_generation;
-    let user = serde_json::json!({"id": user_id, "generation": generation, "last_seen": last_seen, "started_at": started_at});
+    let user =
+        serde_json::json!({"id": user_id, "generation": generation, "last_seen": last_seen, "started_at": started_at});
     let state: std::collections::HashMap<&str, String> =
         [("user", user.to_string()), ("csrf", "\"forged-csrf\"".to_string())].into();
     let key = Key::from(&app.secret.session_key());
     let mut jar = CookieJar::new();
-    jar.private_mut(&key)
-        .add(Cookie::new("chorus_desk_session", serde_json::to_string(&state).unwrap()));
+    jar.private_mut(&key).add(Cookie::new(
+        "chorus_desk_session",
+        serde_json::to_string(&state).unwrap(),
+    ));
     let sealed = jar.get("chorus_desk_session").unwrap().value().to_string();
     let url: reqwest::Url = app.address.parse().unwrap();
     let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
@@ -217,7 +227,9 @@ async fn owner_signs_in_after_thirty_failures_elsewhere(app: TestApp) {
     app.create_user("owner@alpha.test", "user", Some(org)).await;
     let mut answers = std::collections::BTreeMap::new();
     for _ in 0..30 {
-        let status = login_from(&app, "203.0.113.66", "owner@alpha.test", "guess guess guess").await.status();
+        let status = login_from(&app, "203.0.113.66", "owner@alpha.test", "guess guess guess")
+            .await
+            .status();
         *answers.entry(status.as_u16()).or_insert(0) += 1;
     }
     assert_eq!(answers.get(&401), Some(&5), "five real checks, then waits: {answers:?}");
@@ -242,14 +254,26 @@ async fn guessing_from_one_address_is_slowed_with_a_wait_to_respect(app: TestApp
     let wait: i64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
     let html = response.text().await.unwrap();
-    assert!(html.contains("Too many failed attempts from here. Try again in"), "{html}");
+    assert!(
+        html.contains("Too many failed attempts from here. Try again in"),
+        "{html}"
+    );
     assert!(html.contains("value=\"owner@alpha.test\""), "the email typed is kept");
     // Another account from the same address is not affected below the address's own allowance.
     app.create_user("colleague@alpha.test", "user", Some(org)).await;
-    assert_redirect_to(&login_from(&app, "203.0.113.9", "colleague@alpha.test", PASSWORD).await, "/");
+    assert_redirect_to(
+        &login_from(&app, "203.0.113.9", "colleague@alpha.test", PASSWORD).await,
+        "/",
+    );
     // An address that guesses across many accounts waits too.
     for i in 0..30 {
-        login_from(&app, "203.0.113.10", &format!("nobody{i}@alpha.test"), "wrong password!").await;
+        login_from(
+            &app,
+            "203.0.113.10",
+            &format!("nobody{i}@alpha.test"),
+            "wrong password!",
+        )
+        .await;
     }
     let response = login_from(&app, "203.0.113.10", "owner@alpha.test", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -260,8 +284,10 @@ mod throttling_behind_a_proxy {
 
     #[actix_web::test]
     async fn owner_accepted_after_thirty_failures_from_another_address_sqlite() {
-        owner_signs_in_after_thirty_failures_elsewhere(app_behind_proxy(chorus_desk::db::Backend::Sqlite).await.unwrap())
-            .await
+        owner_signs_in_after_thirty_failures_elsewhere(
+            app_behind_proxy(chorus_desk::db::Backend::Sqlite).await.unwrap(),
+        )
+        .await
     }
 
     #[actix_web::test]
@@ -296,11 +322,15 @@ mod throttling_behind_a_proxy {
             login_from(&app, "203.0.113.1", "owner@alpha.test", "wrong password!").await;
         }
         assert_eq!(
-            login_from(&app, "203.0.113.1", "owner@alpha.test", "wrong password!").await.status(),
+            login_from(&app, "203.0.113.1", "owner@alpha.test", "wrong password!")
+                .await
+                .status(),
             StatusCode::TOO_MANY_REQUESTS
         );
         assert_eq!(
-            login_from(&app, "203.0.113.2", "owner@alpha.test", "wrong password!").await.status(),
+            login_from(&app, "203.0.113.2", "owner@alpha.test", "wrong password!")
+                .await
+                .status(),
             StatusCode::UNAUTHORIZED
         );
         // Untrusted (the default): a client cannot pick a fresh address for each guess.
@@ -311,7 +341,9 @@ mod throttling_behind_a_proxy {
             login_from(&app, &format!("203.0.113.{i}"), "owner@alpha.test", "wrong password!").await;
         }
         assert_eq!(
-            login_from(&app, "203.0.113.99", "owner@alpha.test", "wrong password!").await.status(),
+            login_from(&app, "203.0.113.99", "owner@alpha.test", "wrong password!")
+                .await
+                .status(),
             StatusCode::TOO_MANY_REQUESTS
         );
         let audited = app.audit_actions().await;
@@ -500,12 +532,55 @@ async fn demo_creates_the_platform_admin_when_its_password_is_set() {
     let db = chorus_desk::startup::open_database(&settings).unwrap();
     chorus_desk::demo::seed(&db, &settings).unwrap();
     let admin = db
-        .run(|conn| chorus_desk::db::models::user::find_by_email(conn, ADMIN_EMAIL).map_err(chorus_desk::db::DbError::from))
+        .run(|conn| {
+            chorus_desk::db::models::user::find_by_email(conn, ADMIN_EMAIL).map_err(chorus_desk::db::DbError::from)
+        })
         .await
         .unwrap()
         .expect("the platform admin exists");
     assert!(admin.role_set().has(chorus_desk::domain::role::Role::Support));
-    assert!(chorus_desk::auth::password::verify(ADMIN_PASSWORD, &admin.password_hash));
+    assert!(chorus_desk::auth::password::verify(
+        ADMIN_PASSWORD,
+        &admin.password_hash
+    ));
     // A second run changes nothing about it.
     chorus_desk::demo::seed(&db, &settings).unwrap();
+}
+
+both_backends! {
+    async fn a_file_far_too_large_on_complete_is_refused_and_the_comment_kept(app: TestApp) {
+        use chorus_desk::chorus::dto::InvoiceStatus;
+        let org = app.chorus_ready_org().await;
+        let invoice = app.invoice_moved_to(org, InvoiceStatus::Suspended, "Merci de joindre le bon").await;
+        app.create_user("user@atelier.test", "user", Some(org)).await;
+        let user = app.signed_in("user@atelier.test").await;
+        let token = user.csrf().await;
+        // A 50 MB file between the token and the comment, as a browser may order them.
+        let boundary = "----chorusdeskLargeUpload";
+        let mut body = Vec::with_capacity(51 << 20);
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"scan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n").as_bytes(),
+        );
+        body.resize(body.len() + (50 << 20), b'x');
+        body.extend_from_slice(
+            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nVoici le bon de livraison\r\n--{boundary}--\r\n").as_bytes(),
+        );
+        let response = user
+            .http
+            .post(format!("{}/invoices/{invoice}/complete", app.address))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"complete_attachment-error\""), "the message sits next to the file field");
+        assert!(html.contains("Chorus Pro takes files under 10 MB."));
+        assert!(html.contains("Voici le bon de livraison</textarea>"), "the typed comment is kept");
+        assert!(app.simulator.attachments().is_empty());
+    }
 }

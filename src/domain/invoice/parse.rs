@@ -308,7 +308,8 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
     };
     // First, so that a field XML cannot carry is named for that, whatever else is wrong with it.
     for (field, c) in crate::domain::input::unwritable_text_fields(&document) {
-        p.errors.add(field, crate::domain::input::unwritable_character_message(c));
+        p.errors
+            .add(field, crate::domain::input::unwritable_character_message(c));
     }
     let number = InvoiceNumber::parse(&document.number)
         .map_err(|message| p.errors.add("number", message))

@@ -6,8 +6,8 @@ use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
-use crate::auth::throttle;
 use crate::auth::session::{self, SessionUser};
+use crate::auth::throttle;
 use crate::db::models::{login_failure, user};
 use crate::db::{Db, write_tx};
 use crate::error::AppError;
@@ -184,7 +184,9 @@ pub async fn submit(
         }
         Attempt::Throttled(wait) => {
             let seconds = throttle::seconds_to_tell(wait);
-            let error = Message::new("err-login-wait").arg("seconds", seconds).render(ctx.locale);
+            let error = Message::new("err-login-wait")
+                .arg("seconds", seconds)
+                .render(ctx.locale);
             let page = LoginPage {
                 ctx,
                 email: form.email,
