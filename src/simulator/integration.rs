@@ -56,8 +56,31 @@ pub fn read_flux(syntax: &FluxSyntax, file_name: &str, file: &[u8]) -> Result<Ve
     if file.starts_with(b"PK\x03\x04") {
         return read_zip(syntax, file);
     }
+    // A gzip file: a tar.gz batch (as an ERP module deposits them), or one gzipped invoice.
+    if file.starts_with(&[0x1F, 0x8B]) {
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(flate2::read::GzDecoder::new(file), MAX_BATCH_BYTES),
+            &mut unpacked,
+        )
+        .map_err(|error| technical("SIM_ARCHIVE", format!("Archive gzip illisible : {error}")))?;
+        return read_flux(syntax, file_name.trim_end_matches(".gz"), &unpacked);
+    }
+    if file.len() >= 512 && &file[257..262] == b"ustar" {
+        let entries = tar_entries(file)?;
+        if entries.is_empty() {
+            return Err(technical("SIM_ARCHIVE", "L'archive ne contient aucune facture."));
+        }
+        return entries
+            .iter()
+            .map(|(name, content)| read_one(syntax, name, content))
+            .collect();
+    }
     read_one(syntax, file_name, file).map(|invoice| vec![invoice])
 }
+
+/// Largest unpacked batch read from a gzip file.
+const MAX_BATCH_BYTES: u64 = 500 * 1024 * 1024;
 
 fn read_zip(syntax: &FluxSyntax, file: &[u8]) -> Result<Vec<ReadInvoice>, TechnicalError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file))
@@ -98,32 +121,112 @@ fn read_one(syntax: &FluxSyntax, file_name: &str, file: &[u8]) -> Result<ReadInv
     }
 }
 
-fn read_factur_x(file_name: &str, file: &[u8]) -> Result<ReadInvoice, TechnicalError> {
+/// Names under which a Factur-X (or ZUGFeRD) PDF carries its CII.
+const FACTURX_XML_NAMES: &[&str] = &["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"];
+/// Largest embedded XML read (a decompression bomb stops here).
+const MAX_EMBEDDED_XML_BYTES: usize = 20 * 1024 * 1024;
+
+/// A Factur-X read through its PDF structure: the embedded file found by name (in the
+/// `EmbeddedFiles` name tree or the `/AF` associated files, both being file specifications),
+/// its stream decompressed, escapes in its name already decoded by the PDF parser.
+fn read_factur_x(_file_name: &str, file: &[u8]) -> Result<ReadInvoice, TechnicalError> {
     if !file.starts_with(b"%PDF-") {
         return Err(technical("SIM_FORMAT", "Le fichier déposé n'est pas un PDF Factur-X."));
     }
-    // The embedded XML is readable only when its stream is stored uncompressed.
-    let text = String::from_utf8_lossy(file);
-    if let (Some(start), Some(end)) = (
-        text.find("<rsm:CrossIndustryInvoice"),
-        text.find("</rsm:CrossIndustryInvoice>"),
-    ) && start < end
-    {
-        let xml = &text[start..end + "</rsm:CrossIndustryInvoice>".len()];
-        return read_xml(xml.as_bytes(), Format::Cii);
+    let document = lopdf::Document::load_mem(file)
+        .map_err(|error| technical("SIM_FORMAT", format!("Le PDF Factur-X est illisible : {error}")))?;
+    let xml = embedded_invoice_xml(&document)?.ok_or_else(|| {
+        technical("SIM_FORMAT", "Le PDF ne contient pas de fichier factur-x.xml.")
+    })?;
+    read_xml(&xml, Format::Cii)
+}
+
+fn embedded_invoice_xml(document: &lopdf::Document) -> Result<Option<Vec<u8>>, TechnicalError> {
+    for object in document.objects.values() {
+        let Ok(spec) = object.as_dict() else {
+            continue;
+        };
+        let Ok(embedded) = spec.get_deref(b"EF", document).and_then(lopdf::Object::as_dict) else {
+            continue;
+        };
+        let named_as_invoice = [b"UF".as_slice(), b"F".as_slice()].iter().any(|key| {
+            spec.get_deref(key, document)
+                .and_then(lopdf::Object::as_str)
+                .is_ok_and(|name| {
+                    let name = pdf_text(name).to_lowercase();
+                    FACTURX_XML_NAMES.contains(&name.as_str())
+                })
+        });
+        if !named_as_invoice {
+            continue;
+        }
+        let stream = embedded
+            .get_deref(b"F", document)
+            .or_else(|_| embedded.get_deref(b"UF", document))
+            .and_then(lopdf::Object::as_stream)
+            .map_err(|error| technical("SIM_FORMAT", format!("Le fichier factur-x.xml est illisible : {error}")))?;
+        let content = stream
+            .get_plain_content_with_limit(MAX_EMBEDDED_XML_BYTES)
+            .map_err(|error| technical("SIM_FORMAT", format!("Le fichier factur-x.xml est illisible : {error}")))?;
+        return Ok(Some(content));
     }
-    if !text.contains("factur-x.xml") {
-        return Err(technical(
-            "SIM_FORMAT",
-            "Le PDF ne contient pas de fichier factur-x.xml.",
-        ));
+    Ok(None)
+}
+
+/// A PDF text string: UTF-16BE with its byte order mark, or else PDFDocEncoding (read as Latin-1,
+/// enough for file names).
+fn pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| b as char).collect(),
     }
-    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
-    Ok(ReadInvoice {
-        number: Some(stem.chars().take(MAX_INVOICE_NUMBER_CHARS).collect()),
-        unreadable_note: Some("XML Factur-X compressé : le simulateur n'a contrôlé que l'enveloppe.".to_owned()),
-        ..ReadInvoice::default()
-    })
+}
+
+/// Files of a (POSIX ustar or GNU) tar archive, directories and links left out.
+fn tar_entries(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, TechnicalError> {
+    let broken = |why: &str| technical("SIM_ARCHIVE", format!("Archive tar illisible : {why}"));
+    let mut entries = Vec::new();
+    let mut offset = 0;
+    let mut long_name: Option<String> = None;
+    while offset + 512 <= archive.len() {
+        let header = &archive[offset..offset + 512];
+        if header.iter().all(|&b| b == 0) {
+            break;
+        }
+        let field = |range: std::ops::Range<usize>| {
+            let raw = &header[range];
+            let end = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+            String::from_utf8_lossy(&raw[..end]).trim().to_owned()
+        };
+        let size = usize::from_str_radix(&field(124..136), 8).map_err(|_| broken("taille d'entrée invalide"))?;
+        let kind = header[156];
+        let prefix = if &header[257..262] == b"ustar" { field(345..500) } else { String::new() };
+        let name = match long_name.take() {
+            Some(name) => name,
+            None if prefix.is_empty() => field(0..100),
+            None => format!("{prefix}/{}", field(0..100)),
+        };
+        let start = offset + 512;
+        let end = start.checked_add(size).filter(|end| *end <= archive.len()).ok_or_else(|| broken("archive tronquée"))?;
+        let content = &archive[start..end];
+        match kind {
+            b'0' | 0 => entries.push((name, content.to_vec())),
+            // GNU long name: the next entry's name.
+            b'L' => {
+                let end = content.iter().position(|&b| b == 0).unwrap_or(content.len());
+                long_name = Some(String::from_utf8_lossy(&content[..end]).into_owned());
+            }
+            _ => {}
+        }
+        offset = start + size.div_ceil(512) * 512;
+    }
+    Ok(entries)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

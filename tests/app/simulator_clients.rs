@@ -41,7 +41,8 @@ both_backends! {
                 assert_eq!(posted.status(), 404, "{path} as {content_type}");
             }
         }
-        assert_eq!(app.simulator.clock().now(), before, "the clock did not move");
+        // The simulated clock follows real time; a refused advance of a day leaves it close.
+        assert!(app.simulator.clock().now() < before + chrono::Duration::minutes(30), "the clock did not move");
         // The simulator's API itself still answers under /simulator.
         let token = http
             .post(format!("{}/simulator/api/oauth/token", app.address))
@@ -81,7 +82,10 @@ async fn standalone_simulator_admin_needs_its_bearer_token_and_json() {
         .await
         .unwrap();
     assert_eq!(plain.status(), 415);
-    assert_eq!(simulator.clock().now(), before, "refused requests did not move the clock");
+    assert!(
+        simulator.clock().now() < before + chrono::Duration::minutes(30),
+        "refused requests did not move the clock"
+    );
 
     let listed = http.get(admin("invoices")).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(listed.status(), 200);
