@@ -515,3 +515,22 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Failed
 conntest-outcome-skipped = Skipped
 audit-chain-line = { $name }:
+
+## journey-a: Configuration › Bank accounts and Company
+settings-company = Company
+settings-bank-accounts = Bank accounts
+bank-intro = Invoices are paid to the default account: every invoice issued from now on names it (IBAN, BIC, holder) and prints it. Invoices already issued keep the account they were issued with.
+bank-iban = IBAN
+bank-iban-hint = spaces allowed, like FR76 3000 6000 0112 3456 7890 189
+bank-bic = BIC
+bank-holder = Account holder
+bank-default = Default
+bank-edit = Edit
+bank-make-default = Make default
+bank-delete = Delete
+bank-none = No bank account yet: invoices sent through Chorus Pro need one.
+bank-edit-title = Edit the bank account
+bank-add-title = Add a bank account
+bank-make-default-checkbox = Invoices are paid to this account (default)
+bank-save = Save the account
+bank-add = Add the account

@@ -502,3 +502,12 @@ audit-break-head-deleted = l’enregistrement de la dernière entrée de cette c
 
 error-status = Erreur { $status }
 error-back = Retour au tableau de bord
+
+## journey-a : comptes bancaires et profil de l’entreprise
+err-bank-holder-empty = Saisissez le nom du titulaire du compte, tel que la banque le connaît.
+err-bank-holder-too-long = Le nom du titulaire a au plus { $max } caractères.
+err-bank-iban-duplicate = Cet IBAN est déjà l’un de vos comptes.
+flash-bank-account-added = Compte bancaire ajouté.
+flash-bank-account-saved = Compte bancaire enregistré.
+flash-bank-account-default = Les factures émises désormais sont payées sur ce compte.
+flash-bank-account-deleted = Compte bancaire supprimé.

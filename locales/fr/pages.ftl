@@ -545,3 +545,22 @@ conntest-outcome-ok = OK
 conntest-outcome-failed = Échec
 conntest-outcome-skipped = Non tentée
 audit-chain-line = { $name } :
+
+## journey-a : Configuration › Comptes bancaires et Entreprise
+settings-company = Entreprise
+settings-bank-accounts = Comptes bancaires
+bank-intro = Les factures sont payées sur le compte par défaut : chaque facture émise désormais le mentionne (IBAN, BIC, titulaire) et l’imprime. Les factures déjà émises gardent le compte avec lequel elles ont été émises.
+bank-iban = IBAN
+bank-iban-hint = espaces acceptés, par exemple FR76 3000 6000 0112 3456 7890 189
+bank-bic = BIC
+bank-holder = Titulaire du compte
+bank-default = Par défaut
+bank-edit = Modifier
+bank-make-default = Mettre par défaut
+bank-delete = Supprimer
+bank-none = Aucun compte bancaire pour l’instant : les factures envoyées par Chorus Pro en exigent un.
+bank-edit-title = Modifier le compte bancaire
+bank-add-title = Ajouter un compte bancaire
+bank-make-default-checkbox = Les factures sont payées sur ce compte (par défaut)
+bank-save = Enregistrer le compte
+bank-add = Ajouter le compte

@@ -25,3 +25,4 @@ mod readiness;
 mod render_properties;
 mod render_samples;
 mod secrets_in_logs;
+mod organisation_profile;

@@ -11,3 +11,5 @@ pub mod organisation;
 pub mod poll_cursor;
 pub mod submission;
 pub mod user;
+pub mod bank_account;
+pub mod organisation_logo;

@@ -855,7 +855,10 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
                 Message::new("hint-fix-engagement"),
             ),
         },
-        "iban" => ("/settings/e-invoicing#iban".into(), Message::new("hint-fix-iban")),
+        // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
+        field if field == "iban" || field.starts_with("payment_means") => {
+            ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
+        }
         _ => return None,
     })
 }
