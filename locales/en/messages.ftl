@@ -520,3 +520,12 @@ err-routing-unchanged = nothing changed: correct at least one field before depos
 flash-routing-corrected = Routing corrected ({ $fields }); the invoice is deposited again under the same number.
 # journey-c
 err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.
+
+## journey-a: bank accounts and company profile
+err-bank-holder-empty = Enter the account holder's name, as the bank knows it.
+err-bank-holder-too-long = The holder's name has at most { $max } characters.
+err-bank-iban-duplicate = This IBAN is already one of your accounts.
+flash-bank-account-added = Bank account added.
+flash-bank-account-saved = Bank account saved.
+flash-bank-account-default = Invoices issued from now on are paid to this account.
+flash-bank-account-deleted = Bank account deleted.

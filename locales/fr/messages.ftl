@@ -528,3 +528,12 @@ err-routing-unchanged = rien n’a changé : corrigez au moins un champ avant de
 flash-routing-corrected = Acheminement corrigé ({ $fields }) ; la facture est déposée à nouveau sous le même numéro.
 # journey-c
 err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.
+
+## journey-a : comptes bancaires et profil de l’entreprise
+err-bank-holder-empty = Saisissez le nom du titulaire du compte, tel que la banque le connaît.
+err-bank-holder-too-long = Le nom du titulaire a au plus { $max } caractères.
+err-bank-iban-duplicate = Cet IBAN est déjà l’un de vos comptes.
+flash-bank-account-added = Compte bancaire ajouté.
+flash-bank-account-saved = Compte bancaire enregistré.
+flash-bank-account-default = Les factures émises désormais sont payées sur ce compte.
+flash-bank-account-deleted = Compte bancaire supprimé.

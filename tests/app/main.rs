@@ -31,3 +31,4 @@ mod simulator_clients;
 mod invoice_customer;
 mod walk_defects;
 mod security_chorus;
+mod organisation_profile;

@@ -12,3 +12,6 @@ pub mod poll_cursor;
 pub mod submission;
 pub mod user;
 pub mod dashboard;
+
+pub mod bank_account;
+pub mod organisation_logo;

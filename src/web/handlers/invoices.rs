@@ -983,10 +983,37 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
         }
     };
     Some(match field {
-        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
-        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
-        "iban" => ("/settings/bank-accounts".into(), Message::new("hint-fix-iban")),
+        "buyer_siret" => match row.customer_id {
+            Some(customer) => (
+                format!("/customers/{customer}/edit#siret"),
+                Message::new("hint-fix-customer-siret"),
+            ),
+            None => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
+        },
+        "service_code" => match row.customer_id {
+            Some(customer) => (
+                format!("/customers/{customer}/edit#service_code"),
+                Message::new("hint-fix-customer-service-code"),
+            ),
+            None => (
+                on_invoice("references_buyer_reference"),
+                Message::new("hint-fix-service-code"),
+            ),
+        },
+        "engagement" => match row.contract_id {
+            Some(contract) => (
+                format!("/contracts/{contract}/edit#external_reference"),
+                Message::new("hint-fix-contract-engagement"),
+            ),
+            None => (
+                on_invoice("references_order_reference"),
+                Message::new("hint-fix-engagement"),
+            ),
+        },
+        // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
+        field if field == "iban" || field.starts_with("payment_means") => {
+            ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
+        }
         _ => return None,
     })
 }

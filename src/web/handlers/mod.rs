@@ -16,6 +16,8 @@ pub mod metrics;
 pub mod readiness;
 pub mod support;
 pub mod users;
+// journey-a: Configuration › Bank accounts and Company.
+pub mod bank_accounts;
 
 /// Anything the router does not know.
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
