@@ -508,3 +508,7 @@ err-form-country = Enter a country code such as FR or FRA.
 err-routing-not-correctable = only an invoice whose deposit Chorus Pro rejected at integration can have its routing corrected
 err-routing-unchanged = nothing changed: correct at least one field before depositing again
 flash-routing-corrected = Routing corrected ({ $fields }); the invoice is deposited again under the same number.
+err-corrected-copy-not-offered = only an invoice the buyer rejected after Chorus Pro integrated it is corrected with a credit note and a copy in one step
+flash-corrected-copy = Credit note { $credit_note } and corrected copy { $copy } issued; both refer to the rejected invoice.
+flash-corrected-copy-failed = Nothing was issued: { $reasons }
+err-corrected-copy-done = a corrected copy of this invoice was issued already

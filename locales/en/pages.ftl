@@ -557,3 +557,5 @@ invoice-routing-field = { $field ->
 customer-new-invoice = New invoice
 customer-invoice-number = Number
 customer-no-invoice-yet = No invoice for this customer yet.
+invoice-corrected-copy = Credit note and corrected copy
+invoice-corrected-copy-help = issues a credit note cancelling this invoice and a copy with a new number, its buyer and references as the customer and contract say now

@@ -516,3 +516,7 @@ err-form-country = Saisissez un code pays comme FR ou FRA.
 err-routing-not-correctable = seule une facture dont Chorus Pro a rejeté le dépôt à l’intégration peut voir son acheminement corrigé
 err-routing-unchanged = rien n’a changé : corrigez au moins un champ avant de redéposer
 flash-routing-corrected = Acheminement corrigé ({ $fields }) ; la facture est déposée à nouveau sous le même numéro.
+err-corrected-copy-not-offered = seule une facture rejetée par l’acheteur après son intégration par Chorus Pro se corrige par un avoir et une copie en une étape
+flash-corrected-copy = Avoir { $credit_note } et copie corrigée { $copy } émis ; tous deux renvoient à la facture rejetée.
+flash-corrected-copy-failed = Rien n’a été émis : { $reasons }
+err-corrected-copy-done = une copie corrigée de cette facture a déjà été émise

@@ -587,3 +587,5 @@ invoice-routing-field = { $field ->
 customer-new-invoice = Nouvelle facture
 customer-invoice-number = Numéro
 customer-no-invoice-yet = Aucune facture pour ce client pour l’instant.
+invoice-corrected-copy = Avoir et copie corrigée
+invoice-corrected-copy-help = émet un avoir qui annule cette facture et une copie sous un nouveau numéro, avec l’acheteur et les références que le client et le contrat indiquent maintenant

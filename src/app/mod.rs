@@ -4,3 +4,4 @@
 
 pub mod invoices;
 pub mod routing_fix;
+pub mod corrected_copy;

@@ -492,9 +492,10 @@ pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &
                 Some(row) => format!("lines[{row}].{field}"),
                 None => GENERAL.to_string(),
             },
+            // The customer and contract are hidden inputs: their problems are shown above the form.
+            None if path == "customer_id" || path == "contract_id" => GENERAL.to_string(),
             None if FIELDS.contains(&path.as_str()) => path.clone(),
             None if path == "lines" => GENERAL.to_string(),
-            None if path == "customer_id" || path == "contract_id" => GENERAL.to_string(),
             None => GENERAL.to_string(),
         };
         if explained.contains(&key) {

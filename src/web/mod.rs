@@ -184,7 +184,8 @@ fn declare(r: &mut Router) {
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
     // Correcting the routing of an invoice Chorus Pro rejected at integration (journey-b).
     r.get("/invoices/{id}/routing", BACK_OFFICE, invoices::routing_form)
-        .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing);
+        .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing)
+        .post("/invoices/{id}/corrected-copy", BACK_OFFICE, invoices::corrected_copy);
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)

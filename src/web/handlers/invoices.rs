@@ -13,7 +13,7 @@ use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
-use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
+use crate::domain::invoice::document::InvoiceDocument;
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
@@ -860,6 +860,8 @@ pub struct ChorusView {
     pub deposited_at: Option<String>,
     /// Chorus Pro rejected the deposit at integration: the routing may be corrected and deposited again.
     pub routing_correctable: bool,
+    /// The buyer rejected it after integration: "credit note and corrected copy" is offered.
+    pub corrected_copy_offered: bool,
 }
 
 #[derive(Template)]
@@ -1009,6 +1011,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
         routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
+        corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
     }
 }
 
@@ -1791,21 +1794,8 @@ pub async fn complete(
 }
 
 /// The credit-note draft that cancels `original`: same buyer and lines, pointing back at it.
-pub fn credit_note_document(original: &InvoiceRow, mut document: InvoiceDocument) -> InvoiceDocument {
-    document.kind = DocumentKind::CreditNote;
-    document.type_code = None;
-    document.number = String::new();
-    document.issue_date = invoicing::today().to_string();
-    document.due_date = None;
-    document.tax_point_date = None;
-    document.billing_framework = None;
-    document.business_process = None;
-    document.payment_means.clear();
-    document.references.preceding_invoices = vec![PrecedingInvoice {
-        number: original.number.clone().unwrap_or_default(),
-        issue_date: Some(original.issue_date.to_string()),
-    }];
-    document
+pub fn credit_note_document(original: &InvoiceRow, document: InvoiceDocument) -> InvoiceDocument {
+    crate::app::corrected_copy::credit_note_of(original, document)
 }
 
 pub async fn credit_note(
@@ -2022,5 +2012,43 @@ pub async fn correct_routing(
             Ok(see_other(format!("/invoices/{id}")))
         }
         Err(problems) => unprocessable(routing_page(ctx, &db, org_id, id, Some(input), problems).await?),
+    }
+}
+
+/// "Credit note and corrected copy" for an invoice the buyer rejected: both issued at once, linked
+/// to the original; the page of the corrected copy follows.
+pub async fn corrected_copy(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(_): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| {
+            match write_tx(conn, |conn| crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor)) {
+                Ok(done) => Ok(Ok(done)),
+                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+                Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+                Err(other) => Ok(Err(other.reasons())),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(done) => {
+            ctx.flash_success(
+                Message::new("flash-corrected-copy")
+                    .arg("credit_note", done.credit_note.number.unwrap_or_default())
+                    .arg("copy", done.copy.number.unwrap_or_default()),
+            );
+            Ok(see_other(format!("/invoices/{}", done.copy.id)))
+        }
+        Err(reasons) => {
+            ctx.flash_error(Message::new("flash-corrected-copy-failed").arg_list("reasons", reasons));
+            Ok(see_other(format!("/invoices/{id}")))
+        }
     }
 }
