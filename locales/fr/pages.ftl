@@ -195,7 +195,13 @@ contract-to = Au
 contract-period = Période
 contract-period-from = du { $date }
 contract-period-to = au { $date }
-contract-billed = facturé { $period }
+contract-billed = { $period ->
+        [monthly] facturé mensuellement
+        [quarterly] facturé trimestriellement
+        [yearly] facturé annuellement
+        [one_off] facturé en une fois
+       *[other] facturé ({ $period })
+    }
 contract-total-per-period = Total HT par période
 contract-invoice-title = Facturer ce contrat
 contract-invoice-from = Période du

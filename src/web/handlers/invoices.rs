@@ -17,7 +17,6 @@ use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
-use crate::domain::money::fmt_decimal_fr;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
@@ -820,19 +819,35 @@ impl ShowPage {
     }
 }
 
-fn human_size(bytes: usize) -> String {
+/// A file size in the reader's units: bytes/KB/MB, octets/Ko/Mo.
+fn human_size(locale: Locale, bytes: usize) -> String {
     use rust_decimal::{Decimal, RoundingStrategy};
+    let (unit_bytes, unit_kb, unit_mb) = match locale {
+        Locale::Fr => ("octets", "Ko", "Mo"),
+        Locale::En => ("bytes", "KB", "MB"),
+    };
     if bytes < 1024 {
-        format!("{bytes} bytes")
+        format!("{bytes}\u{a0}{unit_bytes}")
     } else if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
+        format!("{}\u{a0}{unit_kb}", bytes.div_ceil(1024))
     } else {
         let mb = Decimal::from(bytes as u64) / Decimal::from(1024 * 1024);
-        format!(
-            "{} MB",
-            fmt_decimal_fr(mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
-        )
+        // Half away from zero, to one decimal.
+        let mb = mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+        format!("{}\u{a0}{unit_mb}", i18n::format_decimal(locale, mb))
     }
+}
+
+/// A unit price in the same money format as the totals; a price with more than two decimals
+/// keeps them (it is not an amount due: rounding it would misstate the line).
+fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
+    use rust_decimal::RoundingStrategy;
+    if price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) == price {
+        return i18n::format_amount(locale, price, currency);
+    }
+    let zero = i18n::format_amount(locale, Decimal::ZERO, currency);
+    let zero_digits = i18n::format_decimal(locale, Decimal::new(0, 2));
+    zero.replacen(&zero_digits, &i18n::format_decimal(locale, price.normalize()), 1)
 }
 
 /// Where to fix the field a Chorus Pro reason points at.
@@ -1065,8 +1080,8 @@ pub async fn build_show(
         .map(|(line, source)| LineView {
             name: source.name.clone(),
             quantity: i18n::format_decimal(locale, line.quantity),
-            unit: line.unit_code.as_str().to_string(),
-            unit_price: format!("{}\u{a0}{currency}", i18n::format_decimal(locale, line.unit_price)),
+            unit: i18n::text_with(locale, "unit-code", &[("code", line.unit_code.as_str().to_string())]),
+            unit_price: unit_price_text(locale, line.unit_price, &currency),
             vat: match line.vat.rate {
                 Some(rate) => format!("{} {} %", line.vat.category.code(), i18n::format_decimal(locale, rate)),
                 None => line.vat.category.code().to_string(),
@@ -1111,7 +1126,7 @@ pub async fn build_show(
         page.files.push(FileView {
             name: format!("{stem}.xml"),
             what: "invoice-file-ubl",
-            size: human_size(sizes.ubl),
+            size: human_size(locale, sizes.ubl),
         });
         let mut attachments = Vec::new();
         if mode != AttachmentMode::None {
@@ -1122,7 +1137,7 @@ pub async fn build_show(
                 } else {
                     "invoice-file-pdf"
                 },
-                size: human_size(sizes.attachment),
+                size: human_size(locale, sizes.attachment),
             });
             attachments.push(AttachmentInfo {
                 field: "attachment".into(),
@@ -1134,7 +1149,7 @@ pub async fn build_show(
             page.files.push(FileView {
                 name: file.file_name.clone(),
                 what: "invoice-file-supporting",
-                size: human_size(file.size_bytes),
+                size: human_size(locale, file.size_bytes),
             });
         }
         attachments.extend(supporting);
