@@ -145,6 +145,14 @@ fn run(
             .app_data(dashboard_counts.clone())
             .app_data(actix_web::web::FormConfig::default().limit(1 << 20))
             .app_data(actix_web::web::PayloadConfig::new(16 << 20))
+            // A malformed id (`/customers/abc`) names nothing: the 404 page (JSON on the API).
+            .app_data(actix_web::web::PathConfig::default().error_handler(|_, req| {
+                if req.path().starts_with("/api/") {
+                    crate::error::ApiError::from(crate::error::AppError::NotFound).into()
+                } else {
+                    crate::error::AppError::NotFound.into()
+                }
+            }))
             .configure(|cfg| {
                 if let Some(simulator) = &simulator {
                     cfg.service(actix_web::web::scope("/simulator").configure(|c| simulator.configure(c)));

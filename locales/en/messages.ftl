@@ -512,3 +512,5 @@ err-corrected-copy-not-offered = only an invoice the buyer rejected after Chorus
 flash-corrected-copy = Credit note { $credit_note } and corrected copy { $copy } issued; both refer to the rejected invoice.
 flash-corrected-copy-failed = Nothing was issued: { $reasons }
 err-corrected-copy-done = a corrected copy of this invoice was issued already
+# journey-c
+err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.

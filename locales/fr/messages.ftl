@@ -520,3 +520,5 @@ err-corrected-copy-not-offered = seule une facture rejetée par l’acheteur apr
 flash-corrected-copy = Avoir { $credit_note } et copie corrigée { $copy } émis ; tous deux renvoient à la facture rejetée.
 flash-corrected-copy-failed = Rien n’a été émis : { $reasons }
 err-corrected-copy-done = une copie corrigée de cette facture a déjà été émise
+# journey-c
+err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.

@@ -162,6 +162,9 @@ pub const GENERAL: &str = "form";
 pub struct InvoiceForm {
     fields: std::collections::BTreeMap<String, String>,
     pub lines: Vec<LineInput>,
+    /// Lines were typed past `MAX_ROWS`: they cannot be kept, and the form says so rather than
+    /// saving without them.
+    pub lines_beyond_limit: bool,
 }
 
 fn line_key(key: &str) -> Option<(usize, &str)> {
@@ -285,6 +288,7 @@ impl InvoiceForm {
         for (key, value) in pairs {
             if let Some((index, field)) = line_key(key) {
                 if index >= MAX_ROWS {
+                    form.lines_beyond_limit |= !value.trim().is_empty();
                     continue;
                 }
                 if form.lines.len() <= index {
@@ -358,6 +362,9 @@ impl InvoiceForm {
     /// problems found in the form itself (numbers, dates, SIRET).
     pub fn apply_to(&self, mut document: InvoiceDocument) -> (InvoiceDocument, Vec<usize>, FormErrors) {
         let mut errors = FormErrors::new();
+        if self.lines_beyond_limit {
+            add(&mut errors, GENERAL, Message::new("err-form-too-many-lines").arg("max", MAX_ROWS));
+        }
         let text = |key: &str| non_empty(self.value(key));
 
         let buyer = &mut document.buyer;

@@ -129,7 +129,8 @@ fn declare(r: &mut Router) {
         .post("/settings/e-invoicing/enable", ADMIN, einvoicing::enable)
         .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
         .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export)
-        .post("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection);
+        .post("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection)
+        .get("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection_page);
     r.get("/settings/api-tokens", ADMIN, api_tokens::list)
         .post("/settings/api-tokens", ADMIN, api_tokens::create)
         .post("/settings/api-tokens/{id}/revoke", ADMIN, api_tokens::revoke);
@@ -168,6 +169,7 @@ fn declare(r: &mut Router) {
 
     r.get("/invoices", BACK_OFFICE, invoices::list)
         .get("/invoices/rows", BACK_OFFICE, invoices::rows)
+        .get("/invoices/chips", BACK_OFFICE, live::invoice_chips)
         .get("/invoices/new", BACK_OFFICE, invoices::new_form)
         .post("/invoices/new", BACK_OFFICE, invoices::create)
         .get("/invoices/{id}", BACK_OFFICE, invoices::show)
@@ -186,6 +188,9 @@ fn declare(r: &mut Router) {
     r.get("/invoices/{id}/routing", BACK_OFFICE, invoices::routing_form)
         .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing)
         .post("/invoices/{id}/corrected-copy", BACK_OFFICE, invoices::corrected_copy);
+    // Live status (journey-c): the blocks the pages poll while something is in processing.
+    r.get("/invoices/{id}/live", BACK_OFFICE, live::invoice)
+        .get("/dashboard/live", ANY_ROLE, live::dashboard);
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)

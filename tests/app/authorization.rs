@@ -104,6 +104,10 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/invoices/{id}/recycle")
         | ("POST", "/invoices/{id}/complete")
         | ("POST", "/invoices/{id}/credit-note") => Some(&[Who::Admin, Who::User]),
+        // Live status (journey-c) and the test's address on reload.
+        ("GET", "/invoices/chips") | ("GET", "/invoices/{id}/live") => Some(&[Who::Admin, Who::User]),
+        ("GET", "/dashboard/live") => Some(EVERYONE),
+        ("GET", "/settings/e-invoicing/test") => Some(&[Who::Admin]),
         _ => return None,
     })
 }

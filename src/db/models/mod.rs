@@ -11,3 +11,4 @@ pub mod organisation;
 pub mod poll_cursor;
 pub mod submission;
 pub mod user;
+pub mod dashboard;

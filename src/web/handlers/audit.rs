@@ -397,6 +397,15 @@ impl AuditPage {
             format!("?{}", self.filter_query)
         }
     }
+
+    /// The same filters, for the CSV French Excel opens as columns (`;`-separated).
+    pub fn export_query_semicolon(&self) -> String {
+        if self.filter_query.is_empty() {
+            "?sep=semicolon".to_string()
+        } else {
+            format!("?{}&sep=semicolon", self.filter_query)
+        }
+    }
 }
 
 /// Only the filters that were filled in, URL-encoded.
@@ -600,16 +609,58 @@ pub async fn target(
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
-    Csv,
+    Csv(Separator),
     Json,
 }
+
+/// The CSV separator: `,` (RFC 4180, the default) or `;` (what French Excel expects, since the
+/// comma is its decimal mark): `?sep=semicolon`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Separator {
+    #[default]
+    Comma,
+    Semicolon,
+}
+
+impl Separator {
+    fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsvOptions {
+    sep: String,
+}
+
+impl CsvOptions {
+    fn separator(&self) -> Result<Separator, AppError> {
+        match self.sep.as_str() {
+            "" | "comma" | "," => Ok(Separator::Comma),
+            "semicolon" | ";" => Ok(Separator::Semicolon),
+            _ => Err(AppError::BadRequest(
+                "sep: choose comma or semicolon.".into(),
+            )),
+        }
+    }
+}
+
+/// The UTF-8 byte order mark: without it Excel reads the file in the system's code page and
+/// mangles every accent.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub async fn export_csv(
     user: CurrentUser,
     db: web::Data<Db>,
     filters: web::Query<FilterInput>,
+    options: web::Query<CsvOptions>,
 ) -> Result<HttpResponse, AppError> {
-    export(user, db, filters.into_inner(), Format::Csv).await
+    let separator = options.separator()?;
+    export(user, db, filters.into_inner(), Format::Csv(separator)).await
 }
 
 pub async fn export_json(
@@ -642,7 +693,11 @@ async fn export(
     // Who took a copy of the log, and of which part, is itself on record.
     let actor = user.actor();
     let organisation_id = user.organisation_id;
-    let format_name = if format == Format::Csv { "csv" } else { "json" };
+    let format_name = match format {
+        Format::Csv(Separator::Comma) => "csv",
+        Format::Csv(Separator::Semicolon) => "csv;",
+        Format::Json => "json",
+    };
     let filters = serde_json::to_value(&input).unwrap_or_default();
     db.run(move |conn| {
         write_tx(conn, |conn| {
@@ -662,7 +717,7 @@ async fn export(
     tokio::task::spawn_blocking(move || stream_rows(&db, visibility, &filter, format, &sender));
     let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     let (content_type, file_name) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "audit-log.csv"),
+        Format::Csv(_) => ("text/csv; charset=utf-8", "audit-log.csv"),
         Format::Json => ("application/json", "audit-log.json"),
     };
     Ok(HttpResponse::Ok()
@@ -691,7 +746,10 @@ fn stream_rows(
     };
     let mut buffer: Vec<u8> = Vec::with_capacity(EXPORT_CHUNK_BYTES * 2);
     match format {
-        Format::Csv => buffer.extend_from_slice(CSV_HEADER.as_bytes()),
+        Format::Csv(separator) => {
+            buffer.extend_from_slice(UTF8_BOM);
+            write_csv_line(&mut buffer, &CSV_HEADER, separator);
+        }
         Format::Json => buffer.push(b'['),
     }
     let mut before = None;
@@ -706,7 +764,7 @@ fn stream_rows(
         let complete = (rows.len() as i64) < EXPORT_BATCH;
         for row in &rows {
             match format {
-                Format::Csv => write_csv_row(&mut buffer, row),
+                Format::Csv(separator) => write_csv_row(&mut buffer, row, separator),
                 Format::Json => {
                     if !first {
                         buffer.push(b',');
@@ -736,16 +794,30 @@ fn stream_rows(
     let _ = sender.blocking_send(Ok(web::Bytes::from(buffer)));
 }
 
-const CSV_HEADER: &str = "id,organisation_id,occurred_at,actor_user_id,actor,action,target_type,target_id,outcome,details,prev_hash,entry_hash\r\n";
+const CSV_HEADER: [&str; 12] = [
+    "id",
+    "organisation_id",
+    "occurred_at",
+    "actor_user_id",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "outcome",
+    "details",
+    "prev_hash",
+    "entry_hash",
+];
 
 fn iso(at: &chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// RFC 4180 quoting. A cell a spreadsheet would run as a formula gets a leading apostrophe.
+/// RFC 4180 quoting (for either separator). A cell a spreadsheet would run as a formula gets a
+/// leading apostrophe.
 fn csv_cell(out: &mut Vec<u8>, value: &str) {
     let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula || value.contains([',', '"', '\n', '\r']) {
+    if formula || value.contains([',', ';', '"', '\n', '\r']) {
         out.push(b'"');
         if formula {
             out.push(b'\'');
@@ -757,7 +829,17 @@ fn csv_cell(out: &mut Vec<u8>, value: &str) {
     }
 }
 
-fn write_csv_row(out: &mut Vec<u8>, row: &AuditRow) {
+fn write_csv_line<S: AsRef<str>>(out: &mut Vec<u8>, cells: &[S], separator: Separator) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(separator.byte());
+        }
+        csv_cell(out, cell.as_ref());
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_csv_row(out: &mut Vec<u8>, row: &AuditRow, separator: Separator) {
     let cells = [
         row.id.to_string(),
         row.organisation_id.map(|v| v.to_string()).unwrap_or_default(),
@@ -772,13 +854,7 @@ fn write_csv_row(out: &mut Vec<u8>, row: &AuditRow) {
         row.prev_hash.clone(),
         row.entry_hash.clone(),
     ];
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        csv_cell(out, cell);
-    }
-    out.extend_from_slice(b"\r\n");
+    write_csv_line(out, &cells, separator);
 }
 
 fn write_json_row(out: &mut Vec<u8>, row: &AuditRow) {

@@ -3,7 +3,8 @@
 
 use crate::auth::CurrentUser;
 use crate::db::models::{chorus_connection, organisation, user};
-use crate::db::{BoundedCount, Db, bounded_count};
+use crate::db::models::dashboard::PaymentAmounts;
+use crate::db::{BoundedCount, Db};
 use crate::domain::einvoicing::PasswordAge;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
@@ -46,10 +47,12 @@ pub struct Counts {
     pub sent: BoundedCount,
     pub rejected: BoundedCount,
     pub ageing: BoundedCount,
+    /// The amounts to be paid and paid, per currency.
+    pub amounts: PaymentAmounts,
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "dashboard.html", blocks = ["live"])]
 pub struct DashboardPage {
     pub ctx: Ctx,
     pub organisation: Option<organisation::OrganisationRow>,
@@ -134,15 +137,9 @@ fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Co
         }
     }
     let now = crate::db::now();
-    // Values written into the statement are ours: an id, a constant, a timestamp we format.
-    let ageing_since = (now - chrono::Duration::days(AGEING_DAYS)).format("%Y-%m-%d %H:%M:%S%.6f");
-    counts.ageing = bounded_count(
-        conn,
-        &format!(
-            "FROM submissions WHERE organisation_id = {org} AND status = '{}' AND created_at < '{ageing_since}'",
-            status::IN_PROCESSING
-        ),
-    )?;
+    let ageing_since = now - chrono::Duration::days(AGEING_DAYS);
+    counts.ageing = crate::db::models::dashboard::ageing_count(conn, org, ageing_since)?;
+    counts.amounts = crate::db::models::dashboard::payment_amounts(conn, org)?;
     let today = now.date();
     let since = today - chrono::Duration::days(CHART_DAYS - 1);
     let rows: Vec<(NaiveDate, String, i64)> = invoices::table
@@ -186,6 +183,16 @@ pub async fn show(
     db: web::Data<Db>,
     cache: web::Data<DashboardCounts>,
 ) -> Result<HttpResponse, AppError> {
+    ok(build(ctx, user, &db, cache).await?)
+}
+
+/// The dashboard; its `live` block is the invoices card, refreshed while some are in processing.
+pub async fn build(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: &Db,
+    cache: web::Data<DashboardCounts>,
+) -> Result<DashboardPage, AppError> {
     let org_id = user.organisation_id;
     let is_support = user.has(crate::domain::role::Role::Support);
     let sees_invoices = user.roles.can_work_on_invoices();
@@ -229,7 +236,7 @@ pub async fn show(
         bar.label = day_label(ctx.locale, bar.day);
     }
     let rects = rects(&bars, ctx.locale);
-    ok(DashboardPage {
+    Ok(DashboardPage {
         ctx,
         organisation,
         user_count,
@@ -239,6 +246,26 @@ pub async fn show(
         rects,
         password,
     })
+}
+
+impl DashboardPage {
+    /// Whether the invoices card polls for fresh figures: only while something can still change.
+    pub fn polls(&self) -> bool {
+        !self.counts.in_processing.is_zero()
+    }
+
+    /// Amounts per currency, formatted in the reader's language ("—" when there are none).
+    pub fn amounts(&self, amounts: &crate::db::models::dashboard::Amounts) -> String {
+        if amounts.is_empty() {
+            return self.ctx.amount(rust_decimal::Decimal::ZERO, "EUR");
+        }
+        amounts
+            .by_currency
+            .iter()
+            .map(|(currency, value)| self.ctx.amount(*value, currency))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,16 @@ impl EInvoicingPage {
         self.organisation.chorus_active()
     }
 
+    /// All four credentials are stored: only then can the card say "active".
+    pub fn credentials_stored(&self) -> bool {
+        self.connection.as_ref().is_some_and(|c| {
+            use crate::domain::einvoicing::{CLIENT_ID, CLIENT_SECRET, TECH_LOGIN, TECH_PASSWORD};
+            [CLIENT_ID, CLIENT_SECRET, TECH_LOGIN, TECH_PASSWORD]
+                .iter()
+                .all(|field| c.set_at(field).is_some())
+        })
+    }
+
     /// The technical account password's age, 30 days before its expiry and after.
     pub fn password_banner(&self) -> Option<Banner> {
         let set_on = self.connection.as_ref()?.tech_password_set_at?.date();
@@ -373,6 +383,11 @@ pub async fn set_ubl_export(
         (Outcome::Refused, _) => ctx.flash_error(Message::new("flash-ubl-export-locked")),
     }
     Ok(see_other(PATH))
+}
+
+/// `GET` of the test's address (a reload, a bookmark, the address bar): the page, at the test.
+pub async fn test_connection_page() -> HttpResponse {
+    see_other(format!("{PATH}#test-connection"))
 }
 
 /// "Test connection": token, health check and supplier structure with the saved connection, each

@@ -17,7 +17,6 @@ use crate::domain::invoice::document::InvoiceDocument;
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
-use crate::domain::money::fmt_decimal_fr;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
@@ -177,7 +176,7 @@ pub struct Chip {
 }
 
 #[derive(Template)]
-#[template(path = "invoices/list.html")]
+#[template(path = "invoices/list.html", blocks = ["chips"])]
 pub struct ListPage {
     pub ctx: Ctx,
     pub query: ListQuery,
@@ -207,7 +206,7 @@ pub struct RowsFragment {
 const STATUSES: &[&str] = &["draft", "issued", "in_processing", "sent", "rejected"];
 
 /// The query as a filter, or the problems with it (shown next to the filter inputs).
-fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
+pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
     let mut errors = FormErrors::new();
     let mut date = |field: &str, text: &str| {
         if text.trim().is_empty() {
@@ -234,7 +233,7 @@ fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
 }
 
 /// `base` with the list's filters (and `before`, when given) as its query.
-fn list_link(base: &str, query: &ListQuery, before: Option<&str>) -> String {
+pub fn list_link(base: &str, query: &ListQuery, before: Option<&str>) -> String {
     let pairs = [
         ("status", query.status.as_str()),
         ("q", query.q.as_str()),
@@ -259,7 +258,7 @@ fn next_page_link(query: &ListQuery, last_id: i64) -> String {
 }
 
 /// The fragment showing the same rows as this view: same filters, same page.
-fn refresh_link(query: &ListQuery) -> String {
+pub fn refresh_link(query: &ListQuery) -> String {
     let before = query.before.trim();
     list_link("/invoices/rows", query, before.parse::<i64>().is_ok().then_some(before))
 }
@@ -291,16 +290,13 @@ async fn load_rows(
 /// The chips' counts of big organisations (see `web::count_cache`).
 pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(&'static str, crate::db::BoundedCount)>>;
 
-pub async fn list(
-    ctx: Ctx,
-    user: CurrentUser,
-    db: web::Data<Db>,
-    chip_counts: web::Data<ChipCounts>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let org_id = user.organisation()?;
-    let query = query.into_inner();
-    let (filter, filter_errors) = parse_filter(&query);
+/// The status chips with their counts ("All" first), the one of `query` current.
+pub async fn status_chips(
+    db: &Db,
+    chip_counts: &ChipCounts,
+    org_id: i64,
+    query: &ListQuery,
+) -> Result<Vec<Chip>, AppError> {
     let counts = match chip_counts.fresh(org_id) {
         Some(counts) => counts,
         None => {
@@ -311,7 +307,6 @@ pub async fn list(
             counts
         }
     };
-    let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let mut chips = vec![Chip {
         key: "",
         count: crate::db::BoundedCount::sum(counts.iter().map(|(_, n)| *n)),
@@ -322,6 +317,21 @@ pub async fn list(
         count,
         current: query.status == key,
     }));
+    Ok(chips)
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    chip_counts: web::Data<ChipCounts>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let query = query.into_inner();
+    let (filter, filter_errors) = parse_filter(&query);
+    let chips = status_chips(&db, &chip_counts, org_id, &query).await?;
+    let (rows, next_page) = load_rows(&db, org_id, &query, filter).await?;
     let refresh_url = refresh_link(&query);
     let page = ListPage {
         ctx,
@@ -865,7 +875,7 @@ pub struct ChorusView {
 }
 
 #[derive(Template)]
-#[template(path = "invoices/show.html")]
+#[template(path = "invoices/show.html", blocks = ["live"])]
 pub struct ShowPage {
     pub ctx: Ctx,
     pub row: InvoiceRow,
@@ -947,19 +957,35 @@ impl ShowPage {
     }
 }
 
-fn human_size(bytes: usize) -> String {
+/// A file size in the reader's units: bytes/KB/MB, octets/Ko/Mo.
+fn human_size(locale: Locale, bytes: usize) -> String {
     use rust_decimal::{Decimal, RoundingStrategy};
+    let (unit_bytes, unit_kb, unit_mb) = match locale {
+        Locale::Fr => ("octets", "Ko", "Mo"),
+        Locale::En => ("bytes", "KB", "MB"),
+    };
     if bytes < 1024 {
-        format!("{bytes} bytes")
+        format!("{bytes}\u{a0}{unit_bytes}")
     } else if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
+        format!("{}\u{a0}{unit_kb}", bytes.div_ceil(1024))
     } else {
         let mb = Decimal::from(bytes as u64) / Decimal::from(1024 * 1024);
-        format!(
-            "{} MB",
-            fmt_decimal_fr(mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
-        )
+        // Half away from zero, to one decimal.
+        let mb = mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+        format!("{}\u{a0}{unit_mb}", i18n::format_decimal(locale, mb))
     }
+}
+
+/// A unit price in the same money format as the totals; a price with more than two decimals
+/// keeps them (it is not an amount due: rounding it would misstate the line).
+fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
+    use rust_decimal::RoundingStrategy;
+    if price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) == price {
+        return i18n::format_amount(locale, price, currency);
+    }
+    let zero = i18n::format_amount(locale, Decimal::ZERO, currency);
+    let zero_digits = i18n::format_decimal(locale, Decimal::new(0, 2));
+    zero.replacen(&zero_digits, &i18n::format_decimal(locale, price.normalize()), 1)
 }
 
 /// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
@@ -1068,8 +1094,8 @@ pub async fn show(
 }
 
 /// The invoice page; `followup` is the follow-up form as posted (with its errors), else the form
-/// is prefilled when the invoice waits for one.
-async fn build_show(
+/// is prefilled when the invoice waits for one. Its `live` block is the page's live status.
+pub async fn build_show(
     ctx: Ctx,
     db: &Db,
     org_id: i64,
@@ -1178,8 +1204,8 @@ async fn build_show(
         .map(|(line, source)| LineView {
             name: source.name.clone(),
             quantity: i18n::format_decimal(locale, line.quantity),
-            unit: line.unit_code.as_str().to_string(),
-            unit_price: format!("{}\u{a0}{currency}", i18n::format_decimal(locale, line.unit_price)),
+            unit: i18n::text_with(locale, "unit-code", &[("code", line.unit_code.as_str().to_string())]),
+            unit_price: unit_price_text(locale, line.unit_price, &currency),
             vat: match line.vat.rate {
                 Some(rate) => format!("{} {} %", line.vat.category.code(), i18n::format_decimal(locale, rate)),
                 None => line.vat.category.code().to_string(),
@@ -1235,7 +1261,7 @@ async fn build_show(
         page.files.push(FileView {
             name: format!("{stem}.xml"),
             what: "invoice-file-ubl",
-            size: human_size(sizes.ubl),
+            size: human_size(locale, sizes.ubl),
         });
         let mut attachments = Vec::new();
         if mode != AttachmentMode::None {
@@ -1246,7 +1272,7 @@ async fn build_show(
                 } else {
                     "invoice-file-pdf"
                 },
-                size: human_size(sizes.attachment),
+                size: human_size(locale, sizes.attachment),
             });
             attachments.push(AttachmentInfo {
                 field: "attachment".into(),
@@ -1258,7 +1284,7 @@ async fn build_show(
             page.files.push(FileView {
                 name: file.file_name.clone(),
                 what: "invoice-file-supporting",
-                size: human_size(file.size_bytes),
+                size: human_size(locale, file.size_bytes),
             });
         }
         attachments.extend(supporting);

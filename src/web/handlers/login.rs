@@ -225,7 +225,15 @@ pub async fn logout(
     })
     .await?;
     session::end(&ctx.session);
-    Ok(see_other("/login"))
+    // The language goes with the person: the next one on this browser starts from their own
+    // saved choice (or their browser's), never from this one's.
+    let mut response = see_other("/login");
+    let mut forget = actix_web::cookie::Cookie::build(crate::web::page::LANG_COOKIE, "")
+        .path("/")
+        .finish();
+    forget.make_removal();
+    response.add_cookie(&forget).map_err(AppError::internal)?;
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod health;
 pub mod invoices;
 pub mod invoices_api;
 pub mod language;
+pub mod live;
 pub mod login;
 pub mod metrics;
 pub mod readiness;
