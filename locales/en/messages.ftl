@@ -514,3 +514,10 @@ flash-corrected-copy-failed = Nothing was issued: { $reasons }
 err-corrected-copy-done = a corrected copy of this invoice was issued already
 # journey-c
 err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.
+err-saved-item-name-long = at most { $max } characters
+err-saved-item-unit = choose a unit from the list
+err-saved-item-vat = choose a VAT category from the list
+err-saved-item-taken = an item of this name exists already
+flash-saved-item-created = Item { $name } saved: the invoice lines editor suggests it.
+flash-saved-item-deleted = Item deleted.
+flash-saved-item-unknown = No such item.

@@ -522,3 +522,10 @@ flash-corrected-copy-failed = Rien n’a été émis : { $reasons }
 err-corrected-copy-done = une copie corrigée de cette facture a déjà été émise
 # journey-c
 err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.
+err-saved-item-name-long = au plus { $max } caractères
+err-saved-item-unit = choisissez une unité dans la liste
+err-saved-item-vat = choisissez une catégorie de TVA dans la liste
+err-saved-item-taken = un article de ce nom existe déjà
+flash-saved-item-created = Article { $name } enregistré : l’éditeur de lignes de facture le propose.
+flash-saved-item-deleted = Article supprimé.
+flash-saved-item-unknown = Article introuvable.

@@ -5,3 +5,4 @@
 pub mod invoices;
 pub mod routing_fix;
 pub mod corrected_copy;
+pub mod saved_items;

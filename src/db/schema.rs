@@ -285,3 +285,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_lines,
     api_tokens
 );
+
+// Saved items (journey-b): suggested by the invoice lines editor.
+diesel::table! {
+    saved_items (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        unit_code -> Text,
+        unit_price_micros -> BigInt,
+        vat_category -> Text,
+        vat_rate_micros -> BigInt,
+        created_at -> Timestamp,
+    }
+}

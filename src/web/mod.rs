@@ -188,6 +188,10 @@ fn declare(r: &mut Router) {
     r.get("/invoices/{id}/routing", BACK_OFFICE, invoices::routing_form)
         .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing)
         .post("/invoices/{id}/corrected-copy", BACK_OFFICE, invoices::corrected_copy);
+    // Saved items, suggested by the invoice lines editor (journey-b).
+    r.get("/items", BACK_OFFICE, saved_items::list)
+        .post("/items", BACK_OFFICE, saved_items::create)
+        .post("/items/delete", BACK_OFFICE, saved_items::delete);
     // Live status (journey-c): the blocks the pages poll while something is in processing.
     r.get("/invoices/{id}/live", BACK_OFFICE, live::invoice)
         .get("/dashboard/live", ANY_ROLE, live::dashboard);

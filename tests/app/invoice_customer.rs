@@ -383,4 +383,79 @@ both_backends! {
         }).await.unwrap();
         assert_eq!(rows.len(), 3, "the original, its credit note and one copy");
     }
+
+    async fn saved_items_are_suggested_and_fill_a_line_without_javascript(app: TestApp) {
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let client = user_of(&app, org).await;
+        let item = [
+            ("name", "Journée d'audit"),
+            ("unit_code", "DAY"),
+            ("unit_price", "650,50"),
+            ("vat_category", "S"),
+            ("vat_rate", "20"),
+        ];
+        let response = client.post_form("/items", &item).await;
+        assert_redirect_to(&response, "/items");
+        let (_, html) = client.get_text("/items").await;
+        assert!(html.contains("Journée d&#x27;audit") || html.contains("Journée d&#39;audit"), "{html}");
+        // Same name again, and a price that is not a number: refused next to the fields, input kept.
+        let response = client.post_form("/items", &item).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("id=\"item_name-error\""));
+        let response = client
+            .post_form("/items", &[("name", "Autre"), ("unit_code", "DAY"), ("unit_price", "abc"), ("vat_category", "S"), ("vat_rate", "20")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"item_unit_price-error\"") && html.contains("value=\"abc\""));
+
+        // The lines editor suggests it...
+        let (_, html) = client.get_text("/invoices/new").await;
+        assert!(html.contains("list=\"saved-item-names\""));
+        assert!(html.contains("data-price=\"650,5\""), "{html}");
+        // ... and a line with only its name takes its unit, price and VAT.
+        let response = client
+            .post_form(
+                "/invoices/new",
+                &[
+                    ("buyer.name", "Mairie"),
+                    ("buyer.siret", CITY),
+                    ("buyer.address.country_code", "FR"),
+                    ("payment_terms", "30 jours"),
+                    ("lines[0].name", "Journée d'audit"),
+                    ("lines[0].quantity", "2"),
+                    ("lines[0].unit_code", "C62"),
+                    ("lines[0].unit_price", ""),
+                    ("lines[0].vat_category", "S"),
+                    ("lines[0].vat_rate", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let row = stored(&app, org, invoice_id(&response)).await;
+        let document: serde_json::Value = serde_json::from_str(&row.document).unwrap();
+        assert_eq!(document["lines"][0]["unit_price"], "650.5", "{document}");
+        assert_eq!(document["lines"][0]["unit_code"], "DAY");
+        assert_eq!(document["lines"][0]["quantity"], "2", "the quantity typed is kept");
+
+        // Another organisation neither sees nor deletes it.
+        let other = app.create_org("Beta", SIRET_B).await;
+        app.create_user("user@beta.test", "user", Some(other)).await;
+        let beta = app.signed_in("user@beta.test").await;
+        let (_, html) = beta.get_text("/items").await;
+        assert!(!html.contains("audit"));
+        let id = html_item_id(&client.get_text("/items").await.1);
+        let response = beta.post_form("/items/delete", &[("item_id", id.as_str())]).await;
+        assert_redirect_to(&response, "/items");
+        assert!(client.get_text("/items").await.1.contains(&format!("value=\"{id}\"")));
+        let response = client.post_form("/items/delete", &[("item_id", id.as_str())]).await;
+        assert_redirect_to(&response, "/items");
+        assert!(!client.get_text("/items").await.1.contains(&format!("value=\"{id}\"")));
+        assert!(app.audit_actions().await.contains(&"saved_item.deleted".to_string()));
+    }
+}
+
+/// The id of the first saved item on the items page.
+fn html_item_id(html: &str) -> String {
+    input_value(html, "item_id").expect("an item on the page")
 }

@@ -12,3 +12,4 @@ pub mod poll_cursor;
 pub mod submission;
 pub mod user;
 pub mod dashboard;
+pub mod saved_item;

@@ -419,6 +419,35 @@ pub struct FormPage {
     /// The customer and contract the invoice starts from, carried as hidden inputs.
     pub customer_id: String,
     pub contract_id: String,
+    /// The organisation's saved items, suggested by the line name inputs.
+    pub saved_items: Vec<SavedItemChoice>,
+}
+
+/// A saved item as the lines editor's suggestion list carries it (French decimals, as typed).
+pub struct SavedItemChoice {
+    pub name: String,
+    pub unit_code: String,
+    pub unit_price: String,
+    pub vat_category: String,
+    pub vat_rate: String,
+}
+
+async fn saved_items_of(db: &Db, org_id: i64) -> Result<Vec<crate::db::models::saved_item::SavedItemRow>, AppError> {
+    db.run(move |conn| crate::db::models::saved_item::list(conn, org_id).map_err(AppError::from))
+        .await
+}
+
+fn item_choices(items: &[crate::db::models::saved_item::SavedItemRow]) -> Vec<SavedItemChoice> {
+    items
+        .iter()
+        .map(|item| SavedItemChoice {
+            name: item.name.clone(),
+            unit_code: item.unit_code.clone(),
+            unit_price: item.unit_price().normalize().to_string().replace('.', ","),
+            vat_category: item.vat_category.clone(),
+            vat_rate: item.vat_rate().normalize().to_string().replace('.', ","),
+        })
+        .collect()
 }
 
 /// The customer picker of a new invoice. It is a GET form of its own, so it works without
@@ -643,6 +672,7 @@ impl FormPage {
             picker: None,
             customer_id: form.value("customer_id").to_string(),
             contract_id: form.value("contract_id").to_string(),
+            saved_items: Vec::new(),
         }
     }
 }
@@ -685,6 +715,7 @@ pub async fn new_form(
     }
     let mut page = FormPage::build(ctx, None, false, &form, &FormErrors::new());
     page.picker = Some(picker);
+    page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
     ok(page)
 }
 
@@ -703,13 +734,15 @@ pub async fn edit_form(
     let document = stored_document(&row)?;
     let mut form = InvoiceForm::from_document(&document);
     form.set_links(row.customer_id, row.contract_id);
-    ok(FormPage::build(
+    let mut page = FormPage::build(
         ctx,
         Some(row.id),
         document.kind == DocumentKind::CreditNote,
         &form,
         &FormErrors::new(),
-    ))
+    );
+    page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
+    ok(page)
 }
 
 pub async fn create(
@@ -762,9 +795,13 @@ async fn save(
     };
     let credit_note = base.kind == DocumentKind::CreditNote;
     let mut form = InvoiceForm::from_pairs(&pairs);
+    let saved_items = saved_items_of(&db, org_id).await?;
+    form.fill_saved_items(&saved_items);
     if pairs.iter().any(|(k, _)| k == "add_lines") {
         form.add_rows(EMPTY_ROWS);
-        return ok(FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new()));
+        let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new());
+        page.saved_items = item_choices(&saved_items);
+        return ok(page);
     }
     let (document, rows, mut errors) = form.apply_to(base);
     // The customer and contract come from the form's hidden inputs (the picker chose them).
@@ -810,6 +847,7 @@ async fn save(
         Saved::Invalid(problems) => {
             invoice_form::merge_problems(&mut errors, &problems, &rows);
             let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &errors);
+            page.saved_items = item_choices(&saved_items);
             if invoice_id.is_none() {
                 let (picker, _, _) = load_picker(&db, org_id, String::new(), links.0, links.1).await?;
                 page.picker = Some(picker);

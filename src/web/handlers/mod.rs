@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod readiness;
 pub mod support;
 pub mod users;
+pub mod saved_items;
 
 /// Anything the router does not know.
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
