@@ -114,7 +114,16 @@ fn create_world(
     })
     .map_err(|e| fail(format!("{e:?}")))?;
     let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
-    organisation::set_bank_account(conn, org.id, Some("FR7630006000011234567890189"), Some("AGRIFRPP"))?;
+    crate::db::models::bank_account::insert(
+        conn,
+        org.id,
+        &crate::db::models::bank_account::BankAccountValues {
+            iban: "FR7630006000011234567890189".into(),
+            bic: Some("AGRIFRPP".into()),
+            holder_name: org.name.clone(),
+        },
+        true,
+    )?;
     {
         use crate::db::schema::organisations;
         use diesel::prelude::*;

@@ -521,3 +521,11 @@ err-saved-item-taken = an item of this name exists already
 flash-saved-item-created = Item { $name } saved: the invoice lines editor suggests it.
 flash-saved-item-deleted = Item deleted.
 flash-saved-item-unknown = No such item.
+## journey-a: bank accounts and company profile
+err-bank-holder-empty = Enter the account holder's name, as the bank knows it.
+err-bank-holder-too-long = The holder's name has at most { $max } characters.
+err-bank-iban-duplicate = This IBAN is already one of your accounts.
+flash-bank-account-added = Bank account added.
+flash-bank-account-saved = Bank account saved.
+flash-bank-account-default = Invoices issued from now on are paid to this account.
+flash-bank-account-deleted = Bank account deleted.

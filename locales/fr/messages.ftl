@@ -529,3 +529,11 @@ err-saved-item-taken = un article de ce nom existe déjà
 flash-saved-item-created = Article { $name } enregistré : l’éditeur de lignes de facture le propose.
 flash-saved-item-deleted = Article supprimé.
 flash-saved-item-unknown = Article introuvable.
+## journey-a : comptes bancaires et profil de l’entreprise
+err-bank-holder-empty = Saisissez le nom du titulaire du compte, tel que la banque le connaît.
+err-bank-holder-too-long = Le nom du titulaire a au plus { $max } caractères.
+err-bank-iban-duplicate = Cet IBAN est déjà l’un de vos comptes.
+flash-bank-account-added = Compte bancaire ajouté.
+flash-bank-account-saved = Compte bancaire enregistré.
+flash-bank-account-default = Les factures émises désormais sont payées sur ce compte.
+flash-bank-account-deleted = Compte bancaire supprimé.

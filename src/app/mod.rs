@@ -6,3 +6,4 @@ pub mod invoices;
 pub mod routing_fix;
 pub mod corrected_copy;
 pub mod saved_items;
+pub mod bank_accounts;

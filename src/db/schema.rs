@@ -21,6 +21,17 @@ diesel::table! {
         updated_at -> Timestamp,
         iban -> Nullable<Text>,
         bic -> Nullable<Text>,
+        trading_name -> Nullable<Text>,
+        legal_form -> Nullable<Text>,
+        share_capital -> Nullable<BigInt>,
+        registration -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        payment_terms_days -> Integer,
+        payment_terms_end_of_month -> Bool,
+        late_payment_penalty -> Nullable<Text>,
+        recovery_indemnity -> Nullable<Text>,
+        invoice_prefix -> Text,
     }
 }
 
@@ -297,5 +308,25 @@ diesel::table! {
         vat_category -> Text,
         vat_rate_micros -> BigInt,
         created_at -> Timestamp,
+// journey-a: the organisation's bank accounts and logo (migrations 2026-12-07-000400/000401).
+diesel::table! {
+    bank_accounts (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        holder_name -> Text,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_logos (organisation_id) {
+        organisation_id -> BigInt,
+        content_type -> Text,
+        content -> Binary,
+        updated_at -> Timestamp,
     }
 }

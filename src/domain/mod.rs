@@ -9,3 +9,5 @@ pub mod invoice;
 pub mod money;
 pub mod organisation;
 pub mod role;
+pub mod bank_account;
+pub mod organisation_profile;

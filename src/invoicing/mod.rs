@@ -2,6 +2,7 @@
 //! receives invoices through Chorus Pro, queue its submission in the same transaction.
 
 use crate::audit::{self, Actor, Entry};
+use crate::db::models::bank_account::{self, BankAccountRow};
 use crate::db::models::organisation::OrganisationRow;
 use crate::db::models::{chorus_connection, invoice, organisation, submission};
 use crate::db::types::to_micros;
@@ -82,6 +83,8 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
         country_subdivision: None,
         country_code: alpha2(&org.country).to_string(),
     };
+    // Legacy single account: migration 000400 moved it into `bank_accounts`; only code that still
+    // writes the old columns directly (test set-ups) reaches this.
     if document.kind == DocumentKind::Invoice
         && document.payment_means.is_empty()
         && let Some(iban) = &org.iban
@@ -92,6 +95,41 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
             bic: org.bic.clone(),
             ..Default::default()
         });
+    }
+}
+
+/// The payment means of an invoice paid to `account`: credit transfer (BT-81 code 30, as Chorus Pro
+/// expects), IBAN (BT-84), holder (BT-85), BIC (BT-86).
+pub fn payment_means_of(account: &BankAccountRow) -> PaymentMeans {
+    PaymentMeans {
+        code: "30".into(),
+        iban: Some(account.iban.clone()),
+        account_name: Some(account.holder_name.clone()),
+        bic: account.bic.clone(),
+        ..Default::default()
+    }
+}
+
+/// An invoice is paid to the organisation's default account. The document's payment means are
+/// replaced when it has none, or when they are only transfers to the organisation's own accounts
+/// (so that a changed default reaches drafts saved before); a direct debit, a card or an account
+/// given through the API is kept as it is.
+pub fn apply_bank_account(document: &mut InvoiceDocument, accounts: &[BankAccountRow]) {
+    let Some(default) = accounts.iter().find(|account| account.is_default) else {
+        return;
+    };
+    let compact = |iban: &str| iban.split_whitespace().collect::<String>().to_ascii_uppercase();
+    let ours = |means: &PaymentMeans| {
+        matches!(means.code.as_str(), "30" | "58")
+            && means
+                .iban
+                .as_deref()
+                .is_some_and(|iban| accounts.iter().any(|account| account.iban == compact(iban)))
+    };
+    if document.kind == DocumentKind::Invoice
+        && (document.payment_means.is_empty() || document.payment_means.iter().all(ours))
+    {
+        document.payment_means = vec![payment_means_of(default)];
     }
 }
 
@@ -177,6 +215,7 @@ pub fn save_draft(
     actor: Actor,
 ) -> Result<invoice::InvoiceRow, InvoicingError> {
     validate_series(&input.series).map_err(InvoicingError::Invalid)?;
+    apply_bank_account(&mut input.document, &bank_account::list(conn, org.id)?);
     apply_seller(&mut input.document, org);
     input.document.number = DRAFT_NUMBER.to_string();
     let parsed = parse_for_draft(input.document.clone()).map_err(InvoicingError::Invalid)?;
@@ -242,6 +281,8 @@ pub fn issue(
             .push(Message::new("err-invoice-draft-unreadable").arg("detail", e));
         InvoicingError::Invalid(p)
     })?;
+    // The document is frozen below: the account it names stays, whatever the organisation changes later.
+    apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
     apply_seller(&mut document, &org);
     let year = draft.issue_date.format("%Y");
     let sequence = invoice::next_in_series(conn, organisation_id, &draft.series)?;

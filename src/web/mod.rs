@@ -134,6 +134,12 @@ fn declare(r: &mut Router) {
     r.get("/settings/api-tokens", ADMIN, api_tokens::list)
         .post("/settings/api-tokens", ADMIN, api_tokens::create)
         .post("/settings/api-tokens/{id}/revoke", ADMIN, api_tokens::revoke);
+    r.get("/settings/bank-accounts", ADMIN, bank_accounts::list)
+        .post("/settings/bank-accounts", ADMIN, bank_accounts::create)
+        .get("/settings/bank-accounts/{id}/edit", ADMIN, bank_accounts::edit_form)
+        .post("/settings/bank-accounts/{id}", ADMIN, bank_accounts::update)
+        .post("/settings/bank-accounts/{id}/default", ADMIN, bank_accounts::make_default)
+        .post("/settings/bank-accounts/{id}/delete", ADMIN, bank_accounts::delete);
 
     // "new" before "{id}": resources match in registration order.
     r.get("/customers", BACK_OFFICE, customers::list)

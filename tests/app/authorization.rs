@@ -50,6 +50,12 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         ("GET", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens/{id}/revoke") => Some(&[Who::Admin]),
+        ("GET", "/settings/bank-accounts")
+        | ("POST", "/settings/bank-accounts")
+        | ("GET", "/settings/bank-accounts/{id}/edit")
+        | ("POST", "/settings/bank-accounts/{id}")
+        | ("POST", "/settings/bank-accounts/{id}/default")
+        | ("POST", "/settings/bank-accounts/{id}/delete") => Some(&[Who::Admin]),
         ("GET", "/customers")
         | ("GET", "/customers/new")
         | ("POST", "/customers")
@@ -141,6 +147,8 @@ struct World {
     foreign_contract: i64,
     own_token: i64,
     foreign_token: i64,
+    own_bank_account: i64,
+    foreign_bank_account: i64,
 }
 
 /// API routes answer 401 to every session, and are checked with organisation tokens instead.
@@ -156,6 +164,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
         (p, Scope::Own) if p.starts_with("/settings/api-tokens") => world.own_token,
         (p, Scope::Foreign) if p.starts_with("/settings/api-tokens") => world.foreign_token,
+        (p, Scope::Own) if p.starts_with("/settings/bank-accounts") => world.own_bank_account,
+        (p, Scope::Foreign) if p.starts_with("/settings/bank-accounts") => world.foreign_bank_account,
         (p, Scope::Own) if p.contains("/customers") => world.own_customer,
         (p, Scope::Foreign) if p.contains("/customers") => world.foreign_customer,
         (p, Scope::Own) if p.contains("/contracts") => world.own_contract,
@@ -210,6 +220,21 @@ async fn check_every_route(app: TestApp) {
         })
     };
     let own_audit_entry = audit_entry(own_org).await.unwrap();
+    let bank_account = |org: i64| {
+        use chorus_desk::db::models::bank_account;
+        app.db.run(move |conn| {
+            let values = bank_account::BankAccountValues {
+                iban: "FR7630006000011234567890189".into(),
+                bic: None,
+                holder_name: "Holder".into(),
+            };
+            bank_account::insert(conn, org, &values, true)
+                .map(|row| row.id)
+                .map_err(chorus_desk::db::DbError::from)
+        })
+    };
+    let own_bank_account = bank_account(own_org).await.unwrap();
+    let foreign_bank_account = bank_account(foreign_org).await.unwrap();
     let foreign_audit_entry = audit_entry(foreign_org).await.unwrap();
     let world = World {
         own_org,
@@ -226,6 +251,8 @@ async fn check_every_route(app: TestApp) {
         foreign_invoice,
         own_audit_entry,
         foreign_audit_entry,
+        own_bank_account,
+        foreign_bank_account,
     };
 
     let routes = route_table();

@@ -27,3 +27,4 @@ mod render_samples;
 mod secrets_in_logs;
 mod invoice_customer;
 mod walk_defects;
+mod organisation_profile;

@@ -13,3 +13,5 @@ pub mod submission;
 pub mod user;
 pub mod dashboard;
 pub mod saved_item;
+pub mod bank_account;
+pub mod organisation_logo;

@@ -22,8 +22,23 @@ pub struct OrganisationRow {
     pub archived: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Legacy single account, emptied by migration 000400: bank accounts live in `bank_accounts`.
     pub iban: Option<String>,
     pub bic: Option<String>,
+    pub trading_name: Option<String>,
+    pub legal_form: Option<String>,
+    /// Micro-units, like every stored amount.
+    pub share_capital: Option<i64>,
+    /// RCS or RM registration ("RCS Paris 412 345 678").
+    pub registration: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub payment_terms_days: i32,
+    pub payment_terms_end_of_month: bool,
+    /// `None`: the French legal default text.
+    pub late_payment_penalty: Option<String>,
+    pub recovery_indemnity: Option<String>,
+    pub invoice_prefix: String,
 }
 
 impl OrganisationRow {
@@ -137,20 +152,4 @@ impl NewOrganisationRow {
             updated_at: at,
         }
     }
-}
-
-/// The account invoices are paid to.
-pub fn set_bank_account(
-    conn: &mut AnyConnection,
-    id: i64,
-    iban: Option<&str>,
-    bic: Option<&str>,
-) -> QueryResult<usize> {
-    diesel::update(organisations::table.find(id))
-        .set((
-            organisations::iban.eq(iban),
-            organisations::bic.eq(bic),
-            organisations::updated_at.eq(now()),
-        ))
-        .execute(conn)
 }

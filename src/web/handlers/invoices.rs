@@ -1041,7 +1041,10 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
         "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
         "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
         "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
-        "iban" => ("/settings/bank-accounts".into(), Message::new("hint-fix-iban")),
+        // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
+        field if field == "iban" || field.starts_with("payment_means") => {
+            ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
+        }
         _ => return None,
     })
 }

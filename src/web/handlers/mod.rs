@@ -17,6 +17,8 @@ pub mod readiness;
 pub mod support;
 pub mod users;
 pub mod saved_items;
+// journey-a: Configuration › Bank accounts and Company.
+pub mod bank_accounts;
 
 /// Anything the router does not know.
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
