@@ -518,9 +518,20 @@ err-form-country = Enter a country code such as FR or FRA.
 err-routing-not-correctable = only an invoice whose deposit Chorus Pro rejected at integration can have its routing corrected
 err-routing-unchanged = nothing changed: correct at least one field before depositing again
 flash-routing-corrected = Routing corrected ({ $fields }); the invoice is deposited again under the same number.
+err-corrected-copy-not-offered = only an invoice the buyer rejected after Chorus Pro integrated it is corrected with a credit note and a copy in one step
+flash-corrected-copy = Credit note { $credit_note } and corrected copy { $copy } issued; both refer to the rejected invoice.
+flash-corrected-copy-failed = Nothing was issued: { $reasons }
+err-corrected-copy-done = a corrected copy of this invoice was issued already
 # journey-c
 err-form-too-many-lines = An invoice takes at most { $max } lines and more were typed: nothing was saved. Split the invoice in two, or group lines.
 
+err-saved-item-name-long = at most { $max } characters
+err-saved-item-unit = choose a unit from the list
+err-saved-item-vat = choose a VAT category from the list
+err-saved-item-taken = an item of this name exists already
+flash-saved-item-created = Item { $name } saved: the invoice lines editor suggests it.
+flash-saved-item-deleted = Item deleted.
+flash-saved-item-unknown = No such item.
 ## journey-a: bank accounts and company profile
 err-bank-holder-empty = Enter the account holder's name, as the bank knows it.
 err-bank-holder-too-long = The holder's name has at most { $max } characters.

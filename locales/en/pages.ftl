@@ -37,14 +37,20 @@ common-form-has-errors = Some fields need your attention; each one says why belo
 
 ## Dashboard
 dashboard-title = Dashboard
-dashboard-password-expires = The Chorus Pro technical account password expires in { $days } day(s), on { $date }. Change it on the Chorus Pro portal, then enter it in
+dashboard-password-expires = The Chorus Pro technical account password expires in { $days } { $days ->
+        [one] day
+       *[other] days
+    }, on { $date }. Change it on the Chorus Pro portal, then enter it in
 dashboard-password-expired = The Chorus Pro technical account password expired on { $date }: invoices cannot be sent. Renew it on the Chorus Pro portal, then enter it in
 dashboard-einvoicing-link = Configuration › E-Invoicing
 dashboard-chorus = Chorus Pro:
 dashboard-chorus-active = active
 dashboard-chorus-available = available, not enabled
 dashboard-chorus-off = not switched on by support
-dashboard-accounts = { $count } account(s)
+dashboard-accounts = { $count } { $count ->
+        [one] account
+       *[other] accounts
+    }
 dashboard-in-processing = In processing
 dashboard-sent = Sent
 dashboard-rejected = Rejected
@@ -53,13 +59,19 @@ dashboard-ageing = { $count } for more than 2 days
 dashboard-to-act-on = to act on
 dashboard-chart-heading = Sent to Chorus Pro, last 14 days
 dashboard-chart-title = Invoices by issue date and current state
-dashboard-chart-desc = Stacked bars per day: sent, in processing and rejected; the busiest day has { $count } invoice(s).
+dashboard-chart-desc = Stacked bars per day: sent, in processing and rejected; the busiest day has { $count } { $count ->
+        [one] invoice
+       *[other] invoices
+    }.
 dashboard-chart-sent-count = { $count } sent
 dashboard-chart-processing-count = { $count } in processing
 dashboard-chart-rejected-count = { $count } rejected
 dashboard-no-organisation = Your account is not attached to an organisation.
 dashboard-platform = Platform
-dashboard-organisations = { $count } organisation(s).
+dashboard-organisations = { $count } { $count ->
+        [one] organisation
+       *[other] organisations
+    }.
 dashboard-open-support = Open the support console
 
 ## Sign in
@@ -115,7 +127,10 @@ customer-chorus-no-lower = not through Chorus Pro
 customer-list-caption = Customers of your organisation
 customer-list-empty = No customer matches.
 customer-list-create-one = Create one
-customer-count = { $count } customer(s)
+customer-count = { $count } { $count ->
+        [one] customer
+       *[other] customers
+    }
 customer-restore = Restore this customer
 customer-archive = Archive this customer
 
@@ -165,13 +180,22 @@ contract-filter-all = All contracts
 contract-list-caption = Contracts of your organisation
 contract-list-empty = No contract matches.
 contract-none-yet = No contract yet.
-contract-count = { $count } contract(s)
+contract-count = { $count } { $count ->
+        [one] contract
+       *[other] contracts
+    }
 contract-from = From
 contract-to = To
 contract-period = Period
 contract-period-from = from { $date }
 contract-period-to = to { $date }
-contract-billed = billed { $period }
+contract-billed = { $period ->
+        [monthly] billed monthly
+        [quarterly] billed quarterly
+        [yearly] billed yearly
+        [one_off] billed once
+       *[other] billed ({ $period })
+    }
 contract-total-per-period = Total excluding VAT, per period
 contract-invoice-title = Invoice this contract
 contract-invoice-from = Period from
@@ -273,7 +297,10 @@ invoice-ageing = in processing for { $days } days
 invoice-list-empty = No invoice matches.
 invoice-list-create = Create an invoice
 invoice-list-older = Older invoices →
-invoice-form-not-saved = The draft was not saved: { $count } problem(s), shown next to the fields.
+invoice-form-not-saved = The draft was not saved: { $count } { $count ->
+        [one] problem
+       *[other] problems
+    }, shown next to the fields.
 invoice-save-draft = Save draft
 invoice-form-buyer = Buyer
 invoice-form-siret-hint = 14 digits; required to send through Chorus Pro
@@ -452,7 +479,10 @@ invoice-total-excl-vat = Total excl. VAT
 invoice-amount-due = Amount due
 invoice-checks = Pre-send checks
 invoice-checks-ok = No problem found: EN 16931 and Chorus Pro rules pass.
-invoice-checks-problems = { $count } problem(s) Chorus Pro or EN 16931 would refuse:
+invoice-checks-problems = { $count } { $count ->
+        [one] problem
+       *[other] problems
+    } Chorus Pro or EN 16931 would refuse:
 invoice-preview = What will be sent
 invoice-file-what = What
 invoice-file-size = Size
@@ -561,12 +591,21 @@ invoice-routing-field = { $field ->
 customer-new-invoice = New invoice
 customer-invoice-number = Number
 customer-no-invoice-yet = No invoice for this customer yet.
+invoice-corrected-copy = Credit note and corrected copy
+invoice-corrected-copy-help = issues a credit note cancelling this invoice and a copy with a new number, its buyer and references as the customer and contract say now
 # journey-c: dashboard amounts, phone menu
 dashboard-to-be-paid = To be paid
 dashboard-paid = Paid
 nav-menu = Menu
 audit-export-csv-excel = CSV for Excel (;)
 einv-enabled-credentials-missing = enabled, waiting for the credentials (not active until all four are stored)
+items-title = Saved items
+items-help = The services you invoice again and again: the invoice lines editor suggests them by name, and a line with only the name of an item (no unit price) takes its unit, price and VAT when the invoice is saved.
+items-none = No saved item yet.
+items-new = New item
+items-save = Save the item
+items-delete = Delete
+invoice-form-items-link = Saved items
 ## journey-a: Configuration › Bank accounts and Company
 settings-company = Company
 settings-bank-accounts = Bank accounts

@@ -526,9 +526,20 @@ err-form-country = Saisissez un code pays comme FR ou FRA.
 err-routing-not-correctable = seule une facture dont Chorus Pro a rejeté le dépôt à l’intégration peut voir son acheminement corrigé
 err-routing-unchanged = rien n’a changé : corrigez au moins un champ avant de redéposer
 flash-routing-corrected = Acheminement corrigé ({ $fields }) ; la facture est déposée à nouveau sous le même numéro.
+err-corrected-copy-not-offered = seule une facture rejetée par l’acheteur après son intégration par Chorus Pro se corrige par un avoir et une copie en une étape
+flash-corrected-copy = Avoir { $credit_note } et copie corrigée { $copy } émis ; tous deux renvoient à la facture rejetée.
+flash-corrected-copy-failed = Rien n’a été émis : { $reasons }
+err-corrected-copy-done = une copie corrigée de cette facture a déjà été émise
 # journey-c
 err-form-too-many-lines = Une facture compte au plus { $max } lignes et davantage ont été saisies : rien n’a été enregistré. Faites deux factures, ou regroupez des lignes.
 
+err-saved-item-name-long = au plus { $max } caractères
+err-saved-item-unit = choisissez une unité dans la liste
+err-saved-item-vat = choisissez une catégorie de TVA dans la liste
+err-saved-item-taken = un article de ce nom existe déjà
+flash-saved-item-created = Article { $name } enregistré : l’éditeur de lignes de facture le propose.
+flash-saved-item-deleted = Article supprimé.
+flash-saved-item-unknown = Article introuvable.
 ## journey-a : comptes bancaires et profil de l’entreprise
 err-bank-holder-empty = Saisissez le nom du titulaire du compte, tel que la banque le connaît.
 err-bank-holder-too-long = Le nom du titulaire a au plus { $max } caractères.

@@ -195,7 +195,13 @@ contract-to = Au
 contract-period = Période
 contract-period-from = du { $date }
 contract-period-to = au { $date }
-contract-billed = facturé { $period }
+contract-billed = { $period ->
+        [monthly] facturé mensuellement
+        [quarterly] facturé trimestriellement
+        [yearly] facturé annuellement
+        [one_off] facturé en une fois
+       *[other] facturé ({ $period })
+    }
 contract-total-per-period = Total HT par période
 contract-invoice-title = Facturer ce contrat
 contract-invoice-from = Période du
@@ -591,12 +597,21 @@ invoice-routing-field = { $field ->
 customer-new-invoice = Nouvelle facture
 customer-invoice-number = Numéro
 customer-no-invoice-yet = Aucune facture pour ce client pour l’instant.
+invoice-corrected-copy = Avoir et copie corrigée
+invoice-corrected-copy-help = émet un avoir qui annule cette facture et une copie sous un nouveau numéro, avec l’acheteur et les références que le client et le contrat indiquent maintenant
 # journey-c: dashboard amounts, phone menu
 dashboard-to-be-paid = À payer
 dashboard-paid = Payé
 nav-menu = Menu
 audit-export-csv-excel = CSV pour Excel (;)
 einv-enabled-credentials-missing = activée, en attente des identifiants (inactive tant que les quatre ne sont pas enregistrés)
+items-title = Articles enregistrés
+items-help = Les prestations que vous facturez régulièrement : l’éditeur de lignes de facture les propose par leur nom, et une ligne qui ne porte que le nom d’un article (sans prix unitaire) prend son unité, son prix et sa TVA à l’enregistrement de la facture.
+items-none = Aucun article enregistré pour l’instant.
+items-new = Nouvel article
+items-save = Enregistrer l’article
+items-delete = Supprimer
+invoice-form-items-link = Articles enregistrés
 ## journey-a : Configuration › Comptes bancaires et Entreprise
 settings-company = Entreprise
 settings-bank-accounts = Comptes bancaires

@@ -4,4 +4,6 @@
 
 pub mod invoices;
 pub mod routing_fix;
+pub mod corrected_copy;
+pub mod saved_items;
 pub mod bank_accounts;

@@ -317,6 +317,17 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(audit_heads, audit_head_seals);
 
+// Saved items (journey-b): suggested by the invoice lines editor.
+diesel::table! {
+    saved_items (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        unit_code -> Text,
+        unit_price_micros -> BigInt,
+        vat_category -> Text,
+        vat_rate_micros -> BigInt,
+        created_at -> Timestamp,
 // journey-a: the organisation's bank accounts and logo (migrations 2026-12-07-000400/000401).
 diesel::table! {
     bank_accounts (id) {

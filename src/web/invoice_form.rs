@@ -270,6 +270,28 @@ impl InvoiceForm {
         }
     }
 
+    /// Lines that name a saved item and have no unit price take the item's unit, price and VAT
+    /// (and a quantity of 1 when none is typed): how the lines editor uses saved items without
+    /// JavaScript.
+    pub fn fill_saved_items(&mut self, items: &[crate::db::models::saved_item::SavedItemRow]) {
+        for line in &mut self.lines {
+            let name = line.name.trim();
+            if name.is_empty() || !line.unit_price.trim().is_empty() {
+                continue;
+            }
+            let Some(item) = items.iter().find(|item| item.name == name) else {
+                continue;
+            };
+            line.unit_code = item.unit_code.clone();
+            line.unit_price = french(&item.unit_price().normalize().to_string());
+            line.vat_category = item.vat_category.clone();
+            line.vat_rate = french(&item.vat_rate().normalize().to_string());
+            if line.quantity.trim().is_empty() {
+                line.quantity = "1".into();
+            }
+        }
+    }
+
     /// Carries a stored draft's customer and contract (hidden inputs of the edit form).
     pub fn set_links(&mut self, customer_id: Option<i64>, contract_id: Option<i64>) {
         let text = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
@@ -499,9 +521,10 @@ pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &
                 Some(row) => format!("lines[{row}].{field}"),
                 None => GENERAL.to_string(),
             },
+            // The customer and contract are hidden inputs: their problems are shown above the form.
+            None if path == "customer_id" || path == "contract_id" => GENERAL.to_string(),
             None if FIELDS.contains(&path.as_str()) => path.clone(),
             None if path == "lines" => GENERAL.to_string(),
-            None if path == "customer_id" || path == "contract_id" => GENERAL.to_string(),
             None => GENERAL.to_string(),
         };
         if explained.contains(&key) {

@@ -197,7 +197,12 @@ fn declare(r: &mut Router) {
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
     // Correcting the routing of an invoice Chorus Pro rejected at integration (journey-b).
     r.get("/invoices/{id}/routing", BACK_OFFICE, invoices::routing_form)
-        .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing);
+        .post("/invoices/{id}/routing", BACK_OFFICE, invoices::correct_routing)
+        .post("/invoices/{id}/corrected-copy", BACK_OFFICE, invoices::corrected_copy);
+    // Saved items, suggested by the invoice lines editor (journey-b).
+    r.get("/items", BACK_OFFICE, saved_items::list)
+        .post("/items", BACK_OFFICE, saved_items::create)
+        .post("/items/delete", BACK_OFFICE, saved_items::delete);
     // Live status (journey-c): the blocks the pages poll while something is in processing.
     r.get("/invoices/{id}/live", BACK_OFFICE, live::invoice)
         .get("/dashboard/live", ANY_ROLE, live::dashboard);

@@ -111,6 +111,17 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/invoices/{id}/recycle")
         | ("POST", "/invoices/{id}/complete")
         | ("POST", "/invoices/{id}/credit-note") => Some(&[Who::Admin, Who::User]),
+        // Live status (journey-c) and the test's address on reload.
+        ("GET", "/invoices/chips") | ("GET", "/invoices/{id}/live") => Some(&[Who::Admin, Who::User]),
+        ("GET", "/dashboard/live") => Some(EVERYONE),
+        ("GET", "/settings/e-invoicing/test") => Some(&[Who::Admin]),
+        // The invoice's routing correction, credit note and corrected copy, saved items (journey-b).
+        ("GET", "/invoices/{id}/routing")
+        | ("POST", "/invoices/{id}/routing")
+        | ("POST", "/invoices/{id}/corrected-copy")
+        | ("GET", "/items")
+        | ("POST", "/items")
+        | ("POST", "/items/delete") => Some(&[Who::Admin, Who::User]),
         _ => return None,
     })
 }

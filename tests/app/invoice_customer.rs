@@ -33,6 +33,8 @@ async fn create_customer(client: &Client, name: &str, siret: &str, service_code:
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "the customer is created");
+    // Its page shows the flash once, so that later pages do not.
+    client.get_text(&location(&response)).await;
     location(&response)
         .trim_start_matches("/customers/")
         .split(['#', '?'])
@@ -65,6 +67,7 @@ async fn create_contract(client: &Client, customer: i64, number: &str, engagemen
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "the contract is created");
+    client.get_text(&location(&response)).await;
     location(&response).trim_start_matches("/contracts/").parse().unwrap()
 }
 
@@ -217,7 +220,8 @@ both_backends! {
     }
 
     async fn pre_send_checks_report_what_readiness_knows_before_issue(app: TestApp) {
-        let org = app.create_org("Atelier A", SIRET_A).await;
+        // An organisation with its bank account, so that the directory's rules are the only ones.
+        let org = app.chorus_ready_org().await;
         let client = user_of(&app, org).await;
         let body = create_customer(&client, "Etablissement Public Exemple", ENGAGEMENT_REQUIRED, "").await;
         let unknown = create_customer(&client, "Inconnu", UNKNOWN, "").await;
@@ -314,4 +318,144 @@ both_backends! {
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
+
+    async fn an_invoice_the_buyer_rejected_gets_a_credit_note_and_a_corrected_copy_in_one_step(app: TestApp) {
+        use chorus_desk::chorus::dto::InvoiceStatus;
+        let org = app.chorus_ready_org().await;
+        let client = user_of(&app, org).await;
+        let city = create_customer(&client, "Ville de Démo", CITY, "").await;
+        let response = post_draft(&client, &city.to_string(), "", CITY, "").await;
+        let id = invoice_id(&response);
+        // Not rejected: not offered, and refused.
+        let response = client.post_form(&format!("/invoices/{id}/corrected-copy"), &[]).await;
+        assert_redirect_to(&response, &format!("/invoices/{id}"));
+        client.post_form(&format!("/invoices/{id}/issue"), &[]).await;
+        let original = stored(&app, org, id).await.number.unwrap();
+        app.settle().await;
+        let chorus_id: i64 = app.submissions().await.pop().unwrap().chorus_invoice_id.unwrap().parse().unwrap();
+        app.simulator.set_invoice_status(chorus_id, InvoiceStatus::Rejected, "Service inconnu").unwrap();
+        app.settle().await;
+        for _ in 0..3 {
+            app.cycles_due().await;
+            chorus_desk::jobs::poll_due(&app.jobs).await;
+        }
+        let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
+        assert!(html.contains(&format!("action=\"/invoices/{id}/corrected-copy\"")), "offered once the buyer rejected it");
+        assert!(!html.contains(&format!("/invoices/{id}/routing")), "integrated: no routing correction");
+
+        // The user fixes the customer's service code, then asks for both at once.
+        let response = client
+            .post_form(
+                &format!("/customers/{city}"),
+                &[
+                    ("name", "Ville de Démo"),
+                    ("address_line1", "1 place de la Mairie"),
+                    ("city", "Paris"),
+                    ("postal_code", "75004"),
+                    ("country", "FRA"),
+                    ("siret", CITY),
+                    ("service_code", "SERV-TECH"),
+                    ("chorus", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = client.post_form(&format!("/invoices/{id}/corrected-copy"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let copy = invoice_id(&response);
+        assert_ne!(copy, id);
+        let copy_row = stored(&app, org, copy).await;
+        assert_eq!(copy_row.state, invoice::STATE_ISSUED);
+        assert_ne!(copy_row.number.as_deref(), Some(original.as_str()), "a new number");
+        assert_eq!(copy_row.corrects_invoice_id, Some(id), "linked to the original");
+        assert_eq!(copy_row.kind, "invoice");
+        assert!(copy_row.document.contains("SERV-TECH"), "the routing as the customer says now");
+        let credit = stored(&app, org, copy - 1).await;
+        assert_eq!((credit.kind.as_str(), credit.state.as_str()), ("credit_note", invoice::STATE_ISSUED));
+        assert_eq!(credit.corrects_invoice_id, Some(id));
+        assert_eq!(credit.total_with_vat, copy_row.total_with_vat, "the credit note cancels the same amount");
+        assert!(app.audit_actions().await.contains(&"invoice.corrected_copy".to_string()));
+        // Once is enough.
+        let response = client.post_form(&format!("/invoices/{id}/corrected-copy"), &[]).await;
+        assert_redirect_to(&response, &format!("/invoices/{id}"));
+        let rows = app.db.run(move |conn| {
+            invoice::list(conn, org, &Default::default(), 50).map_err(chorus_desk::db::DbError::from)
+        }).await.unwrap();
+        assert_eq!(rows.len(), 3, "the original, its credit note and one copy");
+    }
+
+    async fn saved_items_are_suggested_and_fill_a_line_without_javascript(app: TestApp) {
+        let org = app.create_org("Atelier A", SIRET_A).await;
+        let client = user_of(&app, org).await;
+        let item = [
+            ("name", "Journée d'audit"),
+            ("unit_code", "DAY"),
+            ("unit_price", "650,50"),
+            ("vat_category", "S"),
+            ("vat_rate", "20"),
+        ];
+        let response = client.post_form("/items", &item).await;
+        assert_redirect_to(&response, "/items");
+        let (_, html) = client.get_text("/items").await;
+        assert!(html.contains("Journée d&#x27;audit") || html.contains("Journée d&#39;audit"), "{html}");
+        // Same name again, and a price that is not a number: refused next to the fields, input kept.
+        let response = client.post_form("/items", &item).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("id=\"item_name-error\""));
+        let response = client
+            .post_form("/items", &[("name", "Autre"), ("unit_code", "DAY"), ("unit_price", "abc"), ("vat_category", "S"), ("vat_rate", "20")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"item_unit_price-error\"") && html.contains("value=\"abc\""));
+
+        // The lines editor suggests it...
+        let (_, html) = client.get_text("/invoices/new").await;
+        assert!(html.contains("list=\"saved-item-names\""));
+        assert!(html.contains("data-price=\"650,5\""), "{html}");
+        // ... and a line with only its name takes its unit, price and VAT.
+        let response = client
+            .post_form(
+                "/invoices/new",
+                &[
+                    ("buyer.name", "Mairie"),
+                    ("buyer.siret", CITY),
+                    ("buyer.address.country_code", "FR"),
+                    ("payment_terms", "30 jours"),
+                    ("lines[0].name", "Journée d'audit"),
+                    ("lines[0].quantity", "2"),
+                    ("lines[0].unit_code", "C62"),
+                    ("lines[0].unit_price", ""),
+                    ("lines[0].vat_category", "S"),
+                    ("lines[0].vat_rate", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let row = stored(&app, org, invoice_id(&response)).await;
+        let document: serde_json::Value = serde_json::from_str(&row.document).unwrap();
+        assert_eq!(document["lines"][0]["unit_price"], "650.5", "{document}");
+        assert_eq!(document["lines"][0]["unit_code"], "DAY");
+        assert_eq!(document["lines"][0]["quantity"], "2", "the quantity typed is kept");
+
+        // Another organisation neither sees nor deletes it.
+        let other = app.create_org("Beta", SIRET_B).await;
+        app.create_user("user@beta.test", "user", Some(other)).await;
+        let beta = app.signed_in("user@beta.test").await;
+        let (_, html) = beta.get_text("/items").await;
+        assert!(!html.contains("audit"));
+        let id = html_item_id(&client.get_text("/items").await.1);
+        let response = beta.post_form("/items/delete", &[("item_id", id.as_str())]).await;
+        assert_redirect_to(&response, "/items");
+        assert!(client.get_text("/items").await.1.contains(&format!("value=\"{id}\"")));
+        let response = client.post_form("/items/delete", &[("item_id", id.as_str())]).await;
+        assert_redirect_to(&response, "/items");
+        assert!(!client.get_text("/items").await.1.contains(&format!("value=\"{id}\"")));
+        assert!(app.audit_actions().await.contains(&"saved_item.deleted".to_string()));
+    }
+}
+
+/// The id of the first saved item on the items page.
+fn html_item_id(html: &str) -> String {
+    input_value(html, "item_id").expect("an item on the page")
 }

@@ -187,8 +187,10 @@ both_backends! {
         let client = app.signed_in("admin@atelier.test").await;
         let response = client.get("/settings/e-invoicing/test").await;
         assert_redirect_to(&response, "/settings/e-invoicing#test-connection");
-        let (_, page) = client.get_text("/settings/e-invoicing").await;
-        assert!(page.contains(r#"action="/settings/e-invoicing/test#test-results""#), "results scrolled into view");
+        // After the click, the results take the focus: the browser scrolls to them.
+        let response = client.post_form("/settings/e-invoicing/test", &[]).await;
+        let page = response.text().await.unwrap();
+        assert!(page.contains(r#"id="test-results-box" tabindex="-1" autofocus"#), "{page}");
     }
 
     async fn the_einvoicing_card_is_not_active_before_the_credentials_are_stored(app: TestApp) {
@@ -206,6 +208,40 @@ both_backends! {
         let client = app.signed_in("admin@ready.test").await;
         let (_, page) = client.get_text("/settings/e-invoicing").await;
         assert!(page.contains("<strong>active</strong>"), "{page}");
+    }
+
+    async fn the_invoice_page_speaks_french_units_money_and_file_sizes(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        app.create_user("user@atelier.test", "user", Some(org)).await;
+        let client = app.signed_in("user@atelier.test").await;
+        client.post_form("/account/language", &[("lang", "fr")]).await;
+        let id = app.issue_invoice(org, crate::pipeline::READY_BUYER, None).await;
+        let (_, page) = client.get_text(&format!("/invoices/{id}")).await;
+        // The line: 2 HUR at 65.50: a unit name, and the unit price written like the totals.
+        assert!(page.contains("<td>heure</td>"), "{page}");
+        assert!(!page.contains(">HUR<"), "{page}");
+        assert!(page.contains("<td class=\"amount\">65,50\u{a0}€</td>"), "{page}");
+        assert!(page.contains("\u{a0}Ko<") || page.contains("\u{a0}octets<"), "French file sizes: {page}");
+        assert!(!page.contains(" KB<"), "{page}");
+    }
+
+    async fn counts_are_plural_through_the_catalog_and_contracts_say_how_they_are_billed(app: TestApp) {
+        let org = app.create_org("Atelier", "73282932000074").await;
+        app.create_user("user@atelier.test", "user", Some(org)).await;
+        let client = app.signed_in("user@atelier.test").await;
+        let (_, page) = client.get_text("/").await;
+        assert!(page.contains("1 account</p>"), "{page}");
+        assert!(!page.contains("(s)"), "{page}");
+        let customer = app.create_customer(org, "Ville de Démo").await;
+        let contract = app.create_contract(org, customer, "C-2026-01").await;
+        let (_, page) = client.get_text(&format!("/contracts/{contract}")).await;
+        assert!(page.contains("billed monthly"), "{page}");
+        client.post_form("/account/language", &[("lang", "fr")]).await;
+        let (_, page) = client.get_text(&format!("/contracts/{contract}")).await;
+        assert!(page.contains("facturé mensuellement"), "{page}");
+        assert!(!page.contains("facturé Mensuelle"), "{page}");
+        let (_, page) = client.get_text("/").await;
+        assert!(page.contains("1 compte</p>"), "{page}");
     }
 
     async fn a_malformed_id_gets_the_not_found_page(app: TestApp) {

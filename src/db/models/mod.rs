@@ -13,5 +13,6 @@ pub mod submission;
 pub mod user;
 pub mod dashboard;
 
+pub mod saved_item;
 pub mod bank_account;
 pub mod organisation_logo;

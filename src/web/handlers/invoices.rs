@@ -13,11 +13,10 @@ use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
-use crate::domain::invoice::document::{InvoiceDocument, PrecedingInvoice};
+use crate::domain::invoice::document::InvoiceDocument;
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
-use crate::domain::money::fmt_decimal_fr;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
@@ -420,6 +419,35 @@ pub struct FormPage {
     /// The customer and contract the invoice starts from, carried as hidden inputs.
     pub customer_id: String,
     pub contract_id: String,
+    /// The organisation's saved items, suggested by the line name inputs.
+    pub saved_items: Vec<SavedItemChoice>,
+}
+
+/// A saved item as the lines editor's suggestion list carries it (French decimals, as typed).
+pub struct SavedItemChoice {
+    pub name: String,
+    pub unit_code: String,
+    pub unit_price: String,
+    pub vat_category: String,
+    pub vat_rate: String,
+}
+
+async fn saved_items_of(db: &Db, org_id: i64) -> Result<Vec<crate::db::models::saved_item::SavedItemRow>, AppError> {
+    db.run(move |conn| crate::db::models::saved_item::list(conn, org_id).map_err(AppError::from))
+        .await
+}
+
+fn item_choices(items: &[crate::db::models::saved_item::SavedItemRow]) -> Vec<SavedItemChoice> {
+    items
+        .iter()
+        .map(|item| SavedItemChoice {
+            name: item.name.clone(),
+            unit_code: item.unit_code.clone(),
+            unit_price: item.unit_price().normalize().to_string().replace('.', ","),
+            vat_category: item.vat_category.clone(),
+            vat_rate: item.vat_rate().normalize().to_string().replace('.', ","),
+        })
+        .collect()
 }
 
 /// The customer picker of a new invoice. It is a GET form of its own, so it works without
@@ -644,6 +672,7 @@ impl FormPage {
             picker: None,
             customer_id: form.value("customer_id").to_string(),
             contract_id: form.value("contract_id").to_string(),
+            saved_items: Vec::new(),
         }
     }
 }
@@ -686,6 +715,7 @@ pub async fn new_form(
     }
     let mut page = FormPage::build(ctx, None, false, &form, &FormErrors::new());
     page.picker = Some(picker);
+    page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
     ok(page)
 }
 
@@ -704,13 +734,15 @@ pub async fn edit_form(
     let document = stored_document(&row)?;
     let mut form = InvoiceForm::from_document(&document);
     form.set_links(row.customer_id, row.contract_id);
-    ok(FormPage::build(
+    let mut page = FormPage::build(
         ctx,
         Some(row.id),
         document.kind == DocumentKind::CreditNote,
         &form,
         &FormErrors::new(),
-    ))
+    );
+    page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
+    ok(page)
 }
 
 pub async fn create(
@@ -763,9 +795,13 @@ async fn save(
     };
     let credit_note = base.kind == DocumentKind::CreditNote;
     let mut form = InvoiceForm::from_pairs(&pairs);
+    let saved_items = saved_items_of(&db, org_id).await?;
+    form.fill_saved_items(&saved_items);
     if pairs.iter().any(|(k, _)| k == "add_lines") {
         form.add_rows(EMPTY_ROWS);
-        return ok(FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new()));
+        let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new());
+        page.saved_items = item_choices(&saved_items);
+        return ok(page);
     }
     let (document, rows, mut errors) = form.apply_to(base);
     // The customer and contract come from the form's hidden inputs (the picker chose them).
@@ -811,6 +847,7 @@ async fn save(
         Saved::Invalid(problems) => {
             invoice_form::merge_problems(&mut errors, &problems, &rows);
             let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &errors);
+            page.saved_items = item_choices(&saved_items);
             if invoice_id.is_none() {
                 let (picker, _, _) = load_picker(&db, org_id, String::new(), links.0, links.1).await?;
                 page.picker = Some(picker);
@@ -871,6 +908,8 @@ pub struct ChorusView {
     pub deposited_at: Option<String>,
     /// Chorus Pro rejected the deposit at integration: the routing may be corrected and deposited again.
     pub routing_correctable: bool,
+    /// The buyer rejected it after integration: "credit note and corrected copy" is offered.
+    pub corrected_copy_offered: bool,
 }
 
 #[derive(Template)]
@@ -956,19 +995,35 @@ impl ShowPage {
     }
 }
 
-fn human_size(bytes: usize) -> String {
+/// A file size in the reader's units: bytes/KB/MB, octets/Ko/Mo.
+fn human_size(locale: Locale, bytes: usize) -> String {
     use rust_decimal::{Decimal, RoundingStrategy};
+    let (unit_bytes, unit_kb, unit_mb) = match locale {
+        Locale::Fr => ("octets", "Ko", "Mo"),
+        Locale::En => ("bytes", "KB", "MB"),
+    };
     if bytes < 1024 {
-        format!("{bytes} bytes")
+        format!("{bytes}\u{a0}{unit_bytes}")
     } else if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
+        format!("{}\u{a0}{unit_kb}", bytes.div_ceil(1024))
     } else {
         let mb = Decimal::from(bytes as u64) / Decimal::from(1024 * 1024);
-        format!(
-            "{} MB",
-            fmt_decimal_fr(mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
-        )
+        // Half away from zero, to one decimal.
+        let mb = mb.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+        format!("{}\u{a0}{unit_mb}", i18n::format_decimal(locale, mb))
     }
+}
+
+/// A unit price in the same money format as the totals; a price with more than two decimals
+/// keeps them (it is not an amount due: rounding it would misstate the line).
+fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
+    use rust_decimal::RoundingStrategy;
+    if price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) == price {
+        return i18n::format_amount(locale, price, currency);
+    }
+    let zero = i18n::format_amount(locale, Decimal::ZERO, currency);
+    let zero_digits = i18n::format_decimal(locale, Decimal::new(0, 2));
+    zero.replacen(&zero_digits, &i18n::format_decimal(locale, price.normalize()), 1)
 }
 
 /// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
@@ -983,33 +1038,9 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
         }
     };
     Some(match field {
-        "buyer_siret" => match row.customer_id {
-            Some(customer) => (
-                format!("/customers/{customer}/edit#siret"),
-                Message::new("hint-fix-customer-siret"),
-            ),
-            None => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        },
-        "service_code" => match row.customer_id {
-            Some(customer) => (
-                format!("/customers/{customer}/edit#service_code"),
-                Message::new("hint-fix-customer-service-code"),
-            ),
-            None => (
-                on_invoice("references_buyer_reference"),
-                Message::new("hint-fix-service-code"),
-            ),
-        },
-        "engagement" => match row.contract_id {
-            Some(contract) => (
-                format!("/contracts/{contract}/edit#external_reference"),
-                Message::new("hint-fix-contract-engagement"),
-            ),
-            None => (
-                on_invoice("references_order_reference"),
-                Message::new("hint-fix-engagement"),
-            ),
-        },
+        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
+        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
+        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
         // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
         field if field == "iban" || field.starts_with("payment_means") => {
             ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
@@ -1047,6 +1078,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
         routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
+        corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
     }
 }
 
@@ -1211,8 +1243,8 @@ pub async fn build_show(
         .map(|(line, source)| LineView {
             name: source.name.clone(),
             quantity: i18n::format_decimal(locale, line.quantity),
-            unit: line.unit_code.as_str().to_string(),
-            unit_price: format!("{}\u{a0}{currency}", i18n::format_decimal(locale, line.unit_price)),
+            unit: i18n::text_with(locale, "unit-code", &[("code", line.unit_code.as_str().to_string())]),
+            unit_price: unit_price_text(locale, line.unit_price, &currency),
             vat: match line.vat.rate {
                 Some(rate) => format!("{} {} %", line.vat.category.code(), i18n::format_decimal(locale, rate)),
                 None => line.vat.category.code().to_string(),
@@ -1268,7 +1300,7 @@ pub async fn build_show(
         page.files.push(FileView {
             name: format!("{stem}.xml"),
             what: "invoice-file-ubl",
-            size: human_size(sizes.ubl),
+            size: human_size(locale, sizes.ubl),
         });
         let mut attachments = Vec::new();
         if mode != AttachmentMode::None {
@@ -1279,7 +1311,7 @@ pub async fn build_show(
                 } else {
                     "invoice-file-pdf"
                 },
-                size: human_size(sizes.attachment),
+                size: human_size(locale, sizes.attachment),
             });
             attachments.push(AttachmentInfo {
                 field: "attachment".into(),
@@ -1291,7 +1323,7 @@ pub async fn build_show(
             page.files.push(FileView {
                 name: file.file_name.clone(),
                 what: "invoice-file-supporting",
-                size: human_size(file.size_bytes),
+                size: human_size(locale, file.size_bytes),
             });
         }
         attachments.extend(supporting);
@@ -1830,21 +1862,8 @@ pub async fn complete(
 }
 
 /// The credit-note draft that cancels `original`: same buyer and lines, pointing back at it.
-pub fn credit_note_document(original: &InvoiceRow, mut document: InvoiceDocument) -> InvoiceDocument {
-    document.kind = DocumentKind::CreditNote;
-    document.type_code = None;
-    document.number = String::new();
-    document.issue_date = invoicing::today().to_string();
-    document.due_date = None;
-    document.tax_point_date = None;
-    document.billing_framework = None;
-    document.business_process = None;
-    document.payment_means.clear();
-    document.references.preceding_invoices = vec![PrecedingInvoice {
-        number: original.number.clone().unwrap_or_default(),
-        issue_date: Some(original.issue_date.to_string()),
-    }];
-    document
+pub fn credit_note_document(original: &InvoiceRow, document: InvoiceDocument) -> InvoiceDocument {
+    crate::app::corrected_copy::credit_note_of(original, document)
 }
 
 pub async fn credit_note(
@@ -2061,5 +2080,43 @@ pub async fn correct_routing(
             Ok(see_other(format!("/invoices/{id}")))
         }
         Err(problems) => unprocessable(routing_page(ctx, &db, org_id, id, Some(input), problems).await?),
+    }
+}
+
+/// "Credit note and corrected copy" for an invoice the buyer rejected: both issued at once, linked
+/// to the original; the page of the corrected copy follows.
+pub async fn corrected_copy(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    path: web::Path<i64>,
+    CsrfForm(_): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    let org_id = user.organisation()?;
+    let id = path.into_inner();
+    let actor = user.actor();
+    let outcome = db
+        .run(move |conn| {
+            match write_tx(conn, |conn| crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor)) {
+                Ok(done) => Ok(Ok(done)),
+                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+                Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+                Err(other) => Ok(Err(other.reasons())),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(done) => {
+            ctx.flash_success(
+                Message::new("flash-corrected-copy")
+                    .arg("credit_note", done.credit_note.number.unwrap_or_default())
+                    .arg("copy", done.copy.number.unwrap_or_default()),
+            );
+            Ok(see_other(format!("/invoices/{}", done.copy.id)))
+        }
+        Err(reasons) => {
+            ctx.flash_error(Message::new("flash-corrected-copy-failed").arg_list("reasons", reasons));
+            Ok(see_other(format!("/invoices/{id}")))
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod readiness;
 pub mod support;
 pub mod users;
+pub mod saved_items;
 // journey-a: Configuration › Bank accounts and Company.
 pub mod bank_accounts;
 

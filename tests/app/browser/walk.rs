@@ -106,7 +106,14 @@ async fn at_phone_width_the_menu_folds_and_the_list_scrolls_inside_its_box() {
         b.client.set_window_size(1400, WINDOW.1).await.expect("window size");
         b.goto("/invoices").await;
         b.wait_until_loaded().await;
-        let width = b.client.execute("return window.innerWidth", vec![]).await.unwrap();
+        let width = b
+            .client
+            .execute(
+                "return [window.innerWidth, matchMedia('(max-width: 62rem)').matches, getComputedStyle(document.querySelector('.nav-toggle-label')).display, document.documentElement.clientWidth].join(' ')",
+                vec![],
+            )
+            .await
+            .unwrap();
         assert!(
             !b.find(".nav-toggle-label").await.is_displayed().await.unwrap(),
             "the menu toggle shows at {width} px"
