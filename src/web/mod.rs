@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod chorus_status;
 pub mod count_cache;
+pub mod details;
 pub mod handlers;
 pub mod invoice_form;
 pub mod package_sizes;

@@ -244,6 +244,25 @@ both_backends! {
         assert!(page.contains("1 compte</p>"), "{page}");
     }
 
+    async fn the_toggle_history_and_audit_details_read_as_labelled_values(app: TestApp) {
+        let org = app.create_org("Atelier", "73282932000074").await;
+        app.create_user("support@platform.test", "support", None).await;
+        let support = app.signed_in("support@platform.test").await;
+        support
+            .post_form(&format!("/support/organisations/{org}/chorus-feature"), &[("enabled", "on"), ("reason", "signed the contract")])
+            .await;
+        let (_, page) = support.get_text(&format!("/support/organisations/{org}")).await;
+        assert!(page.contains("<dt>Reason</dt><dd>signed the contract</dd>"), "{page}");
+        assert!(page.contains("<dt>After</dt><dd>yes</dd>"), "{page}");
+        assert!(!page.contains("&#34;reason&#34;"), "no raw JSON: {page}");
+
+        app.create_user("auditor@atelier.test", "auditor", Some(org)).await;
+        let auditor = app.signed_in("auditor@atelier.test").await;
+        let (_, history) = auditor.get_text(&format!("/audit/targets/organisation/{org}")).await;
+        assert!(history.contains("<dt>Reason</dt><dd>signed the contract</dd>"), "{history}");
+        assert!(!history.contains("&#34;reason&#34;"), "no raw JSON: {history}");
+    }
+
     async fn a_malformed_id_gets_the_not_found_page(app: TestApp) {
         let org = app.create_org("Atelier", "73282932000074").await;
         app.create_user("user@atelier.test", "user", Some(org)).await;
