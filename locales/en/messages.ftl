@@ -494,3 +494,8 @@ audit-break-head-deleted = the record of this chain's newest entry (audit_heads)
 
 error-status = Error { $status }
 error-back = Back to the dashboard
+
+## Import of existing e-invoices (en16931)
+
+err-import-file = { $detail }
+pdf-substitute-warning = The PDF font cannot draw { $characters }: the PDF shows "?" in their place (the XML keeps the exact text).

@@ -502,3 +502,8 @@ audit-break-head-deleted = l’enregistrement de la dernière entrée de cette c
 
 error-status = Erreur { $status }
 error-back = Retour au tableau de bord
+
+## Import of existing e-invoices (en16931)
+
+err-import-file = { $detail }
+pdf-substitute-warning = La police du PDF ne sait pas dessiner { $characters } : le PDF affiche « ? » à leur place (le XML garde le texte exact).
