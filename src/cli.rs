@@ -87,9 +87,27 @@ pub enum Command {
         /// ubl (default), cii, or facturx (PDF/A-3 carrying the CII as factur-x.xml).
         #[arg(long, default_value = "ubl")]
         format: crate::render::OutputFormat,
-        /// How the PDF is attached inside the XML: zip (default; UBL only, CII attaches a PDF), pdf or none.
-        #[arg(long, default_value = "zip")]
-        attachment: crate::render::AttachmentMode,
+        /// How the PDF is attached inside the XML: zip (UBL only, CII attaches a PDF), pdf or none.
+        /// Default: each document's own `attachment` (zip when it has none).
+        #[arg(long)]
+        attachment: Option<crate::render::AttachmentMode>,
+    },
+    /// Import existing e-invoices (UBL 2.1 Invoice/CreditNote, CII D16B, Factur-X PDF): each file
+    /// is read into the invoice document and checked like a typed one. With --org, each becomes a
+    /// draft of that organisation (issued at once with --issue; the organisation's seller details
+    /// and numbering apply). With --json-out, the documents are written as JSON, offline.
+    Import {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// SIRET of the organisation the invoices belong to.
+        #[arg(long, required_unless_present = "json_out")]
+        org: Option<String>,
+        /// Issue each invoice (numbered, sent to Chorus Pro when eligible) instead of keeping a draft.
+        #[arg(long)]
+        issue: bool,
+        /// Write `<file name>.json` invoice documents into this directory instead (no database).
+        #[arg(long)]
+        json_out: Option<std::path::PathBuf>,
     },
     /// Manage organisation API tokens.
     Token {
@@ -235,6 +253,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     {
         return render(inputs, out, *format, *attachment);
     }
+    if let Command::Import {
+        files,
+        json_out: Some(out),
+        ..
+    } = &command
+    {
+        return import_to_json(files, out);
+    }
     if let Command::Bench {
         command:
             BenchCommand::Simulator {
@@ -285,6 +311,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => user_add(&settings, &email, &role, org.as_deref()),
         Command::Render { .. } | Command::Simulator { .. } => Ok(()),
+        Command::Import { files, org, issue, .. } => import_files(&settings, &files, org.as_deref(), issue),
         Command::Token {
             command: TokenCommand::Create { org, name },
         } => token_create(&settings, &org, &name),
@@ -437,18 +464,16 @@ fn render(
     inputs: &[std::path::PathBuf],
     out: &std::path::Path,
     format: crate::render::OutputFormat,
-    mode: crate::render::AttachmentMode,
+    mode: Option<crate::render::AttachmentMode>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
     let mut failures = 0;
     for input in inputs {
         match crate::render::render_file(input, out, format, mode) {
-            Ok(paths) => println!(
-                "{} -> {}, {}",
-                input.display(),
-                paths.xml.display(),
-                paths.pdf.display()
-            ),
+            Ok(paths) => {
+                println!("{}: wrote {}", input.display(), paths.xml.display());
+                println!("{}: wrote {}", input.display(), paths.pdf.display());
+            }
             Err(e) => {
                 failures += 1;
                 eprintln!("{e}");
@@ -697,5 +722,103 @@ fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Res
         row.name, org.name, row.id
     );
     println!("{clear}");
+    Ok(())
+}
+
+/// `import --json-out DIR`: each file's invoice document as JSON, offline.
+fn import_to_json(files: &[std::path::PathBuf], out: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--json-out {}: {e}", out.display()))?;
+    let mut failures = 0;
+    for file in files {
+        let result = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| crate::import::import_bytes(&bytes).map_err(|e| e.to_string()))
+            .and_then(|imported| {
+                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("invoice");
+                let target = out.join(format!("{stem}.json"));
+                let json = serde_json::to_vec_pretty(imported.invoice.document()).map_err(|e| e.to_string())?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&target)
+                    .and_then(|mut f| std::io::Write::write_all(&mut f, &json))
+                    .map_err(|e| format!("{}: {e}", target.display()))?;
+                Ok((imported.format, target))
+            });
+        match result {
+            Ok((format, target)) => println!("{}: {format}, wrote {}", file.display(), target.display()),
+            Err(e) => {
+                failures += 1;
+                eprintln!("{}: {e}", file.display());
+            }
+        }
+    }
+    anyhow::ensure!(
+        failures == 0,
+        "{failures} of {} file(s) could not be imported",
+        files.len()
+    );
+    Ok(())
+}
+
+/// `import --org SIRET`: each file becomes a draft (or an issued invoice) of the organisation.
+fn import_files(
+    settings: &Settings,
+    files: &[std::path::PathBuf],
+    org_siret: Option<&str>,
+    issue: bool,
+) -> anyhow::Result<()> {
+    let org_siret = org_siret.ok_or_else(|| anyhow::anyhow!("--org SIRET is required (or --json-out DIR)"))?;
+    let siret = Siret::parse(org_siret).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let org = organisation::find_by_siret(&mut conn, siret.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
+    let mut failures = 0;
+    for file in files {
+        let imported = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| crate::import::import_bytes(&bytes).map_err(|e| e.to_string()));
+        let imported = match imported {
+            Ok(imported) => imported,
+            Err(e) => {
+                failures += 1;
+                eprintln!("{}: {e}", file.display());
+                continue;
+            }
+        };
+        let format = imported.format;
+        let input = crate::invoicing::DraftInput {
+            customer_id: None,
+            contract_id: None,
+            series: None,
+            corrects_invoice_id: None,
+            document: imported.invoice.into_document(),
+        };
+        let outcome = write_tx(&mut conn, |conn| {
+            let draft = crate::invoicing::save_draft(conn, &org, None, input, Actor::System("cli"))?;
+            if issue {
+                crate::invoicing::issue(conn, org.id, draft.id, None, Actor::System("cli"))?;
+            }
+            Ok::<_, crate::invoicing::InvoicingError>(draft.id)
+        });
+        match outcome {
+            Ok(id) => println!(
+                "{}: {format} imported as invoice {id} ({})",
+                file.display(),
+                if issue { "issued" } else { "draft" }
+            ),
+            Err(e) => {
+                failures += 1;
+                let reasons = crate::i18n::Message::render_all(&e.reasons(), crate::i18n::Locale::En, "; ");
+                eprintln!("{}: {reasons}", file.display());
+            }
+        }
+    }
+    anyhow::ensure!(
+        failures == 0,
+        "{failures} of {} file(s) could not be imported",
+        files.len()
+    );
     Ok(())
 }

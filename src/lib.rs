@@ -19,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod facturx;
 pub mod i18n;
+pub mod import;
 pub mod invoicing;
 pub mod jobs;
 pub mod metrics;

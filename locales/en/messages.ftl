@@ -540,3 +540,8 @@ flash-bank-account-added = Bank account added.
 flash-bank-account-saved = Bank account saved.
 flash-bank-account-default = Invoices issued from now on are paid to this account.
 flash-bank-account-deleted = Bank account deleted.
+
+## Import of existing e-invoices (en16931)
+
+err-import-file = { $detail }
+pdf-substitute-warning = The PDF font cannot draw { $characters }: the PDF shows "?" in their place (the XML keeps the exact text).

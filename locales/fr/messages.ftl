@@ -548,3 +548,8 @@ flash-bank-account-added = Compte bancaire ajouté.
 flash-bank-account-saved = Compte bancaire enregistré.
 flash-bank-account-default = Les factures émises désormais sont payées sur ce compte.
 flash-bank-account-deleted = Compte bancaire supprimé.
+
+## Import of existing e-invoices (en16931)
+
+err-import-file = { $detail }
+pdf-substitute-warning = La police du PDF ne sait pas dessiner { $characters } : le PDF affiche « ? » à leur place (le XML garde le texte exact).

@@ -5,7 +5,7 @@ use std::io;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{CiiOptions, GUIDELINE_ID, SIREN_SCHEME, SIRET_SCHEME};
+use super::{CiiOptions, SIREN_SCHEME, SIRET_SCHEME};
 use crate::domain::invoice::document::{self, Address, Party};
 use crate::domain::invoice::{AllowanceCharge, Invoice, VatTreatment};
 use crate::xml_writer::XmlOut;
@@ -44,11 +44,13 @@ pub(super) fn write(invoice: &Invoice, options: &CiiOptions<'_>) -> io::Result<V
 
     // BT-23 (Chorus cadre de facturation, A1 by default) and BT-24.
     x.open("rsm:ExchangedDocumentContext")?;
-    x.open("ram:BusinessProcessSpecifiedDocumentContextParameter")?;
-    x.text("ram:ID", invoice.business_process())?;
-    x.close("ram:BusinessProcessSpecifiedDocumentContextParameter")?;
+    if let Some(process) = invoice.business_process() {
+        x.open("ram:BusinessProcessSpecifiedDocumentContextParameter")?;
+        x.text("ram:ID", process)?;
+        x.close("ram:BusinessProcessSpecifiedDocumentContextParameter")?;
+    }
     x.open("ram:GuidelineSpecifiedDocumentContextParameter")?;
-    x.text("ram:ID", GUIDELINE_ID)?;
+    x.text("ram:ID", invoice.specification_id())?;
     x.close("ram:GuidelineSpecifiedDocumentContextParameter")?;
     x.close("rsm:ExchangedDocumentContext")?;
 
@@ -317,6 +319,7 @@ fn write_delivery(x: &mut XmlOut, doc: &document::InvoiceDocument) -> io::Result
 fn write_settlement(x: &mut XmlOut, invoice: &Invoice) -> io::Result<()> {
     let doc = invoice.document();
     x.open("ram:ApplicableHeaderTradeSettlement")?;
+    x.opt_text("ram:CreditorReferenceID", invoice.creditor_id())?;
     // CII has one remittance information (BT-83) for the document.
     if let Some(remittance) = doc
         .payment_means

@@ -16,6 +16,10 @@ pub(crate) struct FontMetrics {
     units_per_em: f32,
 }
 
+/// Drawn in place of a character the font lacks: krilla refuses `.notdef` in PDF/A, and a
+/// visible mark tells the reader something is missing (the XML keeps the exact text).
+pub(crate) const SUBSTITUTE: char = '?';
+
 /// One glyph of a run, advance in em.
 pub(crate) struct PlacedGlyph {
     id: u16,
@@ -129,12 +133,31 @@ impl FontMetrics {
                 }
             }
         }
+        let substitute = usize::from(SUBSTITUTE as u16);
+        let fallback_advance = advances[substitute];
         Some(Self {
             glyphs,
             advances,
-            fallback_advance: advance_of(0),
+            fallback_advance,
             units_per_em,
         })
+    }
+
+    /// Whether the font draws `c`.
+    pub(crate) fn has_glyph(&self, c: char) -> bool {
+        self.glyphs.get(c as usize).is_some_and(|id| *id != 0)
+    }
+
+    /// `text` with every character the font lacks replaced by `SUBSTITUTE`.
+    pub(crate) fn printable<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if text.chars().all(|c| self.has_glyph(c)) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| if self.has_glyph(c) { c } else { SUBSTITUTE })
+                .collect(),
+        )
     }
 
     /// One glyph per character, in logical order (left-to-right Latin text).

@@ -91,6 +91,27 @@ pub struct AssociatedFile {
     pub relationship: AssociationKind,
 }
 
+/// The characters of the invoice the PDF font lacks, each once, in order of appearance: the
+/// PDF draws them as `?` (the XML keeps them). Empty when the PDF shows every character.
+pub fn substituted_characters(invoice: &Invoice) -> Vec<char> {
+    let Ok(fonts) = fonts() else {
+        return Vec::new();
+    };
+    let mut missing = Vec::new();
+    for ops in layout::layout(invoice, fonts) {
+        for op in ops {
+            if let Op::Text { text, .. } = op {
+                for c in text.chars().filter(|c| !fonts.metrics.has_glyph(*c)) {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                }
+            }
+        }
+    }
+    missing
+}
+
 /// Renders the invoice PDF (A4, embedded DejaVu Sans subset).
 pub fn render_pdf(invoice: &Invoice) -> Result<Vec<u8>, PdfError> {
     render(invoice, None)
@@ -188,11 +209,13 @@ fn render(invoice: &Invoice, associated: Option<AssociatedFile>) -> Result<Vec<u
                             ..Stroke::default()
                         }));
                     }
+                    // Characters DejaVu lacks (emoji, CJK …) are drawn as a substitute.
+                    let text = fonts.metrics.printable(text);
                     surface.draw_glyphs(
                         Point::from_xy(*x, *y),
-                        &fonts.metrics.glyph_run(text),
+                        &fonts.metrics.glyph_run(&text),
                         fonts.regular.clone(),
-                        text,
+                        &text,
                         *size,
                         false,
                     );

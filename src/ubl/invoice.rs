@@ -4,7 +4,7 @@ use std::io;
 
 use rust_decimal::Decimal;
 
-use super::{CUSTOMIZATION_ID, SIREN_SCHEME, SIRET_SCHEME, UblOptions};
+use super::{SIREN_SCHEME, SIRET_SCHEME, UblOptions};
 use crate::domain::invoice::document::{self, Address, Identifier, Party};
 use crate::domain::invoice::{AllowanceCharge, DocumentKind, Invoice, VatTreatment};
 use crate::xml_writer::XmlOut;
@@ -59,8 +59,8 @@ pub(super) fn write(invoice: &Invoice, options: &UblOptions<'_>) -> io::Result<V
         names.root,
         &[("xmlns", names.namespace), ("xmlns:cac", NS_CAC), ("xmlns:cbc", NS_CBC)],
     )?;
-    x.text("cbc:CustomizationID", CUSTOMIZATION_ID)?;
-    x.text("cbc:ProfileID", invoice.business_process())?;
+    x.text("cbc:CustomizationID", invoice.specification_id())?;
+    x.opt_text("cbc:ProfileID", invoice.business_process())?;
     x.text("cbc:ID", invoice.number().as_str())?;
     x.date("cbc:IssueDate", invoice.dates().issue)?;
     if !is_credit_note {
@@ -185,10 +185,10 @@ pub(super) fn write(invoice: &Invoice, options: &UblOptions<'_>) -> io::Result<V
     }
 
     x.open("cac:AccountingSupplierParty")?;
-    write_party(&mut x, &doc.seller, true)?;
+    write_party(&mut x, &doc.seller, Some(invoice.creditor_id()))?;
     x.close("cac:AccountingSupplierParty")?;
     x.open("cac:AccountingCustomerParty")?;
-    write_party(&mut x, &doc.buyer, false)?;
+    write_party(&mut x, &doc.buyer, None)?;
     x.close("cac:AccountingCustomerParty")?;
     if let Some(payee) = &doc.payee {
         x.open("cac:PayeeParty")?;
@@ -453,7 +453,9 @@ fn write_tax_scheme(x: &mut XmlOut, company_id: &str, scheme: &str) -> io::Resul
     x.close("cac:PartyTaxScheme")
 }
 
-fn write_party(x: &mut XmlOut, party: &Party, is_seller: bool) -> io::Result<()> {
+/// `seller_creditor_id` is `Some` only for the seller (BT-90 goes out as its SEPA identifier).
+fn write_party(x: &mut XmlOut, party: &Party, seller_creditor_id: Option<Option<&str>>) -> io::Result<()> {
+    let is_seller = seller_creditor_id.is_some();
     x.open("cac:Party")?;
     if let Some(address) = &party.electronic_address {
         x.id_with_scheme("cbc:EndpointID", &address.id, address.scheme.as_deref())?;
@@ -468,6 +470,11 @@ fn write_party(x: &mut XmlOut, party: &Party, is_seller: bool) -> io::Result<()>
         x.id_with_scheme("cbc:ID", id, scheme.as_deref())?;
         x.close("cac:PartyIdentification")?;
     }
+    if let Some(Some(creditor_id)) = seller_creditor_id {
+        x.open("cac:PartyIdentification")?;
+        x.id_with_scheme("cbc:ID", creditor_id, Some("SEPA"))?;
+        x.close("cac:PartyIdentification")?;
+    }
     if let Some(name) = &party.trading_name {
         x.open("cac:PartyName")?;
         x.text("cbc:Name", name)?;
@@ -478,7 +485,7 @@ fn write_party(x: &mut XmlOut, party: &Party, is_seller: bool) -> io::Result<()>
         write_tax_scheme(x, vat_id, "VAT")?;
     }
     if is_seller && let Some(tax_id) = &party.tax_registration_id {
-        write_tax_scheme(x, tax_id, "TAX")?;
+        write_tax_scheme(x, tax_id, party.tax_registration_scheme.as_deref().unwrap_or("TAX"))?;
     }
     x.open("cac:PartyLegalEntity")?;
     x.text("cbc:RegistrationName", &party.name)?;

@@ -14,6 +14,7 @@ mod customers;
 mod einvoicing;
 mod foundation;
 mod i18n;
+mod import_samples;
 mod invoices;
 mod lifecycle;
 mod messages_fr;

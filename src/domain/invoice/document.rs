@@ -129,9 +129,14 @@ pub struct InvoiceDocument {
     /// Chorus "cadre de facturation": A1 (default) or A2 (already paid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_framework: Option<String>,
-    /// BT-23 business process; defaults to the billing framework code.
+    /// BT-23 business process; defaults to the billing framework code. An empty string
+    /// leaves BT-23 out (it is optional in EN 16931).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_process: Option<String>,
+    /// BT-24 specification identifier; default `urn:cen.eu:en16931:2017`. Keeps a Peppol BIS
+    /// or French CIUS value as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specification_id: Option<String>,
     /// BG-1 notes (BT-21 subject code, BT-22 text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
@@ -295,6 +300,10 @@ pub struct Party {
     /// BT-32 (seller only): tax registration id other than VAT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_registration_id: Option<String>,
+    /// The tax scheme of BT-32 as UBL writes it (`cac:TaxScheme/cbc:ID`); default `TAX`.
+    /// CII always writes BT-32 with `schemeID="FC"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_registration_scheme: Option<String>,
     /// BT-33 (seller only): additional legal information (capital, RCS ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_form: Option<String>,
@@ -420,6 +429,9 @@ pub struct PaymentMeans {
     /// BG-18 payment card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<PaymentCard>,
+    /// BT-90: the SEPA creditor identifier (bank assigned), for a direct debit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor_id: Option<String>,
     /// BT-89: direct debit mandate reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_reference: Option<String>,
@@ -468,6 +480,13 @@ pub struct AllowanceCharge {
     /// BT-96 / BT-103: document level only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<DecimalText>,
+    /// BT-120 for this allowance's or charge's VAT category (document level only): the
+    /// exemption reason of a category that exists only through an allowance or charge (BR-E-10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_exemption_reason: Option<String>,
+    /// BT-121 (VATEX code list), document level only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_exemption_reason_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -484,6 +503,10 @@ pub struct Line {
     pub object_identifier: Option<Identifier>,
     /// BT-129.
     pub quantity: DecimalText,
+    /// BT-131 as a received invoice states it; computed (quantity × price ± allowances and
+    /// charges) when absent. Imports keep the stated amount: EN 16931 has no rule tying them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_amount: Option<DecimalText>,
     /// BT-130, UN/ECE recommendation 20 (C62 unit, HUR hour, DAY, MON, KGM ...).
     pub unit_code: String,
     /// BT-146: net unit price, excluding VAT.

@@ -19,6 +19,9 @@ pub use checks::{
 pub use document::{AttachmentMode, DocumentKind, InvoiceDocument};
 pub use totals::{Totals, VatBreakdown};
 
+/// BT-24 when the document gives none: the EN 16931 core, as Chorus Pro expects it.
+pub const DEFAULT_SPECIFICATION_ID: &str = "urn:cen.eu:en16931:2017";
+
 /// Problems found while parsing a document, keyed by field path (`lines[2].quantity`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors {
@@ -84,12 +87,37 @@ impl InvoiceNumber {
         }
         Ok(Self(text.to_owned()))
     }
+    /// A received invoice's number: any text of 1 to 200 characters without control characters.
+    pub fn parse_received(text: &str) -> Result<Self, Message> {
+        if text.trim().is_empty() {
+            return Err(Message::new("err-inv-required"));
+        }
+        if let Some(bad) = text.chars().find(|c| c.is_control()) {
+            return Err(Message::new("err-inv-number-character").arg("character", bad.escape_debug()));
+        }
+        if text.chars().count() > 200 {
+            return Err(Message::new("err-inv-number-too-long")
+                .arg("max", 200)
+                .arg("typed", text.chars().count()));
+        }
+        Ok(Self(text.to_owned()))
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
-    /// A file-name-safe form (Chorus refuses `/` in file names).
+    /// A file-name-safe form (Chorus refuses `/` in file names; a received number may hold
+    /// any character): everything but letters, digits, `-`, `_` and `+` becomes `-`.
     pub fn file_stem(&self) -> String {
-        self.0.replace('/', "-")
+        self.0
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
     }
 }
 
@@ -294,7 +322,14 @@ pub struct Invoice {
 impl Invoice {
     /// Parses a JSON document into an invoice, or lists every problem by field path.
     pub fn parse(document: InvoiceDocument) -> Result<Self, FieldErrors> {
-        parse::parse(document)
+        parse::parse(document, parse::NumberRule::ChorusPro)
+    }
+
+    /// Parses a document read from a received e-invoice: the same checks, except that the
+    /// invoice number is any EN 16931 identifier (Chorus Pro's character rule applies to the
+    /// numbers this app gives).
+    pub fn parse_received(document: InvoiceDocument) -> Result<Self, FieldErrors> {
+        parse::parse(document, parse::NumberRule::En16931)
     }
 
     /// The source document (what to store, and the free text of every field).
@@ -342,12 +377,29 @@ impl Invoice {
     pub fn attachment_mode(&self) -> AttachmentMode {
         self.attachment
     }
-    /// BT-23: the business process, defaulting to the billing framework code.
-    pub fn business_process(&self) -> &str {
+    /// BT-23: the business process, defaulting to the billing framework code; `None` when the
+    /// document leaves it out (an empty `business_process`).
+    pub fn business_process(&self) -> Option<&str> {
+        match self.document.business_process.as_deref() {
+            Some("") => None,
+            Some(process) => Some(process),
+            None => Some(self.billing_framework.as_str()),
+        }
+    }
+    /// BT-24: the specification identifier, `urn:cen.eu:en16931:2017` unless the document says.
+    pub fn specification_id(&self) -> &str {
         self.document
-            .business_process
+            .specification_id
             .as_deref()
-            .unwrap_or(self.billing_framework.as_str())
+            .filter(|id| !id.trim().is_empty())
+            .unwrap_or(DEFAULT_SPECIFICATION_ID)
+    }
+    /// BT-90: the SEPA creditor identifier of the first payment means that gives one.
+    pub fn creditor_id(&self) -> Option<&str> {
+        self.document
+            .payment_means
+            .iter()
+            .find_map(|m| m.creditor_id.as_deref())
     }
 }
 

@@ -19,6 +19,14 @@ use crate::i18n::Message;
 /// Largest magnitude accepted for any number: Chorus allows 19 positions.
 const MAX_MAGNITUDE: Decimal = rust_decimal_macros::dec!(1_000_000_000_000);
 
+/// Which invoice numbers are accepted: Chorus Pro's (what this app issues), or any EN 16931
+/// number (a received file keeps its own; drafts are renumbered anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NumberRule {
+    ChorusPro,
+    En16931,
+}
+
 struct Parser {
     errors: FieldErrors,
 }
@@ -152,10 +160,7 @@ impl Parser {
                 None
             }
         };
-        if amount.is_some_and(|a| a.is_sign_negative() && !a.is_zero()) {
-            self.errors
-                .add(format!("{field}.amount"), Message::new("err-inv-allowance-negative"));
-        }
+        // EN 16931 allows negative allowances and charges (the official samples use them).
         let vat = if document_level {
             match item.vat_category.as_deref() {
                 Some(category) => self.vat(&format!("{field}."), category, item.vat_rate.as_ref()),
@@ -168,7 +173,11 @@ impl Parser {
                 }
             }
         } else {
-            if item.vat_category.is_some() || item.vat_rate.is_some() {
+            if item.vat_category.is_some()
+                || item.vat_rate.is_some()
+                || item.vat_exemption_reason.is_some()
+                || item.vat_exemption_reason_code.is_some()
+            {
                 self.errors.add(
                     format!("{field}.vat_category"),
                     Message::new("err-inv-allowance-line-vat"),
@@ -239,7 +248,11 @@ impl Parser {
         if allowances_charges.len() != line.allowances_charges.len() {
             return None;
         }
-        let net_amount = totals::line_net_amount(quantity, unit_price, base_quantity, &allowances_charges);
+        let stated_net = self.opt_decimal(&format!("{field}.net_amount"), line.net_amount.as_ref());
+        let net_amount = match stated_net {
+            Some(stated) => round_amount(stated),
+            None => totals::line_net_amount(quantity, unit_price, base_quantity, &allowances_charges),
+        };
         Some(Line {
             id: line.id.clone().unwrap_or_else(|| (index + 1).to_string()),
             quantity,
@@ -302,7 +315,7 @@ impl Parser {
     }
 }
 
-pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
+pub(super) fn parse(document: InvoiceDocument, number_rule: NumberRule) -> Result<Invoice, FieldErrors> {
     let mut p = Parser {
         errors: FieldErrors::default(),
     };
@@ -311,9 +324,12 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
         p.errors
             .add(field, crate::domain::input::unwritable_character_message(c));
     }
-    let number = InvoiceNumber::parse(&document.number)
-        .map_err(|message| p.errors.add("number", message))
-        .ok();
+    let number = match number_rule {
+        NumberRule::ChorusPro => InvoiceNumber::parse(&document.number),
+        NumberRule::En16931 => InvoiceNumber::parse_received(&document.number),
+    }
+    .map_err(|message| p.errors.add("number", message))
+    .ok();
     let issue = p.date("issue_date", &document.issue_date);
     let due = p.opt_date("due_date", document.due_date.as_deref());
     let tax_point = p.opt_date("tax_point_date", document.tax_point_date.as_deref());
@@ -446,6 +462,17 @@ pub(super) fn parse(document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
             reason: source.vat_exemption_reason.as_deref(),
             reason_code: source.vat_exemption_reason_code.as_deref(),
         });
+    }
+    // Document allowances and charges give exemption reasons too (BR-E-10 when the category
+    // exists only through them).
+    for (parsed, source) in allowances_charges.iter().zip(&document.allowances_charges) {
+        if let Some(vat) = parsed.vat {
+            exemptions.push(ExemptionSource {
+                vat,
+                reason: source.vat_exemption_reason.as_deref(),
+                reason_code: source.vat_exemption_reason_code.as_deref(),
+            });
+        }
     }
     let (vat_breakdown, totals) = totals::compute(&lines, &allowances_charges, &exemptions, prepaid, rounding);
     drop(exemptions);

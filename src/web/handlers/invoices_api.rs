@@ -17,7 +17,7 @@ use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 use crate::web::chorus_status;
 use crate::web::handlers::invoices::{Download, download_file, status_view};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -113,9 +113,76 @@ enum Created {
     Invalid(Problems),
 }
 
-pub async fn create(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let request: CreateInvoice = serde_json::from_slice(&body)
-        .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")))?;
+/// `?issue=true` (and the other `CreateInvoice` fields) for an imported file.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    #[serde(default)]
+    pub contract_id: Option<i64>,
+    #[serde(default)]
+    pub series: Option<String>,
+    #[serde(default)]
+    pub issue: bool,
+}
+
+/// The request, by content type: the JSON body, or an existing e-invoice (UBL 2.1 / CII D16B as
+/// `application/xml`, Factur-X as `application/pdf`) read into the document, options in the query.
+fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiError> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let is_file = matches!(
+        content_type.as_str(),
+        "application/xml" | "text/xml" | "application/pdf"
+    );
+    if !is_file {
+        return serde_json::from_slice(body)
+            .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")));
+    }
+    let query: ImportQuery = web::Query::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|e| bad_request(format!("The query string is not understood: {e}.")))?;
+    let imported = crate::import::import_bytes(body).map_err(|error| match error {
+        crate::import::ImportError::Invalid(errors) => {
+            let mut problems = Problems::new();
+            for (field, message) in errors.iter() {
+                problems
+                    .entry(format!("document.{field}"))
+                    .or_default()
+                    .push(message.clone());
+            }
+            ApiError::invalid(problems)
+        }
+        other => one_problem(
+            "document",
+            Message::new("err-import-file").arg("detail", other.to_string()),
+        ),
+    })?;
+    Ok(CreateInvoice {
+        document: imported.invoice.into_document(),
+        customer_id: query.customer_id,
+        contract_id: query.contract_id,
+        series: query.series,
+        issue: query.issue,
+    })
+}
+
+pub async fn create(
+    caller: ApiCaller,
+    db: web::Data<Db>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request = create_request(&req, &body)?;
     let org_id = caller.organisation_id;
     let actor = caller.actor();
     let created = db
