@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod audit;
+mod audit_chain;
 mod authorization;
 mod browser;
 mod chorus_contract;
@@ -25,5 +26,4 @@ mod readiness;
 mod render_properties;
 mod render_samples;
 mod secrets_in_logs;
-mod audit_chain;
 mod security_chorus;
