@@ -43,14 +43,11 @@ pub fn install_key(audit_key: &[u8; 32]) {
 }
 
 fn installed_key() -> QueryResult<[u8; 32]> {
-    INSTALLED_KEY
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .ok_or_else(|| {
-            diesel::result::Error::QueryBuilderError(
-                "the audit key is not installed: open the database with startup::open_database".into(),
-            )
-        })
+    INSTALLED_KEY.read().unwrap_or_else(|e| e.into_inner()).ok_or_else(|| {
+        diesel::result::Error::QueryBuilderError(
+            "the audit key is not installed: open the database with startup::open_database".into(),
+        )
+    })
 }
 
 /// The key entries are MACed under: derived from the audit key with a label of its own, so an entry
@@ -749,10 +746,7 @@ fn walk(
         // A head moved or altered without the secret: its seal no longer matches.
         Some(head)
             if !seal.as_deref().is_some_and(|seal| {
-                constant_time_eq(
-                    seal,
-                    &head_seal(key, organisation_id, head.last_id, &head.last_hash),
-                )
+                constant_time_eq(seal, &head_seal(key, organisation_id, head.last_id, &head.last_hash))
             }) =>
         {
             ChainStatus::Broken(ChainBreak {
@@ -827,7 +821,11 @@ impl RecordedHead {
     }
 
     pub fn parse(text: &str) -> Result<RecordedHead, String> {
-        let shape = || format!("{text:?} is not a head: expected <organisation id or platform>:<entry id>:<MAC hex>, as `audit verify` prints it");
+        let shape = || {
+            format!(
+                "{text:?} is not a head: expected <organisation id or platform>:<entry id>:<MAC hex>, as `audit verify` prints it"
+            )
+        };
         let mut parts = text.trim().splitn(3, ':');
         let (Some(chain), Some(id), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(shape());
@@ -903,9 +901,12 @@ pub fn check_extends(
         .filter_map(|details| serde_json::from_str::<Checkpoint>(details).ok())
         .find(|c| c.through_id >= recorded.entry_id);
     Ok(match purged_through {
-        Some(c) if c.through_id == recorded.entry_id && !constant_time_eq(&c.through_hash, &recorded.mac) => Err(
-            format!("the purge checkpoint through entry {} names another MAC: the chain was rewritten", c.through_id),
-        ),
+        Some(c) if c.through_id == recorded.entry_id && !constant_time_eq(&c.through_hash, &recorded.mac) => {
+            Err(format!(
+                "the purge checkpoint through entry {} names another MAC: the chain was rewritten",
+                c.through_id
+            ))
+        }
         Some(_) => Ok(()),
         None => Err(format!(
             "entry {} of the recorded head is missing and no purge removed it: the chain was cut back or rewritten",

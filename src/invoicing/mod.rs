@@ -325,9 +325,8 @@ pub fn issue(
     // A registered customer's own flag decides, unless the caller already knows.
     let customer_receives_chorus = match (customer_receives_chorus, draft.customer_id) {
         (Some(known), _) => Some(known),
-        (None, Some(customer_id)) => {
-            crate::db::models::customer::find(conn, organisation_id, customer_id)?.map(|c| self::customer_receives_chorus(&c))
-        }
+        (None, Some(customer_id)) => crate::db::models::customer::find(conn, organisation_id, customer_id)?
+            .map(|c| self::customer_receives_chorus(&c)),
         (None, None) => None,
     };
     let submission_id = if eligible_for_chorus(&org, parsed.document(), customer_receives_chorus) {

@@ -193,7 +193,8 @@ async fn run(
         report.pages += 1;
         let received = answer.liste_factures.len();
         report.returned += received;
-        let (changed, recorded, history_calls) = record_page(ctx, &client, org, own.keep_own(answer.liste_factures)).await;
+        let (changed, recorded, history_calls) =
+            record_page(ctx, &client, org, own.keep_own(answer.liste_factures)).await;
         report.changed += changed;
         report.calls += history_calls;
         all_recorded &= recorded;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod audit;
+mod audit_chain;
 mod authorization;
 mod browser;
 mod chorus_contract;

@@ -96,9 +96,17 @@ async fn issue_with(app: &TestApp, org: i64, buyer: &str, quantity: &str, attach
                     },
                     chorus_desk::audit::Actor::System("test"),
                 )?;
-                let issued =
-                    chorus_desk::invoicing::issue(conn, org, draft.id, None, chorus_desk::audit::Actor::System("test"))?;
-                Ok::<_, chorus_desk::invoicing::InvoicingError>((issued.invoice.id, issued.invoice.number.clone().unwrap()))
+                let issued = chorus_desk::invoicing::issue(
+                    conn,
+                    org,
+                    draft.id,
+                    None,
+                    chorus_desk::audit::Actor::System("test"),
+                )?;
+                Ok::<_, chorus_desk::invoicing::InvoicingError>((
+                    issued.invoice.id,
+                    issued.invoice.number.clone().unwrap(),
+                ))
             })
             .map_err(|e| DbError::Migration(format!("{e:?}")))
         })
@@ -110,8 +118,16 @@ async fn issue_with(app: &TestApp, org: i64, buyer: &str, quantity: &str, attach
 async fn deposit_with_unknown_outcome(app: &TestApp, invoice: i64) {
     app.simulator.fail_next(ScriptedFault::MalformedBody, 1);
     while chorus_desk::jobs::submit_due(&app.jobs).await.claimed > 0 {}
-    let row = app.submissions().await.into_iter().find(|s| s.invoice_id == invoice).unwrap();
-    assert!(row.deposit_started_at.is_some() && row.chorus_invoice_id.is_none(), "{row:?}");
+    let row = app
+        .submissions()
+        .await
+        .into_iter()
+        .find(|s| s.invoice_id == invoice)
+        .unwrap();
+    assert!(
+        row.deposit_started_at.is_some() && row.chorus_invoice_id.is_none(),
+        "{row:?}"
+    );
 }
 
 async fn audit_text_of(app: &TestApp, org: i64) -> String {
@@ -142,14 +158,29 @@ struct Traces {
 }
 
 fn assert_no_trace_of(log: &str, other: &Traces, whose: &str) {
-    assert!(!log.contains(other.buyer), "{whose}'s log holds the other's buyer {}:\n{log}", other.buyer);
+    assert!(
+        !log.contains(other.buyer),
+        "{whose}'s log holds the other's buyer {}:\n{log}",
+        other.buyer
+    );
     for amount in other.amounts {
-        assert!(!log.contains(amount), "{whose}'s log holds the other's amount {amount}:\n{log}");
+        assert!(
+            !log.contains(amount),
+            "{whose}'s log holds the other's amount {amount}:\n{log}"
+        );
     }
-    assert!(!log.contains(&other.flux), "{whose}'s log holds the other's flux {}:\n{log}", other.flux);
+    assert!(
+        !log.contains(&other.flux),
+        "{whose}'s log holds the other's flux {}:\n{log}",
+        other.flux
+    );
     for end in [",", "}"] {
         let id = format!("\"identifiantFactureCPP\":{}{end}", other.chorus_id);
-        assert!(!log.contains(&id), "{whose}'s log holds the other's Chorus id {}:\n{log}", other.chorus_id);
+        assert!(
+            !log.contains(&id),
+            "{whose}'s log holds the other's Chorus id {}:\n{log}",
+            other.chorus_id
+        );
     }
 }
 

@@ -1499,7 +1499,9 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> 
         let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
         // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
         let receives_chorus = match row.customer_id {
-            Some(customer_id) => customer::find(conn, org_id, customer_id)?.map(|c| invoicing::customer_receives_chorus(&c)),
+            Some(customer_id) => {
+                customer::find(conn, org_id, customer_id)?.map(|c| invoicing::customer_receives_chorus(&c))
+            }
             None => None,
         };
         match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {
