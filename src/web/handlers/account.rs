@@ -136,7 +136,7 @@ pub async fn sign_out_everywhere(
     db: web::Data<Db>,
     CsrfForm(_): CsrfForm<super::login::Empty>,
 ) -> Result<HttpResponse, AppError> {
-    super::login::end_sessions(&db, &user, "account.signed_out_everywhere").await?;
+    super::login::end_sessions(&db, &user, crate::app::end_sessions::Reason::SignedOutEverywhere).await?;
     // Emptied rather than purged, so that it can carry the flash to the sign-in page.
     ctx.session.clear();
     ctx.session.renew();

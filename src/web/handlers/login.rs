@@ -211,7 +211,7 @@ pub async fn logout(
     db: web::Data<Db>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    end_sessions(&db, &user, "logout").await?;
+    end_sessions(&db, &user, crate::app::end_sessions::Reason::SignedOut).await?;
     session::end(&ctx.session);
     // The language goes with the person: the next one on this browser starts from their own
     // saved choice (or their browser's), never from this one's.
@@ -224,21 +224,17 @@ pub async fn logout(
     Ok(response)
 }
 
-/// Ends every session of this person on the server: the session generation moves on, so any
-/// copy of a cookie issued before is refused on its next request (the cookie store keeps no
-/// per-session record, so signing out here signs this person out on every browser).
-pub(crate) async fn end_sessions(db: &Db, user: &CurrentUser, action: &'static str) -> Result<(), AppError> {
+/// Ends every session of this person on the server (see `app::end_sessions`).
+pub(crate) async fn end_sessions(
+    db: &Db,
+    user: &CurrentUser,
+    reason: crate::app::end_sessions::Reason,
+) -> Result<(), AppError> {
     let actor = user.actor();
-    let org = user.organisation_id;
+    let organisation_id = user.organisation_id;
     let user_id = user.id;
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            user::bump_session_generation(conn, user_id)?;
-            audit::record(conn, Entry::new(org, actor, action).target("user", user_id))?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await
+    db.run(move |conn| crate::app::end_sessions::end_sessions(conn, user_id, organisation_id, actor, reason))
+        .await
 }
 
 #[cfg(test)]
