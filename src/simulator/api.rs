@@ -613,7 +613,11 @@ fn deposit_flux(
         invoice_numbers,
         file: file.clone(),
     });
-    let ready_at = SimClock::later(now, config.integration_delay);
+    // With intermediate states, the outcome comes once all four have been shown.
+    let delay = config
+        .flux_step
+        .map_or(config.integration_delay, |step| config.integration_delay.max(step * 4));
+    let ready_at = SimClock::later(now, delay);
     state.fluxes.insert(
         numero.clone(),
         Flux {
@@ -650,13 +654,19 @@ fn flux_state_time(flux: &Flux) -> DateTime<Utc> {
         .map_or(flux.deposited_at, |outcome| outcome.settled_at)
 }
 
-fn flux_report(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+fn flux_report(
+    state: &mut SimState,
+    config: &SimulatorConfig,
+    now: DateTime<Utc>,
+    body: &Value,
+) -> Result<Reply, Reply> {
     let request: FluxReportRequest = parse_request(body)?;
     let flux = find_flux(state, &request.numero_flux_depot)?;
+    let current = flux.state_at(now, config.flux_step);
     let mut lines = vec![
         format!("Compte rendu d'integration du flux {}", flux.numero),
         format!("Fichier : {}", flux.file_name),
-        format!("Etat : {}", flux.state()),
+        format!("Etat : {current}"),
     ];
     if let Some(outcome) = &flux.outcome {
         lines.extend(
@@ -674,7 +684,7 @@ fn flux_report(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body
     }
     Ok(Reply::ok(json!({
         "numeroFluxDepot": flux.numero,
-        "etatCourantFlux": flux.state().as_str(),
+        "etatCourantFlux": current.as_str(),
         "dateDepotFlux": date_time(flux.deposited_at),
         "dateHeureEtatCourantFlux": date_time(flux_state_time(flux)),
         "nomFichierFlux": flux.file_name,
@@ -687,8 +697,8 @@ fn flux_report(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body
 
 fn detailed_flux_report(
     state: &mut SimState,
-    _: &SimulatorConfig,
-    _: DateTime<Utc>,
+    config: &SimulatorConfig,
+    now: DateTime<Utc>,
     body: &Value,
 ) -> Result<Reply, Reply> {
     let request: DetailedFluxReportRequest = parse_request(body)?;
@@ -711,7 +721,7 @@ fn detailed_flux_report(
         "codeInterfaceDepotFlux": interface_code(&flux.syntax),
         "dateDepotFlux": date_time(flux.deposited_at),
         "dateHeureEtatCourantFlux": date_time(flux_state_time(flux)),
-        "etatCourantDepotFlux": flux.state().as_str(),
+        "etatCourantDepotFlux": flux.state_at(now, config.flux_step).as_str(),
         "nomFichier": format!("{}_CPP001_{}", interface_code(&flux.syntax), flux.numero),
         "listeErreurTechnique": technical,
         "listeErreurDP": invoice_errors,
@@ -762,6 +772,11 @@ fn visible_invoice(state: &SimState, id: i64) -> Result<&SimInvoice, Reply> {
 
 fn invoice_summary(state: &SimState, invoice: &SimInvoice) -> Value {
     let last = invoice.history.last();
+    let buyer = state.directory.by_siret(&invoice.buyer_siret);
+    let executing_service = buyer.and_then(|buyer| {
+        let code = invoice.service_code.as_deref()?;
+        buyer.services.iter().find(|service| service.code_service == code)
+    });
     json!({
         "identifiantFactureCPP": invoice.id,
         "numeroFacture": invoice.number,
@@ -779,6 +794,14 @@ fn invoice_summary(state: &SimState, invoice: &SimInvoice) -> Value {
         "codeDestinataire": invoice.buyer_siret,
         "designationDestinataire": state.directory.by_siret(&invoice.buyer_siret).map(|s| s.designation.clone()),
         "codeServiceExecutant": invoice.service_code,
+        "idFournisseur": state.directory.by_siret(&invoice.supplier_siret).map(|s| s.id_structure_cpp),
+        "idDestinataire": buyer.map(|s| s.id_structure_cpp),
+        "idServiceExecutant": executing_service.map(|s| s.id_service),
+        "nomServiceExecutant": executing_service.map(|s| s.libelle.clone()),
+        "numeroBonCommande": invoice.engagement_number,
+        "numeroMarche": invoice.market_number,
+        "taille": state.fluxes.get(&invoice.flux_number).map(|flux| flux.file.len()),
+        "nomPrenomUtilisateurCreateur": "TECHNIQUE Compte",
         "montantHT": amount_json(invoice.total_without_vat),
         "montantTTC": amount_json(invoice.total_with_vat),
         "montantAPayer": amount_json(invoice.amount_due),
@@ -808,6 +831,17 @@ fn search_supplier_invoices(
                 StatusCode::BAD_REQUEST,
                 CODE_BAD_REQUEST,
                 format!("periodeDateHeureEtatCourantDu n'est pas une date-heure valide : {text}"),
+            )
+        })?),
+    };
+    // Not in our client's request type: read from the request itself.
+    let changed_until = match body.get("periodeDateHeureEtatCourantAu").and_then(Value::as_str) {
+        None => None,
+        Some(text) => Some(DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            Reply::refused(
+                StatusCode::BAD_REQUEST,
+                CODE_BAD_REQUEST,
+                format!("periodeDateHeureEtatCourantAu n'est pas une date-heure valide : {text}"),
             )
         })?),
     };
@@ -848,6 +882,9 @@ fn search_supplier_invoices(
         .filter(|invoice| search.statut_courant.is_empty() || search.statut_courant.contains(&invoice.status()))
         .filter(|invoice| {
             changed_since.is_none_or(|since| invoice.history.last().is_some_and(|entry| entry.at >= since))
+        })
+        .filter(|invoice| {
+            changed_until.is_none_or(|until| invoice.history.last().is_some_and(|entry| entry.at <= until))
         })
         .filter(|invoice| search.type_facture.as_ref().is_none_or(|t| *t == invoice.invoice_type))
         .collect();
@@ -921,32 +958,47 @@ fn supplier_invoice(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>,
 fn invoice_history(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
     let request: InvoiceHistoryRequest = parse_request(body)?;
     let invoice = visible_invoice(state, request.id_facture)?;
-    let limit = request.nb_resultats_maximum.unwrap_or(10).max(1) as usize;
+    // Paging of the history: its page size (`nbResultatsParPageHistoStatut`, or the older
+    // `nbResultatsMaximum`) and page number, newest entries first.
+    let number = |names: &[&str]| names.iter().find_map(|name| body.get(*name).and_then(Value::as_i64));
+    let size = number(&["nbResultatsParPageHistoStatut", "nbResultatsParPage"])
+        .or(request.nb_resultats_maximum.map(i64::from))
+        .unwrap_or(10)
+        .clamp(1, 1000) as usize;
+    let total = invoice.history.len();
+    let pages = total.div_ceil(size).max(1);
+    let page_number = (number(&["pageResultatDemandeeHistoStatut", "pageResultatDemandee"])
+        .unwrap_or(1)
+        .max(1) as usize)
+        .min(pages);
     let entries: Vec<Value> = invoice
         .history
         .iter()
         .rev()
-        .take(limit)
+        .skip((page_number - 1) * size)
+        .take(size)
         .map(|entry| {
             json!({
                 "histoStatutId": entry.id,
                 "histoStatutCode": entry.status.as_str(),
                 "histoStatutDatePassage": minute(entry.at),
                 "histoStatutCommentaire": entry.comment,
+                "histoStatutUtilisateurNom": null,
+                "histoStatutUtilisateurPrenom": null,
             })
         })
         .collect();
     Ok(Reply::ok(json!({
         "idFacture": invoice.id,
         "numeroFacture": invoice.number,
-        "modeDepot": "DEPOT_FLUX",
+        "modeDepot": invoice.deposit_mode.as_str(),
         "statutCourantCode": invoice.status().as_str(),
         "historiquesDesStatuts": {
             "histoStatut": entries,
-            "pageCouranteHistoStatut": 1,
-            "pagesHistoStatut": 1,
-            "totalHistoStatut": invoice.history.len(),
-            "nbResultatsParPageHistoStatut": limit,
+            "pageCouranteHistoStatut": page_number,
+            "pagesHistoStatut": pages,
+            "totalHistoStatut": total,
+            "nbResultatsParPageHistoStatut": size,
         },
     })))
 }
@@ -1137,12 +1189,28 @@ fn structure(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: 
             "libelleStructure": found.designation,
             "raisonSocialeStructure": found.designation,
             "structurePriveePublique": if found.kind == super::directory::StructureKind::Publique { "PUBLIQUE" } else { "PRIVEE" },
+            "nomStructure": found.designation,
+            "prenomStructure": null,
+            "emailStructure": null,
+            "numeroTVA": null,
+            "numeroRcsStructure": null,
+            "estValideurDeleguee": false,
+            "idStructureOrigine": null,
+            "listeStructureDupliquees": [],
+            "dateExpirationMotPasseCompteTech": null,
         },
+        "adressePostaleDuSiege": simulated_address(&found.siret),
         "parametres": {
             "codeServiceDoitEtreRenseigne": found.code_service_doit_etre_renseigne,
             "numeroEJDoitEtreRenseigne": found.numero_ej_doit_etre_renseigne,
             "gestionNumeroEJOuCodeService": found.gestion_numero_ej_ou_code_service,
             "statutMiseEnPaiementNestPasRemonte": false,
+            "connexionEDI": false,
+            "recevoirDonneesViaEDI": false,
+            "estMoaUniquement": false,
+            "estValideurDelegue": false,
+            "aMoa": false,
+            "nonDiffusibleInsee": false,
         },
     })))
 }
@@ -1160,6 +1228,8 @@ fn search_services(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, 
                 "libelleService": s.libelle,
                 "estActif": s.active,
                 "statutService": if s.active { "ACTIF" } else { "INACTIF" },
+                "dateDbtService": "2017-01-01 00:00",
+                "dateFinService": if s.active { "2050-12-31 00:00" } else { "2024-12-31 00:00" },
             })
         })
         .collect();
@@ -1191,12 +1261,38 @@ fn service(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &V
             "codeService": service.code_service,
             "nomService": service.libelle,
             "descriptionService": service.libelle,
+            "dateDebutService": "2017-01-01",
+            "dateFinService": if service.active { Value::Null } else { json!("2024-12-31") },
+            "dateDebutValidite": "2017-01-01",
+            "dateFinValidite": if service.active { Value::Null } else { json!("2024-12-31") },
         },
+        "adressePostale": simulated_address(&found.siret),
         "parametres": {
             "numeroEngagement": service.numero_engagement,
             "miseEnPaiement": true,
         },
     })))
+}
+
+/// The simulated directory has no addresses: a fixed one per structure, its postcode from the
+/// SIRET's department (a commune's SIRET begins with 21 + its department).
+fn simulated_address(siret: &str) -> Value {
+    let department = siret
+        .get(2..4)
+        .filter(|d| d.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or("75");
+    json!({
+        "adresse": "1 place de la Mairie",
+        "complementAdresse1": null,
+        "complementAdresse2": null,
+        "codePostal": format!("{department}000"),
+        "ville": "VILLE DE DEMONSTRATION",
+        "pays": "FR",
+        "telephone": null,
+        "indicatifTelephone": null,
+        "fax": null,
+        "indicatifFax": null,
+    })
 }
 
 fn supplier_structures(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
@@ -1364,7 +1460,9 @@ fn submit_invoice(state: &mut SimState, _: &SimulatorConfig, now: DateTime<Utc>,
         .map(|s| s.siret.clone())
         .or_else(|| text_field(supplier.and_then(|s| s.get("codeFournisseur"))));
     let Some(supplier_siret) = supplier_siret else {
-        return Err(refuse("Champ fournisseur.idFournisseur : fournisseur absent ou inconnu.".to_owned()));
+        return Err(refuse(
+            "Champ fournisseur.idFournisseur : fournisseur absent ou inconnu.".to_owned(),
+        ));
     };
     let recipient = body.get("destinataire");
     let references = body.get("references");
@@ -1373,10 +1471,14 @@ fn submit_invoice(state: &mut SimState, _: &SimulatorConfig, now: DateTime<Utc>,
         .or_else(|| text_field(body.get("numeroFacture")))
         .or_else(|| text_field(references.and_then(|r| r.get("numeroFacture"))));
     if number.is_none() && mode == DepositMode::ApiEntry {
-        return Err(refuse("Champ numeroFactureSaisi : le numéro de facture est obligatoire.".to_owned()));
+        return Err(refuse(
+            "Champ numeroFactureSaisi : le numéro de facture est obligatoire.".to_owned(),
+        ));
     }
     let invoice_type = text_field(references.and_then(|r| r.get("typeFacture")))
-        .map(|t| InvoiceType::known(&t).ok_or_else(|| refuse(format!("Champ references.typeFacture : « {t} » inconnu."))))
+        .map(|t| {
+            InvoiceType::known(&t).ok_or_else(|| refuse(format!("Champ references.typeFacture : « {t} » inconnu.")))
+        })
         .transpose()?;
     let read = integration::ReadInvoice {
         number: number.clone(),
@@ -1466,10 +1568,15 @@ fn vat_rates(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value)
 }
 
 fn currencies(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
-    let rows: Vec<Value> = [("EUR", "Euro"), ("USD", "Dollar des États-Unis"), ("GBP", "Livre sterling"), ("CHF", "Franc suisse")]
-        .iter()
-        .map(|(code, label)| json!({"codeDevise": code, "libelleDevise": label}))
-        .collect();
+    let rows: Vec<Value> = [
+        ("EUR", "Euro"),
+        ("USD", "Dollar des États-Unis"),
+        ("GBP", "Livre sterling"),
+        ("CHF", "Franc suisse"),
+    ]
+    .iter()
+    .map(|(code, label)| json!({"codeDevise": code, "libelleDevise": label}))
+    .collect();
     Ok(Reply::ok(json!({"listeDevises": rows})))
 }
 
@@ -1482,7 +1589,13 @@ fn deposit_modes(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Va
     code_list(
         "listeModeDepot",
         "modeDepot",
-        &["DEPOT_FLUX", "SAISIE_API", "DEPOT_PDF_API", "SAISIE_PORTAIL", "DEPOT_PDF_PORTAIL"],
+        &[
+            "DEPOT_FLUX",
+            "SAISIE_API",
+            "DEPOT_PDF_API",
+            "SAISIE_PORTAIL",
+            "DEPOT_PDF_PORTAIL",
+        ],
     )
 }
 
@@ -1504,7 +1617,11 @@ fn billing_frameworks(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _
 }
 
 fn flux_formats(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
-    code_list("listeFormatFlux", "formatFlux", &["UBL", "CII", "PES", "XCBL", "FACTURX"])
+    code_list(
+        "listeFormatFlux",
+        "formatFlux",
+        &["UBL", "CII", "PES", "XCBL", "FACTURX"],
+    )
 }
 
 fn flux_syntaxes(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
@@ -1541,7 +1658,11 @@ fn processing_states(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _:
 /// Bank details of a structure the technical account is attached to (`idStructure`).
 fn bank_details(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
     let id = body.get("idStructure").and_then(Value::as_i64).ok_or_else(|| {
-        Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, "Champ idStructure : obligatoire.")
+        Reply::refused(
+            StatusCode::BAD_REQUEST,
+            CODE_BAD_REQUEST,
+            "Champ idStructure : obligatoire.",
+        )
     })?;
     let structure = find_structure(state, id)?;
     if !state.directory.is_attached_supplier(&structure.siret) {
@@ -1564,13 +1685,23 @@ fn recipient_structures(_: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>,
 }
 
 /// INSEE data of a SIRET of the directory (`siretStructure`).
-fn siret_information(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+fn siret_information(
+    state: &mut SimState,
+    _: &SimulatorConfig,
+    _: DateTime<Utc>,
+    body: &Value,
+) -> Result<Reply, Reply> {
     let siret = text_field(body.get("siretStructure")).ok_or_else(|| {
-        Reply::refused(StatusCode::BAD_REQUEST, CODE_BAD_REQUEST, "Champ siretStructure : obligatoire.")
+        Reply::refused(
+            StatusCode::BAD_REQUEST,
+            CODE_BAD_REQUEST,
+            "Champ siretStructure : obligatoire.",
+        )
     })?;
-    let structure = state.directory.by_siret(&siret).ok_or_else(|| {
-        Reply::refused(StatusCode::OK, CODE_NOT_FOUND, format!("Le SIRET {siret} est inconnu."))
-    })?;
+    let structure = state
+        .directory
+        .by_siret(&siret)
+        .ok_or_else(|| Reply::refused(StatusCode::OK, CODE_NOT_FOUND, format!("Le SIRET {siret} est inconnu.")))?;
     Ok(Reply::ok(json!({
         "siret": structure.siret,
         "siren": structure.siret.chars().take(9).collect::<String>(),
@@ -1587,7 +1718,9 @@ fn siret_information(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>
 /// The directory of recipients, as a base64 ZIP holding one CSV (`fichierResultat`).
 fn recipient_directory(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, _: &Value) -> Result<Reply, Reply> {
     use std::io::Write as _;
-    let mut csv = String::from("Identifiant;Type identifiant;Raison sociale;Code service;Nom service;Gestion EJ;Gestion service\n");
+    let mut csv = String::from(
+        "Identifiant;Type identifiant;Raison sociale;Code service;Nom service;Gestion EJ;Gestion service\n",
+    );
     for structure in state
         .directory
         .structures
@@ -1621,7 +1754,11 @@ fn recipient_directory(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Ut
         .and_then(|()| zip.write_all(csv.as_bytes()).map_err(|e| e.to_string()))
         .and_then(|()| zip.finish().map_err(|e| e.to_string()));
     let archive = written.map_err(|error| {
-        Reply::refused(StatusCode::INTERNAL_SERVER_ERROR, CODE_BAD_REQUEST, format!("Annuaire indisponible : {error}"))
+        Reply::refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            CODE_BAD_REQUEST,
+            format!("Annuaire indisponible : {error}"),
+        )
     })?;
     Ok(Reply::ok(json!({
         "fichierResultat": base64::engine::general_purpose::STANDARD.encode(archive.into_inner()),
@@ -1629,7 +1766,12 @@ fn recipient_directory(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Ut
 }
 
 /// The structures the technical account is attached to, with their services, paged.
-fn account_attachments(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Utc>, body: &Value) -> Result<Reply, Reply> {
+fn account_attachments(
+    state: &mut SimState,
+    _: &SimulatorConfig,
+    _: DateTime<Utc>,
+    body: &Value,
+) -> Result<Reply, Reply> {
     let pagination: Option<Pagination> = match body.get("parametresRecherche") {
         Some(value) => {
             let mut value = value.clone();
@@ -1667,5 +1809,7 @@ fn account_attachments(state: &mut SimState, _: &SimulatorConfig, _: DateTime<Ut
         })
         .collect();
     let (shown, info) = page(&rows, pagination.as_ref(), 10, 100);
-    Ok(Reply::ok(json!({"listeStructureRattachement": shown, "parametresRetour": info})))
+    Ok(Reply::ok(
+        json!({"listeStructureRattachement": shown, "parametresRetour": info}),
+    ))
 }

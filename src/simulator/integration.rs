@@ -135,17 +135,19 @@ fn read_factur_x(_file_name: &str, file: &[u8]) -> Result<ReadInvoice, Technical
     }
     let document = lopdf::Document::load_mem(file)
         .map_err(|error| technical("SIM_FORMAT", format!("Le PDF Factur-X est illisible : {error}")))?;
-    let xml = embedded_invoice_xml(&document)?.ok_or_else(|| {
-        technical("SIM_FORMAT", "Le PDF ne contient pas de fichier factur-x.xml.")
-    })?;
+    let xml = embedded_invoice_xml(&document)?
+        .ok_or_else(|| technical("SIM_FORMAT", "Le PDF ne contient pas de fichier factur-x.xml."))?;
     read_xml(&xml, Format::Cii)
 }
 
 fn embedded_invoice_xml(document: &lopdf::Document) -> Result<Option<Vec<u8>>, TechnicalError> {
+    // File specifications are usually objects of their own, but may sit inline in the name tree
+    // or the `/AF` array: visit every direct dictionary.
+    let mut specs = Vec::new();
     for object in document.objects.values() {
-        let Ok(spec) = object.as_dict() else {
-            continue;
-        };
+        collect_file_specs(object, &mut specs);
+    }
+    for spec in specs {
         let Ok(embedded) = spec.get_deref(b"EF", document).and_then(lopdf::Object::as_dict) else {
             continue;
         };
@@ -171,6 +173,22 @@ fn embedded_invoice_xml(document: &lopdf::Document) -> Result<Option<Vec<u8>>, T
         return Ok(Some(content));
     }
     Ok(None)
+}
+
+/// Dictionaries holding an `/EF` entry, among `object` and what it holds directly.
+fn collect_file_specs<'a>(object: &'a lopdf::Object, specs: &mut Vec<&'a lopdf::Dictionary>) {
+    match object {
+        lopdf::Object::Dictionary(dictionary) => {
+            if dictionary.has(b"EF") {
+                specs.push(dictionary);
+            }
+            for (_, value) in dictionary.iter() {
+                collect_file_specs(value, specs);
+            }
+        }
+        lopdf::Object::Array(items) => items.iter().for_each(|item| collect_file_specs(item, specs)),
+        _ => {}
+    }
 }
 
 /// A PDF text string: UTF-16BE with its byte order mark, or else PDFDocEncoding (read as Latin-1,
@@ -206,14 +224,21 @@ fn tar_entries(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, TechnicalError>
         };
         let size = usize::from_str_radix(&field(124..136), 8).map_err(|_| broken("taille d'entrée invalide"))?;
         let kind = header[156];
-        let prefix = if &header[257..262] == b"ustar" { field(345..500) } else { String::new() };
+        let prefix = if &header[257..262] == b"ustar" {
+            field(345..500)
+        } else {
+            String::new()
+        };
         let name = match long_name.take() {
             Some(name) => name,
             None if prefix.is_empty() => field(0..100),
             None => format!("{prefix}/{}", field(0..100)),
         };
         let start = offset + 512;
-        let end = start.checked_add(size).filter(|end| *end <= archive.len()).ok_or_else(|| broken("archive tronquée"))?;
+        let end = start
+            .checked_add(size)
+            .filter(|end| *end <= archive.len())
+            .ok_or_else(|| broken("archive tronquée"))?;
         let content = &archive[start..end];
         match kind {
             b'0' | 0 => entries.push((name, content.to_vec())),

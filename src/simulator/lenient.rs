@@ -33,6 +33,8 @@ const INTEGER_FIELDS: &[&str] = &[
     "nbResultatsMaximum",
     "pieceJointeComplementaireId",
     "pieceJointeId",
+    "pageResultatDemandeeHistoStatut",
+    "nbResultatsParPageHistoStatut",
 ];
 
 /// Filter ids where `0` is what a client sends for "not set".
@@ -109,9 +111,7 @@ pub(super) fn normalise(operation: &str, body: &Value) -> Value {
             }
         }
         if !hoisted.is_empty() {
-            let paging = fields
-                .entry(paging_key)
-                .or_insert_with(|| Value::Object(Map::new()));
+            let paging = fields.entry(paging_key).or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(paging) = paging {
                 for (name, value) in hoisted {
                     paging.entry(name).or_insert(value);
@@ -119,9 +119,7 @@ pub(super) fn normalise(operation: &str, body: &Value) -> Value {
             }
         }
         if let Some(Value::Object(paging)) = fields.get_mut(paging_key) {
-            paging
-                .entry("pageResultatDemandee")
-                .or_insert(Value::from(1));
+            paging.entry("pageResultatDemandee").or_insert(Value::from(1));
             paging.entry("nbResultatsParPage").or_insert(Value::from(10));
         }
     }
@@ -130,9 +128,7 @@ pub(super) fn normalise(operation: &str, body: &Value) -> Value {
             fields.entry("avecSignature").or_insert(Value::Bool(false));
         }
         "structures/v1/rechercher" => {
-            fields
-                .entry("structure")
-                .or_insert_with(|| Value::Object(Map::new()));
+            fields.entry("structure").or_insert_with(|| Value::Object(Map::new()));
         }
         _ => {}
     }
@@ -179,10 +175,7 @@ fn normalise_value(key: Option<&str>, value: &Value) -> Option<Value> {
                 .collect(),
         )),
         Value::Array(items) => Some(Value::Array(
-            items
-                .iter()
-                .filter_map(|item| normalise_value(None, item))
-                .collect(),
+            items.iter().filter_map(|item| normalise_value(None, item)).collect(),
         )),
         other => Some(other.clone()),
     }
@@ -266,7 +259,10 @@ mod tests {
         let deposit = normalise("factures/v1/deposer/flux", &json!({"fichierFlux": "eA=="}));
         assert_eq!(deposit["avecSignature"], json!(false));
         // Still wrong after reading: left for the typed reading to refuse.
-        let word = normalise("factures/v1/consulter/fournisseur", &json!({"identifiantFactureCPP": "douze"}));
+        let word = normalise(
+            "factures/v1/consulter/fournisseur",
+            &json!({"identifiantFactureCPP": "douze"}),
+        );
         assert_eq!(word["identifiantFactureCPP"], json!("douze"));
     }
 }

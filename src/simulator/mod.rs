@@ -48,6 +48,11 @@ pub struct SimulatorConfig {
     pub token_lifetime: Duration,
     /// Time between a deposit and its final state.
     pub integration_delay: Duration,
+    /// How long a flux stays in each intermediate state (`IN_RECU`, `IN_EN_ATTENTE_TRAITEMENT_CPP`,
+    /// `IN_EN_COURS_TRAITEMENT_CPP`, `IN_TRAITE_SE_CPP`) before integration
+    /// (`CHORUS_SIM_FLUX_STEP_MS`); `None`: `IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP`
+    /// until the final state, as before.
+    pub flux_step: Option<Duration>,
     /// Largest decoded file accepted by `deposer/flux` (larger: HTTP 413).
     pub max_flux_bytes: usize,
     /// APIs reachable with the application's subscriptions; others answer 403.
@@ -66,6 +71,7 @@ impl Default for SimulatorConfig {
             directory: Directory::built_in(),
             token_lifetime: Duration::from_secs(3600),
             integration_delay: Duration::from_secs(1),
+            flux_step: None,
             max_flux_bytes: 120 * 1024 * 1024,
             subscribed_apis: ALL_APIS.iter().map(|api| (*api).to_owned()).collect(),
             faults: FaultConfig::default(),
@@ -142,6 +148,10 @@ impl SimulatorConfig {
         }
         if let Some(value) = lookup("CHORUS_SIM_INTEGRATION_DELAY_MS") {
             config.integration_delay = Duration::from_millis(parse("CHORUS_SIM_INTEGRATION_DELAY_MS", &value)?);
+        }
+        if let Some(value) = lookup("CHORUS_SIM_FLUX_STEP_MS") {
+            let step: u64 = parse("CHORUS_SIM_FLUX_STEP_MS", &value)?;
+            config.flux_step = (step > 0).then(|| Duration::from_millis(step));
         }
         if let Some(value) = lookup("CHORUS_SIM_FAULT_5XX_RATE") {
             config.faults.server_error_rate = rate("CHORUS_SIM_FAULT_5XX_RATE", &value)?;
@@ -273,7 +283,12 @@ impl Simulator {
 
     pub fn flux_state(&self, numero_flux_depot: &str) -> Option<FluxState> {
         self.settle();
-        self.lock().fluxes.get(numero_flux_depot).map(|flux| flux.state())
+        let now = self.clock.now();
+        let step = self.config.flux_step;
+        self.lock()
+            .fluxes
+            .get(numero_flux_depot)
+            .map(|flux| flux.state_at(now, step))
     }
 
     /// Integrated invoices, by identifiantFactureCPP.

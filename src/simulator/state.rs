@@ -120,6 +120,25 @@ pub struct FluxOutcome {
 }
 
 impl Flux {
+    /// The state at `now`: before its outcome, the intermediate states of a flux deposited
+    /// through the API, each lasting `step` (the last one lasts until the outcome).
+    pub fn state_at(&self, now: DateTime<Utc>, step: Option<std::time::Duration>) -> FluxState {
+        const INTERMEDIATE: [FluxState; 4] = [
+            FluxState::Received,
+            FluxState::WaitingProcessing,
+            FluxState::Processing,
+            FluxState::ProcessedByExchange,
+        ];
+        match (&self.outcome, step) {
+            (Some(_), _) | (None, None) => self.state(),
+            (None, Some(step)) => {
+                let elapsed = (now - self.deposited_at).to_std().unwrap_or_default();
+                let index = (elapsed.as_millis() / step.as_millis().max(1)) as usize;
+                INTERMEDIATE[index.min(INTERMEDIATE.len() - 1)].clone()
+            }
+        }
+    }
+
     pub fn state(&self) -> FluxState {
         self.outcome
             .as_ref()

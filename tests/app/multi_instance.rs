@@ -173,16 +173,15 @@ impl Cluster {
 
     /// How many deposits the simulator received, per invoice number.
     async fn deposits_by_number(&self) -> BTreeMap<String, usize> {
-        let deposits: Vec<serde_json::Value> =
-            reqwest::Client::new()
-                .get(format!("{}/simulator-admin/deposits", self.simulator.base()))
-                .bearer_auth(SIMULATOR_ADMIN_TOKEN)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+        let deposits: Vec<serde_json::Value> = reqwest::Client::new()
+            .get(format!("{}/simulator-admin/deposits", self.simulator.base()))
+            .bearer_auth(SIMULATOR_ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let mut counts = BTreeMap::new();
         for deposit in deposits {
             for number in deposit["invoiceNumbers"].as_array().into_iter().flatten() {
