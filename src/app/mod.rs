@@ -3,3 +3,4 @@
 //! one use case and render its outcome. Nothing here knows about HTTP.
 
 pub mod bank_accounts;
+pub mod organisation_profile;

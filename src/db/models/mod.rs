@@ -13,3 +13,4 @@ pub mod submission;
 pub mod user;
 pub mod bank_account;
 pub mod organisation_logo;
+pub mod numbering;

@@ -17,6 +17,7 @@ pub mod support;
 pub mod users;
 // journey-a: Configuration › Bank accounts and Company.
 pub mod bank_accounts;
+pub mod company;
 
 /// Anything the router does not know.
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
