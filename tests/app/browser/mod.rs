@@ -5,3 +5,4 @@ mod accessibility;
 mod enhancement;
 mod flows;
 mod harness;
+mod settings;
