@@ -137,7 +137,8 @@ pub fn save_in(
     let year = current_year();
     if let Some(next) = profile.next_number {
         let current = numbering::peek(conn, organisation_id, profile.invoice_prefix.as_str(), year)?;
-        if next != current && !numbering::start_at(conn, organisation_id, profile.invoice_prefix.as_str(), year, next)? {
+        if next != current && !numbering::start_at(conn, organisation_id, profile.invoice_prefix.as_str(), year, next)?
+        {
             let mut errors = FieldErrors::new();
             add_error(
                 &mut errors,
@@ -147,9 +148,7 @@ pub fn save_in(
             return Err(ProfileError::Invalid(errors));
         }
     }
-    let share_capital = profile
-        .share_capital
-        .and_then(crate::domain::input::to_micros);
+    let share_capital = profile.share_capital.and_then(crate::domain::input::to_micros);
     diesel::update(organisations::table.find(organisation_id))
         .set((
             organisations::name.eq(&profile.name),
@@ -160,7 +159,11 @@ pub fn save_in(
             organisations::vat_number.eq(profile.vat_number.as_ref().map(|v| v.as_str().to_string())),
             organisations::address_line1.eq(&profile.address_line1),
             organisations::address_line2.eq(&profile.address_line2),
-            organisations::postal_code.eq(profile.postal_code.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default()),
+            organisations::postal_code.eq(profile
+                .postal_code
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default()),
             organisations::city.eq(&profile.city),
             organisations::country.eq(profile.country.as_str()),
             organisations::contact_email.eq(profile.contact_email.as_ref().map(|e| e.as_str().to_string())),
@@ -263,7 +266,11 @@ pub fn replace(
                     }
                 }
                 Err(BankAccountError::NotFound) => {
-                    add_error(&mut errors, &format!("bank_accounts[{index}].id"), Message::new("err-bank-unknown-id"));
+                    add_error(
+                        &mut errors,
+                        &format!("bank_accounts[{index}].id"),
+                        Message::new("err-bank-unknown-id"),
+                    );
                 }
                 Err(BankAccountError::Database(e)) => return Err(e.into()),
             }

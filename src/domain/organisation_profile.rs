@@ -186,7 +186,11 @@ impl Profile {
         } else {
             match parse_decimal(&input.share_capital) {
                 Ok(value) if value < Decimal::ZERO => {
-                    add_error(&mut errors, "share_capital", Message::new("err-profile-capital-negative"));
+                    add_error(
+                        &mut errors,
+                        "share_capital",
+                        Message::new("err-profile-capital-negative"),
+                    );
                     None
                 }
                 Ok(value) if value.scale() > 2 => {
@@ -208,7 +212,11 @@ impl Profile {
             && let Some(vat_siren) = vat.french_siren()
             && vat_siren.as_str() != siren.as_str()
         {
-            add_error(&mut errors, "vat_number", Message::new("err-organisation-vat-other-siren"));
+            add_error(
+                &mut errors,
+                "vat_number",
+                Message::new("err-organisation-vat-other-siren"),
+            );
         }
         let address_line1 = input.address_line1.trim().to_string();
         if address_line1.is_empty() {
@@ -219,7 +227,11 @@ impl Profile {
         if city.is_empty() {
             add_error(&mut errors, "city", Message::new("err-profile-city-empty"));
         }
-        let country_text = if input.country.trim().is_empty() { "FRA" } else { input.country.as_str() };
+        let country_text = if input.country.trim().is_empty() {
+            "FRA"
+        } else {
+            input.country.as_str()
+        };
         let country = parse_country(country_text)
             .map_err(|e| add_error(&mut errors, "country", e))
             .ok();
@@ -239,7 +251,9 @@ impl Profile {
         };
         let contact_phone = optional_text(&mut errors, "contact_phone", &input.contact_phone, 30);
         if let Some(phone) = &contact_phone
-            && !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'))
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'))
         {
             add_error(&mut errors, "contact_phone", Message::new("err-profile-phone"));
         }
@@ -317,15 +331,23 @@ impl Profile {
 
 /// BT-33, the seller's additional legal information, as French law wants it on an invoice:
 /// "SAS au capital de 10 000,00 € · RCS Paris 412 345 678".
-pub fn legal_mentions(legal_form: Option<&str>, share_capital: Option<Decimal>, registration: Option<&str>) -> Option<String> {
-    let capital = share_capital.map(|capital| format!("capital de {}", crate::domain::money::fmt_money_fr(capital, "EUR")));
+pub fn legal_mentions(
+    legal_form: Option<&str>,
+    share_capital: Option<Decimal>,
+    registration: Option<&str>,
+) -> Option<String> {
+    let capital =
+        share_capital.map(|capital| format!("capital de {}", crate::domain::money::fmt_money_fr(capital, "EUR")));
     let form_and_capital = match (legal_form, capital) {
         (Some(form), Some(capital)) => Some(format!("{form} au {capital}")),
         (Some(form), None) => Some(form.to_string()),
         (None, Some(capital)) => Some(format!("Au {capital}")),
         (None, None) => None,
     };
-    let parts: Vec<String> = form_and_capital.into_iter().chain(registration.map(str::to_string)).collect();
+    let parts: Vec<String> = form_and_capital
+        .into_iter()
+        .chain(registration.map(str::to_string))
+        .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
@@ -391,11 +413,23 @@ mod tests {
     #[test]
     fn due_dates_follow_the_terms() {
         let issue = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
-        let thirty = PaymentTerms { days: 30, end_of_month: false };
+        let thirty = PaymentTerms {
+            days: 30,
+            end_of_month: false,
+        };
         assert_eq!(thirty.due_date(issue), NaiveDate::from_ymd_opt(2026, 2, 19).unwrap());
-        let end_of_month = PaymentTerms { days: 45, end_of_month: true };
-        assert_eq!(end_of_month.due_date(issue), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
-        let december = PaymentTerms { days: 0, end_of_month: true };
+        let end_of_month = PaymentTerms {
+            days: 45,
+            end_of_month: true,
+        };
+        assert_eq!(
+            end_of_month.due_date(issue),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
+        let december = PaymentTerms {
+            days: 0,
+            end_of_month: true,
+        };
         assert_eq!(
             december.due_date(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()),
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()

@@ -144,11 +144,23 @@ fn apply_terms(document: &mut InvoiceDocument, org: &OrganisationRow) {
         document.due_date = Some(terms.due_date(issue).to_string());
     }
     let mentions = [
-        ("PMD", org.late_payment_penalty.as_deref().unwrap_or(DEFAULT_LATE_PAYMENT_PENALTY)),
-        ("PMT", org.recovery_indemnity.as_deref().unwrap_or(DEFAULT_RECOVERY_INDEMNITY)),
+        (
+            "PMD",
+            org.late_payment_penalty
+                .as_deref()
+                .unwrap_or(DEFAULT_LATE_PAYMENT_PENALTY),
+        ),
+        (
+            "PMT",
+            org.recovery_indemnity.as_deref().unwrap_or(DEFAULT_RECOVERY_INDEMNITY),
+        ),
     ];
     for (code, text) in mentions {
-        if !document.notes.iter().any(|note| note.subject_code.as_deref() == Some(code)) {
+        if !document
+            .notes
+            .iter()
+            .any(|note| note.subject_code.as_deref() == Some(code))
+        {
             document.notes.push(Note {
                 subject_code: Some(code.into()),
                 text: text.into(),

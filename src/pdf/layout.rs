@@ -556,7 +556,8 @@ pub(super) fn layout(invoice: &Invoice, fonts: &Fonts) -> Vec<Vec<Op>> {
         let mut line = format!("{label} (code {})", means.code);
         if let Some(iban) = &means.iban {
             // Grouped by 4 as on bank documents, so that a payer can read it back.
-            let grouped = crate::domain::identifiers::Iban::parse(iban).map_or_else(|_| iban.clone(), |i| i.to_string());
+            let grouped =
+                crate::domain::identifiers::Iban::parse(iban).map_or_else(|_| iban.clone(), |i| i.to_string());
             line.push_str(&format!(" · IBAN {grouped}"));
         }
         if let Some(bic) = &means.bic {

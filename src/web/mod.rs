@@ -137,7 +137,11 @@ fn declare(r: &mut Router) {
         .post("/settings/bank-accounts", ADMIN, bank_accounts::create)
         .get("/settings/bank-accounts/{id}/edit", ADMIN, bank_accounts::edit_form)
         .post("/settings/bank-accounts/{id}", ADMIN, bank_accounts::update)
-        .post("/settings/bank-accounts/{id}/default", ADMIN, bank_accounts::make_default)
+        .post(
+            "/settings/bank-accounts/{id}/default",
+            ADMIN,
+            bank_accounts::make_default,
+        )
         .post("/settings/bank-accounts/{id}/delete", ADMIN, bank_accounts::delete);
     r.get("/settings/company", ADMIN, company::show)
         .post("/settings/company", ADMIN, company::save);
@@ -190,8 +194,11 @@ fn declare(r: &mut Router) {
         .post("/invoices/{id}/recycle", BACK_OFFICE, invoices::recycle)
         .post("/invoices/{id}/complete", BACK_OFFICE, invoices::complete)
         .post("/invoices/{id}/credit-note", BACK_OFFICE, invoices::credit_note);
-    r.get("/api/v1/organisation", Access::Api, api::get_organisation)
-        .put("/api/v1/organisation", Access::Api, api::put_organisation);
+    r.get("/api/v1/organisation", Access::Api, api::get_organisation).put(
+        "/api/v1/organisation",
+        Access::Api,
+        api::put_organisation,
+    );
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)

@@ -260,7 +260,7 @@ async fn post_company(client: &Client, fields: &[(&str, &str)], logo: Option<&[u
         .unwrap()
 }
 
-fn company_fields<'a>(next_number: &'a str) -> Vec<(&'a str, &'a str)> {
+fn company_fields(next_number: &str) -> Vec<(&str, &str)> {
     vec![
         ("name", "Atelier Exemple"),
         ("trading_name", "L'Atelier"),

@@ -11,6 +11,8 @@ pub mod organisation;
 pub mod poll_cursor;
 pub mod submission;
 pub mod user;
+
+// journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
-pub mod organisation_logo;
 pub mod numbering;
+pub mod organisation_logo;

@@ -66,7 +66,13 @@ pub fn peek(conn: &mut AnyConnection, organisation_id: i64, series: &str, year: 
 /// Starts the year's series at `next` (an organisation moving from another tool carries on its
 /// numbering). Only while the year's series has issued nothing here: afterwards any change would
 /// leave a gap or reuse a number. Returns whether it was set.
-pub fn start_at(conn: &mut AnyConnection, organisation_id: i64, series: &str, year: i32, next: i64) -> QueryResult<bool> {
+pub fn start_at(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    series: &str,
+    year: i32,
+    next: i64,
+) -> QueryResult<bool> {
     let key = key(series, year);
     ensure(conn, organisation_id, &key, 1)?;
     let updated = diesel::update(

@@ -258,7 +258,11 @@ fn organisation_json(
         fields.insert("next_number".into(), json!(next));
         fields.insert(
             "next_invoice_number".into(),
-            json!(format!("{}{}-{next:05}", row.invoice_prefix, crate::app::organisation_profile::current_year())),
+            json!(format!(
+                "{}{}-{next:05}",
+                row.invoice_prefix,
+                crate::app::organisation_profile::current_year()
+            )),
         );
         fields.insert(
             "bank_accounts".into(),
@@ -288,12 +292,18 @@ pub async fn get_organisation(caller: ApiCaller, db: web::Data<Db>) -> Result<Ht
 
 /// The body: any profile field (the others keep their value) and, optionally, `bank_accounts`, the
 /// whole set (`[{"id"?, "iban", "bic", "holder_name", "default"}]`).
-pub async fn put_organisation(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn put_organisation(
+    caller: ApiCaller,
+    db: web::Data<Db>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     use crate::app::organisation_profile::{self as use_case, AccountSpec, ProfileError};
     let org = caller.organisation_id;
     let mut patch: Value = read_json(&body)?;
     let Value::Object(fields) = &mut patch else {
-        return Err(bad_request("Send a JSON object with the profile fields and, optionally, bank_accounts."));
+        return Err(bad_request(
+            "Send a JSON object with the profile fields and, optionally, bank_accounts.",
+        ));
     };
     let accounts: Option<Vec<AccountSpec>> = match fields.remove("bank_accounts") {
         None | Some(Value::Null) => None,
@@ -315,10 +325,12 @@ pub async fn put_organisation(caller: ApiCaller, db: web::Data<Db>, body: web::B
         .map_err(|e| bad_request(format!("The body is not valid JSON for this resource: {e}.")))?;
     let actor = caller.actor();
     let outcome = db
-        .run(move |conn| match use_case::replace(conn, org, &input, accounts.as_deref(), actor) {
-            Err(ProfileError::Invalid(errors)) => Ok(Err(errors)),
-            other => other.map(Ok).map_err(AppError::from),
-        })
+        .run(
+            move |conn| match use_case::replace(conn, org, &input, accounts.as_deref(), actor) {
+                Err(ProfileError::Invalid(errors)) => Ok(Err(errors)),
+                other => other.map(Ok).map_err(AppError::from),
+            },
+        )
         .await?;
     match outcome {
         Ok(_) => organisation_answer(&db, org).await,

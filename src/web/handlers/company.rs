@@ -94,7 +94,12 @@ fn input_from(form: &CsrfMultipart) -> ProfileInput {
     }
 }
 
-pub async fn save(ctx: Ctx, user: CurrentUser, db: web::Data<Db>, form: CsrfMultipart) -> Result<HttpResponse, AppError> {
+pub async fn save(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    form: CsrfMultipart,
+) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let input = input_from(&form);
     let logo = match form.file("logo") {

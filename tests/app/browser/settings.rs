@@ -11,9 +11,13 @@ async fn admin_fills_the_company_profile_and_a_bank_account_through_the_pages() 
         b.sign_in("admin@atelier.test", PASSWORD).await;
 
         // Configuration opens on the company profile.
-        b.click_and_wait("nav[aria-label=Main] a[href='/settings/company']").await;
+        b.click_and_wait("nav[aria-label=Main] a[href='/settings/company']")
+            .await;
         assert_eq!(b.path().await, "/settings/company");
-        assert!(b.value("#recovery_indemnity").await.contains("40 €"), "pre-filled mention");
+        assert!(
+            b.value("#recovery_indemnity").await.contains("40 €"),
+            "pre-filled mention"
+        );
         b.fill("#legal_form", "SAS").await;
         b.fill("#share_capital", "10 000").await;
         b.fill("#registration", "RCS Paris 732 829 320").await;
@@ -33,16 +37,24 @@ async fn admin_fills_the_company_profile_and_a_bank_account_through_the_pages() 
         // Bank accounts: a wrong key is refused next to the IBAN, then the right one is the default.
         b.click_and_wait("nav.subnav a[href='/settings/bank-accounts']").await;
         b.fill("#iban", "FR76 3000 6000 0112 3456 7890 188").await;
-        b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]").await;
+        b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+            .await;
         assert!(b.text("#iban-error").await.contains("check digits"));
         assert_eq!(b.value("#iban").await, "FR76 3000 6000 0112 3456 7890 188");
         b.fill("#iban", "FR76 3000 6000 0112 3456 7890 189").await;
         b.fill("#bic", "AGRIFRPP").await;
-        b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]").await;
+        b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+            .await;
         assert!(b.text(".flash").await.contains("Bank account added"));
         let table = b.text("main table").await;
-        assert!(table.contains("FR76 3000 6000 0112 3456 7890 189") && table.contains("Default"), "{table}");
-        assert!(table.contains("Atelier Exemple"), "the holder proposed is the company: {table}");
+        assert!(
+            table.contains("FR76 3000 6000 0112 3456 7890 189") && table.contains("Default"),
+            "{table}"
+        );
+        assert!(
+            table.contains("Atelier Exemple"),
+            "the holder proposed is the company: {table}"
+        );
     })
     .await;
 }
