@@ -8,3 +8,4 @@ pub mod corrected_copy;
 pub mod saved_items;
 pub mod bank_accounts;
 pub mod end_sessions;
+pub mod organisation_profile;

@@ -11,8 +11,11 @@ pub const HOLDER_NAME_MAX_CHARS: usize = 70;
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct BankAccountInput {
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub iban: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub bic: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub holder_name: String,
 }
 
@@ -34,7 +37,9 @@ impl BankAccount {
         let bic = if input.bic.trim().is_empty() {
             None
         } else {
-            Bic::parse(&input.bic).map_err(|e| add_error(&mut errors, "bic", e)).ok()
+            Bic::parse(&input.bic)
+                .map_err(|e| add_error(&mut errors, "bic", e))
+                .ok()
         };
         let holder_name = input.holder_name.split_whitespace().collect::<Vec<_>>().join(" ");
         if holder_name.is_empty() {
@@ -47,11 +52,7 @@ impl BankAccount {
             );
         }
         match (iban, errors.is_empty()) {
-            (Some(iban), true) => Ok(BankAccount {
-                iban,
-                bic,
-                holder_name,
-            }),
+            (Some(iban), true) => Ok(BankAccount { iban, bic, holder_name }),
             _ => Err(errors),
         }
     }
@@ -71,7 +72,8 @@ mod tests {
 
     #[test]
     fn parses_a_french_account_and_keeps_the_bic_optional() {
-        let account = BankAccount::parse(&input("fr76 3000 6000 0112 3456 7890 189", "", "  Atelier   Exemple ")).unwrap();
+        let account =
+            BankAccount::parse(&input("fr76 3000 6000 0112 3456 7890 189", "", "  Atelier   Exemple ")).unwrap();
         assert_eq!(account.iban.as_str(), "FR7630006000011234567890189");
         assert_eq!(account.bic, None);
         assert_eq!(account.holder_name, "Atelier Exemple");
@@ -86,6 +88,9 @@ mod tests {
             errors.keys().map(String::as_str).collect::<Vec<_>>(),
             ["bic", "holder_name", "iban"]
         );
-        assert_eq!(errors["iban"][0].to_string(), "This IBAN's check digits do not match: check it for a typo.");
+        assert_eq!(
+            errors["iban"][0].to_string(),
+            "This IBAN's check digits do not match: check it for a typo."
+        );
     }
 }

@@ -9,5 +9,7 @@ pub mod invoice;
 pub mod money;
 pub mod organisation;
 pub mod role;
+
+// journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
 pub mod organisation_profile;

@@ -17,8 +17,7 @@ const MENTION_MAX_CHARS: usize = 500;
 /// Pénalités de retard (note subject PMD): article L441-10 of the Code de commerce.
 pub const DEFAULT_LATE_PAYMENT_PENALTY: &str = "En cas de retard de paiement, des pénalités sont exigibles au taux \
 d'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de \
-10 points (article L441-10 du Code de commerce) ; intérêts moratoires au taux légal pour les acheteurs publics. \
-Pas d'escompte pour paiement anticipé.";
+10 points (article L441-10 du Code de commerce) ; intérêts moratoires au taux légal pour les acheteurs publics.";
 
 /// Indemnité forfaitaire pour frais de recouvrement (note subject PMT): articles L441-10 and
 /// D441-5 of the Code de commerce.
@@ -86,26 +85,44 @@ impl InvoicePrefix {
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct ProfileInput {
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub name: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub trading_name: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub legal_form: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub share_capital: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub registration: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub vat_number: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub address_line1: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub address_line2: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub postal_code: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub city: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub country: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub contact_email: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub contact_phone: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub payment_terms_days: String,
     #[serde(deserialize_with = "crate::domain::input::flag")]
     pub payment_terms_end_of_month: bool,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub late_payment_penalty: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub recovery_indemnity: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub invoice_prefix: String,
     /// The next number of this year's series; empty: leave the counter as it is.
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub next_number: String,
 }
 
@@ -169,7 +186,11 @@ impl Profile {
         } else {
             match parse_decimal(&input.share_capital) {
                 Ok(value) if value < Decimal::ZERO => {
-                    add_error(&mut errors, "share_capital", Message::new("err-profile-capital-negative"));
+                    add_error(
+                        &mut errors,
+                        "share_capital",
+                        Message::new("err-profile-capital-negative"),
+                    );
                     None
                 }
                 Ok(value) if value.scale() > 2 => {
@@ -191,7 +212,11 @@ impl Profile {
             && let Some(vat_siren) = vat.french_siren()
             && vat_siren.as_str() != siren.as_str()
         {
-            add_error(&mut errors, "vat_number", Message::new("err-organisation-vat-other-siren"));
+            add_error(
+                &mut errors,
+                "vat_number",
+                Message::new("err-organisation-vat-other-siren"),
+            );
         }
         let address_line1 = input.address_line1.trim().to_string();
         if address_line1.is_empty() {
@@ -202,7 +227,11 @@ impl Profile {
         if city.is_empty() {
             add_error(&mut errors, "city", Message::new("err-profile-city-empty"));
         }
-        let country_text = if input.country.trim().is_empty() { "FRA" } else { input.country.as_str() };
+        let country_text = if input.country.trim().is_empty() {
+            "FRA"
+        } else {
+            input.country.as_str()
+        };
         let country = parse_country(country_text)
             .map_err(|e| add_error(&mut errors, "country", e))
             .ok();
@@ -222,7 +251,9 @@ impl Profile {
         };
         let contact_phone = optional_text(&mut errors, "contact_phone", &input.contact_phone, 30);
         if let Some(phone) = &contact_phone
-            && !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'))
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'))
         {
             add_error(&mut errors, "contact_phone", Message::new("err-profile-phone"));
         }
@@ -300,15 +331,23 @@ impl Profile {
 
 /// BT-33, the seller's additional legal information, as French law wants it on an invoice:
 /// "SAS au capital de 10 000,00 € · RCS Paris 412 345 678".
-pub fn legal_mentions(legal_form: Option<&str>, share_capital: Option<Decimal>, registration: Option<&str>) -> Option<String> {
-    let capital = share_capital.map(|capital| format!("capital de {}", crate::domain::money::fmt_money_fr(capital, "EUR")));
+pub fn legal_mentions(
+    legal_form: Option<&str>,
+    share_capital: Option<Decimal>,
+    registration: Option<&str>,
+) -> Option<String> {
+    let capital =
+        share_capital.map(|capital| format!("capital de {}", crate::domain::money::fmt_money_fr(capital, "EUR")));
     let form_and_capital = match (legal_form, capital) {
         (Some(form), Some(capital)) => Some(format!("{form} au {capital}")),
         (Some(form), None) => Some(form.to_string()),
         (None, Some(capital)) => Some(format!("Au {capital}")),
         (None, None) => None,
     };
-    let parts: Vec<String> = form_and_capital.into_iter().chain(registration.map(str::to_string)).collect();
+    let parts: Vec<String> = form_and_capital
+        .into_iter()
+        .chain(registration.map(str::to_string))
+        .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
@@ -374,11 +413,23 @@ mod tests {
     #[test]
     fn due_dates_follow_the_terms() {
         let issue = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
-        let thirty = PaymentTerms { days: 30, end_of_month: false };
+        let thirty = PaymentTerms {
+            days: 30,
+            end_of_month: false,
+        };
         assert_eq!(thirty.due_date(issue), NaiveDate::from_ymd_opt(2026, 2, 19).unwrap());
-        let end_of_month = PaymentTerms { days: 45, end_of_month: true };
-        assert_eq!(end_of_month.due_date(issue), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
-        let december = PaymentTerms { days: 0, end_of_month: true };
+        let end_of_month = PaymentTerms {
+            days: 45,
+            end_of_month: true,
+        };
+        assert_eq!(
+            end_of_month.due_date(issue),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
+        let december = PaymentTerms {
+            days: 0,
+            end_of_month: true,
+        };
         assert_eq!(
             december.due_date(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()),
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
@@ -398,5 +449,40 @@ mod tests {
     fn numbers_carry_prefix_year_and_five_digits() {
         let prefix = InvoicePrefix::parse("FA").unwrap();
         assert_eq!(prefix.number(2026, 42), "FA2026-00042");
+    }
+}
+
+/// The largest logo accepted: it is embedded in every PDF.
+pub const LOGO_BYTES_MAX: usize = 256 * 1024;
+
+/// A logo's format, read from its first bytes (never from the file name or the browser's word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoFormat {
+    Png,
+    Jpeg,
+}
+
+impl LogoFormat {
+    pub fn detect(bytes: &[u8]) -> Result<LogoFormat, Message> {
+        if bytes.is_empty() {
+            return Err(Message::new("err-logo-empty"));
+        }
+        if bytes.len() > LOGO_BYTES_MAX {
+            return Err(Message::new("err-logo-too-large").arg("max", LOGO_BYTES_MAX / 1024));
+        }
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Ok(LogoFormat::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Ok(LogoFormat::Jpeg)
+        } else {
+            Err(Message::new("err-logo-format"))
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            LogoFormat::Png => "image/png",
+            LogoFormat::Jpeg => "image/jpeg",
+        }
     }
 }

@@ -22,6 +22,7 @@ mod messages_fr;
 mod metrics;
 mod migrations;
 mod multi_instance;
+mod organisation_profile;
 mod pipeline;
 mod readiness;
 mod render_properties;

@@ -65,11 +65,7 @@ pub fn find_default(conn: &mut AnyConnection, organisation_id: i64) -> QueryResu
 }
 
 /// Another account of the organisation with this IBAN, if any.
-pub fn find_by_iban(
-    conn: &mut AnyConnection,
-    organisation_id: i64,
-    iban: &str,
-) -> QueryResult<Option<BankAccountRow>> {
+pub fn find_by_iban(conn: &mut AnyConnection, organisation_id: i64, iban: &str) -> QueryResult<Option<BankAccountRow>> {
     bank_accounts::table
         .filter(bank_accounts::organisation_id.eq(organisation_id))
         .filter(bank_accounts::iban.eq(iban))

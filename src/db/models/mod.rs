@@ -14,5 +14,8 @@ pub mod user;
 pub mod dashboard;
 
 pub mod saved_item;
+
+// journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
+pub mod numbering;
 pub mod organisation_logo;

@@ -144,10 +144,12 @@ pub async fn create(
     let input = form.input();
     let make_default = form.make_default.is_some();
     let outcome = db
-        .run(move |conn| match use_case::add(conn, org, &input, make_default, actor) {
-            Err(BankAccountError::Invalid(errors)) => Ok(Err(errors)),
-            other => other.map(Ok).map_err(AppError::from),
-        })
+        .run(
+            move |conn| match use_case::add(conn, org, &input, make_default, actor) {
+                Err(BankAccountError::Invalid(errors)) => Ok(Err(errors)),
+                other => other.map(Ok).map_err(AppError::from),
+            },
+        )
         .await?;
     match outcome {
         Ok(_) => {
@@ -171,10 +173,12 @@ pub async fn update(
     let input = form.input();
     let make_default = form.make_default.is_some();
     let outcome = db
-        .run(move |conn| match use_case::update(conn, org, id, &input, make_default, actor) {
-            Err(BankAccountError::Invalid(errors)) => Ok(Err(errors)),
-            other => other.map(Ok).map_err(AppError::from),
-        })
+        .run(
+            move |conn| match use_case::update(conn, org, id, &input, make_default, actor) {
+                Err(BankAccountError::Invalid(errors)) => Ok(Err(errors)),
+                other => other.map(Ok).map_err(AppError::from),
+            },
+        )
         .await?;
     match outcome {
         Ok(_) => {

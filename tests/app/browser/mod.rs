@@ -6,3 +6,4 @@ mod enhancement;
 mod flows;
 mod harness;
 mod walk;
+mod settings;
