@@ -576,3 +576,4 @@ audit-field-requested = Requested
 audit-field-refused = Refused because
 audit-field-number = Number
 audit-field-changed = Changed
+dashboard-chorus-credentials-missing = waiting for the credentials

@@ -582,3 +582,4 @@ audit-field-requested = Demandé
 audit-field-refused = Refusé car
 audit-field-number = Numéro
 audit-field-changed = Modifié
+dashboard-chorus-credentials-missing = en attente des identifiants
