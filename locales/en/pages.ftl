@@ -682,3 +682,4 @@ company-next-number = Next number this year
 company-next-number-hint = can be changed only before the year's first invoice
 company-number-preview = The next invoice will be numbered
 company-save = Save the company profile
+dashboard-chorus-credentials-missing = waiting for the credentials

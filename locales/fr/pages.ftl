@@ -688,3 +688,4 @@ company-next-number = Prochain numéro cette année
 company-next-number-hint = modifiable seulement avant la première facture de l’année
 company-number-preview = La prochaine facture portera le numéro
 company-save = Enregistrer le profil de l’entreprise
+dashboard-chorus-credentials-missing = en attente des identifiants

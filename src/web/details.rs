@@ -100,7 +100,11 @@ mod tests {
         assert!(pairs.contains(&("After", "yes")), "{pairs:?}");
         assert!(pairs.contains(&("Steps 1 › Outcome", "ok")), "{pairs:?}");
         let french = readable(details, Locale::Fr);
-        assert!(french.iter().any(|d| d.label == "Motif" && d.value == "signed the contract"));
+        assert!(
+            french
+                .iter()
+                .any(|d| d.label == "Motif" && d.value == "signed the contract")
+        );
         assert_eq!(readable("not json", Locale::En)[0].value, "not json");
     }
 }

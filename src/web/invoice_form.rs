@@ -385,7 +385,11 @@ impl InvoiceForm {
     pub fn apply_to(&self, mut document: InvoiceDocument) -> (InvoiceDocument, Vec<usize>, FormErrors) {
         let mut errors = FormErrors::new();
         if self.lines_beyond_limit {
-            add(&mut errors, GENERAL, Message::new("err-form-too-many-lines").arg("max", MAX_ROWS));
+            add(
+                &mut errors,
+                GENERAL,
+                Message::new("err-form-too-many-lines").arg("max", MAX_ROWS),
+            );
         }
         let text = |key: &str| non_empty(self.value(key));
 

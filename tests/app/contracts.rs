@@ -103,7 +103,7 @@ both_backends! {
         assert!(html.contains("Contract C-2026-001 created."));
         // 1.5 h × 80.10 € = 120.15 €
         assert!(html.contains("120.15"), "{html}");
-        assert!(html.contains("EJ-0001") && html.contains("Quarterly") && html.contains("31 Dec 2026"));
+        assert!(html.contains("EJ-0001") && html.contains("billed quarterly") && html.contains("31 Dec 2026"));
         let (_, customer_page) = client.get_text(&format!("/customers/{customer}")).await;
         assert!(customer_page.contains("C-2026-001"), "the customer page lists its contracts");
 

@@ -202,12 +202,16 @@ both_backends! {
         let (_, page) = client.get_text("/settings/e-invoicing").await;
         assert!(page.contains("waiting for the credentials"), "{page}");
         assert!(!page.contains("<strong>active</strong>"), "{page}");
+        let (_, dashboard) = client.get_text("/").await;
+        assert!(dashboard.contains("waiting for the credentials"), "{dashboard}");
 
         let ready = app.chorus_ready_org().await;
         app.create_user("admin@ready.test", "admin", Some(ready)).await;
         let client = app.signed_in("admin@ready.test").await;
         let (_, page) = client.get_text("/settings/e-invoicing").await;
         assert!(page.contains("<strong>active</strong>"), "{page}");
+        let (_, dashboard) = client.get_text("/").await;
+        assert!(!dashboard.contains("waiting for the credentials"), "{dashboard}");
     }
 
     async fn the_invoice_page_speaks_french_units_money_and_file_sizes(app: TestApp) {

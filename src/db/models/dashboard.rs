@@ -17,17 +17,16 @@ pub const PAID_CHORUS_STATUS: &str = "MISE_EN_PAIEMENT";
 
 /// Submissions of the organisation in processing since before `since`, capped like the counts.
 pub fn ageing_count(conn: &mut AnyConnection, organisation_id: i64, since: NaiveDateTime) -> QueryResult<BoundedCount> {
-    let capped = diesel::dsl::sql::<BigInt>(
-        "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM submissions WHERE organisation_id = ",
-    )
-    .bind::<BigInt, _>(organisation_id)
-    .sql(" AND status = ")
-    .bind::<Text, _>(status::IN_PROCESSING)
-    .sql(" AND created_at < ")
-    .bind::<Timestamp, _>(since)
-    .sql(" LIMIT ")
-    .bind::<BigInt, _>(COUNT_CAP + 1)
-    .sql(") AS capped)");
+    let capped =
+        diesel::dsl::sql::<BigInt>("(SELECT COUNT(*) FROM (SELECT 1 AS one FROM submissions WHERE organisation_id = ")
+            .bind::<BigInt, _>(organisation_id)
+            .sql(" AND status = ")
+            .bind::<Text, _>(status::IN_PROCESSING)
+            .sql(" AND created_at < ")
+            .bind::<Timestamp, _>(since)
+            .sql(" LIMIT ")
+            .bind::<BigInt, _>(COUNT_CAP + 1)
+            .sql(") AS capped)");
     diesel::select(capped).get_result::<i64>(conn).map(BoundedCount)
 }
 
@@ -64,7 +63,6 @@ pub fn payment_amounts(conn: &mut AnyConnection, organisation_id: i64) -> QueryR
         .filter(invoices::kind.eq("invoice"))
         .filter(invoices::list_status.ne(status::REJECTED));
     let to_be_paid: Vec<(String, i64)> = issued
-        .clone()
         .filter(
             submissions::chorus_status
                 .is_null()

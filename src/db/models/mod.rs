@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod chorus_connection;
 pub mod contract;
 pub mod customer;
+pub mod dashboard;
 pub mod invoice;
 pub mod login_failure;
 pub mod organisation;

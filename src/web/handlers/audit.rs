@@ -642,9 +642,7 @@ impl CsvOptions {
         match self.sep.as_str() {
             "" | "comma" | "," => Ok(Separator::Comma),
             "semicolon" | ";" => Ok(Separator::Semicolon),
-            _ => Err(AppError::BadRequest(
-                "sep: choose comma or semicolon.".into(),
-            )),
+            _ => Err(AppError::BadRequest("sep: choose comma or semicolon.".into())),
         }
     }
 }

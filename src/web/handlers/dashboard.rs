@@ -2,8 +2,8 @@
 //! server-rendered SVG chart) and what needs attention (the technical account password's expiry).
 
 use crate::auth::CurrentUser;
-use crate::db::models::{chorus_connection, organisation, user};
 use crate::db::models::dashboard::PaymentAmounts;
+use crate::db::models::{chorus_connection, organisation, user};
 use crate::db::{BoundedCount, Db};
 use crate::domain::einvoicing::PasswordAge;
 use crate::error::AppError;
@@ -62,6 +62,8 @@ pub struct DashboardPage {
     pub bars: Vec<DayBar>,
     pub rects: Vec<Rect>,
     pub password: Option<PasswordAge>,
+    /// All four Chorus Pro credentials are stored: until then the card never says "active".
+    pub credentials_stored: bool,
 }
 
 impl DashboardPage {
@@ -197,7 +199,7 @@ pub async fn build(
     let is_support = user.has(crate::domain::role::Role::Support);
     let sees_invoices = user.roles.can_work_on_invoices();
     let is_admin = user.has(crate::domain::role::Role::Admin);
-    let (organisation, user_count, organisation_count, counts, bars, password) = db
+    let (organisation, user_count, organisation_count, counts, bars, password, credentials_stored) = db
         .run(move |conn| {
             let org = match org_id {
                 Some(id) => organisation::find(conn, id)?,
@@ -228,7 +230,16 @@ pub async fn build(
                     .map(|set| PasswordAge::of(set.date(), crate::db::now().date())),
                 _ => None,
             };
-            Ok::<_, AppError>((org, users, orgs, counts, bars, password))
+            let credentials_stored = match (org_id, &org) {
+                (Some(id), Some(o)) if o.chorus_active() => chorus_connection::summary(conn, id)?.is_some_and(|s| {
+                    use crate::domain::einvoicing::{CLIENT_ID, CLIENT_SECRET, TECH_LOGIN, TECH_PASSWORD};
+                    [CLIENT_ID, CLIENT_SECRET, TECH_LOGIN, TECH_PASSWORD]
+                        .iter()
+                        .all(|field| s.set_at(field).is_some())
+                }),
+                _ => false,
+            };
+            Ok::<_, AppError>((org, users, orgs, counts, bars, password, credentials_stored))
         })
         .await?;
     let mut bars = bars;
@@ -245,6 +256,7 @@ pub async fn build(
         bars,
         rects,
         password,
+        credentials_stored,
     })
 }
 

@@ -65,7 +65,8 @@ async fn the_invoice_page_shows_sent_without_a_reload() {
             .unwrap();
 
         b.app.settle().await;
-        b.wait_for_text("#invoice-live hgroup", "Sent", Duration::from_secs(15)).await;
+        b.wait_for_text("#invoice-live hgroup", "Sent", Duration::from_secs(15))
+            .await;
         assert!(b.text("#chorus").await.contains("Sent"));
         let same = b
             .client
@@ -134,6 +135,19 @@ async fn at_phone_width_the_menu_folds_and_the_list_scrolls_inside_its_box() {
         }
         assert!(b.text("#invoice-rows").await.contains("In processing"));
         document_page(b, "invoice-list-phone", PHONE.0, PHONE.0).await;
+
+        // The invoice form's lines editor scrolls in its own box too.
+        b.goto("/invoices/new").await;
+        b.wait_until_loaded().await;
+        let wide = b
+            .client
+            .execute(
+                "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.lines-editor')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(page_overflow(b).await <= 0, "the invoice form scrolls the page sideways at 390 px: {wide}");
 
         // Back at desktop width: the menu is a row, nothing scrolls sideways.
         b.client.set_window_size(DESKTOP, WINDOW.1).await.expect("window size");
