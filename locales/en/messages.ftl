@@ -499,3 +499,4 @@ error-back = Back to the dashboard
 
 err-import-file = { $detail }
 pdf-substitute-warning = The PDF font cannot draw { $characters }: the PDF shows "?" in their place (the XML keeps the exact text).
+err-inv-vat-amount-stated = must be within 1 of the VAT computed for this category and rate (BR-CO-17)

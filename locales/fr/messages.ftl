@@ -507,3 +507,4 @@ error-back = Retour au tableau de bord
 
 err-import-file = { $detail }
 pdf-substitute-warning = La police du PDF ne sait pas dessiner { $characters } : le PDF affiche « ? » à leur place (le XML garde le texte exact).
+err-inv-vat-amount-stated = doit être à 1 près la TVA calculée pour cette catégorie et ce taux (BR-CO-17)
