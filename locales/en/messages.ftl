@@ -560,3 +560,4 @@ err-logo-format = The logo must be a PNG or JPEG image.
 flash-company-saved = Company profile saved: invoices issued from now on use it.
 err-bank-one-default = Mark at most one account as the default.
 err-bank-unknown-id = No bank account of yours has this id.
+err-inv-vat-amount-stated = must be within 1 of the VAT computed for this category and rate (BR-CO-17)

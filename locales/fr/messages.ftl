@@ -568,3 +568,4 @@ err-logo-format = Le logo doit être une image PNG ou JPEG.
 flash-company-saved = Profil de l’entreprise enregistré : les factures émises désormais l’utilisent.
 err-bank-one-default = Marquez au plus un compte comme compte par défaut.
 err-bank-unknown-id = Aucun de vos comptes bancaires n’a cet identifiant.
+err-inv-vat-amount-stated = doit être à 1 près la TVA calculée pour cette catégorie et ce taux (BR-CO-17)

@@ -140,7 +140,8 @@ fn write_line(x: &mut XmlOut, line: &crate::domain::invoice::Line, source: &docu
         if let Some(base) = line.price_base_quantity {
             x.decimal("ram:BasisQuantity", base, Some(line.unit_code.as_str()))?;
         }
-        if !discount.is_zero() {
+        // An explicit discount is written even at 0 (a received invoice keeps its terms).
+        if !discount.is_zero() || line.price_discount.is_some() {
             x.open("ram:AppliedTradeAllowanceCharge")?;
             indicator(x, false)?;
             x.decimal("ram:ActualAmount", discount, None)?;

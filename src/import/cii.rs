@@ -84,6 +84,7 @@ pub(super) fn read(root: &Node) -> Result<(InvoiceDocument, Stated), ImportError
             tax_exclusive: None,
             vat_total: None,
             payable: None,
+            breakdown: Vec::new(),
         },
     };
     Ok((doc, stated))
@@ -294,6 +295,7 @@ fn read_settlement(settlement: &Node, doc: &mut InvoiceDocument) -> Stated {
             rate: tax.text_at(&["RateApplicablePercent"]),
             reason: tax.text_at(&["ExemptionReason"]),
             reason_code: tax.text_at(&["ExemptionReasonCode"]),
+            tax_amount: tax.text_at(&["CalculatedAmount"]),
         });
         if doc.tax_point_date.is_none() {
             doc.tax_point_date = date(tax.at(&["TaxPointDate", "DateString"]));
@@ -348,6 +350,7 @@ fn read_settlement(settlement: &Node, doc: &mut InvoiceDocument) -> Stated {
         // No TaxTotalAmount means no VAT at all (CII may leave it out).
         vat_total: vat_total.or_else(|| Some("0".into())),
         payable: amount("DuePayableAmount"),
+        breakdown: reasons,
     }
 }
 

@@ -9,7 +9,7 @@ mod xml;
 
 use rust_decimal::Decimal;
 
-use crate::domain::invoice::document::{DecimalText, Identifier, InvoiceDocument};
+use crate::domain::invoice::document::{DecimalText, Identifier, InvoiceDocument, StatedVatAmount};
 use crate::domain::invoice::{AttachmentMode, FieldErrors, Invoice};
 use crate::render::OutputFormat;
 use xml::Node;
@@ -73,6 +73,8 @@ pub(crate) struct Stated {
     pub tax_exclusive: Option<String>,
     pub vat_total: Option<String>,
     pub payable: Option<String>,
+    /// The VAT breakdown rows (BG-23) as stated.
+    pub breakdown: Vec<TaxBreakdownReason>,
 }
 
 /// An exemption reason of one VAT breakdown row (BG-23), given back to the first line (or
@@ -82,6 +84,8 @@ pub(crate) struct TaxBreakdownReason {
     pub rate: Option<String>,
     pub reason: Option<String>,
     pub reason_code: Option<String>,
+    /// BT-117.
+    pub tax_amount: Option<String>,
 }
 
 pub(crate) fn decimal(text: String) -> DecimalText {
@@ -159,7 +163,29 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Imported, ImportError> {
     if document.supporting_documents.iter().any(|d| d.file.is_some()) || format == ImportFormat::FacturX {
         document.attachment = Some(AttachmentMode::None);
     }
-    let invoice = Invoice::parse_received(document).map_err(ImportError::Invalid)?;
+    let mut invoice = Invoice::parse_received(document.clone()).map_err(ImportError::Invalid)?;
+    // BT-117 stated otherwise than computed (whole-unit currencies …): kept as stated.
+    let mut stated_amounts = Vec::new();
+    for row in &stated.breakdown {
+        let Some(amount) = row.tax_amount.as_deref().and_then(|a| a.trim().parse::<Decimal>().ok()) else {
+            continue;
+        };
+        let rate = row.rate.as_deref().and_then(|r| r.trim().parse::<Decimal>().ok());
+        let computed = invoice.vat_breakdown().iter().find(|b| {
+            b.vat.category.code() == row.category && b.vat.rate.unwrap_or_default() == rate.unwrap_or_default()
+        });
+        if computed.is_some_and(|b| b.tax_amount != amount) {
+            stated_amounts.push(StatedVatAmount {
+                vat_category: row.category.clone(),
+                vat_rate: row.rate.clone().map(decimal),
+                tax_amount: decimal(amount.to_string()),
+            });
+        }
+    }
+    if !stated_amounts.is_empty() {
+        document.vat_amounts = stated_amounts;
+        invoice = Invoice::parse_received(document).map_err(ImportError::Invalid)?;
+    }
     check_totals(&invoice, &stated)?;
     Ok(Imported {
         invoice,

@@ -151,6 +151,7 @@ pub(super) fn read(root: &Node) -> Result<(InvoiceDocument, Stated), super::Impo
                     rate: category.text_at(&["Percent"]),
                     reason: category.text_at(&["TaxExemptionReason"]),
                     reason_code: category.text_at(&["TaxExemptionReasonCode"]),
+                    tax_amount: subtotal.text_at(&["TaxAmount"]),
                 });
             }
         }
@@ -177,6 +178,7 @@ pub(super) fn read(root: &Node) -> Result<(InvoiceDocument, Stated), super::Impo
         tax_exclusive: stated_amount("TaxExclusiveAmount"),
         vat_total: tax_total.and_then(|t| t.text_at(&["TaxAmount"])),
         payable: stated_amount("PayableAmount"),
+        breakdown: reasons,
     };
     Ok((doc, stated))
 }

@@ -174,3 +174,54 @@ fn stated_totals_that_disagree_with_the_lines_are_refused() {
     let error = import_bytes(tampered.as_bytes()).expect_err("refused");
     assert!(error.to_string().contains("BT-115"), "{error}");
 }
+
+async fn post_file(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    query: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/invoices{query}", app.address))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")),
+    )
+}
+
+crate::both_backends! {
+    async fn the_api_imports_ubl_cii_and_factur_x_files_as_drafts(app: TestApp) {
+        let org = app.create_org("Own SA", SIRET_A).await;
+        let (_, token) = app.create_token(org, "ERP").await;
+        for (sample, content_type) in [
+            ("ubl/ubl-tc434-example2.xml", "application/xml"),
+            ("cii/CII_example5.xml", "application/xml; charset=utf-8"),
+            ("facturx/invoice_EN16931.pdf", "application/pdf"),
+        ] {
+            let bytes = std::fs::read(samples_dir().join(sample)).expect("sample");
+            let expected = import_bytes(&bytes).expect("imports");
+            let (status, created) = post_file(&app, &token, "", content_type, bytes).await;
+            assert_eq!(status, reqwest::StatusCode::CREATED, "{sample}: {created}");
+            assert_eq!(created["status"], "draft", "{sample}");
+            assert_eq!(created["buyer_name"], expected.invoice.document().buyer.name.as_str(), "{sample}");
+            assert_eq!(created["currency"], expected.invoice.currency().as_str(), "{sample}");
+        }
+        // Not an invoice: 422 naming the document, as JSON.
+        let (status, body) = post_file(&app, &token, "", "application/xml", b"<Order/>".to_vec()).await;
+        assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["errors"]["document"].is_array(), "{body}");
+        // An unknown query option is a 400 with a JSON body.
+        let bytes = std::fs::read(samples_dir().join("ubl/ubl-tc434-example2.xml")).expect("sample");
+        let (status, body) = post_file(&app, &token, "?colour=red", "application/xml", bytes).await;
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
+    }
+}

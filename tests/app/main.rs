@@ -13,6 +13,7 @@ mod connection_test;
 mod contracts;
 mod customers;
 mod einvoicing;
+mod en16931_coverage;
 mod foundation;
 mod i18n;
 mod import_samples;

@@ -370,3 +370,145 @@ fn every_sample_twin_renders_to_valid_cii_and_factur_x_with_the_ubl_totals() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The documented Chorus example, changed by `edit`, written to `dir/name.json`.
+fn chorus_example_variant(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let json = manifest_dir().join("tests/fixtures/invoices/chorus-example.json");
+    let mut document: Value = serde_json::from_slice(&std::fs::read(json).expect("fixture")).expect("json");
+    edit(&mut document);
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_vec_pretty(&document).expect("json")).expect("write");
+    path
+}
+
+/// Renders `input` in UBL (PDF attached), CII and Factur-X; returns the files to validate.
+fn render_three(input: &Path, root: &Path) -> Vec<(OutputFormat, chorus_desk::render::RenderedPaths)> {
+    [OutputFormat::Ubl, OutputFormat::Cii, OutputFormat::FacturX]
+        .into_iter()
+        .map(|format| {
+            let dir = root.join(format.to_string());
+            std::fs::create_dir_all(&dir).expect("dir");
+            let paths = render_file(input, &dir, format, AttachmentMode::Pdf)
+                .unwrap_or_else(|error| panic!("{} ({format}): {error}", input.display()));
+            (format, paths)
+        })
+        .collect()
+}
+
+fn validated_file(format: OutputFormat, paths: &chorus_desk::render::RenderedPaths) -> PathBuf {
+    match format {
+        OutputFormat::FacturX => paths.pdf.clone(),
+        _ => paths.xml.clone(),
+    }
+}
+
+#[test]
+fn negative_allowances_and_an_exemption_only_through_a_charge_are_valid_in_every_syntax() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let negative = chorus_example_variant(temp.path(), "negative", |doc| {
+        doc["allowances_charges"] = serde_json::json!([
+            {"charge": false, "amount": "-15.00", "reason": "Remise annulée", "vat_category": "S", "vat_rate": "20"},
+            {"charge": true, "amount": "-5.00", "reason": "Frais de port remboursés", "vat_category": "S", "vat_rate": "20"}
+        ]);
+    });
+    let exempt_charge = chorus_example_variant(temp.path(), "exempt-charge", |doc| {
+        doc["allowances_charges"] = serde_json::json!([
+            {"charge": true, "amount": "30.00", "reason": "Frais de formation", "vat_category": "E", "vat_rate": "0",
+             "vat_exemption_reason": "Exonération de TVA, article 261-4-4° du CGI",
+             "vat_exemption_reason_code": "VATEX-EU-132"}
+        ]);
+    });
+    let mut files = Vec::new();
+    for (name, input) in [("negative", &negative), ("exempt-charge", &exempt_charge)] {
+        for (format, paths) in render_three(input, &temp.path().join(name)) {
+            files.push(validated_file(format, &paths));
+        }
+    }
+    let report = validate(&files, false);
+    let failures: Vec<_> = report.iter().filter(|(_, issues)| !issues.is_empty()).collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    // The exemption reason reaches the VAT breakdown row of category E in every syntax.
+    for file in files.iter().skip(3).take(2) {
+        let xml = String::from_utf8(std::fs::read(file).expect("xml")).expect("utf-8");
+        assert!(xml.contains("VATEX-EU-132"), "{}", file.display());
+    }
+    let negative_ubl = std::fs::read_to_string(&files[0]).expect("ubl");
+    assert!(
+        negative_ubl.contains(">-15.00<"),
+        "the negative allowance is written as given"
+    );
+}
+
+#[test]
+fn emoji_and_cjk_text_render_to_a_valid_factur_x_whose_xml_keeps_the_text() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let name = "Maintenance 🚀 服务器维护 ✅";
+    let input = chorus_example_variant(temp.path(), "emoji", |doc| {
+        doc["lines"][0]["name"] = Value::from(name);
+    });
+    let rendered = render_three(&input, temp.path());
+    let files: Vec<PathBuf> = rendered.iter().map(|(f, p)| validated_file(*f, p)).collect();
+    let report = validate(&files, false);
+    let failures: Vec<_> = report.iter().filter(|(_, issues)| !issues.is_empty()).collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    for (_, paths) in &rendered {
+        let xml = std::fs::read_to_string(&paths.xml).expect("xml");
+        assert!(xml.contains(name), "{} keeps the exact text", paths.xml.display());
+    }
+    let facturx = std::fs::read(&rendered[2].1.pdf).expect("pdf");
+    let embedded = chorus_desk::import::facturx_xml(&facturx).expect("factur-x.xml");
+    assert!(String::from_utf8(embedded).expect("utf-8").contains(name));
+}
+
+fn render_cli(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chorus-desk"))
+        .arg("render")
+        .args(args)
+        .output()
+        .expect("chorus-desk runs")
+}
+
+#[test]
+fn render_refuses_to_overwrite_and_reports_each_file_written() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let first = chorus_example_variant(temp.path(), "first", |doc| doc["number"] = Value::from("FA/1"));
+    let second = chorus_example_variant(temp.path(), "second", |doc| doc["number"] = Value::from("FA-1"));
+    let out = temp.path().join("out");
+    let output = render_cli(&[first.as_os_str(), second.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the clash is an error");
+    assert!(
+        stdout.contains("wrote") && stdout.contains("FA-1.xml") && stdout.contains("FA-1.pdf"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("already exists"), "{stderr}");
+    // The first rendering is intact: the second did not overwrite it.
+    let xml = std::fs::read_to_string(out.join("FA-1.xml")).expect("xml");
+    assert!(xml.contains("<cbc:ID>FA/1</cbc:ID>"), "first file kept");
+}
+
+#[test]
+fn render_applies_the_documents_attachment_unless_the_option_is_given() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let input = chorus_example_variant(temp.path(), "pdf", |doc| doc["attachment"] = Value::from("pdf"));
+    let out = temp.path().join("own");
+    let output = render_cli(&[input.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let xml = std::fs::read_to_string(out.join("FA-2026-0042.xml")).expect("xml");
+    assert!(
+        xml.contains("mimeCode=\"application/pdf\""),
+        "the document's own attachment mode"
+    );
+    let out = temp.path().join("forced");
+    let output = render_cli(&[
+        input.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--attachment".as_ref(),
+        "zip".as_ref(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let xml = std::fs::read_to_string(out.join("FA-2026-0042.xml")).expect("xml");
+    assert!(xml.contains("mimeCode=\"application/zip\""), "--attachment wins");
+}

@@ -178,12 +178,28 @@ pub struct InvoiceDocument {
     /// BT-114.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounding_amount: Option<DecimalText>,
+    /// BT-117 as a received invoice states it, per VAT category and rate, when it differs from
+    /// the computed amount (e.g. rounded to whole forints); within 1 unit of it (BR-CO-17).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vat_amounts: Vec<StatedVatAmount>,
     /// BG-24 supporting documents (besides the invoice PDF, which is added when rendering).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supporting_documents: Vec<SupportingDocument>,
     /// How the invoice PDF is attached; default zip.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<AttachmentMode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StatedVatAmount {
+    /// BT-118.
+    pub vat_category: String,
+    /// BT-119 (absent for category O).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_rate: Option<DecimalText>,
+    /// BT-117.
+    pub tax_amount: DecimalText,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

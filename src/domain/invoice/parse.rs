@@ -474,7 +474,32 @@ pub(super) fn parse(document: InvoiceDocument, number_rule: NumberRule) -> Resul
             });
         }
     }
-    let (vat_breakdown, totals) = totals::compute(&lines, &allowances_charges, &exemptions, prepaid, rounding);
+    let (mut vat_breakdown, mut totals) = totals::compute(&lines, &allowances_charges, &exemptions, prepaid, rounding);
+    // BT-117 as stated by a received invoice: kept when within 1 unit of the computed amount.
+    for (i, stated) in document.vat_amounts.iter().enumerate() {
+        let field = format!("vat_amounts[{i}].tax_amount");
+        let amount = p.decimal(&field, &stated.tax_amount);
+        let rate = p.opt_decimal(&format!("vat_amounts[{i}].vat_rate"), stated.vat_rate.as_ref());
+        let row = vat_breakdown.iter_mut().find(|row| {
+            row.vat.category.code() == stated.vat_category
+                && row.vat.rate.unwrap_or(Decimal::ZERO) == rate.unwrap_or(Decimal::ZERO)
+        });
+        match (row, amount) {
+            (Some(row), Some(amount)) if (amount - row.tax_amount).abs() <= Decimal::ONE => {
+                row.tax_amount = round_amount(amount);
+            }
+            (_, Some(_)) => p.errors.add(field, Message::new("err-inv-vat-amount-stated")),
+            _ => {}
+        }
+    }
+    if !document.vat_amounts.is_empty() {
+        totals.vat_total = vat_breakdown.iter().map(|row| row.tax_amount).sum();
+        totals.tax_inclusive = totals.tax_exclusive + totals.vat_total;
+        totals.payable = totals.tax_inclusive - totals.prepaid + totals.rounding;
+    }
+    if !p.errors.is_empty() {
+        return Err(p.errors);
+    }
     drop(exemptions);
 
     // Everything below was checked above; the fallbacks are unreachable.
