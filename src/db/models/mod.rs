@@ -12,7 +12,6 @@ pub mod organisation;
 pub mod poll_cursor;
 pub mod submission;
 pub mod user;
-pub mod dashboard;
 
 pub mod saved_item;
 
