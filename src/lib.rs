@@ -30,4 +30,5 @@ pub mod startup;
 pub mod telemetry;
 pub mod ubl;
 pub mod web;
+pub mod notify;
 pub(crate) mod xml_writer;

@@ -88,6 +88,17 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/api/v1/invoices/{id}/package")
         | ("GET", "/api/v1/invoices/{id}/cii")
         | ("GET", "/api/v1/invoices/{id}/facturx") => Some(&[]),
+        // Notifications (issue 19): the API description is public; webhooks and outbox are admins'.
+        ("GET", "/api/v1/openapi.json") | ("GET", "/api/docs") => None,
+        ("GET", "/account/notifications") | ("POST", "/account/notifications") => {
+            Some(&[Who::Admin, Who::User, Who::Auditor])
+        }
+        ("GET", "/settings/webhooks")
+        | ("POST", "/settings/webhooks")
+        | ("GET", "/settings/webhooks/{id}")
+        | ("POST", "/settings/webhooks/{id}/test")
+        | ("POST", "/settings/webhooks/{id}/remove")
+        | ("GET", "/settings/outbox") => Some(&[Who::Admin]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")
@@ -130,11 +141,13 @@ struct World {
     foreign_contract: i64,
     own_token: i64,
     foreign_token: i64,
+    own_webhook: i64,
+    foreign_webhook: i64,
 }
 
 /// API routes answer 401 to every session, and are checked with organisation tokens instead.
 fn is_api(pattern: &str) -> bool {
-    pattern.starts_with("/api/")
+    pattern.starts_with("/api/") && !matches!(pattern, "/api/v1/openapi.json" | "/api/docs")
 }
 
 fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
@@ -143,6 +156,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/support/organisations") => world.foreign_org,
         (p, Scope::Own) if p.starts_with("/settings/users") => world.own_colleague,
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
+        (p, Scope::Own) if p.starts_with("/settings/webhooks") => world.own_webhook,
+        (p, Scope::Foreign) if p.starts_with("/settings/webhooks") => world.foreign_webhook,
         (p, Scope::Own) if p.starts_with("/settings/api-tokens") => world.own_token,
         (p, Scope::Foreign) if p.starts_with("/settings/api-tokens") => world.foreign_token,
         (p, Scope::Own) if p.contains("/customers") => world.own_customer,
@@ -200,6 +215,19 @@ async fn check_every_route(app: TestApp) {
     };
     let own_audit_entry = audit_entry(own_org).await.unwrap();
     let foreign_audit_entry = audit_entry(foreign_org).await.unwrap();
+    let webhook = |org: i64| {
+        chorus_desk::app::register_webhook::run(
+            &app.db,
+            &app.secret,
+            chorus_desk::notify::ssrf::AddressPolicy { allow_private: true },
+            org,
+            chorus_desk::audit::Actor::System("test"),
+            "http://127.0.0.1:9/hook",
+            vec![chorus_desk::notify::webhooks::EventType::StatusChanged],
+        )
+    };
+    let own_webhook = webhook(own_org).await.unwrap().endpoint_id;
+    let foreign_webhook = webhook(foreign_org).await.unwrap().endpoint_id;
     let world = World {
         own_org,
         foreign_org,
@@ -215,6 +243,8 @@ async fn check_every_route(app: TestApp) {
         foreign_invoice,
         own_audit_entry,
         foreign_audit_entry,
+        own_webhook,
+        foreign_webhook,
     };
 
     let routes = route_table();

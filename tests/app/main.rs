@@ -25,3 +25,6 @@ mod readiness;
 mod render_properties;
 mod render_samples;
 mod secrets_in_logs;
+mod notify;
+mod openapi;
+mod sinks;
