@@ -47,15 +47,8 @@ pub async fn run(
     let endpoint_id = db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let id = webhooks::insert_endpoint(
-                    conn,
-                    &cipher,
-                    organisation_id,
-                    &url,
-                    &events,
-                    &stored,
-                    actor.user_id(),
-                )?;
+                let id =
+                    webhooks::insert_endpoint(conn, &cipher, organisation_id, &url, &events, &stored, actor.user_id())?;
                 crate::audit::record(
                     conn,
                     Entry::new(Some(organisation_id), actor, "webhook.registered")

@@ -5,7 +5,12 @@ use crate::db::{AnyConnection, write_tx};
 use crate::notify::webhooks::{self, EventType};
 
 /// Returns the event id, or None when the endpoint is not the organisation's active one.
-pub fn run(conn: &mut AnyConnection, organisation_id: i64, actor: Actor, endpoint_id: i64) -> diesel::QueryResult<Option<i64>> {
+pub fn run(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    actor: Actor,
+    endpoint_id: i64,
+) -> diesel::QueryResult<Option<i64>> {
     write_tx(conn, |conn| {
         let Some(endpoint) = webhooks::endpoint(conn, organisation_id, endpoint_id)? else {
             return Ok(None);

@@ -79,9 +79,16 @@ async fn attempt(ctx: &JobContext, item: &DueDelivery, policy: AddressPolicy) ->
         }
     };
     let cipher = CredentialCipher::new(&ctx.secret);
-    let secret = match cipher.decrypt_secret(&item.endpoint.secret, &webhooks::secret_aad(item.endpoint.organisation_id)) {
+    let secret = match cipher.decrypt_secret(
+        &item.endpoint.secret,
+        &webhooks::secret_aad(item.endpoint.organisation_id),
+    ) {
         Ok(secret) => secret,
-        Err(e) => return Attempt::Abandoned { error: format!("the endpoint's secret cannot be read: {e}") },
+        Err(e) => {
+            return Attempt::Abandoned {
+                error: format!("the endpoint's secret cannot be read: {e}"),
+            };
+        }
     };
     let body = item.event.payload.clone();
     let timestamp = chrono::Utc::now().timestamp();

@@ -27,7 +27,9 @@ pub struct MailSettings {
 
 impl std::fmt::Debug for MailSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailSettings").field("from", &self.from.to_string()).finish_non_exhaustive()
+        f.debug_struct("MailSettings")
+            .field("from", &self.from.to_string())
+            .finish_non_exhaustive()
     }
 }
 
@@ -125,5 +127,9 @@ pub async fn send(settings: &MailSettings, row: &OutboxRow) -> Result<(), String
         .body(composed.body)
         .map_err(|e| format!("mail: {e}"))?;
     let transport = settings.transport().map_err(|e| format!("smtp: {e}"))?;
-    transport.send(message).await.map(|_| ()).map_err(|e| format!("smtp: {e}"))
+    transport
+        .send(message)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("smtp: {e}"))
 }

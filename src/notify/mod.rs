@@ -114,8 +114,7 @@ impl StateChange {
     /// A rejection: Chorus Pro's REJETEE, or our own rejected status (a flux refused at deposit).
     pub fn is_rejection(&self) -> bool {
         self.to_chorus.as_deref() == Some("REJETEE")
-            || (self.to_status == crate::db::models::submission::status::REJECTED
-                && self.from_status != self.to_status)
+            || (self.to_status == crate::db::models::submission::status::REJECTED && self.from_status != self.to_status)
     }
 
     /// The mail this change calls for, if any.
@@ -148,7 +147,14 @@ pub fn invoice_state_changed(
             "chorus_status": state.to_chorus,
             "reasons": state.reasons.iter().map(|r| &r.message).filter(|m| !m.is_empty()).collect::<Vec<_>>(),
         });
-        outbox::enqueue_for_subscribers(conn, state.organisation_id, event, Some(state.invoice_id), &details, None)?;
+        outbox::enqueue_for_subscribers(
+            conn,
+            state.organisation_id,
+            event,
+            Some(state.invoice_id),
+            &details,
+            None,
+        )?;
     }
     Ok(())
 }
@@ -194,8 +200,14 @@ mod tests {
 
     #[test]
     fn chorus_statuses_map_to_the_mails_people_ask_for() {
-        assert_eq!(MailEvent::for_chorus_status("REJETEE"), Some(MailEvent::InvoiceRejected));
-        assert_eq!(MailEvent::for_chorus_status("A_RECYCLER"), Some(MailEvent::InvoiceToRecycle));
+        assert_eq!(
+            MailEvent::for_chorus_status("REJETEE"),
+            Some(MailEvent::InvoiceRejected)
+        );
+        assert_eq!(
+            MailEvent::for_chorus_status("A_RECYCLER"),
+            Some(MailEvent::InvoiceToRecycle)
+        );
         assert_eq!(MailEvent::for_chorus_status("MISE_A_DISPOSITION"), None);
         for event in MailEvent::ALL {
             assert_eq!(MailEvent::parse(event.as_str()), Some(event));

@@ -185,7 +185,11 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
 /// Records a failed try: again after a back-off, or given up after [`MAX_ATTEMPTS`].
 pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error: &str) -> QueryResult<bool> {
     let attempts = row.attempts + 1;
-    let status = if attempts >= MAX_ATTEMPTS { status::FAILED } else { status::PENDING };
+    let status = if attempts >= MAX_ATTEMPTS {
+        status::FAILED
+    } else {
+        status::PENDING
+    };
     let next = now() + super::backoff(row.attempts, Duration::minutes(1), Duration::hours(1));
     let updated = diesel::update(
         mail_outbox::table

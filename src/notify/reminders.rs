@@ -30,7 +30,10 @@ pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize
     // Technical passwords: the 30-day mail, then the 7-day one.
     let passwords: Vec<(i64, Option<chrono::NaiveDateTime>)> = chorus_connections::table
         .filter(chorus_connections::tech_password_set_at.is_not_null())
-        .select((chorus_connections::organisation_id, chorus_connections::tech_password_set_at))
+        .select((
+            chorus_connections::organisation_id,
+            chorus_connections::tech_password_set_at,
+        ))
         .load(conn)?;
     for (org, set_at) in passwords {
         let Some(set_at) = set_at else { continue };
@@ -90,7 +93,10 @@ pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize
         let line = format!(
             "{} → {}",
             data["number"].as_str().unwrap_or("?"),
-            data["chorus_status"].as_str().or(data["status"].as_str()).unwrap_or("?"),
+            data["chorus_status"]
+                .as_str()
+                .or(data["status"].as_str())
+                .unwrap_or("?"),
         );
         digest.entry(org).or_default().push(line);
     }

@@ -66,7 +66,11 @@ pub async fn check(raw: &str, policy: AddressPolicy) -> Result<CheckedEndpoint, 
     {
         return Err(EndpointRefused::PrivateAddress(bad.ip()));
     }
-    Ok(CheckedEndpoint { url, host: bare, addresses })
+    Ok(CheckedEndpoint {
+        url,
+        host: bare,
+        addresses,
+    })
 }
 
 /// An address on the public internet: not loopback, private, link-local, shared (CGNAT),
@@ -116,7 +120,19 @@ mod tests {
 
     #[test]
     fn private_loopback_and_metadata_addresses_are_not_public() {
-        for bad in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
+        for bad in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(!is_public(bad.parse().unwrap()), "{bad}");
         }
         for good in ["93.184.216.34", "2606:4700::1111"] {
@@ -127,9 +143,22 @@ mod tests {
     #[tokio::test]
     async fn a_host_resolving_to_loopback_is_refused_unless_allowed() {
         let strict = AddressPolicy { allow_private: false };
-        assert!(matches!(check("http://localhost:9/hook", strict).await, Err(EndpointRefused::PrivateAddress(_))));
-        assert!(matches!(check("http://[::1]:9/hook", strict).await, Err(EndpointRefused::PrivateAddress(_))));
-        assert_eq!(check("ftp://example.com/", strict).await.unwrap_err(), EndpointRefused::NotHttp);
-        assert!(check("http://127.0.0.1:9/hook", AddressPolicy { allow_private: true }).await.is_ok());
+        assert!(matches!(
+            check("http://localhost:9/hook", strict).await,
+            Err(EndpointRefused::PrivateAddress(_))
+        ));
+        assert!(matches!(
+            check("http://[::1]:9/hook", strict).await,
+            Err(EndpointRefused::PrivateAddress(_))
+        ));
+        assert_eq!(
+            check("ftp://example.com/", strict).await.unwrap_err(),
+            EndpointRefused::NotHttp
+        );
+        assert!(
+            check("http://127.0.0.1:9/hook", AddressPolicy { allow_private: true })
+                .await
+                .is_ok()
+        );
     }
 }

@@ -124,7 +124,10 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     message.extend_from_slice(timestamp.to_string().as_bytes());
     message.push(b'.');
     message.extend_from_slice(body.as_bytes());
-    format!("v1={}", hex::encode(crate::audit::hmac_sha256(secret.as_bytes(), &message)))
+    format!(
+        "v1={}",
+        hex::encode(crate::audit::hmac_sha256(secret.as_bytes(), &message))
+    )
 }
 
 /// Registers an endpoint with its secret encrypted. Call it in a write transaction.
@@ -255,9 +258,23 @@ pub fn record_state_change(conn: &mut AnyConnection, state: &StateChange, number
         "previous_chorus_status": state.from_chorus,
         "reasons": state.reasons,
     });
-    record_event(conn, state.organisation_id, EventType::StatusChanged, Some(state.invoice_id), data.clone(), None)?;
+    record_event(
+        conn,
+        state.organisation_id,
+        EventType::StatusChanged,
+        Some(state.invoice_id),
+        data.clone(),
+        None,
+    )?;
     if state.is_rejection() {
-        record_event(conn, state.organisation_id, EventType::Rejected, Some(state.invoice_id), data, None)?;
+        record_event(
+            conn,
+            state.organisation_id,
+            EventType::Rejected,
+            Some(state.invoice_id),
+            data,
+            None,
+        )?;
     }
     Ok(())
 }
@@ -277,7 +294,11 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
         let candidates: Vec<i64> = webhook_deliveries::table
             .filter(webhook_deliveries::status.eq(status::PENDING))
             .filter(webhook_deliveries::next_attempt_at.le(at))
-            .filter(webhook_deliveries::lease_until.is_null().or(webhook_deliveries::lease_until.lt(at)))
+            .filter(
+                webhook_deliveries::lease_until
+                    .is_null()
+                    .or(webhook_deliveries::lease_until.lt(at)),
+            )
             .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
             .limit(limit)
             .select(webhook_deliveries::id)
@@ -288,7 +309,11 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
                 webhook_deliveries::table
                     .filter(webhook_deliveries::id.eq(id))
                     .filter(webhook_deliveries::status.eq(status::PENDING))
-                    .filter(webhook_deliveries::lease_until.is_null().or(webhook_deliveries::lease_until.lt(at))),
+                    .filter(
+                        webhook_deliveries::lease_until
+                            .is_null()
+                            .or(webhook_deliveries::lease_until.lt(at)),
+                    ),
             )
             .set((
                 webhook_deliveries::lease_owner.eq(owner),
@@ -304,11 +329,19 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
             .inner_join(webhook_endpoints::table)
             .filter(webhook_deliveries::id.eq_any(claimed))
             .order(webhook_deliveries::id)
-            .select((DeliveryRow::as_select(), EventRow::as_select(), EndpointRow::as_select()))
+            .select((
+                DeliveryRow::as_select(),
+                EventRow::as_select(),
+                EndpointRow::as_select(),
+            ))
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(delivery, event, endpoint)| DueDelivery { delivery, event, endpoint })
+            .map(|(delivery, event, endpoint)| DueDelivery {
+                delivery,
+                event,
+                endpoint,
+            })
             .collect())
     })
 }
@@ -326,7 +359,12 @@ pub enum Attempt {
 
 /// Records an attempt, if `owner` still holds the delivery: delivered, or retried with back-off
 /// (30 s doubling, capped at 2 hours) until [`RETRY_WINDOW_HOURS`] after the event.
-pub fn record_attempt(conn: &mut AnyConnection, due: &DeliveryRow, owner: &str, attempt: &Attempt) -> QueryResult<bool> {
+pub fn record_attempt(
+    conn: &mut AnyConnection,
+    due: &DeliveryRow,
+    owner: &str,
+    attempt: &Attempt,
+) -> QueryResult<bool> {
     let at = now();
     let attempts = due.attempts + 1;
     let target = webhook_deliveries::table
@@ -380,18 +418,31 @@ pub struct DeliveryView {
 }
 
 /// The endpoint's latest deliveries, newest first.
-pub fn deliveries(conn: &mut AnyConnection, organisation_id: i64, endpoint_id: i64, limit: i64) -> QueryResult<Vec<DeliveryView>> {
+pub fn deliveries(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    endpoint_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryView>> {
     let rows: Vec<(DeliveryRow, String, Option<i64>)> = webhook_deliveries::table
         .inner_join(webhook_events::table)
         .filter(webhook_deliveries::organisation_id.eq(organisation_id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
         .order(webhook_deliveries::id.desc())
         .limit(limit)
-        .select((DeliveryRow::as_select(), webhook_events::event_type, webhook_events::invoice_id))
+        .select((
+            DeliveryRow::as_select(),
+            webhook_events::event_type,
+            webhook_events::invoice_id,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(delivery, event_type, invoice_id)| DeliveryView { delivery, event_type, invoice_id })
+        .map(|(delivery, event_type, invoice_id)| DeliveryView {
+            delivery,
+            event_type,
+            invoice_id,
+        })
         .collect())
 }
 
@@ -403,7 +454,11 @@ mod tests {
     fn the_signature_covers_the_timestamp_and_the_body() {
         let a = signature("whsec_x", 1_700_000_000, "{}");
         assert!(a.starts_with("v1=") && a.len() == 3 + 64);
-        assert_ne!(a, signature("whsec_x", 1_700_000_001, "{}"), "a replay with a new timestamp fails");
+        assert_ne!(
+            a,
+            signature("whsec_x", 1_700_000_001, "{}"),
+            "a replay with a new timestamp fails"
+        );
         assert_ne!(a, signature("whsec_x", 1_700_000_000, "{ }"));
         assert_ne!(a, signature("whsec_y", 1_700_000_000, "{}"));
     }

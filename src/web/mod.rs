@@ -193,8 +193,16 @@ fn declare(r: &mut Router) {
     // Notifications (issue 19): the API's description, mail preferences, webhooks, outbox.
     r.get("/api/v1/openapi.json", Access::Public, openapi::openapi_json)
         .get("/api/docs", Access::Public, openapi::docs_page);
-    r.get("/account/notifications", notifications::ORGANISATION_PEOPLE, notifications::preferences)
-        .post("/account/notifications", notifications::ORGANISATION_PEOPLE, notifications::save_preferences);
+    r.get(
+        "/account/notifications",
+        notifications::ORGANISATION_PEOPLE,
+        notifications::preferences,
+    )
+    .post(
+        "/account/notifications",
+        notifications::ORGANISATION_PEOPLE,
+        notifications::save_preferences,
+    );
     r.get("/settings/webhooks", ADMIN, notifications::webhooks_list)
         .post("/settings/webhooks", ADMIN, notifications::webhooks_create)
         .get("/settings/webhooks/{id}", ADMIN, notifications::webhook_show)

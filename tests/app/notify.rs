@@ -54,7 +54,12 @@ impl TestApp {
     async fn invoice_then(&self, org: i64, status: InvoiceStatus, comment: &str) -> i64 {
         let invoice = self.issue_invoice(org, READY_BUYER, None).await;
         self.settle().await;
-        let row = self.submissions().await.into_iter().find(|s| s.invoice_id == invoice).unwrap();
+        let row = self
+            .submissions()
+            .await
+            .into_iter()
+            .find(|s| s.invoice_id == invoice)
+            .unwrap();
         let chorus_id: i64 = row.chorus_invoice_id.unwrap().parse().unwrap();
         self.simulator.set_invoice_status(chorus_id, status, comment).unwrap();
         self.cycles_due().await;
@@ -86,7 +91,9 @@ impl TestApp {
                 diesel::update(mail_outbox::table.filter(mail_outbox::lease_until.is_not_null()))
                     .set(mail_outbox::lease_until.eq(Some(past)))
                     .execute(conn)?;
-                diesel::update(mail_outbox::table).set(mail_outbox::next_attempt_at.eq(past)).execute(conn)?;
+                diesel::update(mail_outbox::table)
+                    .set(mail_outbox::next_attempt_at.eq(past))
+                    .execute(conn)?;
                 diesel::update(webhook_deliveries::table)
                     .set(webhook_deliveries::next_attempt_at.eq(past))
                     .execute(conn)?;
@@ -300,9 +307,13 @@ impl TestApp {
             .run(move |conn| {
                 let org: i64 = {
                     use chorus_desk::db::schema::webhook_endpoints;
-                    webhook_endpoints::table.find(endpoint).select(webhook_endpoints::organisation_id).first(conn)?
+                    webhook_endpoints::table
+                        .find(endpoint)
+                        .select(webhook_endpoints::organisation_id)
+                        .first(conn)?
                 };
-                chorus_desk::notify::webhooks::deliveries(conn, org, endpoint, 1000).map_err(chorus_desk::db::DbError::from)
+                chorus_desk::notify::webhooks::deliveries(conn, org, endpoint, 1000)
+                    .map_err(chorus_desk::db::DbError::from)
             })
             .await
             .unwrap()

@@ -27,7 +27,12 @@ impl ReceivedMail {
     /// The body, decoded from its Content-Transfer-Encoding.
     pub fn body(&self) -> String {
         let body = self.raw.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-        match self.header("Content-Transfer-Encoding").unwrap_or_default().to_ascii_lowercase().as_str() {
+        match self
+            .header("Content-Transfer-Encoding")
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "base64" => {
                 use base64::Engine;
                 let compact: String = body.split_whitespace().collect();
@@ -44,7 +49,9 @@ fn decode_words(value: &str) -> String {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find("=?") {
-        let Some(end) = rest[start + 2..].find("?=").map(|e| e + start + 2) else { break };
+        let Some(end) = rest[start + 2..].find("?=").map(|e| e + start + 2) else {
+            break;
+        };
         let word = &rest[start + 2..end];
         let parts: Vec<&str> = word.splitn(3, '?').collect();
         if parts.len() != 3 {
@@ -146,13 +153,21 @@ impl SmtpSink {
             let command = line.trim_end().to_ascii_uppercase();
             let reply: &[u8] = if command.starts_with("EHLO") {
                 b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-            } else if command.starts_with("HELO") || command.starts_with("MAIL FROM") || command.starts_with("RSET") || command.starts_with("NOOP") {
+            } else if command.starts_with("HELO")
+                || command.starts_with("MAIL FROM")
+                || command.starts_with("RSET")
+                || command.starts_with("NOOP")
+            {
                 if command.starts_with("RSET") {
                     rcpt_to.clear();
                 }
                 b"250 OK\r\n"
             } else if command.starts_with("RCPT TO") {
-                let address = line.trim_end()[8..].trim().trim_start_matches('<').trim_end_matches('>').to_string();
+                let address = line.trim_end()[8..]
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 rcpt_to.push(address);
                 b"250 OK\r\n"
             } else if command == "DATA" {
@@ -166,7 +181,11 @@ impl SmtpSink {
                     if line == ".\r\n" {
                         break;
                     }
-                    raw.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                    raw.push_str(
+                        line.strip_prefix('.')
+                            .filter(|_| line.starts_with(".."))
+                            .unwrap_or(&line),
+                    );
                 }
                 self.mails.lock().unwrap().push(ReceivedMail {
                     rcpt_to: std::mem::take(&mut rcpt_to),

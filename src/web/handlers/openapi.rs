@@ -115,9 +115,15 @@ fn invoice_document_schemas() -> Vec<(String, Value)> {
     let root_map = root.as_object_mut().expect("the invoice schema is an object");
     root_map.remove("$schema");
     root_map.remove("$id");
-    let defs = root_map.remove("$defs").and_then(|d| d.as_object().cloned()).unwrap_or_default();
+    let defs = root_map
+        .remove("$defs")
+        .and_then(|d| d.as_object().cloned())
+        .unwrap_or_default();
     let mut out = vec![("InvoiceDocument".to_string(), root)];
-    out.extend(defs.into_iter().map(|(name, schema)| (format!("InvoiceDocument.{name}"), schema)));
+    out.extend(
+        defs.into_iter()
+            .map(|(name, schema)| (format!("InvoiceDocument.{name}"), schema)),
+    );
     out
 }
 
