@@ -59,7 +59,7 @@ fn decode_words(value: &str) -> String {
         }
         let before = &rest[..start];
         // Whitespace between two encoded words is not part of the text.
-        if !(before.trim().is_empty() && !out.is_empty()) {
+        if !before.trim().is_empty() || out.is_empty() {
             out.push_str(before);
         }
         let bytes = match parts[1] {
