@@ -38,6 +38,14 @@ Settings (environment variables):
                                   [default: 12, from 1 to 168]
   CHORUS_DESK_TRUSTED_PROXIES     comma-separated IPs/CIDRs of your reverse proxies: only their
                                   X-Forwarded-For is believed [default: none, the peer address]
+  CHORUS_DESK_SMTP_URL            SMTP server for notification mails (smtp://, smtps://,
+                                  ?tls=required) [default: unset, mails wait in the outbox]
+  CHORUS_DESK_MAIL_FROM           sender of notification mails [default: chorus-desk@localhost]
+  CHORUS_DESK_PUBLIC_URL          this instance's address, for links in mails
+                                  [default: http://localhost:8080]
+  CHORUS_DESK_STUCK_DAYS          invoices in processing longer than this are mailed [default: 3]
+  CHORUS_DESK_WEBHOOKS_ALLOW_PRIVATE  on: allow webhook endpoints on private or loopback
+                                  addresses [default: off]
   RUST_LOG                        log filter [default: info]";
 
 #[derive(Parser, Debug)]

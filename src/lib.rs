@@ -23,6 +23,7 @@ pub mod import;
 pub mod invoicing;
 pub mod jobs;
 pub mod metrics;
+pub mod notify;
 pub mod pdf;
 pub mod readiness;
 pub mod render;

@@ -561,3 +561,43 @@ flash-company-saved = Company profile saved: invoices issued from now on use it.
 err-bank-one-default = Mark at most one account as the default.
 err-bank-unknown-id = No bank account of yours has this id.
 err-inv-vat-amount-stated = must be within 1 of the VAT computed for this category and rate (BR-CO-17)
+
+## Notification mails (src/notify/mail.rs)
+
+mail-no-reason = No reason was given.
+mail-invoice-rejected-subject = Invoice { $number } was rejected by Chorus Pro
+mail-invoice-rejected-body = Invoice { $number } was rejected.
+    
+    Reason: { $reason }
+    
+    Fix it and issue it again: { $link }
+mail-invoice-suspended-subject = Invoice { $number } is suspended
+mail-invoice-suspended-body = The buyer suspended invoice { $number }.
+    
+    Reason: { $reason }
+    
+    Complete it: { $link }
+mail-invoice-to-recycle-subject = Invoice { $number } must be recycled
+mail-invoice-to-recycle-body = The buyer sent invoice { $number } back to recycle: its routing must be fixed.
+    
+    Reason: { $reason }
+    
+    Fix the routing: { $link }
+mail-invoice-paid-subject = Invoice { $number } is paid
+mail-invoice-paid-body = Payment of invoice { $number } was ordered.
+    
+    { $link }
+mail-password-expiring-subject = The Chorus Pro technical password expires in { $days } days
+mail-password-expiring-body = The technical account password expires in { $days } days. Change it in Chorus Pro, then enter the new one in the e-invoicing settings.
+    
+    { $link }
+mail-invoice-stuck-subject = { $count } invoices still in processing after { $days } days
+mail-invoice-stuck-body = These invoices are still in processing after { $days } days: { $summary }
+    
+    { $link }
+mail-daily-digest-subject = Chorus Pro: { $count } status changes today
+mail-daily-digest-body = Status changes of the last day:
+    
+    { $summary }
+    
+    { $link }

@@ -569,3 +569,43 @@ flash-company-saved = Profil de l’entreprise enregistré : les factures émise
 err-bank-one-default = Marquez au plus un compte comme compte par défaut.
 err-bank-unknown-id = Aucun de vos comptes bancaires n’a cet identifiant.
 err-inv-vat-amount-stated = doit être à 1 près la TVA calculée pour cette catégorie et ce taux (BR-CO-17)
+
+## Courriels de notification (src/notify/mail.rs)
+
+mail-no-reason = Aucun motif n’a été donné.
+mail-invoice-rejected-subject = La facture { $number } a été rejetée par Chorus Pro
+mail-invoice-rejected-body = La facture { $number } a été rejetée.
+    
+    Motif : { $reason }
+    
+    Corrigez-la et émettez-la de nouveau : { $link }
+mail-invoice-suspended-subject = La facture { $number } est suspendue
+mail-invoice-suspended-body = L’acheteur a suspendu la facture { $number }.
+    
+    Motif : { $reason }
+    
+    Complétez-la : { $link }
+mail-invoice-to-recycle-subject = La facture { $number } est à recycler
+mail-invoice-to-recycle-body = L’acheteur a renvoyé la facture { $number } au recyclage : son acheminement doit être corrigé.
+    
+    Motif : { $reason }
+    
+    Corrigez l’acheminement : { $link }
+mail-invoice-paid-subject = La facture { $number } est mise en paiement
+mail-invoice-paid-body = La facture { $number } a été mise en paiement.
+    
+    { $link }
+mail-password-expiring-subject = Le mot de passe technique Chorus Pro expire dans { $days } jours
+mail-password-expiring-body = Le mot de passe du compte technique expire dans { $days } jours. Changez-le dans Chorus Pro, puis saisissez le nouveau dans les réglages de facturation électronique.
+    
+    { $link }
+mail-invoice-stuck-subject = { $count } factures toujours en traitement après { $days } jours
+mail-invoice-stuck-body = Ces factures sont toujours en traitement après { $days } jours : { $summary }
+    
+    { $link }
+mail-daily-digest-subject = Chorus Pro : { $count } changements de statut aujourd’hui
+mail-daily-digest-body = Changements de statut du dernier jour :
+    
+    { $summary }
+    
+    { $link }

@@ -9,3 +9,8 @@ pub mod saved_items;
 pub mod bank_accounts;
 pub mod end_sessions;
 pub mod organisation_profile;
+// Notifications (issue 19).
+pub mod register_webhook;
+pub mod remove_webhook;
+pub mod save_notification_preferences;
+pub mod send_webhook_test;

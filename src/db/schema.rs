@@ -353,3 +353,84 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+// Notifications (issue 19): mail preferences and outbox, webhook endpoints, events, deliveries.
+diesel::table! {
+    notification_preferences (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        event -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        event -> Text,
+        recipient -> Text,
+        locale -> Text,
+        invoice_id -> Nullable<BigInt>,
+        details -> Text,
+        dedupe_key -> Nullable<Text>,
+        message_id -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        url -> Text,
+        events -> Text,
+        secret -> Binary,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        event_type -> Text,
+        invoice_id -> Nullable<BigInt>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        event_id -> BigInt,
+        endpoint_id -> BigInt,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_http_status -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_events, webhook_endpoints);
+diesel::allow_tables_to_appear_in_same_query!(mail_outbox, users, notification_preferences);

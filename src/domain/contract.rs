@@ -172,7 +172,7 @@ impl VatCategory {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ContractLineInput {
     #[serde(deserialize_with = "input::text")]
@@ -206,7 +206,7 @@ impl ContractLineInput {
 }
 
 /// What was typed or sent; the field names are the API's, kept stable.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ContractInput {
     #[serde(deserialize_with = "input::text")]

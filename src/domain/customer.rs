@@ -12,7 +12,7 @@ pub const NAME_MAX_CHARS: usize = 99;
 const ADDRESS_MAX_CHARS: usize = 200;
 
 /// What was typed or sent, every field as text. The field names are the API's, kept stable.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CustomerInput {
     #[serde(deserialize_with = "input::text")]

@@ -7,10 +7,12 @@ pub mod clients;
 pub mod exchange_log;
 pub mod expiry;
 pub mod followup;
+pub mod mail;
 pub mod poll;
 pub mod submit;
 pub mod supplier;
 pub mod track;
+pub mod webhooks;
 
 use crate::config::SecretKey;
 use crate::db::Db;
@@ -156,6 +158,7 @@ pub(crate) async fn record(
     let owner = ctx.owner.clone();
     let id = row.id;
     let organisation_id = row.organisation_id;
+    let before = row.clone();
     let result = ctx
         .db
         .run(move |conn| {
@@ -166,6 +169,7 @@ pub(crate) async fn record(
                 for entry in entries {
                     crate::audit::record(conn, entry)?;
                 }
+                crate::notify::invoice_state_changed(conn, &before, &change)?;
                 // After the audit chain, as every transaction takes these locks in this order.
                 if change.stage.as_deref() == Some(submission::stage::TRACK) {
                     // Integrated: its organisation's lifecycle search runs next, starting now.
@@ -235,6 +239,52 @@ pub async fn start_scheduler(
             })
         })?)
         .await?;
+    // Notifications (issue 19): mails from the outbox when SMTP is configured, webhooks always.
+    notification_jobs(&scheduler, &ctx, submit_schedule).await?;
     scheduler.start().await?;
     Ok(scheduler)
+}
+
+/// The mail sender (with the hourly reminders scan) and the webhook sender.
+async fn notification_jobs(
+    scheduler: &tokio_cron_scheduler::JobScheduler,
+    ctx: &JobContext,
+    schedule: &str,
+) -> anyhow::Result<()> {
+    use tokio_cron_scheduler::Job;
+    let mail = match crate::notify::mail::MailSettings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => {
+            // Mails then wait in the outbox (visible to admins) rather than stopping the instance.
+            tracing::error!(error = %e, "mail is not sent");
+            None
+        }
+    };
+    let busy = Arc::new(AtomicBool::new(false));
+    let job_ctx = ctx.clone();
+    scheduler
+        .add(Job::new_async(schedule, move |_, _| {
+            let (ctx, busy, mail) = (job_ctx.clone(), busy.clone(), mail.clone());
+            Box::pin(async move {
+                if busy.swap(true, Ordering::AcqRel) {
+                    return;
+                }
+                if let Some(settings) = &mail {
+                    mail::send_due(&ctx, settings).await;
+                }
+                webhooks::deliver_due(&ctx, crate::notify::ssrf::AddressPolicy::from_env()).await;
+                busy.store(false, Ordering::Release);
+            })
+        })?)
+        .await?;
+    let reminders_ctx = ctx.clone();
+    scheduler
+        .add(Job::new_async("0 5 * * * *", move |_, _| {
+            let ctx = reminders_ctx.clone();
+            Box::pin(async move {
+                mail::queue_reminders(&ctx).await;
+            })
+        })?)
+        .await?;
+    Ok(())
 }

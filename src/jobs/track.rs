@@ -310,6 +310,9 @@ async fn record_page(
                     for entry in entries {
                         crate::audit::record(conn, entry)?;
                     }
+                    if is_change {
+                        crate::notify::invoice_state_changed(conn, &row, &change)?;
+                    }
                 }
                 Ok::<_, diesel::result::Error>(applied)
             })

@@ -226,6 +226,25 @@ fn declare(r: &mut Router) {
         .get("/api/v1/invoices/{id}/package", Access::Api, invoices_api::package)
         .get("/api/v1/invoices/{id}/cii", Access::Api, invoices_api::cii)
         .get("/api/v1/invoices/{id}/facturx", Access::Api, invoices_api::facturx);
+    // Notifications (issue 19): the API's description, mail preferences, webhooks, outbox.
+    r.get("/api/v1/openapi.json", Access::Public, openapi::openapi_json)
+        .get("/api/docs", Access::Public, openapi::docs_page);
+    r.get(
+        "/account/notifications",
+        notifications::ORGANISATION_PEOPLE,
+        notifications::preferences,
+    )
+    .post(
+        "/account/notifications",
+        notifications::ORGANISATION_PEOPLE,
+        notifications::save_preferences,
+    );
+    r.get("/settings/webhooks", ADMIN, notifications::webhooks_list)
+        .post("/settings/webhooks", ADMIN, notifications::webhooks_create)
+        .get("/settings/webhooks/{id}", ADMIN, notifications::webhook_show)
+        .post("/settings/webhooks/{id}/test", ADMIN, notifications::webhook_test)
+        .post("/settings/webhooks/{id}/remove", ADMIN, notifications::webhook_remove)
+        .get("/settings/outbox", ADMIN, notifications::outbox);
 }
 
 /// Mounts every route on an actix App.

@@ -99,6 +99,17 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/api/v1/invoices/{id}/facturx")
         | ("GET", "/api/v1/organisation")
         | ("PUT", "/api/v1/organisation") => Some(&[]),
+        // Notifications (issue 19): the API description is public; webhooks and outbox are admins'.
+        ("GET", "/api/v1/openapi.json") | ("GET", "/api/docs") => None,
+        ("GET", "/account/notifications") | ("POST", "/account/notifications") => {
+            Some(&[Who::Admin, Who::User, Who::Auditor])
+        }
+        ("GET", "/settings/webhooks")
+        | ("POST", "/settings/webhooks")
+        | ("GET", "/settings/webhooks/{id}")
+        | ("POST", "/settings/webhooks/{id}/test")
+        | ("POST", "/settings/webhooks/{id}/remove")
+        | ("GET", "/settings/outbox") => Some(&[Who::Admin]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")
@@ -154,11 +165,13 @@ struct World {
     foreign_token: i64,
     own_bank_account: i64,
     foreign_bank_account: i64,
+    own_webhook: i64,
+    foreign_webhook: i64,
 }
 
 /// API routes answer 401 to every session, and are checked with organisation tokens instead.
 fn is_api(pattern: &str) -> bool {
-    pattern.starts_with("/api/")
+    pattern.starts_with("/api/") && !matches!(pattern, "/api/v1/openapi.json" | "/api/docs")
 }
 
 fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
@@ -167,6 +180,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         (p, Scope::Foreign) if p.starts_with("/support/organisations") => world.foreign_org,
         (p, Scope::Own) if p.starts_with("/settings/users") => world.own_colleague,
         (p, Scope::Foreign) if p.starts_with("/settings/users") => world.foreign_user,
+        (p, Scope::Own) if p.starts_with("/settings/webhooks") => world.own_webhook,
+        (p, Scope::Foreign) if p.starts_with("/settings/webhooks") => world.foreign_webhook,
         (p, Scope::Own) if p.starts_with("/settings/api-tokens") => world.own_token,
         (p, Scope::Foreign) if p.starts_with("/settings/api-tokens") => world.foreign_token,
         (p, Scope::Own) if p.starts_with("/settings/bank-accounts") => world.own_bank_account,
@@ -241,6 +256,19 @@ async fn check_every_route(app: TestApp) {
     let own_bank_account = bank_account(own_org).await.unwrap();
     let foreign_bank_account = bank_account(foreign_org).await.unwrap();
     let foreign_audit_entry = audit_entry(foreign_org).await.unwrap();
+    let webhook = |org: i64| {
+        chorus_desk::app::register_webhook::run(
+            &app.db,
+            &app.secret,
+            chorus_desk::notify::ssrf::AddressPolicy { allow_private: true },
+            org,
+            chorus_desk::audit::Actor::System("test"),
+            "http://127.0.0.1:9/hook",
+            vec![chorus_desk::notify::webhooks::EventType::StatusChanged],
+        )
+    };
+    let own_webhook = webhook(own_org).await.unwrap().endpoint_id;
+    let foreign_webhook = webhook(foreign_org).await.unwrap().endpoint_id;
     let world = World {
         own_org,
         foreign_org,
@@ -258,6 +286,8 @@ async fn check_every_route(app: TestApp) {
         foreign_audit_entry,
         own_bank_account,
         foreign_bank_account,
+        own_webhook,
+        foreign_webhook,
     };
 
     let routes = route_table();

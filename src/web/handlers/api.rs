@@ -96,6 +96,19 @@ fn list_json(data: Vec<Value>, last_id: Option<i64>, limit: i64) -> Value {
 
 // ---- customers ----
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers",
+    tag = "customers",
+    summary = "List the organisation's customers, by id (keyset pagination).",
+    security(("api_token" = [])),
+    params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
+    responses(
+        (status = 200, description = "A page of customers: `{\"data\": [...], \"next_after\": id|null}`", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn list_customers(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -110,6 +123,20 @@ pub async fn list_customers(
     Ok(HttpResponse::Ok().json(list_json(rows.iter().map(customer_json).collect(), last, limit)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{id}",
+    tag = "customers",
+    summary = "One customer.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "The customer", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn get_customer(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -122,6 +149,20 @@ pub async fn get_customer(
     Ok(HttpResponse::Ok().json(customer_json(&row)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers",
+    tag = "customers",
+    summary = "Create a customer.",
+    security(("api_token" = [])),
+    request_body(content = CustomerInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created: the customer", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn create_customer(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let input: CustomerInput = read_json(&body)?;
     match customers::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
@@ -139,6 +180,22 @@ async fn update_customer(caller: ApiCaller, db: &Db, id: i64, input: CustomerInp
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/customers/{id}",
+    tag = "customers",
+    summary = "Replace a customer's fields.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    request_body(content = CustomerInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The customer", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn replace_customer(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -154,6 +211,22 @@ pub async fn replace_customer(
     update_customer(caller, &db, id, input).await
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/customers/{id}",
+    tag = "customers",
+    summary = "Change some fields of a customer.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    request_body(content = CustomerInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The customer", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn patch_customer(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -171,6 +244,19 @@ pub async fn patch_customer(
 
 // ---- contracts ----
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/contracts",
+    tag = "contracts",
+    summary = "List the organisation's contracts (keyset pagination).",
+    security(("api_token" = [])),
+    params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
+    responses(
+        (status = 200, description = "A page of contracts", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn list_contracts(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -185,6 +271,20 @@ pub async fn list_contracts(
     Ok(HttpResponse::Ok().json(list_json(rows.iter().map(contract_json).collect(), last, limit)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/contracts/{id}",
+    tag = "contracts",
+    summary = "One contract with its lines.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "The contract", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn get_contract(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -197,6 +297,20 @@ pub async fn get_contract(
     Ok(HttpResponse::Ok().json(contract_json(&detail)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/contracts",
+    tag = "contracts",
+    summary = "Create a contract.",
+    security(("api_token" = [])),
+    request_body(content = ContractInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created: the contract", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn create_contract(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let input: ContractInput = read_json(&body)?;
     match contracts::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
@@ -214,6 +328,22 @@ async fn update_contract(caller: ApiCaller, db: &Db, id: i64, input: ContractInp
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/contracts/{id}",
+    tag = "contracts",
+    summary = "Replace a contract.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    request_body(content = ContractInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The contract", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn replace_contract(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -228,6 +358,22 @@ pub async fn replace_contract(
     update_contract(caller, &db, id, input).await
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/contracts/{id}",
+    tag = "contracts",
+    summary = "Change some fields of a contract.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    request_body(content = ContractInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The contract", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn patch_contract(
     caller: ApiCaller,
     db: web::Data<Db>,

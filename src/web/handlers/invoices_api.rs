@@ -36,9 +36,11 @@ fn one_problem(field: &str, message: Message) -> ApiError {
 }
 
 /// The body of `POST /api/v1/invoices`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvoice {
+    /// The invoice document: see `docs/invoice-json.md`.
+    #[schema(schema_with = crate::web::handlers::openapi::invoice_document_ref)]
     pub document: InvoiceDocument,
     #[serde(default)]
     pub customer_id: Option<i64>,
@@ -176,6 +178,20 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices",
+    tag = "invoices",
+    summary = "Create a draft invoice, or issue it at once with `issue: true`.",
+    security(("api_token" = [])),
+    request_body(content = CreateInvoice, description = "The invoice as JSON; or an existing UBL 2.1 / CII D16B (`application/xml`) or Factur-X (`application/pdf`) file, its options in the query string", content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created: the invoice", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn create(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -246,6 +262,19 @@ pub async fn create(
 }
 
 /// `?status=…&before=ID&limit=N`: newest first, keyset by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices",
+    tag = "invoices",
+    summary = "List the organisation's invoices with their status.",
+    security(("api_token" = [])),
+    params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
+    responses(
+        (status = 200, description = "A page of invoices", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn list(
     caller: ApiCaller,
     db: web::Data<Db>,
@@ -291,6 +320,20 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(json!({ "data": data, "next_before": next_before })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}",
+    tag = "invoices",
+    summary = "One invoice with its status and reasons.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "The invoice", body = Object),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn get(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let (org_id, id) = (caller.organisation_id, path.into_inner());
     let (row, sub) = db
@@ -314,22 +357,92 @@ async fn file(caller: ApiCaller, db: web::Data<Db>, id: i64, which: Download) ->
         .body(body))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}/ubl",
+    tag = "invoices",
+    summary = "The invoice as UBL XML.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "UBL 2.1 XML", content_type = "application/xml", body = String),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Ubl).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}/pdf",
+    tag = "invoices",
+    summary = "The invoice as PDF.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Pdf).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}/cii",
+    tag = "invoices",
+    summary = "The invoice as CII XML.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "UN/CEFACT CII XML", content_type = "application/xml", body = String),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Cii).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}/facturx",
+    tag = "invoices",
+    summary = "The invoice as Factur-X (PDF/A-3 with its XML).",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "Factur-X PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::FacturX).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}/package",
+    tag = "invoices",
+    summary = "The invoice's files as a ZIP package.",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "The resource id")),
+    responses(
+        (status = 200, description = "ZIP", content_type = "application/zip", body = Vec<u8>),
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Package).await
 }

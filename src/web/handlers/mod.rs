@@ -25,3 +25,5 @@ pub mod company;
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
     Err(crate::error::AppError::NotFound)
 }
+pub mod notifications;
+pub mod openapi;

@@ -1,0 +1,321 @@
+//! Issue 19: rejection mails through a real SMTP exchange (French and English, at least once with
+//! one Message-ID after a sender dies mid-way), and signed webhooks for an invoice's whole life
+//! (retried after 500s, private endpoints refused).
+
+use crate::both_backends;
+use crate::helpers::*;
+use crate::pipeline::READY_BUYER;
+use crate::sinks::{HttpReceiver, SmtpSink};
+use chorus_desk::audit::Actor;
+use chorus_desk::chorus::dto::InvoiceStatus;
+use chorus_desk::notify::MailEvent;
+use chorus_desk::notify::mail::MailSettings;
+use chorus_desk::notify::outbox::OutboxRow;
+use chorus_desk::notify::ssrf::{AddressPolicy, EndpointRefused};
+use chorus_desk::notify::webhooks::EventType;
+use diesel::prelude::*;
+
+const ALLOW_PRIVATE: AddressPolicy = AddressPolicy { allow_private: true };
+const STRICT: AddressPolicy = AddressPolicy { allow_private: false };
+
+impl TestApp {
+    /// A person of `org` with a saved language, who asked for `events`.
+    async fn subscriber(&self, org: i64, email: &str, locale: &'static str, events: Vec<MailEvent>) -> i64 {
+        let user = self.create_user(email, "user", Some(org)).await;
+        self.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::users;
+                diesel::update(users::table.find(user))
+                    .set(users::locale.eq(Some(locale)))
+                    .execute(conn)?;
+                chorus_desk::app::save_notification_preferences::run(conn, org, user, Actor::System("test"), &events)?;
+                Ok::<_, chorus_desk::db::DbError>(())
+            })
+            .await
+            .unwrap();
+        user
+    }
+
+    async fn outbox(&self) -> Vec<OutboxRow> {
+        self.db
+            .run(|conn| {
+                use chorus_desk::db::schema::mail_outbox;
+                mail_outbox::table
+                    .order(mail_outbox::id)
+                    .select(OutboxRow::as_select())
+                    .load(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// An issued, integrated invoice that the buyer then moved to `status` with `comment`.
+    async fn invoice_then(&self, org: i64, status: InvoiceStatus, comment: &str) -> i64 {
+        let invoice = self.issue_invoice(org, READY_BUYER, None).await;
+        self.settle().await;
+        let row = self
+            .submissions()
+            .await
+            .into_iter()
+            .find(|s| s.invoice_id == invoice)
+            .unwrap();
+        let chorus_id: i64 = row.chorus_invoice_id.unwrap().parse().unwrap();
+        self.simulator.set_invoice_status(chorus_id, status, comment).unwrap();
+        self.cycles_due().await;
+        chorus_desk::jobs::poll_due(&self.jobs).await;
+        invoice
+    }
+
+    async fn invoice_number(&self, invoice: i64) -> String {
+        self.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::invoices;
+                invoices::table
+                    .find(invoice)
+                    .select(invoices::number)
+                    .first::<Option<String>>(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Time passes: every lease and back-off of the notification jobs has run out.
+    async fn notification_time_passes(&self) {
+        self.db
+            .run(|conn| {
+                use chorus_desk::db::schema::{mail_outbox, webhook_deliveries};
+                let past = chorus_desk::db::now() - chrono::Duration::seconds(1);
+                diesel::update(mail_outbox::table.filter(mail_outbox::lease_until.is_not_null()))
+                    .set(mail_outbox::lease_until.eq(Some(past)))
+                    .execute(conn)?;
+                diesel::update(mail_outbox::table)
+                    .set(mail_outbox::next_attempt_at.eq(past))
+                    .execute(conn)?;
+                diesel::update(webhook_deliveries::table)
+                    .set(webhook_deliveries::next_attempt_at.eq(past))
+                    .execute(conn)?;
+                Ok::<_, chorus_desk::db::DbError>(())
+            })
+            .await
+            .unwrap();
+    }
+}
+
+both_backends! {
+    async fn a_rejection_is_mailed_in_each_persons_language_and_a_sender_killed_mid_way_loses_none(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        app.subscriber(org, "compta@atelier.test", "fr", vec![MailEvent::InvoiceRejected]).await;
+        app.subscriber(org, "billing@atelier.test", "en", vec![MailEvent::InvoiceRejected, MailEvent::InvoicePaid]).await;
+        app.subscriber(org, "quiet@atelier.test", "fr", vec![MailEvent::InvoicePaid]).await;
+
+        let invoice = app.invoice_then(org, InvoiceStatus::Rejected, "Engagement juridique inconnu").await;
+        let number = app.invoice_number(invoice).await;
+        let outbox = app.outbox().await;
+        let mut recipients: Vec<&str> = outbox.iter().map(|m| m.recipient.as_str()).collect();
+        recipients.sort();
+        assert_eq!(recipients, ["billing@atelier.test", "compta@atelier.test"], "only who asked for it: {outbox:?}");
+        assert!(outbox.iter().all(|m| m.status == "pending" && m.invoice_id == Some(invoice)));
+
+        let sink = SmtpSink::start().await;
+        let settings = MailSettings::new(&sink.url(), "Chorus Desk <desk@atelier.test>", "https://desk.atelier.test/").unwrap();
+
+        // The sender dies after the server took the first mail, before it could mark it sent.
+        sink.hold_next_reply();
+        let sender = {
+            let (jobs, settings) = (app.jobs.clone(), settings.clone());
+            actix_web::rt::spawn(async move { chorus_desk::jobs::mail::send_due(&jobs, &settings).await })
+        };
+        for _ in 0..500 {
+            if !sink.mails().is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(sink.mails().len(), 1, "the server received the first mail");
+        sender.abort();
+        assert!(sender.await.unwrap_err().is_cancelled());
+        let first = sink.mails()[0].clone();
+        assert!(app.outbox().await.iter().all(|m| m.status == "pending" && m.sent_at.is_none()), "nothing marked sent");
+        assert!(app.audit_actions().await.iter().all(|a| a != "mail.sent"), "no send recorded before the mark");
+
+        // Another sender takes over after the lease: every mail goes, the interrupted one again
+        // with the same Message-ID, so that the receiving side keeps one copy.
+        app.notification_time_passes().await;
+        let report = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
+        assert_eq!((report.claimed, report.sent, report.failed), (2, 2, 0));
+        assert!(app.outbox().await.iter().all(|m| m.status == "sent"));
+        let again = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
+        assert_eq!(again.claimed, 0, "a sent mail is never sent again");
+
+        let mails = sink.mails();
+        assert_eq!(mails.len(), 3, "two mails, one of them twice after the crash");
+        let resent: Vec<_> = mails.iter().filter(|m| m.header("Message-ID") == first.header("Message-ID")).collect();
+        assert_eq!(resent.len(), 2, "the resend carries the first copy's Message-ID");
+        assert_eq!(resent[0].raw, resent[1].raw.replace(&resent[1].header("Date").unwrap(), &resent[0].header("Date").unwrap()));
+        let mut ids: Vec<String> = mails.iter().map(|m| m.header("Message-ID").unwrap()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 2, "after dropping copies by Message-ID, each person has exactly one mail");
+
+        let to = |address: &str| mails.iter().find(|m| m.rcpt_to == [address]).unwrap().clone();
+        let french = to("compta@atelier.test");
+        assert_eq!(french.header("Subject").unwrap(), format!("La facture {number} a été rejetée par Chorus Pro"));
+        let body = french.body();
+        assert!(body.contains("Motif : Engagement juridique inconnu"), "{body}");
+        assert!(body.contains(&format!("https://desk.atelier.test/invoices/{invoice}")), "the fix link: {body}");
+        assert!(french.header("From").unwrap().contains("<desk@atelier.test>"));
+        let english = to("billing@atelier.test");
+        assert_eq!(english.header("Subject").unwrap(), format!("Invoice {number} was rejected by Chorus Pro"));
+        let body = english.body();
+        assert!(body.contains("Reason: Engagement juridique inconnu"), "{body}");
+        assert!(body.contains(&format!("https://desk.atelier.test/invoices/{invoice}")), "{body}");
+
+        // Every send is in the audit log, once per mail.
+        let sends = app.audit_actions().await.into_iter().filter(|a| a == "mail.sent").count();
+        assert_eq!(sends, 2);
+    }
+
+    async fn without_a_working_smtp_server_mails_wait_and_are_retried_later(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        app.subscriber(org, "compta@atelier.test", "fr", vec![MailEvent::InvoiceToRecycle]).await;
+        app.invoice_then(org, InvoiceStatus::ToRecycle, "Code service manquant").await;
+        // Nothing listens on this port: the mail fails and waits for a later try.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let settings = MailSettings::new(&format!("smtp://127.0.0.1:{closed}"), "desk@atelier.test", "https://desk.atelier.test").unwrap();
+        let report = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
+        assert_eq!((report.claimed, report.failed), (1, 1));
+        let row = app.outbox().await.remove(0);
+        assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+        assert!(row.next_attempt_at > chorus_desk::db::now(), "retried after a back-off");
+        assert!(row.last_error.is_some());
+        assert_eq!(chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await.claimed, 0, "not before its time");
+
+        app.notification_time_passes().await;
+        let sink = SmtpSink::start().await;
+        let settings = MailSettings::new(&sink.url(), "desk@atelier.test", "https://desk.atelier.test").unwrap();
+        assert_eq!(chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await.sent, 1);
+        assert!(sink.mails()[0].header("Subject").unwrap().contains("est à recycler"));
+    }
+
+    async fn every_event_of_an_invoices_life_reaches_the_endpoint_signed_and_retried_after_500s(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        // The first two attempts fail with a 500.
+        let receiver = HttpReceiver::start(&[500, 500]).await;
+
+        // Private and loopback endpoints are refused unless the setting allows them.
+        for url in [receiver.url("/hook"), format!("http://localhost:{}/hook", receiver.port), "http://169.254.169.254/latest".into()] {
+            let refused = chorus_desk::app::register_webhook::run(
+                &app.db, &app.secret, STRICT, org, Actor::System("test"), &url, vec![EventType::StatusChanged],
+            )
+            .await;
+            assert!(
+                matches!(refused, Err(chorus_desk::app::register_webhook::RegisterError::Url(EndpointRefused::PrivateAddress(_)))),
+                "{url}: {refused:?}"
+            );
+        }
+        let registered = chorus_desk::app::register_webhook::run(
+            &app.db, &app.secret, ALLOW_PRIVATE, org, Actor::System("test"), &receiver.url("/hook"),
+            vec![EventType::StatusChanged, EventType::Rejected],
+        )
+        .await
+        .unwrap();
+        let secret = registered.secret.expose().to_string();
+        assert!(secret.starts_with("whsec_"));
+
+        // An invoice's life: deposited, integrated, made available, then rejected.
+        let invoice = app.invoice_then(org, InvoiceStatus::Rejected, "Montant erroné").await;
+        chorus_desk::jobs::webhooks::drain(&app.jobs, ALLOW_PRIVATE).await;
+        let failed = app.webhook_deliveries(registered.endpoint_id).await;
+        let retried: Vec<_> = failed.iter().filter(|d| d.delivery.last_http_status == Some(500)).collect();
+        assert_eq!(retried.len(), 2, "{failed:?}");
+        assert!(retried.iter().all(|d| d.delivery.status == "pending" && d.delivery.next_attempt_at > chorus_desk::db::now()));
+
+        app.notification_time_passes().await;
+        chorus_desk::jobs::webhooks::drain(&app.jobs, ALLOW_PRIVATE).await;
+        let deliveries = app.webhook_deliveries(registered.endpoint_id).await;
+        assert!(deliveries.iter().all(|d| d.delivery.status == "delivered" && d.delivery.last_http_status == Some(200)), "{deliveries:?}");
+
+        // Every request is signed over `timestamp.body` with the secret shown once.
+        let requests = receiver.requests();
+        assert_eq!(requests.len(), deliveries.len() + 2, "each delivery once, plus the two retried");
+        for request in &requests {
+            use hmac::Mac;
+            let timestamp = request.header("X-Chorus-Desk-Timestamp").unwrap();
+            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(format!("{timestamp}.{}", request.body).as_bytes());
+            let expected = format!("v1={}", hex::encode(mac.finalize().into_bytes()));
+            assert_eq!(request.header("X-Chorus-Desk-Signature"), Some(expected.as_str()), "{request:?}");
+            let age = chrono::Utc::now().timestamp() - timestamp.parse::<i64>().unwrap();
+            assert!((0..300).contains(&age), "a fresh timestamp");
+            let event: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+            assert_eq!(request.header("X-Chorus-Desk-Delivery"), event["id"].as_str());
+            assert_eq!(request.header("X-Chorus-Desk-Event"), event["type"].as_str());
+            assert_eq!(event["data"]["invoice_id"], invoice);
+            assert_eq!(request.path, "/hook");
+        }
+        // The whole life, in order, each event once after dropping the retried copies.
+        let mut delivered: Vec<serde_json::Value> = requests
+            .iter()
+            .filter(|r| r.answered == 200)
+            .map(|r| serde_json::from_str(&r.body).unwrap())
+            .collect();
+        let event_number = |e: &serde_json::Value| e["id"].as_str().unwrap()["evt_".len()..].parse::<i64>().unwrap();
+        delivered.sort_by_key(event_number);
+        let mut ids: Vec<i64> = delivered.iter().map(event_number).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), delivered.len(), "each event delivered once");
+        let seen: Vec<(String, Option<String>, String)> = delivered
+            .iter()
+            .map(|e| (e["type"].as_str().unwrap().to_string(), e["data"]["chorus_status"].as_str().map(str::to_string), e["data"]["status"].as_str().unwrap().to_string()))
+            .collect();
+        assert!(seen.len() >= 3, "{seen:?}");
+        assert_eq!(seen.last().unwrap().0, "invoice.rejected", "{seen:?}");
+        assert!(seen.iter().any(|(t, c, _)| t == "invoice.status_changed" && c.as_deref() == Some("MISE_A_DISPOSITION")), "{seen:?}");
+        assert!(seen.iter().any(|(t, c, s)| t == "invoice.status_changed" && c.as_deref() == Some("REJETEE") && s == "rejected"), "{seen:?}");
+        let rejected = delivered.last().unwrap();
+        assert_eq!(rejected["data"]["reasons"][0]["message"], "Montant erroné");
+
+        // The "send test event" button: a signed ping to that endpoint only.
+        let ping = app
+            .db
+            .run(move |conn| chorus_desk::app::send_webhook_test::run(conn, org, Actor::System("test"), registered.endpoint_id).map_err(chorus_desk::db::DbError::from))
+            .await
+            .unwrap();
+        assert!(ping.is_some());
+        chorus_desk::jobs::webhooks::drain(&app.jobs, ALLOW_PRIVATE).await;
+        let last = receiver.requests().pop().unwrap();
+        assert_eq!(last.header("X-Chorus-Desk-Event"), Some("ping"));
+
+        // Delivery checks the address again: with private addresses no longer allowed, the
+        // next event is not sent and says why.
+        app.invoice_then(org, InvoiceStatus::Rejected, "Doublon").await;
+        let before = receiver.requests().len();
+        chorus_desk::jobs::webhooks::drain(&app.jobs, STRICT).await;
+        assert_eq!(receiver.requests().len(), before, "nothing sent to a private address");
+        let refused = app.webhook_deliveries(registered.endpoint_id).await.remove(0);
+        assert_eq!(refused.delivery.status, "failed");
+        assert!(refused.delivery.last_error.unwrap().contains("private"));
+    }
+}
+
+impl TestApp {
+    async fn webhook_deliveries(&self, endpoint: i64) -> Vec<chorus_desk::notify::webhooks::DeliveryView> {
+        self.db
+            .run(move |conn| {
+                let org: i64 = {
+                    use chorus_desk::db::schema::webhook_endpoints;
+                    webhook_endpoints::table
+                        .find(endpoint)
+                        .select(webhook_endpoints::organisation_id)
+                        .first(conn)?
+                };
+                chorus_desk::notify::webhooks::deliveries(conn, org, endpoint, 1000)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    }
+}
