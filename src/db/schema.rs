@@ -308,6 +308,9 @@ diesel::table! {
         vat_category -> Text,
         vat_rate_micros -> BigInt,
         created_at -> Timestamp,
+    }
+}
+
 // journey-a: the organisation's bank accounts and logo (migrations 2026-12-07-000400/000401).
 diesel::table! {
     bank_accounts (id) {

@@ -4,5 +4,6 @@
 mod accessibility;
 mod enhancement;
 mod flows;
+mod journey;
 mod harness;
 mod walk;
