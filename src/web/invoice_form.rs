@@ -385,7 +385,11 @@ impl InvoiceForm {
     pub fn apply_to(&self, mut document: InvoiceDocument) -> (InvoiceDocument, Vec<usize>, FormErrors) {
         let mut errors = FormErrors::new();
         if self.lines_beyond_limit {
-            add(&mut errors, GENERAL, Message::new("err-form-too-many-lines").arg("max", MAX_ROWS));
+            add(
+                &mut errors,
+                GENERAL,
+                Message::new("err-form-too-many-lines").arg("max", MAX_ROWS),
+            );
         }
         let text = |key: &str| non_empty(self.value(key));
 
@@ -411,7 +415,11 @@ impl InvoiceForm {
             Some(raw) => match country_alpha2(&raw) {
                 Some(alpha2) => alpha2.to_string(),
                 None => {
-                    add(&mut errors, "buyer.address.country_code", Message::new("err-form-country"));
+                    add(
+                        &mut errors,
+                        "buyer.address.country_code",
+                        Message::new("err-form-country"),
+                    );
                     raw.to_ascii_uppercase()
                 }
             },

@@ -77,7 +77,11 @@ async fn sign_in_in(b: &Browser, lang: Lang, email: &str, password: &str) {
 
 /// The forced password change of a first sign-in.
 async fn choose_password(b: &Browser, current: &str, new: &str) {
-    assert_eq!(b.path().await, "/account/password", "a first sign-in asks for a new password");
+    assert_eq!(
+        b.path().await,
+        "/account/password",
+        "a first sign-in asks for a new password"
+    );
     b.fill("#current_password", current).await;
     b.fill("#new_password", new).await;
     b.fill("#confirm_password", new).await;
@@ -103,7 +107,10 @@ async fn choose_and_wait(b: &Browser, css: &str, value: &str) {
     b.select(css, value).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     while old_document.tag_name().await.is_ok() {
-        assert!(std::time::Instant::now() < deadline, "choosing {value} in {css} did not load a page");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "choosing {value} in {css} did not load a page"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     b.wait_until_loaded().await;
@@ -142,7 +149,11 @@ async fn create_customer(b: &Browser, name: &str, siret: &str, service_code: &st
     no_field_errors(b, "the customer").await;
     let id = current_id(b).await;
     // Readiness: the directory was asked at once, and nothing stands in the way.
-    assert!(b.exists("#chorus-readiness li.readiness-ok").await, "{}", b.text("#chorus-readiness").await);
+    assert!(
+        b.exists("#chorus-readiness li.readiness-ok").await,
+        "{}",
+        b.text("#chorus-readiness").await
+    );
     assert!(
         !b.exists("#chorus-readiness li.readiness-problem").await,
         "readiness is not green: {}",
@@ -160,9 +171,13 @@ async fn issue_shown_invoice(b: &Browser) {
 /// Runs the send-and-track jobs while the invoice page stays open, and waits until its status
 /// badge says `status` without a reload (the page polls its live block).
 async fn settle_and_see(b: &Browser, status: &str) {
-    b.client.execute("window.stillTheSamePage = true", vec![]).await.unwrap();
+    b.client
+        .execute("window.stillTheSamePage = true", vec![])
+        .await
+        .unwrap();
     b.app.settle().await;
-    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(15)).await;
+    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(15))
+        .await;
     let same = b
         .client
         .execute("return window.stillTheSamePage === true", vec![])
@@ -188,12 +203,14 @@ async fn scenario(b: &Browser, lang: Lang) {
     b.fill("#postal_code", "75002").await;
     b.fill("#city", "Paris").await;
     b.fill("#admin_email", "admin@atelier.test").await;
-    b.click_and_wait("main form[action='/support/organisations'] button[type=submit]").await;
+    b.click_and_wait("main form[action='/support/organisations'] button[type=submit]")
+        .await;
     no_field_errors(b, "the organisation").await;
     let org_password = one_time_password(&b.text(".flash").await);
     assert_eq!(b.text("main h1").await, "Atelier Exemple");
     b.fill("#reason", "signed the Chorus Pro option").await;
-    b.click_and_wait("main form[action$='/chorus-feature'] button[type=submit]").await;
+    b.click_and_wait("main form[action$='/chorus-feature'] button[type=submit]")
+        .await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
     b.sign_out().await;
 
@@ -203,7 +220,8 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 4. E-invoicing on, the simulator's credentials, Test connection: all green.
     b.goto("/settings/e-invoicing").await;
-    b.click_and_wait("form[action='/settings/e-invoicing/enable'] button").await;
+    b.click_and_wait("form[action='/settings/e-invoicing/enable'] button")
+        .await;
     let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
     b.select("#environment", "simulator").await;
     b.fill("#piste_client_id", &sim.client_id).await;
@@ -214,12 +232,18 @@ async fn scenario(b: &Browser, lang: Lang) {
     b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
         .await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
-    b.click_and_wait("form[action='/settings/e-invoicing/test'] button").await;
+    b.click_and_wait("form[action='/settings/e-invoicing/test'] button")
+        .await;
     for step in ["token", "health_check", "supplier_structure"] {
         let outcome = b
             .attr(&format!("#test-results li[data-step={step}]"), "data-outcome")
             .await;
-        assert_eq!(outcome.as_deref(), Some("OK"), "{step}: {}", b.text("#test-results").await);
+        assert_eq!(
+            outcome.as_deref(),
+            Some("OK"),
+            "{step}: {}",
+            b.text("#test-results").await
+        );
     }
 
     // 5. The company profile and its bank account (IBAN): what every invoice's payment means needs.
@@ -227,7 +251,8 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 6. A customer (readiness green) and its contract.
     let city = create_customer(b, "Ville de Démo", CITY_SIRET, "SERV-TECH").await;
-    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']")).await;
+    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']"))
+        .await;
     b.select("#customer_id", &city.to_string()).await;
     b.fill("#number", "CT-2026-001").await;
     b.fill("#title", "Maintenance du site").await;
@@ -250,7 +275,10 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.value("[name='buyer.name']").await, "Ville de Démo");
     assert_eq!(b.value("[name='buyer.siret']").await, CITY_SIRET);
     assert_eq!(b.value("[name='references.buyer_reference']").await, "SERV-TECH");
-    assert!(!b.value("[name='due_date']").await.is_empty(), "the due date follows the payment terms");
+    assert!(
+        !b.value("[name='due_date']").await.is_empty(),
+        "the due date follows the payment terms"
+    );
     choose_and_wait(b, "#picker_contract", &contract.to_string()).await;
     assert_eq!(b.value("[name='references.order_reference']").await, "EJ-VILLE-2026");
     assert_eq!(b.value("[name='references.contract_reference']").await, "M2026-17");
@@ -279,7 +307,10 @@ async fn scenario(b: &Browser, lang: Lang) {
     b.click_and_wait("#picker-use").await;
     let options = b.text("#picker_customer").await;
     assert!(options.contains("Etablissement Public Exemple"), "{options}");
-    assert!(!options.contains("Ville de Démo"), "the search narrows the list: {options}");
+    assert!(
+        !options.contains("Ville de Démo"),
+        "the search narrows the list: {options}"
+    );
     choose_and_wait(b, "#picker_customer", &body.to_string()).await;
     assert_eq!(b.value("[name='buyer.siret']").await, PUBLIC_BODY_SIRET);
     b.fill("[name='lines[0].name']", "Audit de sécurité").await;
@@ -331,7 +362,8 @@ async fn company_profile_and_iban(b: &Browser) {
     // A wrong key is refused next to the field, nothing typed lost.
     b.fill("input#iban", "FR7630006000011234567890188").await;
     b.fill("#holder_name", "Atelier Exemple").await;
-    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]").await;
+    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+        .await;
     assert!(b.exists("#iban-error").await, "{}", b.text("main").await);
     assert_eq!(b.value("#holder_name").await, "Atelier Exemple");
     b.fill("input#iban", IBAN).await;
@@ -339,7 +371,8 @@ async fn company_profile_and_iban(b: &Browser) {
     if !b.find("#make_default").await.is_selected().await.unwrap() {
         b.find("#make_default").await.click().await.unwrap();
     }
-    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]").await;
+    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+        .await;
     no_field_errors(b, "the bank account").await;
     let accounts = b.text("main table").await.replace(' ', "");
     assert!(accounts.contains(IBAN), "{accounts}");
