@@ -7,3 +7,4 @@ pub mod routing_fix;
 pub mod corrected_copy;
 pub mod saved_items;
 pub mod bank_accounts;
+pub mod organisation_profile;

@@ -11,8 +11,11 @@ pub const HOLDER_NAME_MAX_CHARS: usize = 70;
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct BankAccountInput {
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub iban: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub bic: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub holder_name: String,
 }
 

@@ -17,8 +17,7 @@ const MENTION_MAX_CHARS: usize = 500;
 /// Pénalités de retard (note subject PMD): article L441-10 of the Code de commerce.
 pub const DEFAULT_LATE_PAYMENT_PENALTY: &str = "En cas de retard de paiement, des pénalités sont exigibles au taux \
 d'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de \
-10 points (article L441-10 du Code de commerce) ; intérêts moratoires au taux légal pour les acheteurs publics. \
-Pas d'escompte pour paiement anticipé.";
+10 points (article L441-10 du Code de commerce) ; intérêts moratoires au taux légal pour les acheteurs publics.";
 
 /// Indemnité forfaitaire pour frais de recouvrement (note subject PMT): articles L441-10 and
 /// D441-5 of the Code de commerce.
@@ -86,26 +85,44 @@ impl InvoicePrefix {
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct ProfileInput {
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub name: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub trading_name: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub legal_form: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub share_capital: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub registration: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub vat_number: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub address_line1: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub address_line2: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub postal_code: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub city: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub country: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub contact_email: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub contact_phone: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub payment_terms_days: String,
     #[serde(deserialize_with = "crate::domain::input::flag")]
     pub payment_terms_end_of_month: bool,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub late_payment_penalty: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub recovery_indemnity: String,
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub invoice_prefix: String,
     /// The next number of this year's series; empty: leave the counter as it is.
+    #[serde(deserialize_with = "crate::domain::input::text")]
     pub next_number: String,
 }
 
@@ -398,5 +415,40 @@ mod tests {
     fn numbers_carry_prefix_year_and_five_digits() {
         let prefix = InvoicePrefix::parse("FA").unwrap();
         assert_eq!(prefix.number(2026, 42), "FA2026-00042");
+    }
+}
+
+/// The largest logo accepted: it is embedded in every PDF.
+pub const LOGO_BYTES_MAX: usize = 256 * 1024;
+
+/// A logo's format, read from its first bytes (never from the file name or the browser's word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoFormat {
+    Png,
+    Jpeg,
+}
+
+impl LogoFormat {
+    pub fn detect(bytes: &[u8]) -> Result<LogoFormat, Message> {
+        if bytes.is_empty() {
+            return Err(Message::new("err-logo-empty"));
+        }
+        if bytes.len() > LOGO_BYTES_MAX {
+            return Err(Message::new("err-logo-too-large").arg("max", LOGO_BYTES_MAX / 1024));
+        }
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Ok(LogoFormat::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Ok(LogoFormat::Jpeg)
+        } else {
+            Err(Message::new("err-logo-format"))
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            LogoFormat::Png => "image/png",
+            LogoFormat::Jpeg => "image/jpeg",
+        }
     }
 }

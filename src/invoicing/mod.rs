@@ -74,6 +74,7 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
                     .to_string()
             })
     });
+    apply_profile(seller, org);
     seller.address = Address {
         line1: Some(org.address_line1.clone()).filter(|s| !s.is_empty()),
         line2: org.address_line2.clone(),
@@ -83,6 +84,7 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
         country_subdivision: None,
         country_code: alpha2(&org.country).to_string(),
     };
+    apply_terms(document, org);
     // Legacy single account: migration 000400 moved it into `bank_accounts`; only code that still
     // writes the old columns directly (test set-ups) reaches this.
     if document.kind == DocumentKind::Invoice
@@ -95,6 +97,63 @@ pub fn apply_seller(document: &mut InvoiceDocument, org: &OrganisationRow) {
             bic: org.bic.clone(),
             ..Default::default()
         });
+    }
+}
+
+/// The seller's billing profile (Configuration › Company): trading name (BT-28), legal form,
+/// share capital and registration (BT-33), contact (BG-6).
+fn apply_profile(seller: &mut crate::domain::invoice::document::Party, org: &OrganisationRow) {
+    use crate::domain::invoice::document::Contact;
+    seller.trading_name = org.trading_name.clone().or(seller.trading_name.take());
+    let capital = org.share_capital.map(crate::db::types::from_micros);
+    if let Some(mentions) = crate::domain::organisation_profile::legal_mentions(
+        org.legal_form.as_deref(),
+        capital,
+        org.registration.as_deref(),
+    ) {
+        seller.legal_form = Some(mentions);
+    }
+    if org.contact_email.is_some() || org.contact_phone.is_some() {
+        seller.contact = Some(Contact {
+            name: seller.contact.as_ref().and_then(|c| c.name.clone()),
+            phone: org.contact_phone.clone(),
+            email: org.contact_email.clone(),
+        });
+    }
+}
+
+/// The organisation's payment terms (BT-20) and due date (BT-9) when the invoice gives none, and
+/// the French late-payment mentions as notes PMD (pénalités) and PMT (indemnité forfaitaire de
+/// 40 €) unless the invoice carries its own.
+fn apply_terms(document: &mut InvoiceDocument, org: &OrganisationRow) {
+    use crate::domain::invoice::document::Note;
+    use crate::domain::organisation_profile::{DEFAULT_LATE_PAYMENT_PENALTY, DEFAULT_RECOVERY_INDEMNITY, PaymentTerms};
+    if document.kind != DocumentKind::Invoice {
+        return;
+    }
+    let terms = PaymentTerms {
+        days: u16::try_from(org.payment_terms_days).unwrap_or(30),
+        end_of_month: org.payment_terms_end_of_month,
+    };
+    if document.payment_terms.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        document.payment_terms = Some(terms.text());
+    }
+    if document.due_date.as_deref().is_none_or(|d| d.trim().is_empty())
+        && let Ok(issue) = document.issue_date.parse::<NaiveDate>()
+    {
+        document.due_date = Some(terms.due_date(issue).to_string());
+    }
+    let mentions = [
+        ("PMD", org.late_payment_penalty.as_deref().unwrap_or(DEFAULT_LATE_PAYMENT_PENALTY)),
+        ("PMT", org.recovery_indemnity.as_deref().unwrap_or(DEFAULT_RECOVERY_INDEMNITY)),
+    ];
+    for (code, text) in mentions {
+        if !document.notes.iter().any(|note| note.subject_code.as_deref() == Some(code)) {
+            document.notes.push(Note {
+                subject_code: Some(code.into()),
+                text: text.into(),
+            });
+        }
     }
 }
 
@@ -158,15 +217,16 @@ pub fn parse_for_draft(mut document: InvoiceDocument) -> Result<Invoice, Problem
     Invoice::parse(document).map_err(|e| problems_of(&e))
 }
 
-fn values_for(org_id: i64, input: &DraftInput, parsed: &Invoice) -> invoice::InvoiceValues {
+fn values_for(org: &OrganisationRow, input: &DraftInput, parsed: &Invoice) -> invoice::InvoiceValues {
     let document = parsed.document();
     let totals = parsed.totals();
+    // Invoices take the organisation's series (Configuration › Company), credit notes their own.
     let series = input.series.clone().unwrap_or_else(|| match document.kind {
         DocumentKind::CreditNote => "AV".to_string(),
-        DocumentKind::Invoice => DEFAULT_SERIES.to_string(),
+        DocumentKind::Invoice => org.invoice_prefix.clone(),
     });
     invoice::InvoiceValues {
-        organisation_id: org_id,
+        organisation_id: org.id,
         customer_id: input.customer_id,
         contract_id: input.contract_id,
         kind: match document.kind {
@@ -219,7 +279,7 @@ pub fn save_draft(
     apply_seller(&mut input.document, org);
     input.document.number = DRAFT_NUMBER.to_string();
     let parsed = parse_for_draft(input.document.clone()).map_err(InvoicingError::Invalid)?;
-    let values = values_for(org.id, &input, &parsed);
+    let values = values_for(org, &input, &parsed);
     let row = match invoice_id {
         None => invoice::insert_draft(conn, &values)?,
         Some(id) => {
@@ -284,8 +344,9 @@ pub fn issue(
     // The document is frozen below: the account it names stays, whatever the organisation changes later.
     apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
     apply_seller(&mut document, &org);
-    let year = draft.issue_date.format("%Y");
-    let sequence = invoice::next_in_series(conn, organisation_id, &draft.series)?;
+    // Gapless per organisation, series and year, in this transaction.
+    let year = chrono::Datelike::year(&draft.issue_date);
+    let sequence = crate::db::models::numbering::take_next(conn, organisation_id, &draft.series, year)?;
     let number = format!("{}{year}-{sequence:05}", draft.series);
     document.number = number.clone();
     let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;

@@ -555,10 +555,15 @@ pub(super) fn layout(invoice: &Invoice, fonts: &Fonts) -> Vec<Vec<Op>> {
         };
         let mut line = format!("{label} (code {})", means.code);
         if let Some(iban) = &means.iban {
-            line.push_str(&format!(" · IBAN {iban}"));
+            // Grouped by 4 as on bank documents, so that a payer can read it back.
+            let grouped = crate::domain::identifiers::Iban::parse(iban).map_or_else(|_| iban.clone(), |i| i.to_string());
+            line.push_str(&format!(" · IBAN {grouped}"));
         }
         if let Some(bic) = &means.bic {
             line.push_str(&format!(" · BIC {bic}"));
+        }
+        if let Some(holder) = &means.account_name {
+            line.push_str(&format!(" · Titulaire {holder}"));
         }
         if let Some(reference) = &means.remittance_information {
             line.push_str(&format!(" · Référence {reference}"));
@@ -625,6 +630,10 @@ pub(super) fn layout(invoice: &Invoice, fonts: &Fonts) -> Vec<Vec<Op>> {
         }
         if let Some(vat) = &doc.seller.vat_id {
             parts.push(format!("TVA {vat}"));
+        }
+        // Legal form, share capital and registration (BT-33), as French law wants on every page.
+        if let Some(legal) = &doc.seller.legal_form {
+            parts.push(legal.clone());
         }
         parts.join(" · ")
     };

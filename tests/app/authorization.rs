@@ -55,7 +55,9 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/settings/bank-accounts/{id}/edit")
         | ("POST", "/settings/bank-accounts/{id}")
         | ("POST", "/settings/bank-accounts/{id}/default")
-        | ("POST", "/settings/bank-accounts/{id}/delete") => Some(&[Who::Admin]),
+        | ("POST", "/settings/bank-accounts/{id}/delete")
+        | ("GET", "/settings/company")
+        | ("POST", "/settings/company") => Some(&[Who::Admin]),
         ("GET", "/customers")
         | ("GET", "/customers/new")
         | ("POST", "/customers")
@@ -93,7 +95,9 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/api/v1/invoices/{id}/pdf")
         | ("GET", "/api/v1/invoices/{id}/package")
         | ("GET", "/api/v1/invoices/{id}/cii")
-        | ("GET", "/api/v1/invoices/{id}/facturx") => Some(&[]),
+        | ("GET", "/api/v1/invoices/{id}/facturx")
+        | ("GET", "/api/v1/organisation")
+        | ("PUT", "/api/v1/organisation") => Some(&[]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")

@@ -218,3 +218,216 @@ both_backends! {
         assert!(actions.contains(&"bank_account.deleted".to_string()), "{actions:?}");
     }
 }
+
+/// A 2×2 RGB PNG: small, valid, and embeddable in the PDF.
+pub const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xfd, 0xd4, 0x9a, 0x73, 0x00, 0x00, 0x00, 0x11, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0x00, 0x04, 0xff, 0xc1, 0x88, 0xe1, 0x3f, 0x00, 0x1a, 0xf3, 0x03,
+    0xfd, 0x93, 0x79, 0xc1, 0x27, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// POSTs the company form as a browser does (`multipart/form-data`, CSRF token, optional logo).
+async fn post_company(client: &Client, fields: &[(&str, &str)], logo: Option<&[u8]>) -> reqwest::Response {
+    let token = client.csrf().await;
+    let boundary = "----chorusdeskCompanyBoundary";
+    let mut body = Vec::new();
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf_token", &token));
+    for (name, value) in all {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some(content) = logo {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    client
+        .http
+        .post(format!("{}/settings/company", client.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn company_fields<'a>(next_number: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", "Atelier Exemple"),
+        ("trading_name", "L'Atelier"),
+        ("legal_form", "SAS"),
+        ("share_capital", "10 000"),
+        ("registration", "RCS Paris 412 345 670"),
+        ("vat_number", ""),
+        ("address_line1", "12 rue de la Paix"),
+        ("postal_code", "75002"),
+        ("city", "Paris"),
+        ("country", "FR"),
+        ("contact_email", "facturation@atelier.test"),
+        ("contact_phone", "+33 1 23 45 67 89"),
+        ("payment_terms_days", "45"),
+        ("payment_terms_end_of_month", "on"),
+        ("late_payment_penalty", ""),
+        ("recovery_indemnity", ""),
+        ("invoice_prefix", "F"),
+        ("next_number", next_number),
+    ]
+}
+
+both_backends! {
+    async fn the_company_profile_set_through_the_page_reaches_the_next_invoice_and_issued_ones_keep_theirs(app: TestApp) {
+        let org = app.blank_chorus_org().await;
+        app.create_user("admin@atelier.test", "admin", Some(org)).await;
+        let admin = app.signed_in("admin@atelier.test").await;
+        let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+
+        let (status, page) = admin.get_text("/settings/company").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("40 €"), "the recovery indemnity is pre-filled");
+        assert!(page.contains(&format!("FA{year}-00001")), "the numbering preview");
+
+        // Bad input: each message next to its field, everything typed kept.
+        let mut bad = company_fields("120");
+        bad[3] = ("share_capital", "dix mille");
+        bad[12] = ("payment_terms_days", "90");
+        let response = post_company(&admin, &bad, Some(b"GIF89a not a png")).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        for field in ["share_capital", "payment_terms_days", "logo"] {
+            assert!(page.contains(&format!("id=\"{field}-error\"")), "{field}");
+        }
+        assert!(page.contains("value=\"dix mille\"") && page.contains("value=\"RCS Paris 412 345 670\""));
+
+        let response = post_company(&admin, &company_fields("120"), Some(TINY_PNG)).await;
+        assert_redirect_to(&response, "/settings/company");
+        let (_, page) = admin.get_text("/settings/company").await;
+        assert!(page.contains(&format!("F{year}-00120")), "the preview follows the series");
+        assert!(page.contains("image/png"), "the logo is stored");
+        let actions = app.audit_actions().await;
+        assert!(actions.contains(&"organisation.profile_updated".to_string()), "{actions:?}");
+
+        admin
+            .post_form("/settings/bank-accounts", &[("iban", IBAN), ("holder_name", "Atelier Exemple")])
+            .await;
+        let first = app.issue_invoice(org, READY_BUYER, None).await;
+        let document = app.stored_document(first).await;
+        assert_eq!(document.number, format!("F{year}-00120"));
+        assert_eq!(document.seller.trading_name.as_deref(), Some("L'Atelier"));
+        assert_eq!(
+            document.seller.legal_form.as_deref(),
+            Some("SAS au capital de 10\u{202F}000,00\u{00A0}€ · RCS Paris 412 345 670")
+        );
+        let contact = document.seller.contact.clone().unwrap();
+        assert_eq!(contact.email.as_deref(), Some("facturation@atelier.test"));
+        let note = |code: &str| document.notes.iter().find(|n| n.subject_code.as_deref() == Some(code)).map(|n| n.text.clone());
+        assert!(note("PMT").unwrap().contains("40 €"));
+        assert!(note("PMD").unwrap().contains("pénalités"));
+        assert_eq!(document.payment_means[0].iban.as_deref(), Some(IBAN_COMPACT));
+        // The helper's invoice gives its own payment terms ("30 jours"); the due date follows the
+        // organisation's: 45 days, end of month.
+        let issue: chrono::NaiveDate = document.issue_date.parse().unwrap();
+        let due: chrono::NaiveDate = document.due_date.clone().unwrap().parse().unwrap();
+        assert!(due >= issue + chrono::Duration::days(45) && chrono::Datelike::day0(&(due + chrono::Duration::days(1))) == 0);
+        // The PDF carries the bank details, the legal mentions and the logo.
+        let response = admin.get(&format!("/invoices/{first}/pdf")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        // The series has issued: its next number can no longer move, and says where it stands.
+        let response = post_company(&admin, &company_fields("500"), None).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("id=\"next_number-error\"") && page.contains("121"), "{page}");
+
+        // A later change reaches new invoices only.
+        let mut changed = company_fields("");
+        changed[2] = ("legal_form", "SARL");
+        let response = post_company(&admin, &changed, None).await;
+        assert_redirect_to(&response, "/settings/company");
+        assert!(app.stored_document(first).await.seller.legal_form.unwrap().starts_with("SAS au capital"));
+        let second = app.issue_invoice(org, READY_BUYER, None).await;
+        let document = app.stored_document(second).await;
+        assert_eq!(document.number, format!("F{year}-00121"), "gapless");
+        assert!(document.seller.legal_form.unwrap().starts_with("SARL au capital"));
+    }
+
+    async fn the_profile_and_bank_accounts_round_trip_through_the_api(app: TestApp) {
+        let org = app.create_org("Atelier Exemple", SIRET_A).await;
+        let other = app.create_org("Autre SA", SIRET_B).await;
+        let (_, token) = app.create_token(org, "erp").await;
+        let (_, other_token) = app.create_token(other, "erp").await;
+        let get = reqwest::Method::GET;
+        let put = reqwest::Method::PUT;
+
+        let (status, body) = app.api(get.clone(), "/api/v1/organisation", Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["name"], "Atelier Exemple");
+        assert_eq!(body["siret"], SIRET_A);
+        assert_eq!(body["payment_terms_days"], 30);
+        assert!(body["recovery_indemnity"].as_str().unwrap().contains("40 €"));
+        assert_eq!(body["bank_accounts"], serde_json::json!([]));
+
+        let request = serde_json::json!({
+            "legal_form": "SAS",
+            "share_capital": 5000,
+            "registration": "RCS Paris 732 829 320",
+            "payment_terms_days": 30,
+            "bank_accounts": [
+                {"iban": IBAN, "bic": "AGRIFRPP", "holder_name": "Atelier Exemple"},
+                {"iban": OTHER_IBAN, "holder_name": "Atelier Exemple", "default": true}
+            ]
+        });
+        let (status, body) = app.api(put.clone(), "/api/v1/organisation", Some(&token), Some(&request.to_string())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["legal_form"], "SAS");
+        assert_eq!(body["share_capital"], "5000.00");
+        let accounts = body["bank_accounts"].as_array().unwrap().clone();
+        assert_eq!(accounts.len(), 2);
+        let default: Vec<_> = accounts.iter().filter(|a| a["default"] == true).collect();
+        assert_eq!(default.len(), 1);
+        assert_eq!(default[0]["iban"], OTHER_IBAN);
+        let (_, again) = app.api(get.clone(), "/api/v1/organisation", Some(&token), None).await;
+        assert_eq!(again["bank_accounts"], body["bank_accounts"]);
+
+        // Bad input: 422 naming each field, and nothing of the request kept.
+        let bad = serde_json::json!({
+            "legal_form": "SARL",
+            "payment_terms_days": 90,
+            "bank_accounts": [{"iban": "FR76 3000 6000 0112 3456 7890 188", "holder_name": "Atelier"}]
+        });
+        let (status, body) = app.api(put.clone(), "/api/v1/organisation", Some(&token), Some(&bad.to_string())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["errors"]["payment_terms_days"].is_array(), "{body}");
+        let bad = serde_json::json!({"bank_accounts": [{"iban": "FR76 3000 6000 0112 3456 7890 188", "holder_name": "Atelier"}]});
+        let (status, body) = app.api(put.clone(), "/api/v1/organisation", Some(&token), Some(&bad.to_string())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["errors"]["bank_accounts[0].iban"][0].as_str().unwrap().contains("check digits"), "{body}");
+        let (_, unchanged) = app.api(get.clone(), "/api/v1/organisation", Some(&token), None).await;
+        assert_eq!(unchanged["legal_form"], "SAS");
+        assert_eq!(unchanged["bank_accounts"].as_array().unwrap().len(), 2);
+
+        // Another organisation sees its own profile only, and cannot name this one's accounts.
+        let (_, theirs) = app.api(get.clone(), "/api/v1/organisation", Some(&other_token), None).await;
+        assert_eq!(theirs["name"], "Autre SA");
+        assert_eq!(theirs["bank_accounts"], serde_json::json!([]));
+        let foreign_id = accounts[0]["id"].as_i64().unwrap();
+        let steal = serde_json::json!({"bank_accounts": [{"id": foreign_id, "iban": IBAN, "holder_name": "Autre SA"}]});
+        let (status, body) = app.api(put.clone(), "/api/v1/organisation", Some(&other_token), Some(&steal.to_string())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["errors"]["bank_accounts[0].id"].is_array(), "{body}");
+        assert_eq!(app.bank_accounts(org).await.len(), 2);
+
+        let (status, _) = app.api(get, "/api/v1/organisation", None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let actions = app.audit_actions().await;
+        assert!(actions.iter().filter(|a| *a == "bank_account.created").count() >= 2);
+    }
+}

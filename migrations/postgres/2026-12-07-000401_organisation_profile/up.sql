@@ -18,3 +18,14 @@ CREATE TABLE organisation_logos (
     content BYTEA NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+-- Numbers restart every year: counters are now kept per series and year ("FA2026"). Every year
+-- that already has numbers, and the current one, carries on from the old all-years counter, so no
+-- number is ever given twice.
+INSERT INTO invoice_series (organisation_id, series, next_value)
+SELECT s.organisation_id, s.series || y.year, s.next_value
+FROM invoice_series s
+JOIN (
+    SELECT DISTINCT organisation_id, series, to_char(issue_date, 'YYYY') AS year FROM invoices WHERE number IS NOT NULL
+    UNION
+    SELECT organisation_id, series, to_char(CURRENT_DATE, 'YYYY') AS year FROM invoice_series
+) y ON y.organisation_id = s.organisation_id AND y.series = s.series;

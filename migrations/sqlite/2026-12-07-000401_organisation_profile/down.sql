@@ -1,3 +1,4 @@
+-- The yearly counters stay: the old all-years counters were kept beside them.
 DROP TABLE organisation_logos;
 ALTER TABLE organisations DROP COLUMN invoice_prefix;
 ALTER TABLE organisations DROP COLUMN recovery_indemnity;

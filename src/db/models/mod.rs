@@ -15,3 +15,4 @@ pub mod dashboard;
 pub mod saved_item;
 pub mod bank_account;
 pub mod organisation_logo;
+pub mod numbering;

@@ -242,3 +242,86 @@ pub async fn patch_contract(
     let input = merge_json(&current.to_input(), &body)?;
     update_contract(caller, &db, id, input).await
 }
+
+// ---- the organisation's billing profile and bank accounts (journey-a) ----
+
+fn organisation_json(
+    row: &crate::db::models::organisation::OrganisationRow,
+    next: i64,
+    accounts: &[crate::db::models::bank_account::BankAccountRow],
+) -> Value {
+    let input = crate::app::organisation_profile::input_of(row, next);
+    let mut body = serde_json::to_value(&input).unwrap_or(Value::Null);
+    if let Value::Object(fields) = &mut body {
+        fields.insert("siret".into(), json!(row.siret));
+        fields.insert("payment_terms_days".into(), json!(row.payment_terms_days));
+        fields.insert("next_number".into(), json!(next));
+        fields.insert(
+            "next_invoice_number".into(),
+            json!(format!("{}{}-{next:05}", row.invoice_prefix, crate::app::organisation_profile::current_year())),
+        );
+        fields.insert(
+            "bank_accounts".into(),
+            json!(accounts
+                .iter()
+                .map(|a| json!({"id": a.id, "iban": a.iban, "bic": a.bic, "holder_name": a.holder_name, "default": a.is_default}))
+                .collect::<Vec<_>>()),
+        );
+    }
+    body
+}
+
+async fn organisation_answer(db: &Db, org: i64) -> Result<HttpResponse, ApiError> {
+    let (row, next, accounts) = db
+        .run(move |conn| {
+            let (row, next) = crate::app::organisation_profile::load(conn, org).map_err(AppError::from)?;
+            let accounts = crate::db::models::bank_account::list(conn, org)?;
+            Ok::<_, AppError>((row, next, accounts))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(organisation_json(&row, next, &accounts)))
+}
+
+pub async fn get_organisation(caller: ApiCaller, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
+    organisation_answer(&db, caller.organisation_id).await
+}
+
+/// The body: any profile field (the others keep their value) and, optionally, `bank_accounts`, the
+/// whole set (`[{"id"?, "iban", "bic", "holder_name", "default"}]`).
+pub async fn put_organisation(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    use crate::app::organisation_profile::{self as use_case, AccountSpec, ProfileError};
+    let org = caller.organisation_id;
+    let mut patch: Value = read_json(&body)?;
+    let Value::Object(fields) = &mut patch else {
+        return Err(bad_request("Send a JSON object with the profile fields and, optionally, bank_accounts."));
+    };
+    let accounts: Option<Vec<AccountSpec>> = match fields.remove("bank_accounts") {
+        None | Some(Value::Null) => None,
+        Some(list) => Some(
+            serde_json::from_value(list)
+                .map_err(|e| bad_request(format!("`bank_accounts` must be a list of accounts: {e}.")))?,
+        ),
+    };
+    let (current, _) = db
+        .run(move |conn| use_case::load(conn, org).map_err(AppError::from))
+        .await?;
+    // The next number is only sent when it should change.
+    let mut stored = serde_json::to_value(use_case::input_of(&current, 0)).map_err(AppError::internal)?;
+    if let Value::Object(stored_fields) = &mut stored {
+        stored_fields.insert("next_number".into(), json!(""));
+        stored_fields.extend(fields.clone());
+    }
+    let input: crate::domain::organisation_profile::ProfileInput = serde_json::from_value(stored)
+        .map_err(|e| bad_request(format!("The body is not valid JSON for this resource: {e}.")))?;
+    let actor = caller.actor();
+    let outcome = db
+        .run(move |conn| match use_case::replace(conn, org, &input, accounts.as_deref(), actor) {
+            Err(ProfileError::Invalid(errors)) => Ok(Err(errors)),
+            other => other.map(Ok).map_err(AppError::from),
+        })
+        .await?;
+    match outcome {
+        Ok(_) => organisation_answer(&db, org).await,
+        Err(errors) => Err(ApiError::invalid(errors)),
+    }
+}

@@ -19,6 +19,7 @@ pub mod users;
 pub mod saved_items;
 // journey-a: Configuration › Bank accounts and Company.
 pub mod bank_accounts;
+pub mod company;
 
 /// Anything the router does not know.
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {

@@ -7,3 +7,4 @@ mod flows;
 mod journey;
 mod harness;
 mod walk;
+mod settings;
