@@ -28,3 +28,4 @@ mod secrets_in_logs;
 mod invoice_customer;
 mod walk_defects;
 mod organisation_profile;
+mod journey_api;

@@ -356,8 +356,18 @@ async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_e
 /// The organisation's IBAN, with its check digits (a French RIB).
 const IBAN: &str = "FR7630006000011234567890189";
 
-/// Configuration › Bank accounts: the default account feeds every invoice's payment means.
+/// Configuration › Company (legal mentions, payment terms), then Bank accounts: the default account
+/// feeds every invoice's payment means.
 async fn company_profile_and_iban(b: &Browser) {
+    b.goto("/settings/company").await;
+    b.fill("#legal_form", "SAS").await;
+    b.fill("#share_capital", "10 000").await;
+    b.fill("#registration", "RCS Paris 412 345 670").await;
+    b.fill("#contact_email", "facturation@atelier.test").await;
+    b.fill("#payment_terms_days", "30").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the company profile").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
     b.goto("/settings/bank-accounts").await;
     // A wrong key is refused next to the field, nothing typed lost.
     b.fill("input#iban", "FR7630006000011234567890188").await;
