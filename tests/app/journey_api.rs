@@ -147,7 +147,9 @@ async fn profile_and_bank_account(app: &TestApp, token: Option<&str>) {
         "payment_terms_days": 30,
         "bank_accounts": [{"iban": IBAN, "bic": "BNPAFRPP", "holder_name": "Atelier Exemple", "default": true}]
     });
-    let (status, body) = app.api(Method::PUT, "/api/v1/organisation", token, Some(&request.to_string())).await;
+    let (status, body) = app
+        .api(Method::PUT, "/api/v1/organisation", token, Some(&request.to_string()))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let accounts = body["bank_accounts"].as_array().unwrap();
     assert_eq!(accounts.len(), 1, "{body}");

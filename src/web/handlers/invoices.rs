@@ -715,7 +715,15 @@ pub async fn new_form(
     )
     .await?;
     if let Some(customer) = &customer {
-        form.fill_from_customer(customer, today);
+        // The due date follows the organisation's payment terms (Configuration › Company).
+        let org = db
+            .run(move |conn| organisation::find(conn, org_id)?.ok_or(AppError::NotFound))
+            .await?;
+        let terms = crate::domain::organisation_profile::PaymentTerms {
+            days: u16::try_from(org.payment_terms_days).unwrap_or(30),
+            end_of_month: org.payment_terms_end_of_month,
+        };
+        form.fill_from_customer(customer, today, terms);
     }
     if let Some(contract) = &contract {
         form.fill_from_contract(contract);
