@@ -7,8 +7,8 @@
 use crate::audit::{self, Actor, Entry};
 use crate::db::AnyConnection;
 use crate::db::models::{contract, customer, invoice, organisation, submission};
-use crate::domain::invoice::{DocumentKind, InvoiceDocument};
 use crate::domain::invoice::document::PrecedingInvoice;
+use crate::domain::invoice::{DocumentKind, InvoiceDocument};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 

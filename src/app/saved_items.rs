@@ -35,7 +35,11 @@ pub fn parse(organisation_id: i64, input: &SavedItemInput) -> Result<NewSavedIte
     if name.is_empty() {
         add_error(&mut errors, "name", Message::new("err-inv-required"));
     } else if name.chars().count() > MAX_NAME {
-        add_error(&mut errors, "name", Message::new("err-saved-item-name-long").arg("max", MAX_NAME));
+        add_error(
+            &mut errors,
+            "name",
+            Message::new("err-saved-item-name-long").arg("max", MAX_NAME),
+        );
     }
     let unit_code = input.unit_code.trim().to_ascii_uppercase();
     if UNIT_CODES.binary_search(&unit_code.as_str()).is_err() {

@@ -128,29 +128,6 @@ pub fn country_alpha2(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Payment terms until the organisation's profile gives its own: 30 days, by bank transfer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PaymentTerms {
-    pub days: u32,
-}
-
-impl Default for PaymentTerms {
-    fn default() -> Self {
-        PaymentTerms { days: 30 }
-    }
-}
-
-impl PaymentTerms {
-    pub fn due_date(&self, issue: NaiveDate) -> NaiveDate {
-        issue + chrono::Duration::days(i64::from(self.days))
-    }
-
-    /// The mention printed on the invoice (French, as the document is).
-    pub fn text(&self) -> String {
-        format!("Paiement à {} jours par virement.", self.days)
-    }
-}
-
 /// Field name → messages, keyed by the form's own names (line index = row index).
 pub type FormErrors = Problems;
 
@@ -222,7 +199,12 @@ impl InvoiceForm {
 
     /// The buyer block, service code, payment terms and due date from a customer record: what the
     /// invoice will carry (the record is copied, so later edits of the customer do not change it).
-    pub fn fill_from_customer(&mut self, customer: &crate::db::models::customer::CustomerRow, today: NaiveDate) {
+    pub fn fill_from_customer(
+        &mut self,
+        customer: &crate::db::models::customer::CustomerRow,
+        today: NaiveDate,
+        terms: crate::domain::organisation_profile::PaymentTerms,
+    ) {
         let buyer = crate::invoicing::buyer_from_customer(customer);
         let mut set = |key: &str, value: Option<String>| {
             self.fields.insert(key.to_string(), value.unwrap_or_default());
@@ -235,7 +217,6 @@ impl InvoiceForm {
         set("buyer.address.city", buyer.address.city);
         set("buyer.address.country_code", Some(buyer.address.country_code));
         set("references.buyer_reference", customer.service_code.clone());
-        let terms = PaymentTerms::default();
         set("due_date", Some(terms.due_date(today).to_string()));
         set("payment_terms", Some(terms.text()));
     }
@@ -415,7 +396,11 @@ impl InvoiceForm {
             Some(raw) => match country_alpha2(&raw) {
                 Some(alpha2) => alpha2.to_string(),
                 None => {
-                    add(&mut errors, "buyer.address.country_code", Message::new("err-form-country"));
+                    add(
+                        &mut errors,
+                        "buyer.address.country_code",
+                        Message::new("err-form-country"),
+                    );
                     raw.to_ascii_uppercase()
                 }
             },

@@ -470,7 +470,10 @@ mod directory_tests {
             found: false,
             ..directory()
         };
-        assert_eq!(rules(&directory_checks(&invoice(None, None), &unknown)), vec!["CHORUS-BUYER-UNKNOWN"]);
+        assert_eq!(
+            rules(&directory_checks(&invoice(None, None), &unknown)),
+            vec!["CHORUS-BUYER-UNKNOWN"]
+        );
         let closed = BuyerDirectory {
             active: Some(false),
             service_code_problem: Some(ServiceCodeProblem::Closed("OLD".into())),

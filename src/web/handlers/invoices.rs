@@ -494,7 +494,14 @@ async fn load_picker(
     query: String,
     customer_id: Option<i64>,
     contract_id: Option<i64>,
-) -> Result<(CustomerPicker, Option<customer::CustomerRow>, Option<crate::db::models::contract::ContractDetail>), AppError> {
+) -> Result<
+    (
+        CustomerPicker,
+        Option<customer::CustomerRow>,
+        Option<crate::db::models::contract::ContractDetail>,
+    ),
+    AppError,
+> {
     db.run(move |conn| {
         let filter = customer::Filter {
             search: query.clone(),
@@ -708,7 +715,15 @@ pub async fn new_form(
     )
     .await?;
     if let Some(customer) = &customer {
-        form.fill_from_customer(customer, today);
+        // The due date follows the organisation's payment terms (Configuration › Company).
+        let org = db
+            .run(move |conn| organisation::find(conn, org_id)?.ok_or(AppError::NotFound))
+            .await?;
+        let terms = crate::domain::organisation_profile::PaymentTerms {
+            days: u16::try_from(org.payment_terms_days).unwrap_or(30),
+            end_of_month: org.payment_terms_end_of_month,
+        };
+        form.fill_from_customer(customer, today, terms);
     }
     if let Some(contract) = &contract {
         form.fill_from_contract(contract);
@@ -1284,7 +1299,8 @@ pub async fn build_show(
         .await?
     };
     if let Some(directory) = directory {
-        page.checks.extend(crate::domain::invoice::directory_checks(&invoice, &directory));
+        page.checks
+            .extend(crate::domain::invoice::directory_checks(&invoice, &directory));
     }
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
@@ -2064,13 +2080,15 @@ pub async fn correct_routing(
     };
     let actor = user.actor();
     let outcome = db
-        .run(move |conn| match write_tx(conn, |conn| correct_and_redeposit(conn, org_id, id, &routing, actor)) {
-            Ok(changes) => Ok(Ok(changes)),
-            Err(InvoicingError::Invalid(problems)) => Ok(Err(problems)),
-            Err(InvoicingError::NotFound) => Err(AppError::NotFound),
-            Err(InvoicingError::AlreadyIssued) => Err(AppError::NotFound),
-            Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
-        })
+        .run(
+            move |conn| match write_tx(conn, |conn| correct_and_redeposit(conn, org_id, id, &routing, actor)) {
+                Ok(changes) => Ok(Ok(changes)),
+                Err(InvoicingError::Invalid(problems)) => Ok(Err(problems)),
+                Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+                Err(InvoicingError::AlreadyIssued) => Err(AppError::NotFound),
+                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+            },
+        )
         .await?;
     match outcome {
         Ok(changes) => {
@@ -2099,7 +2117,9 @@ pub async fn corrected_copy(
     let actor = user.actor();
     let outcome = db
         .run(move |conn| {
-            match write_tx(conn, |conn| crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor)) {
+            match write_tx(conn, |conn| {
+                crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor)
+            }) {
                 Ok(done) => Ok(Ok(done)),
                 Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),

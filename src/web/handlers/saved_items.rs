@@ -35,7 +35,8 @@ impl ItemsPage {
 }
 
 async fn items_of(db: &Db, org_id: i64) -> Result<Vec<SavedItemRow>, AppError> {
-    db.run(move |conn| saved_item::list(conn, org_id).map_err(AppError::from)).await
+    db.run(move |conn| saved_item::list(conn, org_id).map_err(AppError::from))
+        .await
 }
 
 fn page(ctx: Ctx, items: Vec<SavedItemRow>, input: SavedItemInput, errors: FieldErrors) -> ItemsPage {
@@ -71,11 +72,13 @@ pub async fn create(
     let actor = user.actor();
     let posted = input.clone();
     let outcome = db
-        .run(move |conn| match write_tx(conn, |conn| saved_items::create(conn, org_id, &posted, actor)) {
-            Ok(row) => Ok(Ok(row)),
-            Err(SavedItemError::Invalid(errors)) => Ok(Err(errors)),
-            Err(SavedItemError::Database(e)) => Err(AppError::from(e)),
-        })
+        .run(
+            move |conn| match write_tx(conn, |conn| saved_items::create(conn, org_id, &posted, actor)) {
+                Ok(row) => Ok(Ok(row)),
+                Err(SavedItemError::Invalid(errors)) => Ok(Err(errors)),
+                Err(SavedItemError::Database(e)) => Err(AppError::from(e)),
+            },
+        )
         .await?;
     match outcome {
         Ok(row) => {
@@ -107,8 +110,10 @@ pub async fn delete(
     let actor = user.actor();
     let deleted = match form.item_id.trim().parse::<i64>() {
         Ok(id) => {
-            db.run(move |conn| write_tx(conn, |conn| saved_items::delete(conn, org_id, id, actor)).map_err(AppError::from))
-                .await?
+            db.run(move |conn| {
+                write_tx(conn, |conn| saved_items::delete(conn, org_id, id, actor)).map_err(AppError::from)
+            })
+            .await?
         }
         Err(_) => false,
     };

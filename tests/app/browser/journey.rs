@@ -77,7 +77,11 @@ async fn sign_in_in(b: &Browser, lang: Lang, email: &str, password: &str) {
 
 /// The forced password change of a first sign-in.
 async fn choose_password(b: &Browser, current: &str, new: &str) {
-    assert_eq!(b.path().await, "/account/password", "a first sign-in asks for a new password");
+    assert_eq!(
+        b.path().await,
+        "/account/password",
+        "a first sign-in asks for a new password"
+    );
     b.fill("#current_password", current).await;
     b.fill("#new_password", new).await;
     b.fill("#confirm_password", new).await;
@@ -85,11 +89,13 @@ async fn choose_password(b: &Browser, current: &str, new: &str) {
     assert_eq!(b.path().await, "/");
 }
 
-/// The one-time password the flash shows once (20 characters of an unambiguous alphabet).
+/// The one-time password the flash shows once: the only 20-character word of the message (in
+/// both languages), from the generator's unambiguous alphabet.
 fn one_time_password(flash: &str) -> String {
+    const ALPHABET: &str = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     flash
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .find(|word| word.len() == 20 && word.chars().any(|c| c.is_ascii_digit()))
+        .find(|word| word.len() == 20 && word.chars().all(|c| ALPHABET.contains(c)))
         .unwrap_or_else(|| panic!("no one-time password in {flash:?}"))
         .to_string()
 }
@@ -101,7 +107,10 @@ async fn choose_and_wait(b: &Browser, css: &str, value: &str) {
     b.select(css, value).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     while old_document.tag_name().await.is_ok() {
-        assert!(std::time::Instant::now() < deadline, "choosing {value} in {css} did not load a page");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "choosing {value} in {css} did not load a page"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     b.wait_until_loaded().await;
@@ -125,7 +134,7 @@ async fn no_field_errors(b: &Browser, what: &str) {
 
 /// A customer through its form; returns its id once its page shows a green readiness panel.
 async fn create_customer(b: &Browser, name: &str, siret: &str, service_code: &str) -> i64 {
-    b.click_and_wait("nav[aria-label=Main] a[href='/customers']").await;
+    b.click_and_wait("header nav a[href='/customers']").await;
     b.goto("/customers/new").await;
     b.fill("#name", name).await;
     b.fill("#address_line1", "1 place de la Mairie").await;
@@ -140,7 +149,11 @@ async fn create_customer(b: &Browser, name: &str, siret: &str, service_code: &st
     no_field_errors(b, "the customer").await;
     let id = current_id(b).await;
     // Readiness: the directory was asked at once, and nothing stands in the way.
-    assert!(b.exists("#chorus-readiness li.readiness-ok").await, "{}", b.text("#chorus-readiness").await);
+    assert!(
+        b.exists("#chorus-readiness li.readiness-ok").await,
+        "{}",
+        b.text("#chorus-readiness").await
+    );
     assert!(
         !b.exists("#chorus-readiness li.readiness-problem").await,
         "readiness is not green: {}",
@@ -149,10 +162,28 @@ async fn create_customer(b: &Browser, name: &str, siret: &str, service_code: &st
     id
 }
 
-/// Issues the invoice shown, waits for the pipeline, and returns the invoice page's status badge.
+/// Issues the invoice shown; the invoice page follows.
 async fn issue_shown_invoice(b: &Browser) {
     b.click_and_wait("main form[action$='/issue'] button").await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+}
+
+/// Runs the send-and-track jobs while the invoice page stays open, and waits until its status
+/// badge says `status` without a reload (the page polls its live block).
+async fn settle_and_see(b: &Browser, status: &str) {
+    b.client
+        .execute("window.stillTheSamePage = true", vec![])
+        .await
+        .unwrap();
+    b.app.settle().await;
+    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(15))
+        .await;
+    let same = b
+        .client
+        .execute("return window.stillTheSamePage === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(same, serde_json::Value::Bool(true), "the invoice page was reloaded");
 }
 
 async fn scenario(b: &Browser, lang: Lang) {
@@ -165,19 +196,21 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.text("main h1").await, lang.dashboard());
 
     // 2. Support creates the organisation and its admin, then switches Chorus Pro on.
-    b.click_and_wait("nav[aria-label=Main] a[href='/support/organisations']").await;
+    b.click_and_wait("header nav a[href='/support/organisations']").await;
     b.fill("#name", "Atelier Exemple").await;
     b.fill("#siret", SUPPLIER_SIRET).await;
     b.fill("#address_line1", "12 rue de la Paix").await;
     b.fill("#postal_code", "75002").await;
     b.fill("#city", "Paris").await;
     b.fill("#admin_email", "admin@atelier.test").await;
-    b.click_and_wait("main form[action='/support/organisations'] button[type=submit]").await;
+    b.click_and_wait("main form[action='/support/organisations'] button[type=submit]")
+        .await;
     no_field_errors(b, "the organisation").await;
     let org_password = one_time_password(&b.text(".flash").await);
     assert_eq!(b.text("main h1").await, "Atelier Exemple");
     b.fill("#reason", "signed the Chorus Pro option").await;
-    b.click_and_wait("main form[action$='/chorus-feature'] button[type=submit]").await;
+    b.click_and_wait("main form[action$='/chorus-feature'] button[type=submit]")
+        .await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
     b.sign_out().await;
 
@@ -187,7 +220,8 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 4. E-invoicing on, the simulator's credentials, Test connection: all green.
     b.goto("/settings/e-invoicing").await;
-    b.click_and_wait("form[action='/settings/e-invoicing/enable'] button").await;
+    b.click_and_wait("form[action='/settings/e-invoicing/enable'] button")
+        .await;
     let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
     b.select("#environment", "simulator").await;
     b.fill("#piste_client_id", &sim.client_id).await;
@@ -198,12 +232,18 @@ async fn scenario(b: &Browser, lang: Lang) {
     b.click_and_wait("form[action='/settings/e-invoicing/connection'] button[type=submit]")
         .await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
-    b.click_and_wait("form[action='/settings/e-invoicing/test'] button").await;
+    b.click_and_wait("form[action='/settings/e-invoicing/test'] button")
+        .await;
     for step in ["token", "health_check", "supplier_structure"] {
         let outcome = b
             .attr(&format!("#test-results li[data-step={step}]"), "data-outcome")
             .await;
-        assert_eq!(outcome.as_deref(), Some("OK"), "{step}: {}", b.text("#test-results").await);
+        assert_eq!(
+            outcome.as_deref(),
+            Some("OK"),
+            "{step}: {}",
+            b.text("#test-results").await
+        );
     }
 
     // 5. The company profile and its bank account (IBAN): what every invoice's payment means needs.
@@ -211,7 +251,8 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 6. A customer (readiness green) and its contract.
     let city = create_customer(b, "Ville de Démo", CITY_SIRET, "SERV-TECH").await;
-    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']")).await;
+    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']"))
+        .await;
     b.select("#customer_id", &city.to_string()).await;
     b.fill("#number", "CT-2026-001").await;
     b.fill("#title", "Maintenance du site").await;
@@ -234,7 +275,10 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.value("[name='buyer.name']").await, "Ville de Démo");
     assert_eq!(b.value("[name='buyer.siret']").await, CITY_SIRET);
     assert_eq!(b.value("[name='references.buyer_reference']").await, "SERV-TECH");
-    assert!(!b.value("[name='due_date']").await.is_empty(), "the due date follows the payment terms");
+    assert!(
+        !b.value("[name='due_date']").await.is_empty(),
+        "the due date follows the payment terms"
+    );
     choose_and_wait(b, "#picker_contract", &contract.to_string()).await;
     assert_eq!(b.value("[name='references.order_reference']").await, "EJ-VILLE-2026");
     assert_eq!(b.value("[name='references.contract_reference']").await, "M2026-17");
@@ -248,24 +292,25 @@ async fn scenario(b: &Browser, lang: Lang) {
         b.text("#checks").await
     );
     issue_shown_invoice(b).await;
-    b.app.settle().await;
-    // TODO(journey-c): live status on the invoice page; until merged, the page is opened again.
-    b.goto(&format!("/invoices/{first}")).await;
-    b.wait_for_text("main hgroup .badge", lang.sent(), Duration::from_secs(10)).await;
-    assert!(b.exists("main hgroup .badge.badge-sent").await);
+    assert_eq!(b.path().await, format!("/invoices/{first}"));
+    settle_and_see(b, lang.sent()).await;
+    assert!(b.exists("#invoice-live hgroup .badge.badge-sent").await);
     // The customer page lists it.
     b.goto(&format!("/customers/{city}")).await;
     assert!(b.text("#customer-invoices").await.contains(lang.sent()));
 
     // 8. A buyer that requires an engagement number, found with the picker's search.
     let body = create_customer(b, "Etablissement Public Exemple", PUBLIC_BODY_SIRET, "").await;
-    b.click_and_wait("nav[aria-label=Main] a[href='/invoices']").await;
+    b.click_and_wait("header nav a[href='/invoices']").await;
     b.click_and_wait("main a[href='/invoices/new']").await;
     b.fill("#picker_q", "1300123").await;
     b.click_and_wait("#picker-use").await;
     let options = b.text("#picker_customer").await;
     assert!(options.contains("Etablissement Public Exemple"), "{options}");
-    assert!(!options.contains("Ville de Démo"), "the search narrows the list: {options}");
+    assert!(
+        !options.contains("Ville de Démo"),
+        "the search narrows the list: {options}"
+    );
     choose_and_wait(b, "#picker_customer", &body.to_string()).await;
     assert_eq!(b.value("[name='buyer.siret']").await, PUBLIC_BODY_SIRET);
     b.fill("[name='lines[0].name']", "Audit de sécurité").await;
@@ -280,9 +325,7 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.text("#issue-button").await, lang.issue_despite());
     issue_shown_invoice(b).await;
     let number = b.text("main h1").await;
-    b.app.settle().await;
-    b.goto(&format!("/invoices/{second}")).await;
-    b.wait_for_text("main hgroup .badge", lang.rejected(), Duration::from_secs(10)).await;
+    settle_and_see(b, lang.rejected()).await;
 
     // The reason's link lands where an issued invoice is fixed, never on the draft form.
     let link = format!("#chorus a[href^='/invoices/{second}/routing']");
@@ -295,9 +338,7 @@ async fn scenario(b: &Browser, lang: Lang) {
     no_field_errors(b, "the routing correction").await;
     assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
-    b.app.settle().await;
-    b.goto(&format!("/invoices/{second}")).await;
-    b.wait_for_text("main hgroup .badge", lang.sent(), Duration::from_secs(10)).await;
+    settle_and_see(b, lang.sent()).await;
     assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
     assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
 }
@@ -310,4 +351,39 @@ async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_f
 #[actix_web::test]
 async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_english() {
     run("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
+}
+
+/// The organisation's IBAN, with its check digits (a French RIB).
+const IBAN: &str = "FR7630006000011234567890189";
+
+/// Configuration › Company (legal mentions, payment terms), then Bank accounts: the default account
+/// feeds every invoice's payment means.
+async fn company_profile_and_iban(b: &Browser) {
+    b.goto("/settings/company").await;
+    b.fill("#legal_form", "SAS").await;
+    b.fill("#share_capital", "10 000").await;
+    b.fill("#registration", "RCS Paris 412 345 670").await;
+    b.fill("#contact_email", "facturation@atelier.test").await;
+    b.fill("#payment_terms_days", "30").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the company profile").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    b.goto("/settings/bank-accounts").await;
+    // A wrong key is refused next to the field, nothing typed lost.
+    b.fill("input#iban", "FR7630006000011234567890188").await;
+    b.fill("#holder_name", "Atelier Exemple").await;
+    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+        .await;
+    assert!(b.exists("#iban-error").await, "{}", b.text("main").await);
+    assert_eq!(b.value("#holder_name").await, "Atelier Exemple");
+    b.fill("input#iban", IBAN).await;
+    b.fill("#bic", "BNPAFRPP").await;
+    if !b.find("#make_default").await.is_selected().await.unwrap() {
+        b.find("#make_default").await.click().await.unwrap();
+    }
+    b.click_and_wait("main form[action='/settings/bank-accounts'] button[type=submit]")
+        .await;
+    no_field_errors(b, "the bank account").await;
+    let accounts = b.text("main table").await.replace(' ', "");
+    assert!(accounts.contains(IBAN), "{accounts}");
 }

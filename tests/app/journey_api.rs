@@ -1,0 +1,157 @@
+//! The journey of a new organisation through the JSON API alone: company profile and bank account,
+//! customer, contract, then an invoice with `customer_id` and `contract_id`, issued, reaching
+//! *Sent* in the built-in simulator. Only what the API does not cover (the organisation, its
+//! Chorus Pro credentials and its token: support's and the admin's pages) is set up directly.
+
+use crate::both_backends;
+#[allow(unused_imports)]
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// The simulator's supplier (attached to its technical account) and a buyer it knows.
+const SUPPLIER_SIRET: &str = "41234567000019";
+const CITY_SIRET: &str = "21750001600019";
+
+/// An organisation with Chorus Pro on and the simulator's credentials, but no profile or bank
+/// account yet: what a new organisation has once support and its admin have been through.
+async fn new_connected_org(app: &TestApp) -> i64 {
+    use chorus_desk::crypto::Secret;
+    use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+    use chorus_desk::domain::identifiers::Siret;
+    use diesel::prelude::*;
+    let org = app.create_org("Atelier Exemple", SUPPLIER_SIRET).await;
+    let secret = app.secret.clone();
+    let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
+    app.db
+        .run(move |conn| {
+            use chorus_desk::db::schema::organisations;
+            diesel::update(organisations::table.find(org))
+                .set((
+                    organisations::chorus_feature.eq(true),
+                    organisations::einvoicing_enabled.eq(true),
+                    organisations::ubl_export.eq(true),
+                ))
+                .execute(conn)?;
+            let settings = ConnectionSettings {
+                environment: ChorusEnvironment::Simulator,
+                supplier_siret: Siret::parse(SUPPLIER_SIRET).unwrap(),
+                structure_id: None,
+                deposit_format: DepositFormat::Ubl,
+                attachment_mode: AttachmentMode::Zip,
+                piste_client_id: Some(Secret::new(sim.client_id.clone())),
+                piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
+                tech_login: Some(Secret::new(sim.tech_login.clone())),
+                tech_password: Some(Secret::new(sim.tech_password.clone())),
+            };
+            chorus_desk::db::models::chorus_connection::save(conn, org, &settings, &secret, 1)
+                .map_err(|e| chorus_desk::db::DbError::Migration(e.to_string()))?;
+            Ok::<_, chorus_desk::db::DbError>(())
+        })
+        .await
+        .unwrap();
+    org
+}
+
+both_backends! {
+    async fn a_new_organisation_reaches_sent_through_the_json_api_alone(app: TestApp) {
+        let org = new_connected_org(&app).await;
+        let (_, token) = app.create_token(org, "ERP").await;
+        let token = Some(token.as_str());
+
+        // Without a bank account, the invoice would fail its own pre-send check: the profile first.
+        profile_and_bank_account(&app, token).await;
+
+        let customer = json!({
+            "name": "Ville de Démo", "address_line1": "1 place de la Mairie", "address_line2": null,
+            "city": "Paris", "postal_code": "75004", "country": "FRA", "vat_number": null,
+            "siret": CITY_SIRET, "service_code": "SERV-TECH", "chorus": true, "email": null
+        });
+        let (status, customer) = app.api(Method::POST, "/api/v1/customers", token, Some(&customer.to_string())).await;
+        assert_eq!(status, StatusCode::CREATED, "{customer}");
+        let customer_id = customer["id"].as_i64().unwrap();
+
+        let contract = json!({
+            "customer_id": customer_id, "number": "CT-2026-001", "title": "Maintenance du site",
+            "start_date": "2026-01-01", "end_date": null, "external_reference": "EJ-VILLE-2026",
+            "market_number": "M2026-17",
+            "lines": [{"description": "Maintenance mensuelle", "quantity": "1", "unit_code": "C62",
+                       "unit_price": "1250.50", "vat_category": "S", "vat_rate": "20"}]
+        });
+        let (status, contract) = app.api(Method::POST, "/api/v1/contracts", token, Some(&contract.to_string())).await;
+        assert_eq!(status, StatusCode::CREATED, "{contract}");
+        let contract_id = contract["id"].as_i64().unwrap();
+
+        // A contract of another customer is refused, naming the field.
+        let (status, other) = app
+            .api(Method::POST, "/api/v1/customers", token, Some(&json!({
+                "name": "Autre", "address_line1": "2 rue", "address_line2": null, "city": "Lyon",
+                "postal_code": "69001", "country": "FRA", "vat_number": null, "siret": null,
+                "service_code": null, "chorus": false, "email": null
+            }).to_string()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{other}");
+        let today = chorus_desk::invoicing::today().to_string();
+        let invoice = |customer: i64| json!({
+            "customer_id": customer, "contract_id": contract_id, "issue": true,
+            "document": {
+                "number": "", "issue_date": today, "due_date": null,
+                "payment_terms": "Paiement à 30 jours par virement.",
+                "seller": {"name": "", "address": {"country_code": "FR"}},
+                "buyer": {"name": "", "address": {"country_code": "FR"}},
+                "lines": [{"name": "Maintenance mensuelle", "quantity": "1", "unit_code": "C62",
+                           "unit_price": "1250.50", "vat_category": "S", "vat_rate": "20"}]
+            }
+        });
+        let (status, refused) = app
+            .api(Method::POST, "/api/v1/invoices", token, Some(&invoice(other["id"].as_i64().unwrap()).to_string()))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(refused["errors"]["contract_id"].is_array(), "{refused}");
+
+        let (status, created) = app.api(Method::POST, "/api/v1/invoices", token, Some(&invoice(customer_id).to_string())).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["customer_id"], json!(customer_id));
+        assert_eq!(created["contract_id"], json!(contract_id));
+        assert_eq!(created["buyer_siret"], CITY_SIRET, "the buyer comes from the customer");
+        assert_eq!(created["status"], "in_processing", "{created}");
+        let id = created["id"].as_i64().unwrap();
+
+        app.settle().await;
+        let (status, read) = app.api(Method::GET, &format!("/api/v1/invoices/{id}"), token, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(read["status"], "sent", "{read}");
+        assert!(read["chorus_invoice_id"].is_string(), "{read}");
+        // The bank account travelled with it (BT-84).
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/v1/invoices/{id}/ubl", app.address))
+            .bearer_auth(token.unwrap())
+            .send()
+            .await
+            .unwrap();
+        let ubl = response.text().await.unwrap();
+        assert!(ubl.contains(IBAN), "the invoice carries the default bank account");
+        assert!(ubl.contains("EJ-VILLE-2026"), "the engagement number comes from the contract");
+    }
+}
+
+/// The organisation's IBAN, with its check digits.
+const IBAN: &str = "FR7630006000011234567890189";
+
+/// `PUT /api/v1/organisation`: the legal mentions, payment terms and the default bank account.
+async fn profile_and_bank_account(app: &TestApp, token: Option<&str>) {
+    let request = json!({
+        "legal_form": "SAS",
+        "share_capital": 10000,
+        "registration": "RCS Paris 412 345 670",
+        "payment_terms_days": 30,
+        "bank_accounts": [{"iban": IBAN, "bic": "BNPAFRPP", "holder_name": "Atelier Exemple", "default": true}]
+    });
+    let (status, body) = app
+        .api(Method::PUT, "/api/v1/organisation", token, Some(&request.to_string()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let accounts = body["bank_accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{body}");
+    assert_eq!(accounts[0]["default"], true, "{body}");
+}
