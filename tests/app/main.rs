@@ -37,5 +37,4 @@ mod invoice_customer;
 mod walk_defects;
 mod security_chorus;
 mod sinks;
-mod organisation_profile;
 mod journey_api;

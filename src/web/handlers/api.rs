@@ -432,12 +432,37 @@ async fn organisation_answer(db: &Db, org: i64) -> Result<HttpResponse, ApiError
     Ok(HttpResponse::Ok().json(organisation_json(&row, next, &accounts)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisation",
+    tag = "organisation",
+    summary = "The organisation's billing profile, its numbering and its bank accounts.",
+    security(("api_token" = [])),
+    responses(
+        (status = 200, description = "The profile and `bank_accounts`", body = Object),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn get_organisation(caller: ApiCaller, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     organisation_answer(&db, caller.organisation_id).await
 }
 
 /// The body: any profile field (the others keep their value) and, optionally, `bank_accounts`, the
 /// whole set (`[{"id"?, "iban", "bic", "holder_name", "default"}]`).
+#[utoipa::path(
+    put,
+    path = "/api/v1/organisation",
+    tag = "organisation",
+    summary = "Change profile fields (the others keep their value); `bank_accounts`, when given, replaces the whole set.",
+    security(("api_token" = [])),
+    request_body(content = Object, description = "Profile fields and, optionally, `bank_accounts`: `[{\"id\"?, \"iban\", \"bic\", \"holder_name\", \"default\"}]`", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The profile and `bank_accounts` as stored", body = Object),
+        (status = 400, description = "Malformed JSON", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, by field (e.g. `bank_accounts[0].iban`)", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
 pub async fn put_organisation(
     caller: ApiCaller,
     db: web::Data<Db>,

@@ -72,6 +72,8 @@ impl Modify for BearerToken {
         super::invoices_api::cii,
         super::invoices_api::facturx,
         super::invoices_api::package,
+        super::api::get_organisation,
+        super::api::put_organisation,
     ),
     components(schemas(
         ErrorBody,
