@@ -27,3 +27,4 @@ mod readiness;
 mod render_properties;
 mod render_samples;
 mod secrets_in_logs;
+mod invoice_page_import;

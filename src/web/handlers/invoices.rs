@@ -745,6 +745,8 @@ pub struct ShowPage {
     pub corrects: Option<(i64, String)>,
     /// "Fix routing and recycle" or "Complete", when the invoice waits for one.
     pub followup: Option<FollowUpForm>,
+    /// The characters the PDF font cannot draw (shown as `?` in the PDF), each once.
+    pub pdf_substitutes: Vec<char>,
 }
 
 /// The follow-up form of an invoice Chorus Pro sent back: `recycle` (A_RECYCLER) or `complete`
@@ -788,6 +790,14 @@ impl FollowUpForm {
 impl ShowPage {
     pub fn is_draft(&self) -> bool {
         self.row.state == STATE_DRAFT
+    }
+    /// The substituted characters for the warning, each quoted: `«😀», «漢»`.
+    pub fn pdf_substitutes_list(&self) -> String {
+        self.pdf_substitutes
+            .iter()
+            .map(|c| format!("«{c}»"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     pub fn can_credit(&self) -> bool {
         self.row.state == STATE_ISSUED && self.row.kind == "invoice"
@@ -1034,6 +1044,7 @@ async fn build_show(
         chorus,
         corrects,
         row,
+        pdf_substitutes: Vec::new(),
     };
     let invoice = match invoicing::load(&page.row) {
         Ok(invoice) => invoice,
@@ -1086,6 +1097,7 @@ async fn build_show(
         payable: i18n::format_amount(locale, totals.payable, &currency),
     });
     page.checks = checks(&invoice);
+    page.pdf_substitutes = crate::pdf::substituted_characters(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
     let sizes = match package_sizes(&page.row, invoice, mode).await {
