@@ -21,7 +21,8 @@ async fn post_import(client: &Client, csrf: bool, file: Option<(&str, &[u8])>) -
     if csrf {
         let token = client.csrf().await;
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n")
+                .as_bytes(),
         );
     }
     let (name, content) = file.unwrap_or(("", b""));
@@ -72,7 +73,12 @@ async fn invoice_count(app: &TestApp) -> i64 {
     use chorus_desk::db::schema::invoices;
     use diesel::prelude::*;
     app.db
-        .run(|conn| invoices::table.count().get_result::<i64>(conn).map_err(chorus_desk::db::DbError::from))
+        .run(|conn| {
+            invoices::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(chorus_desk::db::DbError::from)
+        })
         .await
         .unwrap()
 }
@@ -144,5 +150,9 @@ both_backends! {
 
 /// The text as askama writes it into HTML.
 fn askama_escaped(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }

@@ -1745,7 +1745,10 @@ pub struct ImportPage {
 
 pub async fn import_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.organisation()?;
-    ok(ImportPage { ctx, errors: Vec::new() })
+    ok(ImportPage {
+        ctx,
+        errors: Vec::new(),
+    })
 }
 
 pub async fn import(
