@@ -5,6 +5,7 @@
 use crate::audit::Actor;
 use crate::db::models::organisation;
 use crate::db::{AnyConnection, DbError, write_tx};
+use crate::error::AppError;
 use crate::i18n::Message;
 use crate::import::{ImportError, import_bytes};
 use crate::invoicing::{self, DraftInput, InvoicingError};
@@ -37,13 +38,14 @@ pub fn import_draft(
     organisation_id: i64,
     bytes: &[u8],
     actor: Actor,
-) -> Result<ImportOutcome, DbError> {
+) -> Result<ImportOutcome, AppError> {
     let imported = match import_bytes(bytes) {
         Ok(imported) => imported,
         Err(error) => return Ok(ImportOutcome::Refused(refusal(error))),
     };
-    let Some(org) = organisation::find(conn, organisation_id).map_err(DbError::Query)? else {
-        return Ok(ImportOutcome::Refused(vec![Message::new("err-import-no-file")]));
+    // The caller's organisation was removed since sign-in.
+    let Some(org) = organisation::find(conn, organisation_id)? else {
+        return Err(AppError::NotFound);
     };
     let input = DraftInput {
         customer_id: None,
@@ -55,9 +57,9 @@ pub fn import_draft(
     match write_tx(conn, |conn| invoicing::save_draft(conn, &org, None, input, actor)) {
         Ok(row) => Ok(ImportOutcome::Draft(row.id)),
         Err(InvoicingError::Invalid(problems)) => Ok(ImportOutcome::Refused(Message::field_list(&problems))),
-        Err(InvoicingError::Database(e)) => Err(DbError::Query(e)),
-        Err(InvoicingError::NotFound | InvoicingError::AlreadyIssued) => {
-            Ok(ImportOutcome::Refused(vec![Message::new("err-import-no-file")]))
-        }
+        Err(InvoicingError::Database(e)) => Err(AppError::Database(DbError::Query(e))),
+        // A new draft has no row to miss or to find issued.
+        Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+        Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict("already issued".into())),
     }
 }

@@ -1766,7 +1766,7 @@ pub async fn import(
     };
     let actor = user.actor();
     let outcome = db
-        .run(move |conn| import_draft(conn, org_id, &bytes, actor).map_err(AppError::from))
+        .run(move |conn| import_draft(conn, org_id, &bytes, actor))
         .await?;
     match outcome {
         ImportOutcome::Draft(id) => {
