@@ -1765,9 +1765,7 @@ pub async fn import(
         return unprocessable(ImportPage { ctx, errors });
     };
     let actor = user.actor();
-    let outcome = db
-        .run(move |conn| import_draft(conn, org_id, &bytes, actor))
-        .await?;
+    let outcome = db.run(move |conn| import_draft(conn, org_id, &bytes, actor)).await?;
     match outcome {
         ImportOutcome::Draft(id) => {
             ctx.flash_success(Message::new("flash-draft-saved"));
