@@ -601,3 +601,9 @@ mail-daily-digest-body = Status changes of the last day:
     { $summary }
     
     { $link }
+invoice-import-link = Import a file
+invoice-import-title = Import an invoice file
+invoice-import-help = A UBL 2.1 or CII D16B XML file, or a Factur-X PDF: it becomes a draft you can check and issue.
+invoice-import-file = Invoice file
+invoice-import-submit = Import
+err-import-no-file = Choose a file to import.

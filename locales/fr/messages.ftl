@@ -609,3 +609,9 @@ mail-daily-digest-body = Changements de statut du dernier jour :
     { $summary }
     
     { $link }
+invoice-import-link = Importer un fichier
+invoice-import-title = Importer un fichier de facture
+invoice-import-help = Un fichier XML UBL 2.1 ou CII D16B, ou un PDF Factur-X : il devient un brouillon à vérifier puis émettre.
+invoice-import-file = Fichier de facture
+invoice-import-submit = Importer
+err-import-no-file = Choisissez un fichier à importer.

@@ -14,3 +14,4 @@ pub mod register_webhook;
 pub mod remove_webhook;
 pub mod save_notification_preferences;
 pub mod send_webhook_test;
+pub mod import_invoice;

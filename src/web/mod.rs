@@ -190,6 +190,8 @@ fn declare(r: &mut Router) {
         .get("/invoices/chips", BACK_OFFICE, live::invoice_chips)
         .get("/invoices/new", BACK_OFFICE, invoices::new_form)
         .post("/invoices/new", BACK_OFFICE, invoices::create)
+        .get("/invoices/import", BACK_OFFICE, invoices::import_form)
+        .post("/invoices/import", BACK_OFFICE, invoices::import)
         .get("/invoices/{id}", BACK_OFFICE, invoices::show)
         .get("/invoices/{id}/edit", BACK_OFFICE, invoices::edit_form)
         .post("/invoices/{id}/edit", BACK_OFFICE, invoices::update)

@@ -114,6 +114,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")
         | ("POST", "/invoices/new")
+        | ("GET", "/invoices/import")
+        | ("POST", "/invoices/import")
         | ("GET", "/invoices/{id}")
         | ("GET", "/invoices/{id}/edit")
         | ("POST", "/invoices/{id}/edit")

@@ -17,6 +17,7 @@ mod en16931_coverage;
 mod foundation;
 mod i18n;
 mod import_samples;
+mod invoice_page_import;
 mod invoices;
 mod lifecycle;
 mod messages_fr;

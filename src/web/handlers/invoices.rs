@@ -946,6 +946,8 @@ pub struct ShowPage {
     pub corrects: Option<(i64, String)>,
     /// "Fix routing and recycle" or "Complete", when the invoice waits for one.
     pub followup: Option<FollowUpForm>,
+    /// The characters the PDF font cannot draw (shown as `?` in the PDF), each once.
+    pub pdf_substitutes: Vec<char>,
 }
 
 /// The follow-up form of an invoice Chorus Pro sent back: `recycle` (A_RECYCLER) or `complete`
@@ -989,6 +991,14 @@ impl FollowUpForm {
 impl ShowPage {
     pub fn is_draft(&self) -> bool {
         self.row.state == STATE_DRAFT
+    }
+    /// The substituted characters for the warning, each quoted: `«😀», «漢»`.
+    pub fn pdf_substitutes_list(&self) -> String {
+        self.pdf_substitutes
+            .iter()
+            .map(|c| format!("«{c}»"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     pub fn can_credit(&self) -> bool {
         self.row.state == STATE_ISSUED && self.row.kind == "invoice"
@@ -1238,6 +1248,7 @@ pub async fn build_show(
         chorus,
         corrects,
         row,
+        pdf_substitutes: Vec::new(),
     };
     let invoice = match invoicing::load(&page.row) {
         Ok(invoice) => invoice,
@@ -1302,6 +1313,7 @@ pub async fn build_show(
         page.checks
             .extend(crate::domain::invoice::directory_checks(&invoice, &directory));
     }
+    page.pdf_substitutes = crate::pdf::substituted_characters(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
     let sizes = match package_sizes(&page.row, invoice, mode).await {
@@ -2139,6 +2151,51 @@ pub async fn corrected_copy(
         Err(reasons) => {
             ctx.flash_error(Message::new("flash-corrected-copy-failed").arg_list("reasons", reasons));
             Ok(see_other(format!("/invoices/{id}")))
+        }
+    }
+}
+
+// Import a file (UBL 2.1, CII D16B, Factur-X) as a draft
+
+#[derive(Template)]
+#[template(path = "invoices/import.html")]
+pub struct ImportPage {
+    pub ctx: Ctx,
+    /// Why the posted file was refused, in the reader's language.
+    pub errors: Vec<String>,
+}
+
+pub async fn import_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.organisation()?;
+    ok(ImportPage {
+        ctx,
+        errors: Vec::new(),
+    })
+}
+
+pub async fn import(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    form: CsrfMultipart,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::import_invoice::{ImportOutcome, import_draft};
+    let org_id = user.organisation()?;
+    let locale = ctx.locale;
+    let Some(bytes) = form.file("file").map(|part| part.data.clone()) else {
+        let errors = vec![Message::new("err-import-no-file").render(locale)];
+        return unprocessable(ImportPage { ctx, errors });
+    };
+    let actor = user.actor();
+    let outcome = db.run(move |conn| import_draft(conn, org_id, &bytes, actor)).await?;
+    match outcome {
+        ImportOutcome::Draft(id) => {
+            ctx.flash_success(Message::new("flash-draft-saved"));
+            Ok(see_other(format!("/invoices/{id}")))
+        }
+        ImportOutcome::Refused(reasons) => {
+            let errors = reasons.iter().map(|m| m.render(locale)).collect();
+            unprocessable(ImportPage { ctx, errors })
         }
     }
 }
