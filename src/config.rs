@@ -77,6 +77,9 @@ pub struct Settings {
     /// When set (`CHORUS_DESK_METRICS_TOKEN`), `GET /metrics` wants `Authorization: Bearer <it>`;
     /// otherwise `/metrics` is public (it shows platform-wide counts only, no names or ids).
     pub metrics_token: Option<String>,
+    /// Overrides the built-in simulator's `CHORUS_SIM_FLUX_STEP_MS` when set (tests and demos
+    /// that want the intermediate flux states without touching the process environment).
+    pub simulator_flux_step: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -141,6 +144,7 @@ impl Settings {
                 std::env::var("CHORUS_DESK_AUDIT_RETENTION_DAYS").ok().as_deref(),
             )?,
             builtin_simulator: env_flag("CHORUS_DESK_BUILTIN_SIMULATOR", true),
+            simulator_flux_step: None,
             simulator_url: std::env::var("CHORUS_DESK_SIMULATOR_URL")
                 .ok()
                 .filter(|u| !u.is_empty()),

@@ -155,6 +155,7 @@ pub fn test_settings(database_url: String) -> Settings {
         poll_schedule: chorus_desk::config::DEFAULT_SCHEDULE.into(),
         job_lease_seconds: chorus_desk::config::DEFAULT_JOB_LEASE_SECONDS,
         metrics_token: None,
+        simulator_flux_step: None,
     }
 }
 

@@ -26,3 +26,4 @@ mod render_properties;
 mod render_samples;
 mod secrets_in_logs;
 mod simulator_clients;
+mod sim_poller;
