@@ -58,6 +58,7 @@ impl Application {
             if let Some(step) = settings.simulator_flux_step {
                 config.flux_step = Some(step);
             }
+            config.state_file = settings.simulator_state_file.clone();
             Some(crate::simulator::Simulator::new(config))
         } else {
             None

@@ -156,6 +156,7 @@ pub fn test_settings(database_url: String) -> Settings {
         job_lease_seconds: chorus_desk::config::DEFAULT_JOB_LEASE_SECONDS,
         metrics_token: None,
         simulator_flux_step: None,
+        simulator_state_file: None,
     }
 }
 

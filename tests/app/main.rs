@@ -27,3 +27,4 @@ mod render_samples;
 mod secrets_in_logs;
 mod simulator_clients;
 mod sim_poller;
+mod sim_restart;
