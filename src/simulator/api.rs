@@ -310,7 +310,7 @@ impl Simulator {
             let mut state = self.lock();
             state.settle(now);
             let reply = (operation.handler)(&mut state, &self.config, now, &json_body).unwrap_or_else(|refusal| refusal);
-            self.persist(&state);
+            self.persist(&mut state);
             reply
         };
         if malformed {

@@ -255,10 +255,14 @@ impl Simulator {
 
     /// Writes the state to `state_file` (when set) through a temporary file renamed over it, so a
     /// crash leaves the previous snapshot or the new one, never half of one.
-    fn persist(&self, state: &SimState) {
+    fn persist(&self, state: &mut SimState) {
         let Some(path) = &self.config.state_file else {
             return;
         };
+        let mark = state.change_mark();
+        if state.saved_mark == Some(mark) {
+            return;
+        }
         let written = serde_json::to_vec(&state.snapshot())
             .map_err(std::io::Error::other)
             .and_then(|bytes| {
@@ -266,8 +270,9 @@ impl Simulator {
                 std::fs::write(&temporary, bytes)?;
                 std::fs::rename(&temporary, path)
             });
-        if let Err(error) = written {
-            tracing::warn!(path = %path.display(), %error, "cannot save the simulator state");
+        match written {
+            Ok(()) => state.saved_mark = Some(mark),
+            Err(error) => tracing::warn!(path = %path.display(), %error, "cannot save the simulator state"),
         }
     }
 
@@ -357,7 +362,7 @@ impl Simulator {
             return Err(ScenarioError::FinalStatus { id, status: current });
         }
         state.move_invoice(id, status, now, comment);
-        self.persist(&state);
+        self.persist(&mut state);
         Ok(())
     }
 

@@ -263,6 +263,8 @@ pub struct SimState {
     /// invoices it covers (their count and the newest id).
     flux_index: HashMap<String, Vec<i64>>,
     flux_index_of: (usize, i64),
+    /// `change_mark` when the state was last saved: unchanged state, no rewrite.
+    pub saved_mark: Option<[u64; 8]>,
 }
 
 /// What survives a restart: fluxes (with their files, an unsettled flux is read when it settles),
@@ -292,6 +294,22 @@ impl SimState {
         }
     }
 
+    /// Moves whenever what a snapshot holds changes: every mutation adds a flux, a deposit, an
+    /// attachment, an invoice or a history entry (status changes included), or settles a flux.
+    pub fn change_mark(&self) -> [u64; 8] {
+        let settled = self.fluxes.values().filter(|flux| flux.outcome.is_some()).count();
+        [
+            self.fluxes.len() as u64,
+            settled as u64,
+            self.invoices.len() as u64,
+            self.deposits.len() as u64,
+            self.attachments.len() as u64,
+            self.next_flux,
+            self.next_invoice_id as u64,
+            self.next_history_id as u64,
+        ]
+    }
+
     pub fn restore(&mut self, snapshot: Snapshot) {
         self.fluxes = snapshot.fluxes;
         self.invoices = snapshot.invoices;
@@ -302,6 +320,7 @@ impl SimState {
         self.next_history_id = snapshot.next_history_id.max(self.next_history_id);
         self.flux_index.clear();
         self.flux_index_of = (0, 0);
+        self.saved_mark = Some(self.change_mark());
     }
     pub fn new(directory: Directory, faults: FaultConfig, seed: u64) -> Self {
         SimState {
@@ -321,6 +340,7 @@ impl SimState {
             api_requests: 0,
             flux_index: HashMap::new(),
             flux_index_of: (0, 0),
+            saved_mark: None,
         }
     }
 
