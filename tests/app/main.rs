@@ -28,3 +28,4 @@ mod secrets_in_logs;
 mod simulator_clients;
 mod sim_poller;
 mod sim_restart;
+mod sim_endpoints;
