@@ -5,6 +5,7 @@
 use std::net::TcpListener;
 
 use crate::both_backends;
+use crate::helpers::*;
 use crate::pipeline::READY_BUYER;
 use chorus_desk::db::models::chorus_connection::{self, EndpointOverride, EndpointOverrideError};
 use chorus_desk::simulator::{Simulator, SimulatorConfig};
@@ -53,5 +54,70 @@ both_backends! {
         assert!(app.simulator.deposits().is_empty(), "the default simulator saw nothing");
         let sent = app.submissions().await.remove(0);
         assert_eq!(sent.status, chorus_desk::db::models::submission::status::SENT, "{sent:?}");
+    }
+}
+
+both_backends! {
+    async fn an_admin_sets_the_addresses_on_the_advanced_section_audited_and_validated(app: TestApp) {
+        let org = app.chorus_ready_org().await;
+        app.create_user("admin@atelier.test", "admin", Some(org)).await;
+        app.create_user("user@atelier.test", "user", Some(org)).await;
+        let admin = app.signed_in("admin@atelier.test").await;
+        let user = app.signed_in("user@atelier.test").await;
+        let stored = |app: &TestApp| {
+            let db = app.db.clone();
+            async move {
+                db.run(move |conn| chorus_connection::summary(conn, org).map_err(chorus_desk::db::DbError::from))
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+
+        let (status, page) = admin.get_text("/settings/e-invoicing").await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(page.contains("id=\"token_url_override\""), "the Advanced section is shown");
+
+        // Plain http towards another host: refused next to the field, what was typed kept.
+        let refused = admin
+            .post_form(
+                "/settings/e-invoicing/endpoints",
+                &[("token_url_override", "http://piste.example.org/token"), ("api_base_url_override", "")],
+            )
+            .await;
+        assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("id=\"token_url_override-error\""), "{page}");
+        assert!(page.contains("value=\"http://piste.example.org/token\""));
+        assert_eq!(stored(&app).await.token_url_override, None);
+
+        // Someone who is not an admin cannot change them.
+        let forbidden = user
+            .post_form("/settings/e-invoicing/endpoints", &[("token_url_override", "https://a.example/token")])
+            .await;
+        assert!(forbidden.status().is_client_error(), "{}", forbidden.status());
+        assert_eq!(stored(&app).await.token_url_override, None);
+
+        let saved = admin
+            .post_form(
+                "/settings/e-invoicing/endpoints",
+                &[
+                    ("token_url_override", "https://oauth.example.gouv.fr/api/oauth/token"),
+                    ("api_base_url_override", "http://127.0.0.1:9/simulator"),
+                ],
+            )
+            .await;
+        assert_redirect_to(&saved, "/settings/e-invoicing");
+        let row = stored(&app).await;
+        assert_eq!(row.token_url_override.as_deref(), Some("https://oauth.example.gouv.fr/api/oauth/token"));
+        assert_eq!(row.api_base_url_override.as_deref(), Some("http://127.0.0.1:9/simulator"));
+        assert!(app.audit_actions().await.iter().any(|a| a == "chorus.endpoints_updated"));
+
+        // Blank fields go back to the environment's addresses.
+        admin
+            .post_form("/settings/e-invoicing/endpoints", &[("token_url_override", ""), ("api_base_url_override", "")])
+            .await;
+        let row = stored(&app).await;
+        assert_eq!((row.token_url_override, row.api_base_url_override), (None, None));
     }
 }

@@ -53,6 +53,8 @@ pub struct ConnectionSummary {
     pub attachment_mode: String,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<i64>,
+    pub token_url_override: Option<String>,
+    pub api_base_url_override: Option<String>,
 }
 
 impl ConnectionSummary {
