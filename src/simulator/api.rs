@@ -309,7 +309,8 @@ impl Simulator {
         let reply = {
             let mut state = self.lock();
             state.settle(now);
-            let reply = (operation.handler)(&mut state, &self.config, now, &json_body).unwrap_or_else(|refusal| refusal);
+            let reply =
+                (operation.handler)(&mut state, &self.config, now, &json_body).unwrap_or_else(|refusal| refusal);
             self.persist(&mut state);
             reply
         };

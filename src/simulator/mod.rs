@@ -227,7 +227,9 @@ impl Simulator {
                     }
                 },
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => tracing::warn!(path = %path.display(), %error, "simulator state unreadable, starting empty"),
+                Err(error) => {
+                    tracing::warn!(path = %path.display(), %error, "simulator state unreadable, starting empty")
+                }
             }
         }
         Simulator {

@@ -20,8 +20,14 @@ fn only_https_or_loopback_http_endpoints_are_accepted() {
         EndpointOverride::parse("http://piste.example.org/api/oauth/token"),
         Err(EndpointOverrideError::InsecureScheme)
     );
-    assert_eq!(EndpointOverride::parse("ftp://127.0.0.1/x"), Err(EndpointOverrideError::InsecureScheme));
-    assert!(matches!(EndpointOverride::parse("not a url"), Err(EndpointOverrideError::NotAUrl(_))));
+    assert_eq!(
+        EndpointOverride::parse("ftp://127.0.0.1/x"),
+        Err(EndpointOverrideError::InsecureScheme)
+    );
+    assert!(matches!(
+        EndpointOverride::parse("not a url"),
+        Err(EndpointOverrideError::NotAUrl(_))
+    ));
 }
 
 both_backends! {

@@ -84,7 +84,10 @@ async fn the_poller_stores_every_intermediate_state(app: TestApp) {
         let row = app.poll_now().await;
         assert_eq!(row.chorus_status.as_deref(), Some(state), "{row:?}");
         assert_eq!(row.status, submission::status::IN_PROCESSING, "{row:?}");
-        assert_eq!(row.attempts, 0, "a new state resets the unchanged-look counter: {row:?}");
+        assert_eq!(
+            row.attempts, 0,
+            "a new state resets the unchanged-look counter: {row:?}"
+        );
         assert!(row.chorus_invoice_id.is_none(), "{row:?}");
         // Looking again before the flux moves on: the same state, one unchanged look more.
         let again = app.poll_now().await;

@@ -39,14 +39,21 @@ async fn a_deposit_survives_a_restart(database_url: String, state_file: PathBuf)
 
     // The same data, a new process: a fresh simulator that reads the saved state.
     let after = spawn_with(settings_with_state(&database_url, state_file), None).await;
-    assert!(after.simulator.flux_state(&flux).is_some(), "flux {flux} forgotten by the restart");
+    assert!(
+        after.simulator.flux_state(&flux).is_some(),
+        "flux {flux} forgotten by the restart"
+    );
     assert_eq!(after.simulator.deposits().len(), 1);
 
     after.settle().await;
     let sent = after.submissions().await.remove(0);
     assert_eq!(sent.status, submission::status::SENT, "{sent:?}");
     assert!(sent.chorus_invoice_id.is_some(), "{sent:?}");
-    assert_eq!(after.simulator.deposits().len(), 1, "no second deposit after the restart");
+    assert_eq!(
+        after.simulator.deposits().len(),
+        1,
+        "no second deposit after the restart"
+    );
     assert_eq!(after.simulator.invoices().len(), 1);
     drop(before);
 }

@@ -217,13 +217,17 @@ pub fn load_credentials(
             .as_deref()
             .map(EndpointOverride::parse)
             .transpose()
-            .map_err(|_| CredentialsError::Invalid { field: "token_url_override" })?,
+            .map_err(|_| CredentialsError::Invalid {
+                field: "token_url_override",
+            })?,
         api_base_url_override: row
             .api_base_url_override
             .as_deref()
             .map(EndpointOverride::parse)
             .transpose()
-            .map_err(|_| CredentialsError::Invalid { field: "api_base_url_override" })?,
+            .map_err(|_| CredentialsError::Invalid {
+                field: "api_base_url_override",
+            })?,
     }))
 }
 

@@ -76,8 +76,12 @@ pub struct EndpointsForm {
 impl EndpointsForm {
     fn of(connection: Option<&ConnectionSummary>) -> EndpointsForm {
         EndpointsForm {
-            token_url_override: connection.and_then(|c| c.token_url_override.clone()).unwrap_or_default(),
-            api_base_url_override: connection.and_then(|c| c.api_base_url_override.clone()).unwrap_or_default(),
+            token_url_override: connection
+                .and_then(|c| c.token_url_override.clone())
+                .unwrap_or_default(),
+            api_base_url_override: connection
+                .and_then(|c| c.api_base_url_override.clone())
+                .unwrap_or_default(),
         }
     }
 }
