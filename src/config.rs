@@ -99,6 +99,23 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` is believed (`CHORUS_DESK_TRUSTED_PROXIES`); from anyone
     /// else the peer address is the client's.
     pub trusted_proxies: crate::auth::client_address::TrustedProxies,
+    /// Overrides the built-in simulator's `CHORUS_SIM_FLUX_STEP_MS` when set (tests and demos
+    /// that want the intermediate flux states without touching the process environment).
+    pub simulator_flux_step: Option<std::time::Duration>,
+    /// Where the built-in simulator keeps its state across restarts (`CHORUS_SIM_STATE_FILE`;
+    /// default `simulator-state.json` next to a SQLite database; none for PostgreSQL).
+    pub simulator_state_file: Option<std::path::PathBuf>,
+}
+
+/// `simulator-state.json` in the folder of a `sqlite://` database; `None` for other databases.
+pub fn default_simulator_state_file(database_url: &str) -> Option<std::path::PathBuf> {
+    let path = database_url.strip_prefix("sqlite://")?;
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    let folder = std::path::Path::new(path).parent()?;
+    Some(folder.join("simulator-state.json"))
 }
 
 impl std::fmt::Debug for Settings {
@@ -138,6 +155,11 @@ impl Settings {
     pub fn from_env() -> anyhow::Result<Settings> {
         let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
         crate::db::Backend::from_url(&database_url)?;
+        let simulator_state_file = std::env::var("CHORUS_SIM_STATE_FILE")
+            .ok()
+            .filter(|path| !path.trim().is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| default_simulator_state_file(&database_url));
         let bind = std::env::var("CHORUS_DESK_BIND").unwrap_or_else(|_| DEFAULT_BIND.to_string());
         let secret = SecretKey::from_env_or_file(&data_dir_for(&database_url))?;
         Ok(Settings {
@@ -163,6 +185,8 @@ impl Settings {
                 std::env::var("CHORUS_DESK_AUDIT_RETENTION_DAYS").ok().as_deref(),
             )?,
             builtin_simulator: env_flag("CHORUS_DESK_BUILTIN_SIMULATOR", true),
+            simulator_flux_step: None,
+            simulator_state_file,
             simulator_url: std::env::var("CHORUS_DESK_SIMULATOR_URL")
                 .ok()
                 .filter(|u| !u.is_empty()),

@@ -63,7 +63,11 @@ impl Application {
         }
         // The built-in simulator answers on this very server, under /simulator.
         let simulator = if settings.builtin_simulator {
-            let config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut config = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if let Some(step) = settings.simulator_flux_step {
+                config.flux_step = Some(step);
+            }
+            config.state_file = settings.simulator_state_file.clone();
             Some(crate::simulator::Simulator::new(config))
         } else {
             None

@@ -15,3 +15,4 @@ pub mod remove_webhook;
 pub mod save_notification_preferences;
 pub mod send_webhook_test;
 pub mod import_invoice;
+pub mod set_chorus_endpoints;

@@ -213,6 +213,9 @@ diesel::table! {
         attachment_mode -> Text,
         updated_at -> Timestamp,
         updated_by -> Nullable<BigInt>,
+        // Per-connection endpoint overrides (migration 2026-12-07-000300).
+        token_url_override -> Nullable<Text>,
+        api_base_url_override -> Nullable<Text>,
     }
 }
 

@@ -94,8 +94,10 @@ impl ClientCache {
         };
         // A fingerprint of what the client was built from: new credentials, new client.
         let fingerprint = hex::encode(Sha256::digest(format!(
-            "{}\0{}\0{}\0{}\0{}",
+            "{}\0{}\0{}\0{}\0{}\0{}\0{}",
             connection.environment.as_str(),
+            connection.token_url_override.as_ref().map_or("", |u| u.as_str()),
+            connection.api_base_url_override.as_ref().map_or("", |u| u.as_str()),
             credentials.client_id,
             credentials.client_secret,
             credentials.tech_login,
@@ -108,6 +110,13 @@ impl ClientCache {
             other => ChorusClientConfig::new(other, credentials),
         };
         let mut config = config;
+        // An admin's per-connection overrides win over the environment's endpoints.
+        if let Some(token_url) = &connection.token_url_override {
+            config.endpoints = config.endpoints.clone().with_token_url(token_url.url().clone());
+        }
+        if let Some(api_base_url) = &connection.api_base_url_override {
+            config.endpoints = config.endpoints.clone().with_api_base_url(api_base_url.url().clone());
+        }
         if let Some(policy) = self.retry.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             config.retry = policy;
         }

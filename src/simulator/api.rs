@@ -309,7 +309,10 @@ impl Simulator {
         let reply = {
             let mut state = self.lock();
             state.settle(now);
-            (operation.handler)(&mut state, &self.config, now, &json_body).unwrap_or_else(|refusal| refusal)
+            let reply =
+                (operation.handler)(&mut state, &self.config, now, &json_body).unwrap_or_else(|refusal| refusal);
+            self.persist(&mut state);
+            reply
         };
         if malformed {
             // The service ran (a deposit is recorded) but the answer is cut: outcome unknown.

@@ -59,6 +59,10 @@ pub struct SimulatorConfig {
     pub subscribed_apis: Vec<String>,
     pub faults: FaultConfig,
     pub seed: u64,
+    /// Where the state is kept across restarts (`CHORUS_SIM_STATE_FILE`; `serve` defaults it to
+    /// `simulator-state.json` next to a SQLite database): loaded at start, rewritten atomically
+    /// after each API call. `None`: in memory only.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for SimulatorConfig {
@@ -76,6 +80,7 @@ impl Default for SimulatorConfig {
             subscribed_apis: ALL_APIS.iter().map(|api| (*api).to_owned()).collect(),
             faults: FaultConfig::default(),
             seed: 42,
+            state_file: None,
         }
     }
 }
@@ -153,6 +158,9 @@ impl SimulatorConfig {
             let step: u64 = parse("CHORUS_SIM_FLUX_STEP_MS", &value)?;
             config.flux_step = (step > 0).then(|| Duration::from_millis(step));
         }
+        if let Some(path) = lookup("CHORUS_SIM_STATE_FILE").filter(|path| !path.trim().is_empty()) {
+            config.state_file = Some(PathBuf::from(path));
+        }
         if let Some(value) = lookup("CHORUS_SIM_FAULT_5XX_RATE") {
             config.faults.server_error_rate = rate("CHORUS_SIM_FAULT_5XX_RATE", &value)?;
         }
@@ -209,7 +217,21 @@ pub enum ScenarioError {
 
 impl Simulator {
     pub fn new(config: SimulatorConfig) -> Self {
-        let state = SimState::new(config.directory.clone(), config.faults.clone(), config.seed);
+        let mut state = SimState::new(config.directory.clone(), config.faults.clone(), config.seed);
+        if let Some(path) = &config.state_file {
+            match std::fs::read(path) {
+                Ok(bytes) => match serde_json::from_slice::<state::Snapshot>(&bytes) {
+                    Ok(snapshot) => state.restore(snapshot),
+                    Err(error) => {
+                        tracing::warn!(path = %path.display(), %error, "simulator state unreadable, starting empty")
+                    }
+                },
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => {
+                    tracing::warn!(path = %path.display(), %error, "simulator state unreadable, starting empty")
+                }
+            }
+        }
         Simulator {
             config: Arc::new(config),
             state: Arc::new(Mutex::new(state)),
@@ -231,6 +253,29 @@ impl Simulator {
 
     pub fn config(&self) -> &SimulatorConfig {
         &self.config
+    }
+
+    /// Writes the state to `state_file` (when set) through a temporary file renamed over it, so a
+    /// crash leaves the previous snapshot or the new one, never half of one.
+    fn persist(&self, state: &mut SimState) {
+        let Some(path) = &self.config.state_file else {
+            return;
+        };
+        let mark = state.change_mark();
+        if state.saved_mark == Some(mark) {
+            return;
+        }
+        let written = serde_json::to_vec(&state.snapshot())
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let temporary = path.with_extension("json.tmp");
+                std::fs::write(&temporary, bytes)?;
+                std::fs::rename(&temporary, path)
+            });
+        match written {
+            Ok(()) => state.saved_mark = Some(mark),
+            Err(error) => tracing::warn!(path = %path.display(), %error, "cannot save the simulator state"),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, SimState> {
@@ -319,6 +364,7 @@ impl Simulator {
             return Err(ScenarioError::FinalStatus { id, status: current });
         }
         state.move_invoice(id, status, now, comment);
+        self.persist(&mut state);
         Ok(())
     }
 

@@ -85,7 +85,7 @@ pub enum ScriptedFault {
 }
 
 /// A deposit as received, kept so tests can count duplicates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deposit {
     pub numero_flux_depot: String,
@@ -99,7 +99,7 @@ pub struct Deposit {
     pub file: Vec<u8>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Flux {
     pub numero: String,
     pub syntax: FluxSyntax,
@@ -110,7 +110,7 @@ pub struct Flux {
     pub outcome: Option<FluxOutcome>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FluxOutcome {
     pub state: FluxState,
     pub settled_at: DateTime<Utc>,
@@ -147,7 +147,7 @@ impl Flux {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub id: i64,
@@ -157,7 +157,7 @@ pub struct HistoryEntry {
 }
 
 /// An integrated invoice and its lifecycle.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SimInvoice {
     pub id: i64,
@@ -263,9 +263,65 @@ pub struct SimState {
     /// invoices it covers (their count and the newest id).
     flux_index: HashMap<String, Vec<i64>>,
     flux_index_of: (usize, i64),
+    /// `change_mark` when the state was last saved: unchanged state, no rewrite.
+    pub saved_mark: Option<[u64; 8]>,
+}
+
+/// What survives a restart: fluxes (with their files, an unsettled flux is read when it settles),
+/// integrated invoices, deposits, attachments and the number sequences. Tokens, faults and
+/// counters start afresh (clients ask for a new token after a 401).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub fluxes: BTreeMap<String, Flux>,
+    pub invoices: BTreeMap<i64, SimInvoice>,
+    pub deposits: Vec<Deposit>,
+    pub attachments: BTreeMap<i64, (String, usize)>,
+    pub next_flux: u64,
+    pub next_invoice_id: i64,
+    pub next_history_id: i64,
 }
 
 impl SimState {
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            fluxes: self.fluxes.clone(),
+            invoices: self.invoices.clone(),
+            deposits: self.deposits.clone(),
+            attachments: self.attachments.clone(),
+            next_flux: self.next_flux,
+            next_invoice_id: self.next_invoice_id,
+            next_history_id: self.next_history_id,
+        }
+    }
+
+    /// Moves whenever what a snapshot holds changes: every mutation adds a flux, a deposit, an
+    /// attachment, an invoice or a history entry (status changes included), or settles a flux.
+    pub fn change_mark(&self) -> [u64; 8] {
+        let settled = self.fluxes.values().filter(|flux| flux.outcome.is_some()).count();
+        [
+            self.fluxes.len() as u64,
+            settled as u64,
+            self.invoices.len() as u64,
+            self.deposits.len() as u64,
+            self.attachments.len() as u64,
+            self.next_flux,
+            self.next_invoice_id as u64,
+            self.next_history_id as u64,
+        ]
+    }
+
+    pub fn restore(&mut self, snapshot: Snapshot) {
+        self.fluxes = snapshot.fluxes;
+        self.invoices = snapshot.invoices;
+        self.deposits = snapshot.deposits;
+        self.attachments = snapshot.attachments;
+        self.next_flux = snapshot.next_flux.max(self.next_flux);
+        self.next_invoice_id = snapshot.next_invoice_id.max(self.next_invoice_id);
+        self.next_history_id = snapshot.next_history_id.max(self.next_history_id);
+        self.flux_index.clear();
+        self.flux_index_of = (0, 0);
+        self.saved_mark = Some(self.change_mark());
+    }
     pub fn new(directory: Directory, faults: FaultConfig, seed: u64) -> Self {
         SimState {
             directory,
@@ -284,6 +340,7 @@ impl SimState {
             api_requests: 0,
             flux_index: HashMap::new(),
             flux_index_of: (0, 0),
+            saved_mark: None,
         }
     }
 

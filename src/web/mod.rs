@@ -136,7 +136,8 @@ fn declare(r: &mut Router) {
         .post("/settings/e-invoicing/disable", ADMIN, einvoicing::disable)
         .post("/settings/e-invoicing/ubl-export", ADMIN, einvoicing::set_ubl_export)
         .post("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection)
-        .get("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection_page);
+        .get("/settings/e-invoicing/test", ADMIN, einvoicing::test_connection_page)
+        .post("/settings/e-invoicing/endpoints", ADMIN, einvoicing::save_endpoints);
     r.get("/settings/api-tokens", ADMIN, api_tokens::list)
         .post("/settings/api-tokens", ADMIN, api_tokens::create)
         .post("/settings/api-tokens/{id}/revoke", ADMIN, api_tokens::revoke);

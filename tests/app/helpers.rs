@@ -157,6 +157,8 @@ pub fn test_settings(database_url: String) -> Settings {
         metrics_token: None,
         session_max_hours: chorus_desk::config::DEFAULT_SESSION_MAX_HOURS,
         trusted_proxies: Default::default(),
+        simulator_flux_step: None,
+        simulator_state_file: None,
     }
 }
 

@@ -39,3 +39,6 @@ mod walk_defects;
 mod security_chorus;
 mod sinks;
 mod journey_api;
+mod sim_poller;
+mod sim_restart;
+mod sim_endpoints;

@@ -108,6 +108,8 @@ fn migrations_are_idempotent_and_the_schema_matches() {
             String,
             chrono::NaiveDateTime,
             Option<i64>,
+            Option<String>,
+            Option<String>,
         )>(&mut conn)
         .unwrap();
     login_failures::table

@@ -53,6 +53,8 @@ pub struct ConnectionSummary {
     pub attachment_mode: String,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<i64>,
+    pub token_url_override: Option<String>,
+    pub api_base_url_override: Option<String>,
 }
 
 impl ConnectionSummary {
@@ -83,6 +85,65 @@ pub struct ChorusConnection {
     pub structure_id: Option<String>,
     pub deposit_format: DepositFormat,
     pub attachment_mode: AttachmentMode,
+    /// Admin overrides of the PISTE token URL and API base URL (None: the environment's).
+    pub token_url_override: Option<EndpointOverride>,
+    pub api_base_url_override: Option<EndpointOverride>,
+}
+
+/// A Chorus endpoint URL an admin may set on a connection: https, or plain http only towards a
+/// loopback host (a local simulator), so credentials never cross a network in clear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointOverride(url::Url);
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointOverrideError {
+    #[error("not a URL: {0}")]
+    NotAUrl(String),
+    #[error("the URL must use https (http only for 127.0.0.1, ::1 or localhost)")]
+    InsecureScheme,
+}
+
+impl EndpointOverride {
+    pub fn parse(text: &str) -> Result<Self, EndpointOverrideError> {
+        let url = url::Url::parse(text.trim()).map_err(|error| EndpointOverrideError::NotAUrl(error.to_string()))?;
+        let loopback = match url.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match url.scheme() {
+            "https" if url.host().is_some() => Ok(EndpointOverride(url)),
+            "http" if loopback => Ok(EndpointOverride(url)),
+            _ => Err(EndpointOverrideError::InsecureScheme),
+        }
+    }
+
+    pub fn url(&self) -> &url::Url {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// Sets (or clears, with `None`) the connection's endpoint overrides; the caller audits.
+pub fn set_endpoint_overrides(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    token_url: Option<&EndpointOverride>,
+    api_base_url: Option<&EndpointOverride>,
+    updated_by: i64,
+) -> QueryResult<usize> {
+    diesel::update(chorus_connections::table.find(organisation_id))
+        .set((
+            chorus_connections::token_url_override.eq(token_url.map(|u| u.as_str().to_owned())),
+            chorus_connections::api_base_url_override.eq(api_base_url.map(|u| u.as_str().to_owned())),
+            chorus_connections::updated_at.eq(now()),
+            chorus_connections::updated_by.eq(Some(updated_by)),
+        ))
+        .execute(conn)
 }
 
 #[derive(Queryable, Selectable)]
@@ -99,6 +160,8 @@ struct EncryptedRow {
     structure_id: Option<String>,
     deposit_format: String,
     attachment_mode: String,
+    token_url_override: Option<String>,
+    api_base_url_override: Option<String>,
 }
 
 /// The page's view of the connection; never reads a credential column.
@@ -149,6 +212,22 @@ pub fn load_credentials(
         attachment_mode: AttachmentMode::parse(&row.attachment_mode).ok_or(CredentialsError::Invalid {
             field: "attachment_mode",
         })?,
+        token_url_override: row
+            .token_url_override
+            .as_deref()
+            .map(EndpointOverride::parse)
+            .transpose()
+            .map_err(|_| CredentialsError::Invalid {
+                field: "token_url_override",
+            })?,
+        api_base_url_override: row
+            .api_base_url_override
+            .as_deref()
+            .map(EndpointOverride::parse)
+            .transpose()
+            .map_err(|_| CredentialsError::Invalid {
+                field: "api_base_url_override",
+            })?,
     }))
 }
 

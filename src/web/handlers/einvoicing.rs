@@ -61,6 +61,29 @@ pub struct EInvoicingPage {
     pub today: NaiveDate,
     /// The steps of "Test connection", when the page answers that button.
     pub test: Option<Vec<Step>>,
+    /// The "Advanced" endpoint overrides: stored, or what was typed.
+    pub endpoints: EndpointsForm,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EndpointsForm {
+    #[serde(default)]
+    pub token_url_override: String,
+    #[serde(default)]
+    pub api_base_url_override: String,
+}
+
+impl EndpointsForm {
+    fn of(connection: Option<&ConnectionSummary>) -> EndpointsForm {
+        EndpointsForm {
+            token_url_override: connection
+                .and_then(|c| c.token_url_override.clone())
+                .unwrap_or_default(),
+            api_base_url_override: connection
+                .and_then(|c| c.api_base_url_override.clone())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl EInvoicingPage {
@@ -176,6 +199,7 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
     ok(EInvoicingPage {
         ctx,
         organisation,
+        endpoints: EndpointsForm::of(connection.as_ref()),
         connection,
         input,
         errors: FieldErrors::new(),
@@ -213,6 +237,7 @@ pub async fn save_connection(
             return unprocessable(EInvoicingPage {
                 ctx,
                 organisation,
+                endpoints: EndpointsForm::of(connection.as_ref()),
                 connection,
                 input: form.without_secrets(),
                 errors,
@@ -453,6 +478,7 @@ pub async fn test_connection(
     ok(EInvoicingPage {
         ctx,
         organisation,
+        endpoints: EndpointsForm::of(summary.as_ref()),
         connection: summary,
         input,
         errors: FieldErrors::new(),
@@ -460,4 +486,63 @@ pub async fn test_connection(
         today: today(),
         test: Some(steps),
     })
+}
+
+/// "Advanced": the connection's PISTE token URL and API base URL overrides (blank: the
+/// environment's). Only https, or http towards a loopback host.
+pub async fn save_endpoints(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<EndpointsForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::set_chorus_endpoints::{EndpointsOutcome, set_chorus_endpoints};
+    use crate::db::models::chorus_connection::{EndpointOverride, EndpointOverrideError};
+    let org = user.organisation()?;
+    let mut errors = FieldErrors::new();
+    let mut parse = |field: &str, text: &str| -> Option<EndpointOverride> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        match EndpointOverride::parse(text) {
+            Ok(url) => Some(url),
+            Err(error) => {
+                let key = match error {
+                    EndpointOverrideError::NotAUrl(_) => "einv-endpoint-invalid",
+                    EndpointOverrideError::InsecureScheme => "einv-endpoint-insecure",
+                };
+                crate::domain::organisation::add_error(&mut errors, field, Message::new(key));
+                None
+            }
+        }
+    };
+    let token_url = parse("token_url_override", &form.token_url_override);
+    let api_base_url = parse("api_base_url_override", &form.api_base_url_override);
+    if !errors.is_empty() {
+        let (organisation, connection) = load(&db, org).await?;
+        let input = input_from(&organisation, connection.as_ref());
+        return unprocessable(EInvoicingPage {
+            ctx,
+            organisation,
+            connection,
+            input,
+            errors,
+            secrets_dropped: false,
+            today: today(),
+            test: None,
+            endpoints: form,
+        });
+    }
+    let (actor, user_id) = (user.actor(), user.id);
+    let outcome = db
+        .run(move |conn| {
+            set_chorus_endpoints(conn, org, actor, user_id, token_url, api_base_url).map_err(AppError::from)
+        })
+        .await?;
+    match outcome {
+        EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),
+        EndpointsOutcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        EndpointsOutcome::NoConnection => ctx.flash_error(Message::new("flash-nothing-saved")),
+    }
+    Ok(see_other(PATH))
 }
