@@ -429,7 +429,7 @@ both_backends! {
             .await
             .unwrap();
         let (_, html) = client.get_text("/").await;
-        assert!(html.contains("password expires in 24 day(s)"), "banner");
+        assert!(html.contains("password expires in 24 days"), "banner");
         assert_eq!(chorus_desk::jobs::expiry::warn_expiring_passwords(&app.jobs).await, 1);
         assert_eq!(chorus_desk::jobs::expiry::warn_expiring_passwords(&app.jobs).await, 0, "once per password");
         let warnings = app.audit_actions().await.iter().filter(|a| *a == chorus_desk::jobs::expiry::ACTION).count();

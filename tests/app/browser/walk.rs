@@ -103,7 +103,7 @@ async fn at_phone_width_the_menu_folds_and_the_list_scrolls_inside_its_box() {
         document_page(b, "dashboard-phone", PHONE.0, PHONE.0).await;
         b.find(".nav-toggle-label").await.click().await.expect("open the menu");
         document_page(b, "menu-phone", PHONE.0, PHONE.0).await;
-        for entry in ["a[href='/contracts']", "a[href='/settings/users']", "form[action='/logout'] button"] {
+        for entry in ["a[href='/contracts']", "a[href='/settings/company']", "form[action='/logout'] button"] {
             let element = b.find(&format!(".nav-collapse {entry}")).await;
             assert!(element.is_displayed().await.unwrap(), "{entry} is hidden");
             let rect = element.rectangle().await.unwrap();
