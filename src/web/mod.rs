@@ -216,8 +216,11 @@ fn declare(r: &mut Router) {
     // Live status (journey-c): the blocks the pages poll while something is in processing.
     r.get("/invoices/{id}/live", BACK_OFFICE, live::invoice)
         .get("/dashboard/live", ANY_ROLE, live::dashboard);
-    r.get("/api/v1/organisation", Access::Api, api::get_organisation)
-        .put("/api/v1/organisation", Access::Api, api::put_organisation);
+    r.get("/api/v1/organisation", Access::Api, api::get_organisation).put(
+        "/api/v1/organisation",
+        Access::Api,
+        api::put_organisation,
+    );
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)

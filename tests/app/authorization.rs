@@ -47,7 +47,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("POST", "/settings/e-invoicing/enable")
         | ("POST", "/settings/e-invoicing/disable")
         | ("POST", "/settings/e-invoicing/ubl-export")
-        | ("POST", "/settings/e-invoicing/test") => Some(&[Who::Admin]),
+        | ("POST", "/settings/e-invoicing/test")
+        | ("POST", "/settings/e-invoicing/endpoints") => Some(&[Who::Admin]),
         ("GET", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens")
         | ("POST", "/settings/api-tokens/{id}/revoke") => Some(&[Who::Admin]),

@@ -14,9 +14,9 @@ pub mod live;
 pub mod login;
 pub mod metrics;
 pub mod readiness;
+pub mod saved_items;
 pub mod support;
 pub mod users;
-pub mod saved_items;
 // journey-a: Configuration › Bank accounts and Company.
 pub mod bank_accounts;
 pub mod company;

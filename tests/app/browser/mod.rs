@@ -4,7 +4,7 @@
 mod accessibility;
 mod enhancement;
 mod flows;
-mod journey;
 mod harness;
-mod walk;
+mod journey;
 mod settings;
+mod walk;
