@@ -28,33 +28,7 @@ pub enum CryptoError {
     NoRandomness,
 }
 
-/// A credential in memory. It never prints: `Debug` and `Display` show `[redacted]`, so a secret
-/// cannot reach a log line or an error page by accident. Read it with [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The plaintext, for the one place that needs it (an HTTP header, the encryption call).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+pub use crate::secret::Secret;
 
 /// The additional data that binds a Chorus credential blob to its organisation and field.
 pub fn chorus_aad(organisation_id: i64, field: &str) -> String {
@@ -136,7 +110,9 @@ impl CredentialCipher {
 
     pub fn decrypt_secret(&self, blob: &[u8], aad: &str) -> Result<Secret, CryptoError> {
         let bytes = self.decrypt(blob, aad)?;
-        String::from_utf8(bytes).map(Secret).map_err(|_| CryptoError::Rejected)
+        String::from_utf8(bytes)
+            .map(Secret::new)
+            .map_err(|_| CryptoError::Rejected)
     }
 }
 

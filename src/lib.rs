@@ -27,6 +27,7 @@ pub mod notify;
 pub mod pdf;
 pub mod readiness;
 pub mod render;
+pub mod secret;
 pub mod simulator;
 pub mod startup;
 pub mod telemetry;

@@ -734,3 +734,5 @@ einv-api-base-url-override = API base URL
 einv-save-endpoints = Save the addresses
 einv-endpoint-invalid = Enter a full URL, for example https://sandbox-api.piste.gouv.fr
 einv-endpoint-insecure = The address must start with https:// (http:// only for 127.0.0.1, ::1 or localhost).
+
+account-notifications-link = Choose which events are mailed to you (rejections, payments, password expiry, daily digest)

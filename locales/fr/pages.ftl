@@ -740,3 +740,5 @@ einv-api-base-url-override = URL de base de l'API
 einv-save-endpoints = Enregistrer les adresses
 einv-endpoint-invalid = Saisissez une URL complète, par exemple https://sandbox-api.piste.gouv.fr
 einv-endpoint-insecure = L'adresse doit commencer par https:// (http:// seulement pour 127.0.0.1, ::1 ou localhost).
+
+account-notifications-link = Choisir les événements qui vous sont envoyés par courriel (rejets, paiements, expiration du mot de passe, résumé quotidien)

@@ -22,6 +22,8 @@ pub mod any {
     }
 }
 pub use any::AnyConnection;
+/// The result of a query, named here so the layers above need not import diesel.
+pub use diesel::QueryResult;
 
 /// Which database a `DATABASE_URL` names. Anything else is refused with a clear message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

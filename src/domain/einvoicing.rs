@@ -1,10 +1,10 @@
 //! The Chorus Pro connection settings an organisation's admin types, parsed into domain values,
 //! and the technical account password's lifetime.
 
-use crate::crypto::Secret;
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
+use crate::secret::Secret;
 use chrono::{Days, NaiveDate};
 
 /// Which Chorus Pro the organisation talks to.

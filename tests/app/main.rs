@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api;
+mod architecture;
 mod audit;
 mod audit_chain;
 mod authorization;

@@ -319,3 +319,19 @@ impl TestApp {
             .unwrap()
     }
 }
+
+both_backends! {
+    async fn the_account_page_leads_to_the_mail_preferences_and_its_title_is_plain_text(app: TestApp) {
+        let org = app.create_org("Own SA", "41234567000019").await;
+        app.create_user("person@own.test", "user", Some(org)).await;
+        let client = app.signed_in("person@own.test").await;
+        let (status, html) = client.get_text("/account/password").await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(html.contains(r#"href="/account/notifications""#), "a link to the preferences");
+        let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default();
+        assert!(!title.contains('<') && !title.contains("sign-out"), "the title is text only: {title}");
+        assert_eq!(html.matches(r#"action="/account/sign-out-everywhere""#).count(), 1, "one sign-out-everywhere form");
+        let (status, _) = client.get_text("/account/notifications").await;
+        assert_eq!(status, reqwest::StatusCode::OK, "the link leads to a page this person may open");
+    }
+}

@@ -86,3 +86,19 @@ pub fn payment_amounts(conn: &mut AnyConnection, organisation_id: i64) -> QueryR
         paid: amounts(paid),
     })
 }
+
+/// Issued invoices of the organisation per issue day (from `since`) and list status, for the
+/// dashboard's chart: sent, in processing and rejected only.
+pub fn daily_status_counts(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    since: chrono::NaiveDate,
+) -> QueryResult<Vec<(chrono::NaiveDate, String, i64)>> {
+    invoices::table
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .filter(invoices::issue_date.ge(since))
+        .filter(invoices::list_status.eq_any([status::SENT, status::IN_PROCESSING, status::REJECTED]))
+        .group_by((invoices::issue_date, invoices::list_status))
+        .select((invoices::issue_date, invoices::list_status, diesel::dsl::count_star()))
+        .load(conn)
+}

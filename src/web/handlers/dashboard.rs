@@ -2,6 +2,7 @@
 //! server-rendered SVG chart) and what needs attention (the technical account password's expiry).
 
 use crate::auth::CurrentUser;
+use crate::db::QueryResult;
 use crate::db::models::dashboard::PaymentAmounts;
 use crate::db::models::{chorus_connection, organisation, user};
 use crate::db::{BoundedCount, Db};
@@ -12,7 +13,6 @@ use crate::web::page::{Ctx, ok};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
 /// Days shown on the chart.
 const CHART_DAYS: i64 = 14;
@@ -127,7 +127,6 @@ fn day_label(locale: Locale, day: NaiveDate) -> String {
 
 fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Counts, Vec<DayBar>)> {
     use crate::db::models::submission::status;
-    use crate::db::schema::invoices;
     let mut counts = Counts::default();
     for (state, n) in crate::db::models::invoice::status_counts(conn, org)? {
         match state {
@@ -144,13 +143,7 @@ fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Co
     counts.amounts = crate::db::models::dashboard::payment_amounts(conn, org)?;
     let today = now.date();
     let since = today - chrono::Duration::days(CHART_DAYS - 1);
-    let rows: Vec<(NaiveDate, String, i64)> = invoices::table
-        .filter(invoices::organisation_id.eq(org))
-        .filter(invoices::issue_date.ge(since))
-        .filter(invoices::list_status.eq_any([status::SENT, status::IN_PROCESSING, status::REJECTED]))
-        .group_by((invoices::issue_date, invoices::list_status))
-        .select((invoices::issue_date, invoices::list_status, diesel::dsl::count_star()))
-        .load(conn)?;
+    let rows = crate::db::models::dashboard::daily_status_counts(conn, org, since)?;
     let mut bars: Vec<DayBar> = (0..CHART_DAYS)
         .map(|i| {
             let day = since + chrono::Duration::days(i);

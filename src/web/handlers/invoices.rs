@@ -6,6 +6,7 @@ use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
+use crate::db::QueryResult;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
@@ -29,7 +30,6 @@ use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable}
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
