@@ -56,8 +56,8 @@ async fn new_connected_org(app: &TestApp) -> i64 {
 both_backends! {
     async fn a_new_organisation_reaches_sent_through_the_json_api_alone(app: TestApp) {
         let org = new_connected_org(&app).await;
-        let (_, token) = app.create_token(org, "ERP").await;
-        let token = Some(token.as_str());
+        let (_, secret) = app.create_token(org, "ERP").await;
+        let token = Some(secret.as_str());
 
         // Without a bank account, the invoice would fail its own pre-send check: the profile first.
         profile_and_bank_account(&app, token).await;
@@ -125,7 +125,7 @@ both_backends! {
         // The bank account travelled with it (BT-84).
         let response = reqwest::Client::new()
             .get(format!("{}/api/v1/invoices/{id}/ubl", app.address))
-            .bearer_auth(token.unwrap())
+            .bearer_auth(&secret)
             .send()
             .await
             .unwrap();
