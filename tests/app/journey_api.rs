@@ -13,49 +13,11 @@ use serde_json::json;
 const SUPPLIER_SIRET: &str = "41234567000019";
 const CITY_SIRET: &str = "21750001600019";
 
-/// An organisation with Chorus Pro on and the simulator's credentials, but no profile or bank
-/// account yet: what a new organisation has once support and its admin have been through.
-async fn new_connected_org(app: &TestApp) -> i64 {
-    use chorus_desk::crypto::Secret;
-    use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
-    use chorus_desk::domain::identifiers::Siret;
-    use diesel::prelude::*;
-    let org = app.create_org("Atelier Exemple", SUPPLIER_SIRET).await;
-    let secret = app.secret.clone();
-    let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
-    app.db
-        .run(move |conn| {
-            use chorus_desk::db::schema::organisations;
-            diesel::update(organisations::table.find(org))
-                .set((
-                    organisations::chorus_feature.eq(true),
-                    organisations::einvoicing_enabled.eq(true),
-                    organisations::ubl_export.eq(true),
-                ))
-                .execute(conn)?;
-            let settings = ConnectionSettings {
-                environment: ChorusEnvironment::Simulator,
-                supplier_siret: Siret::parse(SUPPLIER_SIRET).unwrap(),
-                structure_id: None,
-                deposit_format: DepositFormat::Ubl,
-                attachment_mode: AttachmentMode::Zip,
-                piste_client_id: Some(Secret::new(sim.client_id.clone())),
-                piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-                tech_login: Some(Secret::new(sim.tech_login.clone())),
-                tech_password: Some(Secret::new(sim.tech_password.clone())),
-            };
-            chorus_desk::db::models::chorus_connection::save(conn, org, &settings, &secret, 1)
-                .map_err(|e| chorus_desk::db::DbError::Migration(e.to_string()))?;
-            Ok::<_, chorus_desk::db::DbError>(())
-        })
-        .await
-        .unwrap();
-    org
-}
-
 both_backends! {
     async fn a_new_organisation_reaches_sent_through_the_json_api_alone(app: TestApp) {
-        let org = new_connected_org(&app).await;
+        // What a new organisation has once support and its admin have been through: Chorus Pro on
+        // and the simulator's credentials, but no profile or bank account yet.
+        let org = app.chorus_connected_org("Atelier Exemple", SUPPLIER_SIRET, None).await;
         let (_, secret) = app.create_token(org, "ERP").await;
         let token = Some(secret.as_str());
 

@@ -14,12 +14,25 @@ pub const READY_BUYER: &str = "21750001600019";
 pub const UNKNOWN_BUYER: &str = "21750001600027";
 
 impl TestApp {
-    /// An organisation with Chorus Pro active, connected to this app's built-in simulator.
+    /// An organisation with Chorus Pro active, connected to this app's built-in simulator (with the
+    /// legacy IBAN column set, so its invoices pass the payment-means check).
     pub async fn chorus_ready_org(&self) -> i64 {
+        self.chorus_connected_org("Atelier Exemple", SUPPLIER_SIRET, Some("FR7630006000011234567890189"))
+            .await
+    }
+
+    /// An organisation named `name` with Chorus Pro on and the simulator's credentials for
+    /// `siret`; `legacy_iban` (or `None`, as a new organisation has) in `organisations.iban`.
+    pub async fn chorus_connected_org(
+        &self,
+        name: &str,
+        siret: &'static str,
+        legacy_iban: Option<&'static str>,
+    ) -> i64 {
         use chorus_desk::crypto::Secret;
         use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
         use chorus_desk::domain::identifiers::Siret;
-        let org = self.create_org("Atelier Exemple", SUPPLIER_SIRET).await;
+        let org = self.create_org(name, siret).await;
         let secret = self.secret.clone();
         let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
         self.db
@@ -30,12 +43,12 @@ impl TestApp {
                         organisations::chorus_feature.eq(true),
                         organisations::einvoicing_enabled.eq(true),
                         organisations::ubl_export.eq(true),
-                        organisations::iban.eq(Some("FR7630006000011234567890189")),
+                        organisations::iban.eq(legacy_iban),
                     ))
                     .execute(conn)?;
                 let settings = ConnectionSettings {
                     environment: ChorusEnvironment::Simulator,
-                    supplier_siret: Siret::parse(SUPPLIER_SIRET).unwrap(),
+                    supplier_siret: Siret::parse(siret).unwrap(),
                     structure_id: None,
                     deposit_format: DepositFormat::Ubl,
                     attachment_mode: AttachmentMode::Zip,

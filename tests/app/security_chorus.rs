@@ -19,45 +19,6 @@ const SUPPLIER_B: &str = "52345678800018";
 const BUYER_A: &str = "21750001600019";
 const BUYER_B: &str = "21690123100011";
 
-/// An organisation with Chorus Pro active on this app's simulator, under the shared technical account.
-async fn chorus_ready(app: &TestApp, name: &str, siret: &'static str) -> i64 {
-    use chorus_desk::crypto::Secret;
-    use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
-    use chorus_desk::domain::identifiers::Siret;
-    let org = app.create_org(name, siret).await;
-    let secret = app.secret.clone();
-    let sim = chorus_desk::simulator::SimulatorConfig::from_env().unwrap();
-    app.db
-        .run(move |conn| {
-            use chorus_desk::db::schema::organisations;
-            diesel::update(organisations::table.find(org))
-                .set((
-                    organisations::chorus_feature.eq(true),
-                    organisations::einvoicing_enabled.eq(true),
-                    organisations::ubl_export.eq(true),
-                    organisations::iban.eq(Some("FR7630006000011234567890189")),
-                ))
-                .execute(conn)?;
-            let settings = ConnectionSettings {
-                environment: ChorusEnvironment::Simulator,
-                supplier_siret: Siret::parse(siret).unwrap(),
-                structure_id: None,
-                deposit_format: DepositFormat::Ubl,
-                attachment_mode: AttachmentMode::Zip,
-                piste_client_id: Some(Secret::new(sim.client_id.clone())),
-                piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-                tech_login: Some(Secret::new(sim.tech_login.clone())),
-                tech_password: Some(Secret::new(sim.tech_password.clone())),
-            };
-            chorus_desk::db::models::chorus_connection::save(conn, org, &settings, &secret, 1)
-                .map_err(|e| DbError::Migration(e.to_string()))?;
-            Ok::<_, DbError>(())
-        })
-        .await
-        .unwrap();
-    org
-}
-
 /// Issues one invoice of `quantity` hours at 65.50 to `buyer`; returns its id and number.
 async fn issue(app: &TestApp, org: i64, buyer: &str, quantity: &str) -> (i64, String) {
     issue_with(app, org, buyer, quantity, None).await
@@ -186,8 +147,8 @@ fn assert_no_trace_of(log: &str, other: &Traces, whose: &str) {
 
 both_backends! {
     async fn two_suppliers_on_one_technical_account_with_one_number_each_get_their_own_deposit(app: TestApp) {
-        let org_a = chorus_ready(&app, "Atelier Exemple", SUPPLIER_A).await;
-        let org_b = chorus_ready(&app, "Bureau d'etudes", SUPPLIER_B).await;
+        let org_a = app.chorus_connected_org("Atelier Exemple", SUPPLIER_A, Some("FR7630006000011234567890189")).await;
+        let org_b = app.chorus_connected_org("Bureau d'etudes", SUPPLIER_B, Some("FR7630006000011234567890189")).await;
         // 2 h (157.20 with VAT) for A, 20 h (1572.00) for B: same number, different invoices.
         let (invoice_a, number_a) = issue(&app, org_a, BUYER_A, "2").await;
         deposit_with_unknown_outcome(&app, invoice_a).await;
