@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
 use crate::db::QueryResult;
-use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
+use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
@@ -19,6 +19,7 @@ use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::state::{InvoiceState, ListStatus, SubmissionStage, SubmissionStatus};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -45,8 +46,8 @@ pub type Pairs = Vec<(String, String)>;
 /// The status of an invoice: draft, issued outside Chorus Pro, or its Chorus Pro submission's.
 #[derive(Debug, Clone)]
 pub struct StatusView {
-    /// `draft`, `issued`, `in_processing`, `sent`, `rejected`: what filters and the API use.
-    pub key: String,
+    /// What filters and the API use.
+    pub key: ListStatus,
     pub label: &'static str,
     pub badge: &'static str,
     /// The raw Chorus Pro code and its meaning.
@@ -54,10 +55,10 @@ pub struct StatusView {
     pub meaning: Message,
 }
 
-pub fn status_view(state: &str, submission: Option<&SubmissionListItem>) -> StatusView {
-    if state == STATE_DRAFT {
+pub fn status_view(state: InvoiceState, submission: Option<&SubmissionListItem>) -> StatusView {
+    if state == InvoiceState::Draft {
         return StatusView {
-            key: "draft".into(),
+            key: ListStatus::Draft,
             label: "Draft",
             badge: "badge-draft",
             chorus_code: None,
@@ -66,26 +67,26 @@ pub fn status_view(state: &str, submission: Option<&SubmissionListItem>) -> Stat
     }
     let Some(sub) = submission else {
         return StatusView {
-            key: "issued".into(),
+            key: ListStatus::Issued,
             label: "Issued",
             badge: "badge-draft",
             chorus_code: None,
             meaning: Message::new("status-issued-meaning"),
         };
     };
-    let (label, badge) = match sub.status.as_str() {
-        submission::status::SENT => ("Sent", "badge-sent"),
-        submission::status::REJECTED => ("Rejected", "badge-rejected"),
-        _ => ("In processing", "badge-processing"),
+    let (label, badge) = match sub.status {
+        SubmissionStatus::Sent => ("Sent", "badge-sent"),
+        SubmissionStatus::Rejected => ("Rejected", "badge-rejected"),
+        SubmissionStatus::InProcessing => ("In processing", "badge-processing"),
     };
-    let meaning = match (&sub.chorus_status, sub.stage.as_str()) {
+    let meaning = match (&sub.chorus_status, sub.stage) {
         (Some(code), _) => chorus_status::meaning(code),
-        (None, submission::stage::SUBMIT) => Message::new("status-queued-meaning"),
-        (None, submission::stage::HOLD) => Message::new("status-hold-meaning"),
+        (None, SubmissionStage::Submit) => Message::new("status-queued-meaning"),
+        (None, SubmissionStage::Hold) => Message::new("status-hold-meaning"),
         (None, _) => Message::new("status-deposited-meaning"),
     };
     StatusView {
-        key: sub.status.clone(),
+        key: sub.status.into(),
         label,
         badge,
         chorus_code: sub.chorus_status.clone(),
@@ -99,7 +100,7 @@ pub fn fr_date(date: NaiveDate) -> String {
 
 /// Days "in processing", once it has been more than 2 days.
 fn ageing(submission: Option<&SubmissionListItem>, now: NaiveDateTime) -> Option<i64> {
-    let sub = submission.filter(|s| s.status == submission::status::IN_PROCESSING)?;
+    let sub = submission.filter(|s| s.status == SubmissionStatus::InProcessing)?;
     let days = (now - sub.created_at).num_days();
     (days > 2).then_some(days)
 }
@@ -108,10 +109,10 @@ fn ageing(submission: Option<&SubmissionListItem>, now: NaiveDateTime) -> Option
 /// invoice is looked at by its organisation's lifecycle cycle: `tracking` is when that runs next.
 fn next_check(submission: Option<&SubmissionListItem>, tracking: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
     let sub = submission?;
-    match sub.stage.as_str() {
-        submission::stage::SUBMIT | submission::stage::POLL => Some(sub.next_run_at),
-        submission::stage::TRACK => tracking.map(|at| at.max(crate::db::now())),
-        _ => None,
+    match sub.stage {
+        SubmissionStage::Submit | SubmissionStage::Poll => Some(sub.next_run_at),
+        SubmissionStage::Track => tracking.map(|at| at.max(crate::db::now())),
+        SubmissionStage::Hold | SubmissionStage::Done => None,
     }
 }
 
@@ -146,12 +147,12 @@ fn row_view(
     RowView {
         id: row.id,
         number: row.number.clone(),
-        credit_note: row.kind == "credit_note",
+        credit_note: row.kind == DocumentKind::CreditNote,
         buyer: row.buyer_name.clone(),
         issue_date: row.issue_date,
         total: from_micros(row.total_with_vat),
         currency: row.currency.clone(),
-        status: status_view(&row.state, sub),
+        status: status_view(row.state, sub),
         ageing: ageing(sub, now),
         next_check: next_check(sub, tracking),
     }
@@ -168,8 +169,8 @@ pub struct ListQuery {
 }
 
 pub struct Chip {
-    /// A status key, or empty for all.
-    pub key: &'static str,
+    /// A status, or None for all.
+    pub key: Option<ListStatus>,
     /// "10,000+" past the cap: counting millions of rows on each load is not worth it.
     pub count: crate::db::BoundedCount,
     pub current: bool,
@@ -203,8 +204,6 @@ pub struct RowsFragment {
     pub refresh_url: String,
 }
 
-const STATUSES: &[&str] = &["draft", "issued", "in_processing", "sent", "rejected"];
-
 /// The query as a filter, or the problems with it (shown next to the filter inputs).
 pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
     let mut errors = FormErrors::new();
@@ -222,7 +221,7 @@ pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
         parsed
     };
     let filter = InvoiceFilter {
-        status: STATUSES.iter().find(|s| **s == query.status).map(|s| s.to_string()),
+        status: query.status.parse().ok(),
         customer_id: None,
         search: Some(query.q.trim().to_string()).filter(|s| !s.is_empty()),
         issued_from: date("from", &query.from),
@@ -288,7 +287,7 @@ async fn load_rows(
 }
 
 /// The chips' counts of big organisations (see `web::count_cache`).
-pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(&'static str, crate::db::BoundedCount)>>;
+pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(ListStatus, crate::db::BoundedCount)>>;
 
 /// The status chips with their counts ("All" first), the one of `query` current.
 pub async fn status_chips(
@@ -308,14 +307,15 @@ pub async fn status_chips(
         }
     };
     let mut chips = vec![Chip {
-        key: "",
+        key: None,
         count: crate::db::BoundedCount::sum(counts.iter().map(|(_, n)| *n)),
         current: query.status.is_empty(),
     }];
+    let current = query.status.parse::<ListStatus>().ok();
     chips.extend(counts.into_iter().map(|(key, count)| Chip {
-        key,
+        key: Some(key),
         count,
-        current: query.status == key,
+        current: current == Some(key),
     }));
     Ok(chips)
 }
@@ -742,7 +742,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let row = own_invoice(&db, org_id, path.into_inner()).await?;
-    if row.state != STATE_DRAFT {
+    if row.state != InvoiceState::Draft {
         ctx.flash_error(Message::new("err-invoice-already-issued"));
         return Ok(see_other(format!("/invoices/{}", row.id)));
     }
@@ -795,7 +795,7 @@ async fn save(
     let existing = match invoice_id {
         Some(id) => {
             let row = own_invoice(&db, org_id, id).await?;
-            if row.state != STATE_DRAFT {
+            if row.state != InvoiceState::Draft {
                 return Err(AppError::Conflict(
                     Message::new("err-invoice-already-issued").to_string(),
                 ));
@@ -912,7 +912,7 @@ pub struct ReasonView {
 }
 
 pub struct ChorusView {
-    pub stage: String,
+    pub stage: SubmissionStage,
     pub flux_number: Option<String>,
     pub chorus_invoice_id: Option<String>,
     pub last_error: Option<String>,
@@ -969,7 +969,7 @@ impl FollowUpForm {
 
     /// Which form a submission waits for, if any.
     fn offered(sub: &SubmissionRow) -> Option<&'static str> {
-        if sub.stage != submission::stage::TRACK {
+        if sub.stage != SubmissionStage::Track {
             return None;
         }
         match sub.chorus_status.as_deref() {
@@ -990,7 +990,7 @@ impl FollowUpForm {
 
 impl ShowPage {
     pub fn is_draft(&self) -> bool {
-        self.row.state == STATE_DRAFT
+        self.row.state == InvoiceState::Draft
     }
     /// The substituted characters for the warning, each quoted: `«😀», «漢»`.
     pub fn pdf_substitutes_list(&self) -> String {
@@ -1001,7 +1001,7 @@ impl ShowPage {
             .join(", ")
     }
     pub fn can_credit(&self) -> bool {
-        self.row.state == STATE_ISSUED && self.row.kind == "invoice"
+        self.row.state == InvoiceState::Issued && self.row.kind == DocumentKind::Invoice
     }
     /// A document date (ISO text) in the reader's language; anything else as written.
     pub fn day(&self, text: &str) -> String {
@@ -1056,7 +1056,7 @@ fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
 /// customer and contract records say now, and deposits it again.
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| {
-        if row.state == STATE_DRAFT {
+        if row.state == InvoiceState::Draft {
             format!("/invoices/{}/edit#{anchor}", row.id)
         } else {
             format!("/invoices/{}/routing#{anchor}", row.id)
@@ -1079,7 +1079,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
     let now = crate::db::now();
     let listed = sub.list_item();
     ChorusView {
-        stage: sub.stage.clone(),
+        stage: sub.stage,
         flux_number: sub.flux_number.clone(),
         chorus_invoice_id: sub.chorus_invoice_id.clone(),
         last_error: sub.last_error.clone(),
@@ -1097,12 +1097,12 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
                 }
             })
             .collect(),
-        waiting_for_person: sub.stage == submission::stage::HOLD,
+        waiting_for_person: sub.stage == SubmissionStage::Hold,
         next_check: next_check(Some(&listed), tracking).map(at),
         ageing: ageing(Some(&listed), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
-        routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
+        routing_correctable: row.state == InvoiceState::Issued && crate::app::routing_fix::correctable(sub),
         corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
     }
 }
@@ -1178,15 +1178,15 @@ pub async fn build_show(
         None => None,
     };
     let locale = ctx.locale;
-    let title = match (&row.number, row.kind.as_str()) {
-        (Some(number), "credit_note") => {
+    let title = match (&row.number, row.kind) {
+        (Some(number), DocumentKind::CreditNote) => {
             i18n::text_with(locale, "invoice-title-credit-note", &[("number", number.clone())])
         }
         (Some(number), _) => i18n::text_with(locale, "invoice-title-invoice", &[("number", number.clone())]),
-        (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
+        (None, DocumentKind::CreditNote) => i18n::text(locale, "invoice-title-draft-credit-note"),
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
-    let status = status_view(&row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
     let (tracking, prefill) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
@@ -1374,7 +1374,7 @@ pub async fn build_show(
 /// invoice (see `web::package_sizes`).
 async fn package_sizes(row: &InvoiceRow, invoice: Invoice, mode: AttachmentMode) -> Result<PackageSizes, AppError> {
     let cache = PackageSizeCache::shared();
-    let key = (row.state != STATE_DRAFT).then(|| PackageKey::new(row.id, &row.document, mode));
+    let key = (row.state != InvoiceState::Draft).then(|| PackageKey::new(row.id, &row.document, mode));
     if let Some(sizes) = key.as_ref().and_then(|key| cache.get(key)) {
         return Ok(sizes);
     }
@@ -1906,7 +1906,7 @@ pub async fn credit_note(
     let org_id = user.organisation()?;
     let id = path.into_inner();
     let original = own_invoice(&db, org_id, id).await?;
-    if original.state != STATE_ISSUED || original.kind != "invoice" {
+    if original.state != InvoiceState::Issued || original.kind != DocumentKind::Invoice {
         ctx.flash_error(Message::new("flash-credit-note-issued-only"));
         return Ok(see_other(format!("/invoices/{id}")));
     }
@@ -1981,7 +1981,7 @@ async fn routing_page(
 ) -> Result<RoutingPage, AppError> {
     use crate::app::routing_fix::{RoutingInput, correctable};
     let (row, sub, _) = load_full(db, org_id, id).await?;
-    if row.state == STATE_DRAFT {
+    if row.state == InvoiceState::Draft {
         return Err(AppError::NotFound);
     }
     let document = stored_document(&row)?;
