@@ -43,3 +43,4 @@ mod sim_restart;
 mod simulator_clients;
 mod sinks;
 mod walk_defects;
+mod state_checks;

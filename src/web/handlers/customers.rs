@@ -328,7 +328,7 @@ pub async fn show(
                     issue_date: row.issue_date,
                     total: crate::db::types::from_micros(row.total_with_vat),
                     currency: row.currency.clone(),
-                    status: crate::web::handlers::invoices::status_view(&row.state, sub.as_ref()),
+                    status: crate::web::handlers::invoices::status_view(row.state, sub.as_ref()),
                 })
                 .collect();
             Ok::<_, AppError>((customer, contracts, readiness, invoices))

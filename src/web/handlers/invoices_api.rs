@@ -12,6 +12,7 @@ use crate::db::types::from_micros;
 use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
+use crate::domain::state::ListStatus;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -54,7 +55,7 @@ pub struct CreateInvoice {
 
 /// The invoice as the API shows it.
 pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
-    let status = status_view(&row.state, sub.map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.map(SubmissionRow::list_item).as_ref());
     let money = |micros: i64| fmt_amount(from_micros(micros));
     json!({
         "id": row.id,
@@ -297,12 +298,14 @@ pub async fn list(
     }
     let status = match query.get("status").map(String::as_str) {
         None | Some("") => None,
-        Some(s @ ("draft" | "issued" | "in_processing" | "sent" | "rejected")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(bad_request(format!(
-                "`status` \"{other}\" is not one of draft, issued, in_processing, sent, rejected."
-            )));
-        }
+        Some(text) => match text.parse::<ListStatus>() {
+            Ok(status) => Some(status),
+            Err(_) => {
+                return Err(bad_request(format!(
+                    "`status` \"{text}\" is not one of draft, issued, in_processing, sent, rejected."
+                )));
+            }
+        },
     };
     let filter = InvoiceFilter {
         status,

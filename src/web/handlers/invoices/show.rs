@@ -39,7 +39,7 @@ pub struct ReasonView {
 }
 
 pub struct ChorusView {
-    pub stage: String,
+    pub stage: SubmissionStage,
     pub flux_number: Option<String>,
     pub chorus_invoice_id: Option<String>,
     pub last_error: Option<String>,
@@ -96,7 +96,7 @@ impl FollowUpForm {
 
     /// Which form a submission waits for, if any.
     pub(super) fn offered(sub: &SubmissionRow) -> Option<&'static str> {
-        if sub.stage != submission::stage::TRACK {
+        if sub.stage != SubmissionStage::Track {
             return None;
         }
         match sub.chorus_status.as_deref() {
@@ -117,7 +117,7 @@ impl FollowUpForm {
 
 impl ShowPage {
     pub fn is_draft(&self) -> bool {
-        self.row.state == STATE_DRAFT
+        self.row.state == InvoiceState::Draft
     }
     /// The substituted characters for the warning, each quoted: `«😀», «漢»`.
     pub fn pdf_substitutes_list(&self) -> String {
@@ -128,7 +128,7 @@ impl ShowPage {
             .join(", ")
     }
     pub fn can_credit(&self) -> bool {
-        self.row.state == STATE_ISSUED && self.row.kind == "invoice"
+        self.row.state == InvoiceState::Issued && self.row.kind == DocumentKind::Invoice
     }
     /// A document date (ISO text) in the reader's language; anything else as written.
     pub fn day(&self, text: &str) -> String {
@@ -183,7 +183,7 @@ fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
 /// customer and contract records say now, and deposits it again.
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| {
-        if row.state == STATE_DRAFT {
+        if row.state == InvoiceState::Draft {
             format!("/invoices/{}/edit#{anchor}", row.id)
         } else {
             format!("/invoices/{}/routing#{anchor}", row.id)
@@ -206,7 +206,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
     let now = crate::db::now();
     let listed = sub.list_item();
     ChorusView {
-        stage: sub.stage.clone(),
+        stage: sub.stage,
         flux_number: sub.flux_number.clone(),
         chorus_invoice_id: sub.chorus_invoice_id.clone(),
         last_error: sub.last_error.clone(),
@@ -224,12 +224,12 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
                 }
             })
             .collect(),
-        waiting_for_person: sub.stage == submission::stage::HOLD,
+        waiting_for_person: sub.stage == SubmissionStage::Hold,
         next_check: next_check(Some(&listed), tracking).map(at),
         ageing: ageing(Some(&listed), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
-        routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
+        routing_correctable: row.state == InvoiceState::Issued && crate::app::routing_fix::correctable(sub),
         corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
     }
 }
@@ -305,15 +305,15 @@ pub async fn build_show(
         None => None,
     };
     let locale = ctx.locale;
-    let title = match (&row.number, row.kind.as_str()) {
-        (Some(number), "credit_note") => {
+    let title = match (&row.number, row.kind) {
+        (Some(number), DocumentKind::CreditNote) => {
             i18n::text_with(locale, "invoice-title-credit-note", &[("number", number.clone())])
         }
         (Some(number), _) => i18n::text_with(locale, "invoice-title-invoice", &[("number", number.clone())]),
-        (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
+        (None, DocumentKind::CreditNote) => i18n::text(locale, "invoice-title-draft-credit-note"),
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
-    let status = status_view(&row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
     let (tracking, prefill) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
@@ -501,7 +501,7 @@ pub async fn build_show(
 /// invoice (see `web::package_sizes`).
 async fn package_sizes(row: &InvoiceRow, invoice: Invoice, mode: AttachmentMode) -> Result<PackageSizes, AppError> {
     let cache = PackageSizeCache::shared();
-    let key = (row.state != STATE_DRAFT).then(|| PackageKey::new(row.id, &row.document, mode));
+    let key = (row.state != InvoiceState::Draft).then(|| PackageKey::new(row.id, &row.document, mode));
     if let Some(sizes) = key.as_ref().and_then(|key| cache.get(key)) {
         return Ok(sizes);
     }
