@@ -723,7 +723,7 @@ fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Res
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
         .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
     let (row, clear) =
-        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
+        crate::app::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!(
         "API token \"{}\" created for {} (id {}). It is shown once: store it now.",

@@ -65,8 +65,19 @@ pub fn already_copied(conn: &mut AnyConnection, organisation_id: i64, invoice_id
     Ok(copies > 0)
 }
 
-/// Issues the credit note and the corrected copy. Call inside a write transaction.
+/// Issues the credit note and the corrected copy, in one write transaction.
 pub fn credit_and_copy(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    actor: Actor,
+) -> Result<Corrected, InvoicingError> {
+    crate::db::write_tx(conn, |conn| {
+        credit_and_copy_in_tx(conn, organisation_id, invoice_id, actor)
+    })
+}
+
+fn credit_and_copy_in_tx(
     conn: &mut AnyConnection,
     organisation_id: i64,
     invoice_id: i64,

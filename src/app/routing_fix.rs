@@ -108,9 +108,21 @@ fn not_correctable() -> InvoicingError {
     InvoicingError::Invalid(problems)
 }
 
-/// Applies the corrected routing, audits it and deposits the invoice again under its number.
-/// Call inside a write transaction.
+/// Applies the corrected routing, audits it and deposits the invoice again under its number, in
+/// one write transaction.
 pub fn correct_and_redeposit(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    routing: &Routing,
+    actor: Actor,
+) -> Result<Changes, InvoicingError> {
+    crate::db::write_tx(conn, |conn| {
+        correct_in_tx(conn, organisation_id, invoice_id, routing, actor)
+    })
+}
+
+fn correct_in_tx(
     conn: &mut AnyConnection,
     organisation_id: i64,
     invoice_id: i64,

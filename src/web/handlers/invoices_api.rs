@@ -4,12 +4,12 @@
 //! Errors: 422 `{"errors":{field:[..]}}`, malformed JSON 400, unknown or foreign ids 404, all JSON.
 
 use crate::auth::api_token::ApiCaller;
+use crate::db::Db;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow};
 use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
-use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
 use crate::domain::state::ListStatus;
@@ -230,14 +230,8 @@ pub async fn create(
             };
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
-            let outcome = write_tx(conn, |conn| {
-                // Same rules as the form: the contract must be the customer's (422 `contract_id`).
-                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
-                if request.issue {
-                    invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
-                }
-                Ok::<_, InvoicingError>(draft.id)
-            });
+            let outcome =
+                crate::app::invoices::create_draft(conn, &org, links, input, request.issue, receives_chorus, actor);
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;

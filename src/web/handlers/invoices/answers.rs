@@ -258,14 +258,7 @@ pub async fn credit_note(
         document,
     };
     let actor = user.actor();
-    let created = db
-        .run(move |conn| {
-            let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-            Ok::<_, AppError>(write_tx(conn, |conn| {
-                invoicing::save_draft(conn, &org, None, input, actor)
-            }))
-        })
-        .await?;
+    let created = crate::app::credit_notes::save_draft(&db, org_id, input, actor).await?;
     match created {
         Ok(row) => {
             ctx.flash_success(Message::new("flash-credit-note-created"));
