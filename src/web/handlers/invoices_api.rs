@@ -131,7 +131,11 @@ pub struct ImportQuery {
 
 /// The request, by content type: the JSON body, or an existing e-invoice (UBL 2.1 / CII D16B as
 /// `application/xml`, Factur-X as `application/pdf`) read into the document, options in the query.
-fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiError> {
+/// The syntax of the file it came from, when it is an imported file.
+fn create_request(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(CreateInvoice, Option<crate::import::ImportFormat>), ApiError> {
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -148,6 +152,7 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
     );
     if !is_file {
         return serde_json::from_slice(body)
+            .map(|request| (request, None))
             .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")));
     }
     let query: ImportQuery = web::Query::from_query(req.query_string())
@@ -169,13 +174,17 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
             Message::new("err-import-file").arg("detail", other.to_string()),
         ),
     })?;
-    Ok(CreateInvoice {
-        document: imported.invoice.into_document(),
-        customer_id: query.customer_id,
-        contract_id: query.contract_id,
-        series: query.series,
-        issue: query.issue,
-    })
+    let format = imported.format;
+    Ok((
+        CreateInvoice {
+            document: imported.invoice.into_document(),
+            customer_id: query.customer_id,
+            contract_id: query.contract_id,
+            series: query.series,
+            issue: query.issue,
+        },
+        Some(format),
+    ))
 }
 
 #[utoipa::path(
@@ -198,7 +207,9 @@ pub async fn create(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = create_request(&req, &body)?;
+    let (request, imported_from) = create_request(&req, &body)?;
+    // The file itself is kept: deposited as it is while the invoice says what it says.
+    let original = imported_from.map(|format| (format, request.document.number.clone(), body.to_vec()));
     let org_id = caller.organisation_id;
     let actor = caller.actor();
     let created = db
@@ -231,7 +242,16 @@ pub async fn create(
             let links = (request.customer_id, request.contract_id);
             let outcome = write_tx(conn, |conn| {
                 // Same rules as the form: the contract must be the customer's (422 `contract_id`).
-                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
+                let draft = match &original {
+                    // A file on its own: the organisation's own invoice stays as its file says.
+                    Some(_) if links == (None, None) => {
+                        invoicing::save_received_draft(conn, &org, input, actor.clone())?
+                    }
+                    _ => crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?,
+                };
+                if let Some((format, number, bytes)) = &original {
+                    crate::app::import_invoice::remember_original(conn, &draft, *format, number, bytes)?;
+                }
                 if request.issue {
                     invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
                 }
