@@ -81,7 +81,8 @@ both_backends! {
         ];
         let mut args: Vec<&std::ffi::OsStr> = vec!["import".as_ref()];
         args.extend(files.iter().map(|f| f.as_os_str()));
-        args.extend(["--org".as_ref(), SIRET.as_ref()]);
+        args.push("--org".as_ref());
+        args.push(SIRET.as_ref());
         let (code, stdout, stderr) = cli(&app, &args);
         assert_eq!(code, Some(0), "{stdout}{stderr}");
         for file in &files {
