@@ -607,3 +607,4 @@ invoice-import-help = A UBL 2.1 or CII D16B XML file, or a Factur-X PDF: it beco
 invoice-import-file = Invoice file
 invoice-import-submit = Import
 err-import-no-file = Choose a file to import.
+err-einv-identifier-profile = Choose EN 16931 or the AIFE codes.

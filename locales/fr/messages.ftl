@@ -615,3 +615,4 @@ invoice-import-help = Un fichier XML UBL 2.1 ou CII D16B, ou un PDF Factur-X : i
 invoice-import-file = Fichier de facture
 invoice-import-submit = Importer
 err-import-no-file = Choisissez un fichier à importer.
+err-einv-identifier-profile = Choisissez EN 16931 ou les codes AIFE.

@@ -742,3 +742,11 @@ einv-endpoint-invalid = Saisissez une URL complète, par exemple https://sandbox
 einv-endpoint-insecure = L'adresse doit commencer par https:// (http:// seulement pour 127.0.0.1, ::1 ou localhost).
 
 account-notifications-link = Choisir les événements qui vous sont envoyés par courriel (rejets, paiements, expiration du mot de passe, résumé quotidien)
+einv-identifier-profile = Schéma d'identifiant du SIRET
+einv-identifier-profile-en16931 = EN 16931 (code ISO 6523 0009, par défaut)
+einv-identifier-profile-aife = Code AIFE de Chorus Pro (1 pour un SIRET)
+einv-identifier-profile-help = Comment le SIRET du vendeur et celui de l'acheteur sont qualifiés dans l'UBL ou le CII déposé. Gardez EN 16931 sauf si Chorus Pro vous demande les codes AIFE.
+invoice-deposited-file = Fichier déposé
+invoice-deposited-original = le fichier d'origine, octet pour octet
+invoice-deposited-generated = généré par chorus-desk
+invoice-imported-original = Importée depuis un fichier { $format }. Il est déposé tel quel tant que la facture garde son numéro et n'est pas modifiée ; sinon chorus-desk génère le fichier.

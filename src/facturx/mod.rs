@@ -34,7 +34,19 @@ pub enum FacturXError {
 
 /// Renders the CII (without an embedded PDF) and the PDF/A-3b that carries it.
 pub fn render_facturx(invoice: &Invoice) -> Result<FacturX, FacturXError> {
-    let xml = render_cii(invoice, &CiiOptions::default())?;
+    render_facturx_with(invoice, crate::domain::einvoicing::IdentifierProfile::default())
+}
+
+/// `render_facturx` with the connection's identifier profile (the CII's BT-29/BT-46).
+pub fn render_facturx_with(
+    invoice: &Invoice,
+    identifier_profile: crate::domain::einvoicing::IdentifierProfile,
+) -> Result<FacturX, FacturXError> {
+    let options = CiiOptions {
+        identifier_profile,
+        ..CiiOptions::default()
+    };
+    let xml = render_cii(invoice, &options)?;
     let pdf = render_pdf_a3(
         invoice,
         AssociatedFile {

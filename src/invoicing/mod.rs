@@ -373,13 +373,19 @@ pub fn issue(
             .push(Message::new("err-invoice-draft-unreadable").arg("detail", e));
         InvoicingError::Invalid(p)
     })?;
-    // The document is frozen below: the account it names stays, whatever the organisation changes later.
-    apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
-    apply_seller(&mut document, &org);
-    // Gapless per organisation, series and year, in this transaction.
-    let year = chrono::Datelike::year(&draft.issue_date);
-    let sequence = crate::db::models::numbering::take_next(conn, organisation_id, &draft.series, year)?;
-    let number = format!("{}{year}-{sequence:05}", draft.series);
+    let number = match kept_import_number(conn, &org, &draft, &document)? {
+        // An imported invoice, unedited, keeps its number and says what its file says.
+        Some(number) => number,
+        None => {
+            // The document is frozen below: the account it names stays, whatever the organisation changes later.
+            apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
+            apply_seller(&mut document, &org);
+            // Gapless per organisation, series and year, in this transaction.
+            let year = chrono::Datelike::year(&draft.issue_date);
+            let sequence = crate::db::models::numbering::take_next(conn, organisation_id, &draft.series, year)?;
+            format!("{}{year}-{sequence:05}", draft.series)
+        }
+    };
     document.number = number.clone();
     let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
     let frozen = serde_json::to_string(parsed.document()).unwrap_or_default();
@@ -597,4 +603,60 @@ pub fn draft_from_contract(
         },
         actor,
     )
+}
+
+/// Whether an imported document is the organisation's own invoice: its seller SIRET is the
+/// organisation's. Only then is it kept as the file says (seller, payment means and number).
+pub fn is_own_invoice(document: &InvoiceDocument, org: &OrganisationRow) -> bool {
+    document.seller.siret.as_deref() == Some(org.siret.as_str())
+}
+
+/// Saves an imported document as a new draft. The organisation's own invoice (`is_own_invoice`)
+/// is kept exactly as its file says, so that the file itself can be deposited; any other is
+/// saved like a typed draft (the organisation's seller details and bank account applied).
+pub fn save_received_draft(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    mut input: DraftInput,
+    actor: Actor,
+) -> Result<invoice::InvoiceRow, InvoicingError> {
+    if !is_own_invoice(&input.document, org) {
+        return save_draft(conn, org, None, input, actor);
+    }
+    validate_series(&input.series).map_err(InvoicingError::Invalid)?;
+    input.document.number = DRAFT_NUMBER.to_string();
+    let parsed = parse_for_draft(input.document.clone()).map_err(InvoicingError::Invalid)?;
+    let values = values_for(org, &input, &parsed);
+    let row = invoice::insert_draft(conn, &values)?;
+    audit::record(
+        conn,
+        Entry::new(Some(org.id), actor, "invoice.draft_created")
+            .target("invoice", row.id)
+            .details(serde_json::json!({"buyer": row.buyer_name, "total_with_vat": crate::db::types::from_micros(row.total_with_vat).to_string(), "as_imported": true})),
+    )?;
+    Ok(row)
+}
+
+/// The number an imported draft keeps at issue: its file's, when the draft is unedited since the
+/// import, is the organisation's own invoice, the number is free in the organisation and valid
+/// for Chorus Pro. `None`: the gapless series numbers it.
+fn kept_import_number(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    draft: &invoice::InvoiceRow,
+    document: &InvoiceDocument,
+) -> Result<Option<String>, InvoicingError> {
+    use crate::db::models::invoice_original;
+    let Some(original) = invoice_original::find(conn, org.id, draft.id)? else {
+        return Ok(None);
+    };
+    if original.draft_document != draft.document
+        || !is_own_invoice(document, org)
+        || invoice_original::number_taken(conn, org.id, &original.number)?
+    {
+        return Ok(None);
+    }
+    let mut numbered = document.clone();
+    numbered.number = original.number.clone();
+    Ok(Invoice::parse(numbered).is_ok().then_some(original.number))
 }

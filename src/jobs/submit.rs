@@ -15,7 +15,7 @@ use crate::db::models::invoice;
 use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use crate::domain::invoice::checks;
-use crate::render::{OutputFormat, render_invoice};
+use crate::render::{OutputFormat, render_invoice_with};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -63,6 +63,8 @@ fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange
 
 struct Loaded {
     invoice: invoice::InvoiceRow,
+    /// The file it was imported from, if it was.
+    original: Option<Vec<u8>>,
     connection: Option<ChorusConnection>,
     credentials_error: Option<String>,
 }
@@ -75,12 +77,14 @@ async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::Jo
         .run(move |conn| {
             let invoice = invoice::find(conn, org_id, invoice_id)?
                 .ok_or_else(|| JobFailure("the invoice no longer exists".to_string()))?;
+            let original = crate::db::models::invoice_original::find(conn, org_id, invoice_id)?.map(|o| o.content);
             let (connection, credentials_error) = match chorus_connection::load_credentials(conn, org_id, &secret) {
                 Ok(c) => (c, None),
                 Err(e) => (None, Some(e.to_string())),
             };
             Ok::<_, JobFailure>(Loaded {
                 invoice,
+                original,
                 connection,
                 credentials_error,
             })
@@ -279,8 +283,23 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
     let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
-    let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
-        Ok(Ok(rendered)) => rendered,
+    let (original, profile) = (loaded.original, connection.identifier_profile);
+    let has_original = original.is_some();
+    // An imported file goes as it is when the invoice still says exactly what it says (same
+    // syntax, number kept, nothing edited); otherwise the file is generated.
+    let built = tokio::task::spawn_blocking(move || {
+        if let Some(bytes) = original.filter(|bytes| crate::import::deposit_original(bytes, parsed.document(), format))
+        {
+            return Ok((bytes, true));
+        }
+        render_invoice_with(&parsed, format, mode, profile).map(|rendered| match format {
+            // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
+            OutputFormat::FacturX => (rendered.pdf, false),
+            OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, false),
+        })
+    });
+    let (deposited, from_original) = match built.await {
+        Ok(Ok(built)) => built,
         Ok(Err(e)) => {
             record(
                 ctx,
@@ -299,15 +318,15 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             return;
         }
     };
-    // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
-    let (deposited, extension) = match format {
-        OutputFormat::FacturX => (rendered.pdf, "pdf"),
-        OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, "xml"),
+    let extension = match format {
+        OutputFormat::FacturX => "pdf",
+        OutputFormat::Ubl | OutputFormat::Cii => "xml",
     };
     let file_name = format!("{}.{extension}", number.replace('/', "-"));
 
     // Mark the deposit as started (and keep the exact payload) before the call.
     let (id, owner, payload, name) = (row.id, ctx.owner.clone(), deposited.clone(), file_name.clone());
+    let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
     let marked = ctx
         .db
         .run(move |conn| {
@@ -320,6 +339,9 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     return Ok(false);
                 }
                 crate::db::models::submission::store_payload(conn, id, &name, &payload)?;
+                if has_original {
+                    crate::db::models::invoice_original::mark_deposited(conn, org_id, invoice_id, from_original)?;
+                }
                 Ok::<_, diesel::result::Error>(true)
             })
             .map_err(crate::db::DbError::from)
@@ -340,7 +362,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
     let change = match outcome {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
-                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len()
+                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len(),
+                "original_file": from_original
             })));
             SubmissionChange {
                 stage: Some(SubmissionStage::Poll),

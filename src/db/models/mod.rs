@@ -19,3 +19,6 @@ pub mod saved_item;
 pub mod bank_account;
 pub mod numbering;
 pub mod organisation_logo;
+
+// issue #18: imported files kept byte for byte.
+pub mod invoice_original;

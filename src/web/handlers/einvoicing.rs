@@ -10,7 +10,8 @@ use crate::db::Db;
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::domain::einvoicing::{
-    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, PasswordAge,
+    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, IdentifierProfile,
+    PasswordAge,
 };
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
@@ -120,6 +121,10 @@ impl EInvoicingPage {
         AttachmentMode::ALL
     }
 
+    pub fn identifier_profiles(&self) -> [IdentifierProfile; 2] {
+        IdentifierProfile::ALL
+    }
+
     pub fn chorus_active(&self) -> bool {
         self.organisation.chorus_active()
     }
@@ -165,6 +170,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             structure_id: c.structure_id.clone().unwrap_or_default(),
             deposit_format: c.deposit_format.clone(),
             attachment_mode: c.attachment_mode.clone(),
+            identifier_profile: c.identifier_profile.clone(),
             ..Default::default()
         },
         None => ConnectionInput {
@@ -172,6 +178,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             supplier_siret: organisation.siret.clone(),
             deposit_format: DepositFormat::Ubl.as_str().into(),
             attachment_mode: AttachmentMode::Zip.as_str().into(),
+            identifier_profile: IdentifierProfile::default().as_str().into(),
             ..Default::default()
         },
     }
@@ -222,9 +229,18 @@ pub async fn save_connection(
         return Ok(see_other(PATH));
     }
     let organisation_siret = Siret::parse(&organisation.siret).map_err(AppError::internal)?;
+    let profile = IdentifierProfile::parse(&form.identifier_profile);
     let parsed = match ConnectionSettings::parse(&form, &organisation_siret) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
+        Ok(parsed) if profile.is_some() => parsed,
+        result => {
+            let mut errors = result.err().unwrap_or_default();
+            if profile.is_none() {
+                crate::domain::organisation::add_error(
+                    &mut errors,
+                    "identifier_profile",
+                    Message::new("err-einv-identifier-profile"),
+                );
+            }
             let secrets_dropped = !form.piste_client_secret.trim().is_empty() || !form.tech_password.trim().is_empty();
             return unprocessable(EInvoicingPage {
                 ctx,
@@ -242,7 +258,7 @@ pub async fn save_connection(
     let actor = user.actor();
     let user_id = user.id;
     let secret = settings.secret.clone();
-    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, secret).await?;
+    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret).await?;
     match outcome {
         crate::app::settings::Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
         crate::app::settings::Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),

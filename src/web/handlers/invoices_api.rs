@@ -132,7 +132,11 @@ pub struct ImportQuery {
 
 /// The request, by content type: the JSON body, or an existing e-invoice (UBL 2.1 / CII D16B as
 /// `application/xml`, Factur-X as `application/pdf`) read into the document, options in the query.
-fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiError> {
+/// The syntax of the file it came from, when it is an imported file.
+fn create_request(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(CreateInvoice, Option<crate::import::ImportFormat>), ApiError> {
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -149,6 +153,7 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
     );
     if !is_file {
         return serde_json::from_slice(body)
+            .map(|request| (request, None))
             .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")));
     }
     let query: ImportQuery = web::Query::from_query(req.query_string())
@@ -170,13 +175,17 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
             Message::new("err-import-file").arg("detail", other.to_string()),
         ),
     })?;
-    Ok(CreateInvoice {
-        document: imported.invoice.into_document(),
-        customer_id: query.customer_id,
-        contract_id: query.contract_id,
-        series: query.series,
-        issue: query.issue,
-    })
+    let format = imported.format;
+    Ok((
+        CreateInvoice {
+            document: imported.invoice.into_document(),
+            customer_id: query.customer_id,
+            contract_id: query.contract_id,
+            series: query.series,
+            issue: query.issue,
+        },
+        Some(format),
+    ))
 }
 
 #[utoipa::path(
@@ -199,7 +208,9 @@ pub async fn create(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = create_request(&req, &body)?;
+    let (request, imported_from) = create_request(&req, &body)?;
+    // The file itself is kept: deposited as it is while the invoice says what it says.
+    let original = imported_from.map(|format| (format, request.document.number.clone(), body.to_vec()));
     let org_id = caller.organisation_id;
     let actor = caller.actor();
     let created = db
@@ -231,7 +242,7 @@ pub async fn create(
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
             let outcome =
-                crate::app::invoices::create_draft(conn, &org, links, input, request.issue, receives_chorus, actor);
+                crate::app::invoices::create_draft(conn, &org, links, input, original, request.issue, receives_chorus, actor);
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;

@@ -75,6 +75,8 @@ pub struct ShowPage {
     pub followup: Option<FollowUpForm>,
     /// The characters the PDF font cannot draw (shown as `?` in the PDF), each once.
     pub pdf_substitutes: Vec<char>,
+    /// The file it was imported from, and what its deposit sent.
+    pub original: Option<crate::db::models::invoice_original::OriginalSummary>,
 }
 
 /// The follow-up form of an invoice Chorus Pro sent back: `recycle` (A_RECYCLER) or `complete`
@@ -116,6 +118,15 @@ impl FollowUpForm {
 }
 
 impl ShowPage {
+    /// "UBL 2.1", "CII D16B" or "Factur-X": the syntax of the imported file.
+    pub fn original_format(&self) -> String {
+        self.original
+            .as_ref()
+            .and_then(|o| crate::import::ImportFormat::parse(&o.format))
+            .map(|f| f.to_string())
+            .unwrap_or_default()
+    }
+
     pub fn is_draft(&self) -> bool {
         self.row.state == InvoiceState::Draft
     }
@@ -334,6 +345,9 @@ pub async fn build_show(
         .await?
     };
     let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
+    let original = db
+        .run(move |conn| crate::db::models::invoice_original::summary(conn, org_id, id).map_err(AppError::from))
+        .await?;
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -376,6 +390,7 @@ pub async fn build_show(
         corrects,
         row,
         pdf_substitutes: Vec::new(),
+        original,
     };
     let invoice = match invoicing::load(&page.row) {
         Ok(invoice) => invoice,
