@@ -736,3 +736,24 @@ einv-endpoint-invalid = Enter a full URL, for example https://sandbox-api.piste.
 einv-endpoint-insecure = The address must start with https:// (http:// only for 127.0.0.1, ::1 or localhost).
 
 account-notifications-link = Choose which events are mailed to you (rejections, payments, password expiry, daily digest)
+
+# Bulk issue and the connection's rate limit (issue 21).
+bulk-issue-selected = Issue the selected drafts
+bulk-issue-filter = Issue every draft matching this filter
+bulk-issue-pick = Select this draft for a bulk issue
+bulk-issue-title = Bulk issue
+bulk-issue-progress = { $done } of { $total } done
+bulk-issue-summary = Issued: { $issued }. Refused: { $refused }.
+bulk-issue-running = Issuing… this page follows the progress by itself.
+bulk-issue-refusals = Refused, with the reason
+bulk-issue-refused-draft = Draft { $id }
+bulk-issue-refused-contract = Contract { $id }
+bulk-issue-back = Back to the invoices
+bulk-issue-contracts-title = Invoice every active contract for a period
+bulk-issue-contracts-hint = A draft is made from each active contract for the period, then issued; the drafts that cannot be issued stay drafts, listed with the reason.
+bulk-issue-period-start = Period start
+bulk-issue-period-end = Period end
+bulk-issue-contracts-submit = Make the drafts and issue them
+einv-requests-per-second = Requests per second to Chorus Pro
+einv-requests-per-second-hint = At most this many calls start per second on this connection, 16 at once at most (empty: 20). Set it to the quota your PISTE application shows; a 429 answer pauses this connection for its Retry-After.
+einv-save-rate-limit = Save the rate limit

@@ -216,6 +216,8 @@ diesel::table! {
         // Per-connection endpoint overrides (migration 2026-12-07-000300).
         token_url_override -> Nullable<Text>,
         api_base_url_override -> Nullable<Text>,
+        // Requests per second this connection may start (migration 2026-12-07-001000).
+        requests_per_second -> Nullable<Integer>,
     }
 }
 
@@ -437,3 +439,21 @@ diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_events, webhook_endpoints);
 diesel::allow_tables_to_appear_in_same_query!(mail_outbox, users, notification_preferences);
+
+// Issue 21: bulk issue runs (migration 2026-12-07-001010).
+diesel::table! {
+    bulk_runs (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        kind -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        issued -> BigInt,
+        refused -> BigInt,
+        refusals -> Text,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

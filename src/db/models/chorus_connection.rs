@@ -55,6 +55,8 @@ pub struct ConnectionSummary {
     pub updated_by: Option<i64>,
     pub token_url_override: Option<String>,
     pub api_base_url_override: Option<String>,
+    /// Requests per second the connection may start (None: the default).
+    pub requests_per_second: Option<i32>,
 }
 
 impl ConnectionSummary {
@@ -88,6 +90,8 @@ pub struct ChorusConnection {
     /// Admin overrides of the PISTE token URL and API base URL (None: the environment's).
     pub token_url_override: Option<EndpointOverride>,
     pub api_base_url_override: Option<EndpointOverride>,
+    /// Requests per second the connection may start (issue 21).
+    pub requests_per_second: u32,
 }
 
 /// A Chorus endpoint URL an admin may set on a connection: https, or plain http only towards a
@@ -146,6 +150,30 @@ pub fn set_endpoint_overrides(
         .execute(conn)
 }
 
+/// The connection's requests per second: its setting, else the default.
+pub fn rate_or_default(setting: Option<i32>) -> u32 {
+    setting
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(crate::domain::einvoicing::DEFAULT_REQUESTS_PER_SECOND)
+}
+
+/// Sets (or, with None, resets to the default) the requests per second the connection may start.
+pub fn set_requests_per_second(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    requests_per_second: Option<u32>,
+    updated_by: i64,
+) -> QueryResult<usize> {
+    diesel::update(chorus_connections::table.find(organisation_id))
+        .set((
+            chorus_connections::requests_per_second.eq(requests_per_second.map(|r| r as i32)),
+            chorus_connections::updated_at.eq(now()),
+            chorus_connections::updated_by.eq(Some(updated_by)),
+        ))
+        .execute(conn)
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = chorus_connections)]
 struct EncryptedRow {
@@ -162,6 +190,7 @@ struct EncryptedRow {
     attachment_mode: String,
     token_url_override: Option<String>,
     api_base_url_override: Option<String>,
+    requests_per_second: Option<i32>,
 }
 
 /// The page's view of the connection; never reads a credential column.
@@ -228,6 +257,7 @@ pub fn load_credentials(
             .map_err(|_| CredentialsError::Invalid {
                 field: "api_base_url_override",
             })?,
+        requests_per_second: rate_or_default(row.requests_per_second),
     }))
 }
 
