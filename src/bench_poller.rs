@@ -205,7 +205,13 @@ async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Re
             break;
         }
         looks += rows.len() as u64;
-        futures_util::future::join_all(rows.into_iter().map(|row| crate::jobs::poll::poll_one(ctx, row))).await;
+        let batch = crate::jobs::Batch::default();
+        futures_util::future::join_all(
+            rows.into_iter()
+                .map(|row| crate::jobs::poll::poll_one(ctx, row, &batch)),
+        )
+        .await;
+        crate::jobs::flush(ctx, batch).await;
     }
     let elapsed = started.elapsed();
     let db_time = ctx.db.busy_time() - db_before;

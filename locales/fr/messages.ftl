@@ -616,3 +616,12 @@ invoice-import-file = Fichier de facture
 invoice-import-submit = Importer
 err-import-no-file = Choisissez un fichier à importer.
 err-einv-identifier-profile = Choisissez EN 16931 ou les codes AIFE.
+
+# Émission groupée et limite de débit de la connexion (issue 21).
+bulk-issue-no-selection = Cochez au moins un brouillon à émettre.
+bulk-issue-nothing = Aucun brouillon à émettre : rien ne correspond.
+bulk-issue-bad-filter = Les dates du filtre ne sont pas comprises : corrigez-les et réessayez.
+bulk-issue-period-order = La fin de la période ne peut pas précéder son début.
+err-bulk-issue-no-ids = Indiquez au moins un identifiant de brouillon.
+err-bulk-issue-too-many = Au plus { $max } identifiants à la fois.
+err-requests-per-second = Saisissez un nombre entier de requêtes par seconde entre 1 et { $max }, ou laissez vide pour la valeur par défaut.

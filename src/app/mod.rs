@@ -10,6 +10,7 @@ pub mod organisation_profile;
 pub mod routing_fix;
 pub mod saved_items;
 // Notifications (issue 19).
+pub mod bulk_issue;
 pub mod import_invoice;
 pub mod register_webhook;
 pub mod remove_webhook;

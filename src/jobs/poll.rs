@@ -3,7 +3,7 @@
 //! invoice's lifecycle is followed by its organisation's batched search (`jobs::track`).
 
 use super::exchange_log::CollectedExchanges;
-use super::{JobContext, reasons_json, record};
+use super::{Batch, JobContext, reasons_json};
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DetailedFluxReportRequest, InvoiceHistoryRequest, InvoiceStatus, SupplierInvoiceSearch};
@@ -54,7 +54,7 @@ pub fn status_for(invoice_status: &InvoiceStatus) -> SubmissionStatus {
     }
 }
 
-pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
+pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
     let secret = ctx.secret.clone();
     let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
     let loaded = ctx
@@ -77,7 +77,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
             next_run_at: Some(now() + Duration::minutes(5)),
             ..Default::default()
         };
-        record(ctx, &row, change, vec![]).await;
+        batch.record(&row, change, vec![]);
         return;
     };
     let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
@@ -89,7 +89,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
                 next_run_at: Some(now() + Duration::minutes(5)),
                 ..Default::default()
             };
-            record(ctx, &row, change, vec![]).await;
+            batch.record(&row, change, vec![]);
             return;
         }
     };
@@ -119,7 +119,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
             })),
         );
     }
-    record(ctx, &row, change, entries).await;
+    batch.record(&row, change, entries);
 }
 
 fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> SubmissionChange {

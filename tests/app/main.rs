@@ -9,6 +9,7 @@ mod audit;
 mod audit_chain;
 mod authorization;
 mod browser;
+mod bulk_issue;
 mod chorus_contract;
 mod connection_test;
 mod contracts;

@@ -413,3 +413,43 @@ pub fn replace_issued_document(
     ))
     .execute(conn)
 }
+
+/// The organisation's drafts among `ids` (issue 21, bulk issue): the others are another
+/// organisation's, issued already, or unknown.
+pub fn drafts_among(conn: &mut AnyConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    invoices::table
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .filter(invoices::state.eq(STATE_DRAFT))
+        .filter(invoices::id.eq_any(ids))
+        .select(invoices::id)
+        .load(conn)
+}
+
+/// Every draft matching the list's filter (its status ignored), oldest first, at most `limit`.
+pub fn draft_ids_matching(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    filter: &InvoiceFilter,
+    limit: usize,
+) -> QueryResult<Vec<i64>> {
+    const PAGE: i64 = 1000;
+    let mut filter = InvoiceFilter {
+        status: Some("draft".into()),
+        before_id: None,
+        ..filter.clone()
+    };
+    let mut ids = Vec::new();
+    loop {
+        let page = list_ids(conn, organisation_id, &filter, PAGE)?;
+        let last = page.last().copied();
+        let full = page.len() as i64 == PAGE;
+        ids.extend(page);
+        match last {
+            Some(last) if full && ids.len() < limit => filter.before_id = Some(last),
+            _ => break,
+        }
+    }
+    ids.truncate(limit);
+    ids.reverse();
+    Ok(ids)
+}

@@ -458,3 +458,53 @@ pub async fn save_endpoints(
     }
     Ok(see_other(PATH))
 }
+
+/// The rate-limit form (issue 21).
+#[derive(Debug, Deserialize)]
+pub struct RateLimitForm {
+    #[serde(default)]
+    pub requests_per_second: String,
+}
+
+/// `POST /settings/e-invoicing/rate-limit`: the requests per second the connection may start
+/// (empty: the default).
+pub async fn save_rate_limit(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<RateLimitForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::set_chorus_endpoints::{EndpointsOutcome, set_requests_per_second};
+    let org = user.organisation()?;
+    let rate = match crate::domain::einvoicing::parse_requests_per_second(&form.requests_per_second) {
+        Ok(rate) => rate,
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            crate::domain::organisation::add_error(&mut errors, "requests_per_second", message);
+            let (organisation, connection) = load(&db, org).await?;
+            let input = input_from(&organisation, connection.as_ref());
+            let endpoints = EndpointsForm::of(connection.as_ref());
+            return unprocessable(EInvoicingPage {
+                ctx,
+                organisation,
+                connection,
+                input,
+                errors,
+                secrets_dropped: false,
+                today: today(),
+                test: None,
+                endpoints,
+            });
+        }
+    };
+    let (actor, user_id) = (user.actor(), user.id);
+    let outcome = db
+        .run(move |conn| set_requests_per_second(conn, org, actor, user_id, rate).map_err(AppError::from))
+        .await?;
+    match outcome {
+        EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),
+        EndpointsOutcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        EndpointsOutcome::NoConnection => ctx.flash_error(Message::new("flash-nothing-saved")),
+    }
+    Ok(see_other(PATH))
+}

@@ -454,3 +454,66 @@ pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>)
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Package).await
 }
+
+/// The body of `POST /api/v1/invoices/issue`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueInvoices {
+    /// The drafts to issue (at most 50,000), each issued or refused on its own.
+    pub ids: Vec<i64>,
+}
+
+/// Issues many drafts at once (issue 21): each id gets its number, or the reason it was refused
+/// with the field at fault (`id` for an id that is not one of the organisation's drafts).
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices/issue",
+    tag = "invoices",
+    summary = "Issue several drafts at once: one result per id, its number or why it was refused.",
+    security(("api_token" = [])),
+    request_body(content = IssueInvoices, description = "`{\"ids\": [1, 2, 3]}`", content_type = "application/json"),
+    responses(
+        (status = 200, description = "`{\"issued\": N, \"refused\": M, \"results\": [{\"id\", \"number\", \"queued\"} or {\"id\", \"error\": {\"field\", \"message\"}}]}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
+        (status = 422, description = "`ids` empty or too long", body = crate::web::handlers::openapi::ErrorBody)
+    )
+)]
+pub async fn issue_many(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    use crate::app::bulk_issue::{self, ItemOutcome};
+    let request: IssueInvoices = serde_json::from_slice(&body)
+        .map_err(|e| bad_request(format!("The body is not valid JSON for an issue request (`ids`): {e}.")))?;
+    if request.ids.is_empty() {
+        return Err(one_problem("ids", Message::new("err-bulk-issue-no-ids")));
+    }
+    if request.ids.len() > bulk_issue::MAX_DRAFTS {
+        return Err(one_problem(
+            "ids",
+            Message::new("err-bulk-issue-too-many").arg("max", bulk_issue::MAX_DRAFTS),
+        ));
+    }
+    let org_id = caller.organisation_id;
+    let actor = caller.actor();
+    let ids = request.ids;
+    let results = db
+        .run(move |conn| bulk_issue::issue_drafts(conn, org_id, &ids, actor).map_err(AppError::from))
+        .await?;
+    let issued = results
+        .iter()
+        .filter(|r| matches!(r.outcome, ItemOutcome::Issued { .. }))
+        .count();
+    let items: Vec<Value> = results
+        .iter()
+        .map(|r| match &r.outcome {
+            ItemOutcome::Issued { number, queued } => json!({"id": r.invoice_id, "number": number, "queued": queued}),
+            ItemOutcome::Refused { field, reason, .. } => {
+                json!({"id": r.invoice_id, "error": {"field": field, "message": reason}})
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "issued": issued,
+        "refused": results.len() - issued,
+        "results": items,
+    })))
+}
