@@ -736,3 +736,9 @@ einv-endpoint-invalid = Enter a full URL, for example https://sandbox-api.piste.
 einv-endpoint-insecure = The address must start with https:// (http:// only for 127.0.0.1, ::1 or localhost).
 
 account-notifications-link = Choose which events are mailed to you (rejections, payments, password expiry, daily digest)
+
+invoice-resend-changes = Changed since the rejected deposit
+invoice-resend-unchanged = "Resend after correction" appears once the customer or the contract has been corrected; Retry sends the invoice as it is.
+form-return-notice = You came from an invoice: saving brings you back to it, to resend it.
+form-return-cancel = Back to the invoice without saving
+nav-items = Saved items

@@ -615,3 +615,16 @@ invoice-import-help = Un fichier XML UBL 2.1 ou CII D16B, ou un PDF Factur-X : i
 invoice-import-file = Fichier de facture
 invoice-import-submit = Importer
 err-import-no-file = Choisissez un fichier à importer.
+
+# Parcours depuis une installation vierge (ticket 17) : renvoi après correction du client ou du contrat.
+resend-field-buyer-name = Nom de l’acheteur
+resend-field-buyer-siret = SIRET de l’acheteur
+resend-field-service-code = Code service
+resend-field-engagement = Engagement
+resend-field-market = Numéro de marché
+resend-none = (aucun)
+resend-value = { $value }
+resend-change = { $field } : { $before } → { $after }
+err-invoice-resend-unchanged = Rien n’a changé depuis le dépôt rejeté : corrigez d’abord le client ou le contrat, ou utilisez Réessayer pour la renvoyer telle quelle.
+flash-resent-with = De nouveau en file pour Chorus Pro avec les données corrigées : { $changes }
+flash-back-to-invoice = De retour sur la facture : vérifiez ce qui a changé et renvoyez-la.

@@ -742,3 +742,9 @@ einv-endpoint-invalid = Saisissez une URL complète, par exemple https://sandbox
 einv-endpoint-insecure = L'adresse doit commencer par https:// (http:// seulement pour 127.0.0.1, ::1 ou localhost).
 
 account-notifications-link = Choisir les événements qui vous sont envoyés par courriel (rejets, paiements, expiration du mot de passe, résumé quotidien)
+
+invoice-resend-changes = Modifié depuis le dépôt rejeté
+invoice-resend-unchanged = « Renvoyer après correction » apparaît une fois le client ou le contrat corrigé ; Réessayer renvoie la facture telle quelle.
+form-return-notice = Vous venez d’une facture : l’enregistrement vous y ramène, pour la renvoyer.
+form-return-cancel = Revenir à la facture sans enregistrer
+nav-items = Articles enregistrés

@@ -16,3 +16,5 @@ pub mod remove_webhook;
 pub mod save_notification_preferences;
 pub mod send_webhook_test;
 pub mod set_chorus_endpoints;
+// Blank-install journey (issue 17).
+pub mod resend_after_correction;

@@ -7,7 +7,7 @@
 
 use crate::cii::{CiiError, CiiOptions, render_cii};
 use crate::domain::invoice::Invoice;
-use crate::pdf::{AssociatedFile, AssociationKind, PdfError, render_pdf_a3};
+use crate::pdf::{AssociatedFile, AssociationKind, Logo, PdfError, render_pdf_a3_with_logo};
 
 /// The name Factur-X readers look for.
 pub const XML_FILE_NAME: &str = "factur-x.xml";
@@ -34,8 +34,13 @@ pub enum FacturXError {
 
 /// Renders the CII (without an embedded PDF) and the PDF/A-3b that carries it.
 pub fn render_facturx(invoice: &Invoice) -> Result<FacturX, FacturXError> {
+    render_facturx_with_logo(invoice, None)
+}
+
+/// [`render_facturx`] with the organisation's logo on the PDF.
+pub fn render_facturx_with_logo(invoice: &Invoice, logo: Option<&Logo>) -> Result<FacturX, FacturXError> {
     let xml = render_cii(invoice, &CiiOptions::default())?;
-    let pdf = render_pdf_a3(
+    let pdf = render_pdf_a3_with_logo(
         invoice,
         AssociatedFile {
             name: XML_FILE_NAME.to_owned(),
@@ -44,6 +49,7 @@ pub fn render_facturx(invoice: &Invoice) -> Result<FacturX, FacturXError> {
             content: xml.clone(),
             relationship: AssociationKind::Alternative,
         },
+        logo,
     )?;
     let pdf = add_facturx_xmp(&pdf)?;
     Ok(FacturX { pdf, xml })

@@ -15,7 +15,7 @@ use crate::db::models::invoice;
 use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
 use crate::db::now;
 use crate::domain::invoice::checks;
-use crate::render::{OutputFormat, render_invoice};
+use crate::render::OutputFormat;
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -279,7 +279,26 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
     let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
-    let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
+    // The organisation's logo on the PDF; an unreadable one is left out rather than blocking the invoice.
+    let organisation_id = row.organisation_id;
+    let logo = ctx
+        .db
+        .run(move |conn| {
+            crate::db::models::organisation_logo::find(conn, organisation_id).map_err(crate::db::DbError::from)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the logo could not be read; the PDF goes without it");
+            None
+        });
+    let rendered = match tokio::task::spawn_blocking(move || {
+        let logo = logo
+            .as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content));
+        crate::render::render_invoice_with_logo(&parsed, format, mode, logo.as_ref())
+    })
+    .await
+    {
         Ok(Ok(rendered)) => rendered,
         Ok(Err(e)) => {
             record(

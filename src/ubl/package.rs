@@ -69,7 +69,11 @@ pub fn zip_single_file(file_name: &str, content: &[u8]) -> Result<Vec<u8>, Packa
 
 /// Renders the PDF, packs it as asked and embeds it in the UBL.
 pub fn render_package(invoice: &Invoice, mode: AttachmentMode) -> Result<Package, PackageError> {
-    let pdf = render_pdf(invoice)?;
+    render_package_with_pdf(invoice, mode, render_pdf(invoice)?)
+}
+
+/// Packs `pdf` (the invoice's PDF, rendered by the caller) as asked and embeds it in the UBL.
+pub fn render_package_with_pdf(invoice: &Invoice, mode: AttachmentMode, pdf: Vec<u8>) -> Result<Package, PackageError> {
     let pdf_name = attachment_file_name(invoice, "pdf");
     let (attachment, attachment_file_name, mime_code) = match mode {
         AttachmentMode::Zip => (

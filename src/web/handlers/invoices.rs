@@ -925,6 +925,9 @@ pub struct ChorusView {
     pub routing_correctable: bool,
     /// The buyer rejected it after integration: "credit note and corrected copy" is offered.
     pub corrected_copy_offered: bool,
+    /// What "Resend after correction" would change ("Engagement: (none) → EJ-2026-0042"), in the
+    /// reader's language; empty: nothing changed since the rejected deposit, nothing offered.
+    pub resend_changes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -1054,6 +1057,10 @@ fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
 /// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
 /// form (it refuses them): its routing data is corrected on its own page, which also shows what the
 /// customer and contract records say now, and deposits it again.
+///
+/// An issued invoice made from a customer (or a contract) is fixed where the data comes from: the
+/// customer's (or contract's) form, which brings the user back to the invoice
+/// (`?return_to=/invoices/{id}`) to "Resend after correction".
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| {
         if row.state == STATE_DRAFT {
@@ -1062,10 +1069,28 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
             format!("/invoices/{}/routing#{anchor}", row.id)
         }
     };
+    let back = format!("return_to=/invoices/{}", row.id);
+    let on_customer = |anchor: &str, field: &str| match row.customer_id {
+        Some(customer) if row.state != STATE_DRAFT => format!("/customers/{customer}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
+    let on_contract = |anchor: &str, field: &str| match row.contract_id {
+        Some(contract) if row.state != STATE_DRAFT => format!("/contracts/{contract}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
     Some(match field {
-        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
-        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
+        "buyer_siret" => (
+            on_customer("buyer_siret", "siret"),
+            Message::new("hint-fix-buyer-siret"),
+        ),
+        "service_code" => (
+            on_customer("service_code", "service_code"),
+            Message::new("hint-fix-service-code"),
+        ),
+        "engagement" => (
+            on_contract("engagement", "external_reference"),
+            Message::new("hint-fix-engagement"),
+        ),
         // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
         field if field == "iban" || field.starts_with("payment_means") => {
             ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
@@ -1104,6 +1129,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
         deposited_at: sub.deposited_at.map(at),
         routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
         corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
+        resend_changes: Vec::new(),
     }
 }
 
@@ -1187,10 +1213,15 @@ pub async fn build_show(
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
     let status = status_view(&row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
-    let (tracking, prefill) = {
+    let (tracking, prefill, resend_changes) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
             let tracking = tracking_next(conn, org_id)?;
+            let resend_changes = match crate::app::resend_after_correction::pending(conn, org_id, id) {
+                Ok(changes) => changes.unwrap_or_default(),
+                Err(InvoicingError::Database(e)) => return Err(AppError::from(e)),
+                Err(_) => Vec::new(),
+            };
             let customer = match customer_id {
                 Some(c) => customer::find(conn, org_id, c)?,
                 None => None,
@@ -1202,11 +1233,15 @@ pub async fn build_show(
             Ok::<_, AppError>((
                 tracking,
                 (customer, contract.and_then(|c| c.contract.external_reference)),
+                resend_changes,
             ))
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
+    let chorus = sub.as_ref().map(|s| ChorusView {
+        resend_changes: resend_changes.iter().map(|c| c.message().render(locale)).collect(),
+        ..chorus_view(&row, s, tracking, locale)
+    });
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -1443,22 +1478,37 @@ pub async fn download_file(
     let (row, _, mode) = load_full(db, org_id, id).await?;
     let invoice = parsed(&row)?;
     let stem = invoice.number().file_stem();
+    // The organisation's logo, drawn on the PDF (decoded where the PDF is drawn).
+    let logo = db
+        .run(move |conn| crate::db::models::organisation_logo::find(conn, org_id).map_err(AppError::from))
+        .await?;
+    let decode = move || {
+        logo.as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content))
+    };
     let other_format = match which {
         Download::Cii => Some(crate::render::OutputFormat::Cii),
         Download::FacturX => Some(crate::render::OutputFormat::FacturX),
         _ => None,
     };
     if let Some(format) = other_format {
-        let rendered = web::block(move || crate::render::render_invoice(&invoice, format, mode))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?;
+        let rendered =
+            web::block(move || crate::render::render_invoice_with_logo(&invoice, format, mode, decode().as_ref()))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
         return Ok(match which {
             Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
             _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
         });
     }
-    let package = render(invoice, mode).await?;
+    let package = web::block(move || {
+        let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
     Ok(match which {
         Download::Ubl => ("application/xml", format!("{stem}.xml"), package.ubl),
         Download::Pdf => ("application/pdf", format!("{stem}.pdf"), package.pdf),
@@ -1644,8 +1694,10 @@ pub async fn resend(
     let outcome = db
         .run(move |conn| {
             invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-            match write_tx(conn, |conn| invoicing::resend_after_fix(conn, org_id, id, actor)) {
-                Ok(()) => Ok(Ok(())),
+            match write_tx(conn, |conn| {
+                crate::app::resend_after_correction::resend(conn, org_id, id, actor)
+            }) {
+                Ok(changes) => Ok(Ok(changes)),
                 Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
                 // No submission: nothing was ever sent through Chorus Pro.
                 Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),
@@ -1654,7 +1706,9 @@ pub async fn resend(
         })
         .await?;
     match outcome {
-        Ok(()) => ctx.flash_success(Message::new("flash-resent")),
+        Ok(changes) => ctx.flash_success(
+            Message::new("flash-resent-with").arg_list("changes", changes.iter().map(|c| c.message()).collect()),
+        ),
         Err(reasons) => ctx.flash_error(Message::new("flash-not-resent").arg_list("reasons", reasons)),
     }
     Ok(see_other(format!("/invoices/{id}")))

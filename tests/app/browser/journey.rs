@@ -3,14 +3,16 @@
 //! password, creates the organisation with its admin and switches Chorus Pro on; that admin enters
 //! the simulator's credentials (Test connection all green), the company profile and its IBAN, a
 //! customer (readiness green) and a contract, makes an invoice from the customer picker and issues
-//! it: *Sent*. Then an invoice to a buyer that requires an engagement number: flagged before issue,
-//! issued anyway, rejected by the simulator, its routing corrected through the reason's link,
-//! deposited again under the same number: *Sent*. Once in French, once in English.
+//! it: *Sent*. Then an invoice from a contract that lacks the engagement number its buyer requires:
+//! flagged before issue, issued anyway, rejected by the simulator; the reason's link opens the
+//! contract, saving it comes back to the invoice, which says what changed and is resent under the
+//! same number: *Sent*. Once in French, once in English.
 //!
-//! Between pages, `settle` runs the send-and-track jobs the server's background workers run (the
-//! tests drive them by hand, as every pipeline test does).
+//! The app runs as deployed (`harness::run_live`): its own scheduler deposits and follows the
+//! invoices every second, its simulator answers in real time, and the test only waits on the
+//! invoice page, which updates itself (no reload, no job driven by hand, no SQL).
 
-use super::harness::{Browser, run};
+use super::harness::{Browser, run_live};
 use crate::helpers::*;
 use std::time::Duration;
 
@@ -168,15 +170,14 @@ async fn issue_shown_invoice(b: &Browser) {
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
 }
 
-/// Runs the send-and-track jobs while the invoice page stays open, and waits until its status
-/// badge says `status` without a reload (the page polls its live block).
-async fn settle_and_see(b: &Browser, status: &str) {
+/// Waits, the invoice page open, until its status badge says `status` without a reload: the
+/// app's scheduler deposits and follows the invoice, and the page polls its live block.
+async fn see_on_page(b: &Browser, status: &str) {
     b.client
         .execute("window.stillTheSamePage = true", vec![])
         .await
         .unwrap();
-    b.app.settle().await;
-    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(15))
+    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(60))
         .await;
     let same = b
         .client
@@ -251,21 +252,13 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 6. A customer (readiness green) and its contract.
     let city = create_customer(b, "Ville de Démo", CITY_SIRET, "SERV-TECH").await;
-    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']"))
-        .await;
-    b.select("#customer_id", &city.to_string()).await;
-    b.fill("#number", "CT-2026-001").await;
-    b.fill("#title", "Maintenance du site").await;
-    b.fill("#start_date", "01/01/2026").await;
-    b.fill("#external_reference", "EJ-VILLE-2026").await;
-    b.fill("#market_number", "M2026-17").await;
-    b.fill("#line-0-description", "Maintenance mensuelle").await;
-    b.fill("#line-0-quantity", "1").await;
-    b.fill("#line-0-unit_price", "1250,50").await;
-    b.fill("#line-0-vat_rate", "20").await;
-    b.click_and_wait("main form button[type=submit]").await;
-    no_field_errors(b, "the contract").await;
-    let contract = current_id(b).await;
+    let contract = create_contract(
+        b,
+        city,
+        ["CT-2026-001", "Maintenance du site", "EJ-VILLE-2026", "M2026-17"],
+        ("Maintenance mensuelle", "1250,50"),
+    )
+    .await;
 
     // 7. The invoice starts from the customer page's "New invoice"; the contract is picked.
     b.goto(&format!("/customers/{city}")).await;
@@ -293,14 +286,22 @@ async fn scenario(b: &Browser, lang: Lang) {
     );
     issue_shown_invoice(b).await;
     assert_eq!(b.path().await, format!("/invoices/{first}"));
-    settle_and_see(b, lang.sent()).await;
+    see_on_page(b, lang.sent()).await;
     assert!(b.exists("#invoice-live hgroup .badge.badge-sent").await);
     // The customer page lists it.
     b.goto(&format!("/customers/{city}")).await;
     assert!(b.text("#customer-invoices").await.contains(lang.sent()));
 
-    // 8. A buyer that requires an engagement number, found with the picker's search.
+    // 8. A buyer that requires an engagement number, and its contract that lacks it.
     let body = create_customer(b, "Etablissement Public Exemple", PUBLIC_BODY_SIRET, "").await;
+    let audit = create_contract(
+        b,
+        body,
+        ["CT-2026-002", "Audit annuel", "", ""],
+        ("Audit de sécurité", "650"),
+    )
+    .await;
+    // The invoice starts from the list, the customer found with the picker's search.
     b.click_and_wait("header nav a[href='/invoices']").await;
     b.click_and_wait("main a[href='/invoices/new']").await;
     b.fill("#picker_q", "1300123").await;
@@ -313,9 +314,9 @@ async fn scenario(b: &Browser, lang: Lang) {
     );
     choose_and_wait(b, "#picker_customer", &body.to_string()).await;
     assert_eq!(b.value("[name='buyer.siret']").await, PUBLIC_BODY_SIRET);
-    b.fill("[name='lines[0].name']", "Audit de sécurité").await;
-    b.fill("[name='lines[0].quantity']", "2").await;
-    b.fill("[name='lines[0].unit_price']", "650").await;
+    choose_and_wait(b, "#picker_contract", &audit.to_string()).await;
+    assert_eq!(b.value("[name='lines[0].name']").await, "Audit de sécurité");
+    assert_eq!(b.value("[name='references.order_reference']").await, "");
     b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
     no_field_errors(b, "the second invoice").await;
     let second = current_id(b).await;
@@ -325,32 +326,67 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.text("#issue-button").await, lang.issue_despite());
     issue_shown_invoice(b).await;
     let number = b.text("main h1").await;
-    settle_and_see(b, lang.rejected()).await;
+    see_on_page(b, lang.rejected()).await;
+    // Nothing corrected yet: "Resend after correction" is not offered.
+    assert!(!b.exists("#resend-button").await, "{}", b.text("#chorus").await);
 
-    // The reason's link lands where an issued invoice is fixed, never on the draft form.
-    let link = format!("#chorus a[href^='/invoices/{second}/routing']");
+    // The reason's link lands on the contract, where the number belongs, never on the draft form.
+    let link = format!("#chorus a[href^='/contracts/{audit}/edit?return_to=/invoices/{second}']");
     assert!(b.exists(&link).await, "{}", b.text("#chorus").await);
     assert!(!b.exists(&format!("a[href^='/invoices/{second}/edit']")).await);
     b.click_and_wait(&link).await;
-    assert_eq!(b.value("#buyer_siret").await, PUBLIC_BODY_SIRET);
-    b.fill("#engagement", PUBLIC_BODY_ENGAGEMENT).await;
-    b.click_and_wait("#routing-form button[type=submit]").await;
-    no_field_errors(b, "the routing correction").await;
+    assert!(
+        b.exists("#return-notice").await,
+        "the form says it brings the user back"
+    );
+    b.fill("#external_reference", PUBLIC_BODY_ENGAGEMENT).await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the contract's correction").await;
+    // Back on the invoice, which says what changed since the rejected deposit.
     assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
-    settle_and_see(b, lang.sent()).await;
+    let changes = b.text("#resend-changes").await;
+    assert!(
+        changes.contains(PUBLIC_BODY_ENGAGEMENT) && changes.contains('→'),
+        "{changes}"
+    );
+    b.click_and_wait("#resend-button").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    see_on_page(b, lang.sent()).await;
     assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
     assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
 }
 
+/// A contract through its form, from its customer's page; returns its id. `texts` are its number,
+/// title, engagement and market numbers (empty: none); `line` its one line's text and unit price.
+async fn create_contract(b: &Browser, customer: i64, texts: [&str; 4], line: (&str, &str)) -> i64 {
+    let [number, title, engagement, market] = texts;
+    b.goto(&format!("/customers/{customer}")).await;
+    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={customer}']"))
+        .await;
+    b.select("#customer_id", &customer.to_string()).await;
+    b.fill("#number", number).await;
+    b.fill("#title", title).await;
+    b.fill("#start_date", "01/01/2026").await;
+    b.fill("#external_reference", engagement).await;
+    b.fill("#market_number", market).await;
+    b.fill("#line-0-description", line.0).await;
+    b.fill("#line-0-quantity", "1").await;
+    b.fill("#line-0-unit_price", line.1).await;
+    b.fill("#line-0-vat_rate", "20").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the contract").await;
+    current_id(b).await
+}
+
 #[actix_web::test]
 async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_french() {
-    run("journey_fr", async |b: &Browser| scenario(b, Lang::Fr).await).await;
+    run_live("journey_fr", async |b: &Browser| scenario(b, Lang::Fr).await).await;
 }
 
 #[actix_web::test]
 async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_english() {
-    run("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
+    run_live("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
 }
 
 /// The organisation's IBAN, with its check digits (a French RIB).
