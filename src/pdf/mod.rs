@@ -112,8 +112,9 @@ impl Logo {
     pub fn decode(content_type: &str, bytes: &[u8]) -> Option<Logo> {
         let data = bytes.to_vec().into();
         let image = match content_type {
-            "image/png" => Image::from_png(data, true).ok()?,
-            "image/jpeg" => Image::from_jpeg(data, true).ok()?,
+            // No interpolation: PDF/A forbids it.
+            "image/png" => Image::from_png(data, false).ok()?,
+            "image/jpeg" => Image::from_jpeg(data, false).ok()?,
             _ => return None,
         };
         let (pixels_wide, pixels_high) = image.size();

@@ -17,6 +17,7 @@ fn image_xobjects(pdf: &[u8]) -> usize {
 fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
     let mut document = crate::helpers::sample_document();
     document.number = "FA2026-00042".into();
+    document.seller.name = "Atelier Exemple".into();
     let invoice = Invoice::parse(document).expect("a valid invoice");
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();

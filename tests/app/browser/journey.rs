@@ -3,10 +3,12 @@
 //! password, creates the organisation with its admin and switches Chorus Pro on; that admin enters
 //! the simulator's credentials (Test connection all green), the company profile and its IBAN, a
 //! customer (readiness green) and a contract, makes an invoice from the customer picker and issues
-//! it: *Sent*. Then an invoice from a contract that lacks the engagement number its buyer requires:
-//! flagged before issue, issued anyway, rejected by the simulator; the reason's link opens the
-//! contract, saving it comes back to the invoice, which says what changed and is resent under the
-//! same number: *Sent*. Once in French, once in English.
+//! it: *Sent*. Then an invoice to a buyer that requires an engagement number: flagged before issue,
+//! issued anyway, rejected by the simulator, its routing corrected through the reason's link,
+//! deposited again under the same number: *Sent*. Then a buyer recorded without the service code
+//! it requires: rejected; the reason's link opens the customer, saving it comes back to the
+//! invoice, which says what changed and is resent under the same number: *Sent*. Once in French,
+//! once in English.
 //!
 //! The app runs as deployed (`harness::run_live`): its own scheduler deposits and follows the
 //! invoices every second, its simulator answers in real time, and the test only waits on the
@@ -24,6 +26,9 @@ const CITY_SIRET: &str = "21750001600019";
 /// ... and this one, which requires an engagement number on every invoice.
 const PUBLIC_BODY_SIRET: &str = "13001234700014";
 const PUBLIC_BODY_ENGAGEMENT: &str = "EJ0000123456";
+/// ... and this one, which requires a service code (SERV-FIN is one of its open services).
+const DEPARTMENT_SIRET: &str = "21330063500017";
+const DEPARTMENT_SERVICE: &str = "SERV-FIN";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Lang {
@@ -292,16 +297,8 @@ async fn scenario(b: &Browser, lang: Lang) {
     b.goto(&format!("/customers/{city}")).await;
     assert!(b.text("#customer-invoices").await.contains(lang.sent()));
 
-    // 8. A buyer that requires an engagement number, and its contract that lacks it.
+    // 8. A buyer that requires an engagement number, found with the picker's search.
     let body = create_customer(b, "Etablissement Public Exemple", PUBLIC_BODY_SIRET, "").await;
-    let audit = create_contract(
-        b,
-        body,
-        ["CT-2026-002", "Audit annuel", "", ""],
-        ("Audit de sécurité", "650"),
-    )
-    .await;
-    // The invoice starts from the list, the customer found with the picker's search.
     b.click_and_wait("header nav a[href='/invoices']").await;
     b.click_and_wait("main a[href='/invoices/new']").await;
     b.fill("#picker_q", "1300123").await;
@@ -314,9 +311,9 @@ async fn scenario(b: &Browser, lang: Lang) {
     );
     choose_and_wait(b, "#picker_customer", &body.to_string()).await;
     assert_eq!(b.value("[name='buyer.siret']").await, PUBLIC_BODY_SIRET);
-    choose_and_wait(b, "#picker_contract", &audit.to_string()).await;
-    assert_eq!(b.value("[name='lines[0].name']").await, "Audit de sécurité");
-    assert_eq!(b.value("[name='references.order_reference']").await, "");
+    b.fill("[name='lines[0].name']", "Audit de sécurité").await;
+    b.fill("[name='lines[0].quantity']", "2").await;
+    b.fill("[name='lines[0].unit_price']", "650").await;
     b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
     no_field_errors(b, "the second invoice").await;
     let second = current_id(b).await;
@@ -327,34 +324,79 @@ async fn scenario(b: &Browser, lang: Lang) {
     issue_shown_invoice(b).await;
     let number = b.text("main h1").await;
     see_on_page(b, lang.rejected()).await;
-    // Nothing corrected yet: "Resend after correction" is not offered.
-    assert!(!b.exists("#resend-button").await, "{}", b.text("#chorus").await);
 
-    // The reason's link lands on the contract, where the number belongs, never on the draft form.
-    let link = format!("#chorus a[href^='/contracts/{audit}/edit?return_to=/invoices/{second}']");
+    // The reason's link lands where an issued invoice is fixed, never on the draft form.
+    let link = format!("#chorus a[href^='/invoices/{second}/routing']");
     assert!(b.exists(&link).await, "{}", b.text("#chorus").await);
     assert!(!b.exists(&format!("a[href^='/invoices/{second}/edit']")).await);
+    b.click_and_wait(&link).await;
+    assert_eq!(b.value("#buyer_siret").await, PUBLIC_BODY_SIRET);
+    b.fill("#engagement", PUBLIC_BODY_ENGAGEMENT).await;
+    b.click_and_wait("#routing-form button[type=submit]").await;
+    no_field_errors(b, "the routing correction").await;
+    assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    see_on_page(b, lang.sent()).await;
+    assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
+    assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
+
+    // 9. A buyer that requires a service code, recorded without one: rejected; the reason's link
+    // opens the customer, saving it comes back to the invoice, which says what changed and is
+    // resent under the same number.
+    let department = create_customer_unchecked(b, "Département Exemple", DEPARTMENT_SIRET).await;
+    b.goto(&format!("/customers/{department}")).await;
+    b.click_and_wait("#new-invoice").await;
+    b.fill("[name='lines[0].name']", "Conseil").await;
+    b.fill("[name='lines[0].quantity']", "1").await;
+    b.fill("[name='lines[0].unit_price']", "800").await;
+    b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
+    no_field_errors(b, "the third invoice").await;
+    let third = current_id(b).await;
+    issue_shown_invoice(b).await;
+    let number = b.text("main h1").await;
+    see_on_page(b, lang.rejected()).await;
+    assert!(
+        !b.exists("#resend-button").await,
+        "nothing corrected yet: {}",
+        b.text("#chorus").await
+    );
+    let link = format!("#chorus a[href^='/customers/{department}/edit?return_to=/invoices/{third}']");
+    assert!(b.exists(&link).await, "{}", b.text("#chorus").await);
     b.click_and_wait(&link).await;
     assert!(
         b.exists("#return-notice").await,
         "the form says it brings the user back"
     );
-    b.fill("#external_reference", PUBLIC_BODY_ENGAGEMENT).await;
+    b.fill("#service_code", DEPARTMENT_SERVICE).await;
     b.click_and_wait("main form button[type=submit]").await;
-    no_field_errors(b, "the contract's correction").await;
-    // Back on the invoice, which says what changed since the rejected deposit.
-    assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
+    no_field_errors(b, "the customer's correction").await;
+    assert_eq!(b.path().await, format!("/invoices/{third}"), "back on the invoice");
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
     let changes = b.text("#resend-changes").await;
     assert!(
-        changes.contains(PUBLIC_BODY_ENGAGEMENT) && changes.contains('→'),
+        changes.contains(DEPARTMENT_SERVICE) && changes.contains('→'),
         "{changes}"
     );
     b.click_and_wait("#resend-button").await;
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
     see_on_page(b, lang.sent()).await;
     assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
-    assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
+}
+
+/// A customer through its form, its readiness left unchecked; returns its id.
+async fn create_customer_unchecked(b: &Browser, name: &str, siret: &str) -> i64 {
+    b.goto("/customers/new").await;
+    b.fill("#name", name).await;
+    b.fill("#address_line1", "1 rue de la Préfecture").await;
+    b.fill("#postal_code", "33000").await;
+    b.fill("#city", "Bordeaux").await;
+    b.fill("#siret", siret).await;
+    if !b.find("#chorus").await.is_selected().await.unwrap() {
+        b.find("#chorus").await.click().await.unwrap();
+    }
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the customer").await;
+    current_id(b).await
 }
 
 /// A contract through its form, from its customer's page; returns its id. `texts` are its number,
