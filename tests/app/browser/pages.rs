@@ -25,6 +25,17 @@ async fn page_overflow(b: &Browser) -> i64 {
     answer.as_i64().unwrap_or(i64::MAX)
 }
 
+/// What sticks out of the window on the right, for the failure message.
+async fn sticking_out(b: &Browser) -> String {
+    let script = "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1).slice(-5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')";
+    b.client
+        .execute(script, vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 /// With `UPDATE_SCREENSHOTS=1`: the whole page at `width` into `docs/screenshots/<name>.png`.
 async fn document_page(b: &Browser, name: &str, width: u32) {
     if !std::env::var("UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
@@ -57,7 +68,11 @@ async fn look_at(b: &Browser, path: &str, width: u32, name: &str) {
         b.page_text().await
     );
     let overflow = page_overflow(b).await;
-    assert!(overflow <= 0, "{path} scrolls sideways by {overflow} px at {width} px");
+    assert!(
+        overflow <= 0,
+        "{path} scrolls sideways by {overflow} px at {width} px: {}",
+        sticking_out(b).await
+    );
     document_page(b, name, width).await;
 }
 
