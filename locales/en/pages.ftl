@@ -765,3 +765,9 @@ bulk-issue-contracts-submit = Make the drafts and issue them
 einv-requests-per-second = Requests per second to Chorus Pro
 einv-requests-per-second-hint = At most this many calls start per second on this connection, 16 at once at most (empty: 20). Set it to the quota your PISTE application shows; a 429 answer pauses this connection for its Retry-After.
 einv-save-rate-limit = Save the rate limit
+
+invoice-resend-changes = Changed since the rejected deposit
+invoice-resend-unchanged = "Resend after correction" appears once the customer or the contract has been corrected; Retry sends the invoice as it is.
+form-return-notice = You came from an invoice: saving brings you back to it, to resend it.
+form-return-cancel = Back to the invoice without saving
+nav-items = Saved items

@@ -771,3 +771,9 @@ bulk-issue-contracts-submit = Créer les brouillons et les émettre
 einv-requests-per-second = Requêtes par seconde vers Chorus Pro
 einv-requests-per-second-hint = Au plus ce nombre d’appels démarre par seconde sur cette connexion, 16 simultanés au plus (vide : 20). Indiquez le quota affiché par votre application PISTE ; une réponse 429 met cette connexion en pause pendant son Retry-After.
 einv-save-rate-limit = Enregistrer la limite de débit
+
+invoice-resend-changes = Modifié depuis le dépôt rejeté
+invoice-resend-unchanged = « Renvoyer après correction » apparaît une fois le client ou le contrat corrigé ; Réessayer renvoie la facture telle quelle.
+form-return-notice = Vous venez d’une facture : l’enregistrement vous y ramène, pour la renvoyer.
+form-return-cancel = Revenir à la facture sans enregistrer
+nav-items = Articles enregistrés

@@ -292,11 +292,13 @@ pub async fn resend_after_fix(
     org_id: i64,
     id: i64,
     actor: Actor,
-) -> Result<Result<(), Vec<Message>>, AppError> {
+) -> Result<Result<Vec<crate::app::resend_after_correction::Change>, Vec<Message>>, AppError> {
     db.run(move |conn| {
         invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-        match write_tx(conn, |conn| invoicing::resend_after_fix(conn, org_id, id, actor)) {
-            Ok(()) => Ok(Ok(())),
+        match write_tx(conn, |conn| {
+            crate::app::resend_after_correction::resend(conn, org_id, id, actor)
+        }) {
+            Ok(changes) => Ok(Ok(changes)),
             Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
             // No submission: nothing was ever sent through Chorus Pro.
             Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),

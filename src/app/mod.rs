@@ -28,3 +28,5 @@ pub mod login;
 pub mod settings;
 pub mod support;
 pub mod users;
+// Blank-install journey (issue 17).
+pub mod resend_after_correction;

@@ -294,6 +294,18 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
     let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
+    // The organisation's logo on the PDF; an unreadable one is left out rather than blocking the invoice.
+    let organisation_id = row.organisation_id;
+    let logo = ctx
+        .db
+        .run(move |conn| {
+            crate::db::models::organisation_logo::find(conn, organisation_id).map_err(crate::db::DbError::from)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the logo could not be read; the PDF goes without it");
+            None
+        });
     let (original, profile) = (loaded.original, connection.identifier_profile);
     let has_original = original.is_some();
     // An imported file goes as it is when the invoice still says exactly what it says (same
@@ -303,7 +315,10 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         {
             return Ok((bytes, true));
         }
-        render_invoice_with(&parsed, format, mode, profile).map(|rendered| match format {
+        let logo = logo
+            .as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content));
+        render_invoice_with(&parsed, format, mode, profile, logo.as_ref()).map(|rendered| match format {
             // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
             OutputFormat::FacturX => (rendered.pdf, false),
             OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, false),

@@ -317,15 +317,21 @@ both_backends! {
         let (_, list) = client.get_text("/invoices?status=rejected").await;
         assert!(list.contains("REJETEE") && list.contains("Rejected"));
 
+        // A one-off buyer: no record was corrected, so "Resend after correction" is not offered,
+        // and the server refuses it, saying why.
+        assert!(!html.contains(&format!("action=\"/invoices/{id}/resend\"")), "nothing changed: not offered");
         let response = client.post_form(&format!("/invoices/{id}/resend"), &[]).await;
         assert_redirect_to(&response, &format!("/invoices/{id}"));
+        let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
+        assert!(html.contains("Nothing changed since the rejected deposit"), "{html}");
+        assert_eq!(submission_of(&app, org, id).await.unwrap().stage, chorus_desk::domain::state::SubmissionStage::Hold);
+        assert!(!app.audit_actions().await.contains(&"submission.resent".to_string()));
+        // "Retry" sends it again as it is.
+        client.post_form(&format!("/invoices/{id}/retry"), &[]).await;
         let requeued = submission_of(&app, org, id).await.unwrap();
         assert_eq!(requeued.stage, chorus_desk::domain::state::SubmissionStage::Submit);
         assert_eq!(requeued.status, chorus_desk::domain::state::SubmissionStatus::InProcessing);
-        assert!(app.audit_actions().await.contains(&"submission.resent".to_string()));
-        // Not waiting any more: a second retry does nothing.
-        client.post_form(&format!("/invoices/{id}/retry"), &[]).await;
-        assert!(!app.audit_actions().await.contains(&"submission.retried".to_string()));
+        assert!(app.audit_actions().await.contains(&"submission.retried".to_string()));
 
         let response = client.post_form(&format!("/invoices/{id}/credit-note"), &[]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -419,7 +419,7 @@ pub fn replace_issued_document(
 pub fn drafts_among(conn: &mut AnyConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
     invoices::table
         .filter(invoices::organisation_id.eq(organisation_id))
-        .filter(invoices::state.eq(STATE_DRAFT))
+        .filter(invoices::state.eq(InvoiceState::Draft.as_str()))
         .filter(invoices::id.eq_any(ids))
         .select(invoices::id)
         .load(conn)

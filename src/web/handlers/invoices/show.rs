@@ -52,6 +52,9 @@ pub struct ChorusView {
     pub routing_correctable: bool,
     /// The buyer rejected it after integration: "credit note and corrected copy" is offered.
     pub corrected_copy_offered: bool,
+    /// What "Resend after correction" would change ("Engagement: (none) → EJ-2026-0042"), in the
+    /// reader's language; empty: nothing changed since the rejected deposit, nothing offered.
+    pub resend_changes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -192,6 +195,10 @@ fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
 /// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
 /// form (it refuses them): its routing data is corrected on its own page, which also shows what the
 /// customer and contract records say now, and deposits it again.
+///
+/// An issued invoice made from a customer (or a contract) is fixed where the data comes from: the
+/// customer's (or contract's) form, which brings the user back to the invoice
+/// (`?return_to=/invoices/{id}`) to "Resend after correction".
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| {
         if row.state == InvoiceState::Draft {
@@ -200,10 +207,28 @@ pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
             format!("/invoices/{}/routing#{anchor}", row.id)
         }
     };
+    let back = format!("return_to=/invoices/{}", row.id);
+    let on_customer = |anchor: &str, field: &str| match row.customer_id {
+        Some(customer) if row.state != InvoiceState::Draft => format!("/customers/{customer}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
+    let on_contract = |anchor: &str, field: &str| match row.contract_id {
+        Some(contract) if row.state != InvoiceState::Draft => format!("/contracts/{contract}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
     Some(match field {
-        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
-        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
+        "buyer_siret" => (
+            on_customer("buyer_siret", "siret"),
+            Message::new("hint-fix-buyer-siret"),
+        ),
+        "service_code" => (
+            on_customer("service_code", "service_code"),
+            Message::new("hint-fix-service-code"),
+        ),
+        "engagement" => (
+            on_contract("engagement", "external_reference"),
+            Message::new("hint-fix-engagement"),
+        ),
         // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
         field if field == "iban" || field.starts_with("payment_means") => {
             ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
@@ -242,6 +267,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
         deposited_at: sub.deposited_at.map(at),
         routing_correctable: row.state == InvoiceState::Issued && crate::app::routing_fix::correctable(sub),
         corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
+        resend_changes: Vec::new(),
     }
 }
 
@@ -325,10 +351,15 @@ pub async fn build_show(
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
     let status = status_view(row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
-    let (tracking, prefill) = {
+    let (tracking, prefill, resend_changes) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
             let tracking = tracking_next(conn, org_id)?;
+            let resend_changes = match crate::app::resend_after_correction::pending(conn, org_id, id) {
+                Ok(changes) => changes.unwrap_or_default(),
+                Err(InvoicingError::Database(e)) => return Err(AppError::from(e)),
+                Err(_) => Vec::new(),
+            };
             let customer = match customer_id {
                 Some(c) => customer::find(conn, org_id, c)?,
                 None => None,
@@ -340,11 +371,15 @@ pub async fn build_show(
             Ok::<_, AppError>((
                 tracking,
                 (customer, contract.and_then(|c| c.contract.external_reference)),
+                resend_changes,
             ))
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
+    let chorus = sub.as_ref().map(|s| ChorusView {
+        resend_changes: resend_changes.iter().map(|c| c.message().render(locale)).collect(),
+        ..chorus_view(&row, s, tracking, locale)
+    });
     let original = db
         .run(move |conn| crate::db::models::invoice_original::summary(conn, org_id, id).map_err(AppError::from))
         .await?;
