@@ -305,11 +305,7 @@ pub async fn index(
                 Vec::new()
             };
             let (rows, floor) = if valid {
-                let floor = query::text_search_floor(conn, visibility, &filter, before)?;
-                (
-                    query::page(conn, visibility, &filter, before, floor, PAGE_SIZE + 1)?,
-                    floor,
-                )
+                query::search_page(conn, visibility, &filter, before, PAGE_SIZE + 1)?
             } else {
                 (Vec::new(), None)
             };
