@@ -434,6 +434,7 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         file_name,
         deposited,
         syntax,
+        original_deposited,
     } = ready;
     let entry = |action: &'static str| {
         Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
@@ -446,7 +447,7 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
                 "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len(),
-                "original_file": from_original
+                "original_file": original_deposited.unwrap_or(false)
             })));
             SubmissionChange {
                 stage: Some(SubmissionStage::Poll),

@@ -42,7 +42,7 @@ fn write(
     profile: IdentifierProfile,
 ) -> PathBuf {
     let invoice = Invoice::parse(document.clone()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    let rendered = render_invoice_with(&invoice, format, AttachmentMode::Pdf, profile).expect("renders");
+    let rendered = render_invoice_with(&invoice, format, AttachmentMode::Pdf, profile, None).expect("renders");
     let (bytes, extension) = match format {
         OutputFormat::FacturX => (rendered.pdf, "pdf"),
         _ => (rendered.xml, "xml"),

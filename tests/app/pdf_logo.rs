@@ -3,7 +3,7 @@
 
 use chorus_desk::domain::invoice::Invoice;
 use chorus_desk::pdf::Logo;
-use chorus_desk::render::{AttachmentMode, OutputFormat, render_invoice_with_logo};
+use chorus_desk::render::{AttachmentMode, OutputFormat, render_invoice_with};
 
 const PNG_LOGO: &[u8] = include_bytes!("../fixtures/logos/logo.png");
 const JPEG_LOGO: &[u8] = include_bytes!("../fixtures/logos/logo.jpg");
@@ -26,7 +26,7 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
     let mut files = Vec::new();
     for (name, content_type, bytes) in [("png", "image/png", PNG_LOGO), ("jpeg", "image/jpeg", JPEG_LOGO)] {
         let logo = Logo::decode(content_type, bytes).expect("the logo decodes");
-        let rendered = render_invoice_with_logo(&invoice, OutputFormat::FacturX, AttachmentMode::Pdf, Some(&logo))
+        let rendered = render_invoice_with(&invoice, OutputFormat::FacturX, AttachmentMode::Pdf, Default::default(), Some(&logo))
             .expect("a Factur-X");
         assert!(
             image_xobjects(&rendered.pdf) >= 1,
@@ -36,7 +36,7 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
         std::fs::write(&path, &rendered.pdf).unwrap();
         files.push(path);
         // The invoice PDF of a UBL deposit carries it too.
-        let ubl = render_invoice_with_logo(&invoice, OutputFormat::Ubl, AttachmentMode::Pdf, Some(&logo)).unwrap();
+        let ubl = render_invoice_with(&invoice, OutputFormat::Ubl, AttachmentMode::Pdf, Default::default(), Some(&logo)).unwrap();
         assert!(image_xobjects(&ubl.pdf) >= 1, "{name}: UBL's PDF");
     }
     for (file, issues) in crate::render_samples::validate(&files, false) {

@@ -67,7 +67,7 @@ pub async fn download_file(
     };
     if let Some(format) = other_format {
         let rendered =
-            web::block(move || crate::render::render_invoice_with_logo(&invoice, format, mode, decode().as_ref()))
+            web::block(move || crate::render::render_invoice_with(&invoice, format, mode, Default::default(), decode().as_ref()))
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
@@ -78,7 +78,7 @@ pub async fn download_file(
     }
     let package = web::block(move || {
         let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
-        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf)
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, Default::default())
     })
     .await
     .map_err(AppError::internal)?

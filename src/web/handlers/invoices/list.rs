@@ -67,6 +67,13 @@ pub struct ListPage {
     pub refresh_url: String,
 }
 
+impl RowView {
+    /// A draft can be ticked for bulk issue.
+    pub fn is_draft(&self) -> bool {
+        self.status.key == ListStatus::Draft
+    }
+}
+
 impl ListPage {
     pub fn error(&self, field: &str) -> String {
         crate::domain::organisation::field_error(&self.filter_errors, field, self.ctx.locale)
