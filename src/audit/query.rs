@@ -288,12 +288,12 @@ fn sqlite_text_page(
     conn: &mut AnyConnection,
     visibility: Visibility,
     filter: &AuditFilter,
-    text: &str,
     before: Option<i64>,
     floor: Option<i64>,
     limit: i64,
     max_candidates: Option<i64>,
 ) -> QueryResult<(Vec<AuditRow>, Option<i64>)> {
+    let text = filter.text.as_deref().unwrap_or_default();
     let others = AuditFilter {
         text: None,
         ..filter.clone()
@@ -342,16 +342,8 @@ pub fn search_page(
     if let (AnyConnection::Sqlite(_), Some(text)) = (&*conn, filter.text.as_deref())
         && text_is_indexed(text)
     {
-        let (rows, stopped) = sqlite_text_page(
-            conn,
-            visibility,
-            filter,
-            text,
-            before,
-            floor,
-            limit,
-            Some(TEXT_SEARCH_WINDOW),
-        )?;
+        let (rows, stopped) =
+            sqlite_text_page(conn, visibility, filter, before, floor, limit, Some(TEXT_SEARCH_WINDOW))?;
         return Ok((rows, stopped.or(floor)));
     }
     Ok((page(conn, visibility, filter, before, floor, limit)?, floor))
@@ -430,7 +422,7 @@ pub fn page(
     if let (true, Some(text)) = (sqlite, filter.text.as_deref())
         && text_is_indexed(text)
     {
-        return Ok(sqlite_text_page(conn, visibility, filter, text, before, floor, limit, None)?.0);
+        return Ok(sqlite_text_page(conn, visibility, filter, before, floor, limit, None)?.0);
     }
     let mut query = filtered(visibility, filter, sqlite);
     if let Some(before) = before {
