@@ -129,7 +129,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
 
     // An earlier deposit may have reached Chorus Pro: look before depositing again.
     if let (Some(started), None) = (row.deposit_started_at, &row.flux_number) {
-        let search_from = started + integration_grace(super::environment(connection.environment));
+        let search_from = started + integration_grace(connection.environment);
         if now() < search_from {
             let change = SubmissionChange {
                 next_run_at: Some(search_from),
@@ -366,7 +366,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 chorus_status: Some(received.then(|| RECEIVED_UNREADABLE.to_string())),
                 attempts: Some(attempts),
                 last_error: Some(Some(e.to_string())),
-                next_run_at: Some(now() + integration_grace(super::environment(connection.environment))),
+                next_run_at: Some(now() + integration_grace(connection.environment)),
                 ..Default::default()
             }
         }
