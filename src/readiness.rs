@@ -397,7 +397,7 @@ pub fn directory_client(
                 EnvironmentSetting::Simulator => {
                     ChorusClientConfig::with_endpoints(simulator_at(&access.simulator_url)?, credentials)
                 }
-                other => ChorusClientConfig::new(crate::jobs::environment(other), credentials),
+                other => ChorusClientConfig::new(other, credentials),
             };
             (config, environment.as_str().to_owned())
         }

@@ -150,11 +150,9 @@ wire_enum! {
 
 impl InvoiceStatus {
     /// The supplier must do something: recycle (A_RECYCLER), complete (SUSPENDUE) or re-issue (REJETEE).
+    /// `domain::chorus_status` decides, for every code.
     pub fn requires_supplier_action(&self) -> bool {
-        matches!(
-            self,
-            InvoiceStatus::ToRecycle | InvoiceStatus::Suspended | InvoiceStatus::Rejected
-        )
+        crate::domain::chorus_status::needs_action(self.as_str())
     }
 
     /// Nothing more will happen to this invoice from the supplier's point of view.

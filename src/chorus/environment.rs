@@ -4,35 +4,18 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::error::ChorusError;
 
-/// The Chorus Pro platform an organisation talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChorusEnvironment {
-    /// PISTE production (`api.piste.gouv.fr`), connected to the real Chorus Pro.
-    Production,
-    /// PISTE sandbox (`sandbox-api.piste.gouv.fr`), connected to the Chorus Pro qualification platform.
-    Sandbox,
-    /// The local simulator of `crate::simulator`.
-    Simulator,
-}
+/// The Chorus Pro platform an organisation talks to: one type, the setting an admin chooses
+/// (`domain::einvoicing`), whose endpoints are known here.
+pub use crate::domain::einvoicing::ChorusEnvironment;
 
 /// Default address of a standalone simulator (`chorus-desk simulator --bind 127.0.0.1:8090`).
 pub const DEFAULT_SIMULATOR_BASE_URL: &str = "http://127.0.0.1:8090";
 
 impl ChorusEnvironment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChorusEnvironment::Production => "production",
-            ChorusEnvironment::Sandbox => "sandbox",
-            ChorusEnvironment::Simulator => "simulator",
-        }
-    }
-
     /// The reference URLs of this environment (the simulator's default standalone address).
     pub fn default_endpoints(self) -> ChorusEndpoints {
         let (token, api) = match self {

@@ -7,8 +7,9 @@ use crate::i18n::Message;
 use crate::secret::Secret;
 use chrono::{Days, NaiveDate};
 
-/// Which Chorus Pro the organisation talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which Chorus Pro the organisation talks to (`chorus::environment` knows its endpoints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChorusEnvironment {
     Production,
     /// PISTE sandbox, connected to the Chorus Pro qualification platform.

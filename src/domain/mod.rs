@@ -12,5 +12,6 @@ pub mod role;
 
 // journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
+pub mod chorus_status;
 pub mod organisation_profile;
 pub mod state;

@@ -104,7 +104,7 @@ impl ClientCache {
             credentials.tech_login,
             credentials.tech_password
         )));
-        let config = match super::environment(connection.environment) {
+        let config = match connection.environment {
             ChorusEnvironment::Simulator => {
                 ChorusClientConfig::with_endpoints(ChorusEndpoints::simulator_at(&self.simulator_url)?, credentials)
             }

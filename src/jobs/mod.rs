@@ -82,16 +82,6 @@ impl From<diesel::result::Error> for JobFailure {
     }
 }
 
-/// The client's view of the organisation's environment.
-pub fn environment(env: crate::domain::einvoicing::ChorusEnvironment) -> crate::chorus::ChorusEnvironment {
-    use crate::domain::einvoicing::ChorusEnvironment as Setting;
-    match env {
-        Setting::Production => crate::chorus::ChorusEnvironment::Production,
-        Setting::Sandbox => crate::chorus::ChorusEnvironment::Sandbox,
-        Setting::Simulator => crate::chorus::ChorusEnvironment::Simulator,
-    }
-}
-
 /// How long to wait before trying again: what Chorus Pro asked for (`Retry-After`), else `fallback`.
 pub(crate) fn wait_before_retry(error: &crate::chorus::ChorusError, fallback: Duration) -> Duration {
     error

@@ -45,13 +45,9 @@ pub fn field_of(message: &str) -> Option<&'static str> {
     }
 }
 
-/// What people see for an invoice status.
+/// What people see for an invoice status: `domain::chorus_status` decides.
 pub fn status_for(invoice_status: &InvoiceStatus) -> SubmissionStatus {
-    if invoice_status.requires_supplier_action() {
-        SubmissionStatus::Rejected
-    } else {
-        SubmissionStatus::Sent
-    }
+    crate::domain::chorus_status::submission_status(invoice_status.as_str())
 }
 
 pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {

@@ -158,7 +158,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
 
     // An earlier deposit may have reached Chorus Pro: look before depositing again.
     if let (Some(started), None) = (row.deposit_started_at, &row.flux_number) {
-        let search_from = started + integration_grace(super::environment(connection.environment));
+        let search_from = started + integration_grace(connection.environment);
         if now() < search_from {
             let change = SubmissionChange {
                 next_run_at: Some(search_from),
@@ -352,7 +352,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         row,
         client,
         observer,
-        environment: super::environment(connection.environment),
+        environment: connection.environment,
         number,
         file_name,
         deposited,

@@ -62,11 +62,12 @@ impl MailEvent {
 
     /// The mail a Chorus Pro invoice status calls for, if any.
     pub fn for_chorus_status(code: &str) -> Option<MailEvent> {
+        use crate::domain::chorus_status::{PAID, REJECTED, SUSPENDED, TO_RECYCLE};
         match code {
-            "REJETEE" => Some(MailEvent::InvoiceRejected),
-            "SUSPENDUE" => Some(MailEvent::InvoiceSuspended),
-            "A_RECYCLER" => Some(MailEvent::InvoiceToRecycle),
-            "MISE_EN_PAIEMENT" => Some(MailEvent::InvoicePaid),
+            REJECTED => Some(MailEvent::InvoiceRejected),
+            SUSPENDED => Some(MailEvent::InvoiceSuspended),
+            TO_RECYCLE => Some(MailEvent::InvoiceToRecycle),
+            PAID => Some(MailEvent::InvoicePaid),
             _ => None,
         }
     }
@@ -113,7 +114,7 @@ impl StateChange {
 
     /// A rejection: Chorus Pro's REJETEE, or our own rejected status (a flux refused at deposit).
     pub fn is_rejection(&self) -> bool {
-        self.to_chorus.as_deref() == Some("REJETEE")
+        self.to_chorus.as_deref() == Some(crate::domain::chorus_status::REJECTED)
             || (self.to_status == SubmissionStatus::Rejected && self.from_status != self.to_status)
     }
 

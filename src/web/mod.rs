@@ -2,7 +2,6 @@
 
 pub mod assets;
 pub mod audit_verifications;
-pub mod chorus_status;
 pub mod count_cache;
 pub mod details;
 pub mod handlers;

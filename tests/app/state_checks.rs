@@ -174,6 +174,14 @@ fn the_checks_keep_every_row_and_refuse_unknown_values(url: &str) {
         "a refused change changed nothing"
     );
 
+    // The list-status triggers (one copy per backend) say what `ListStatus::of` says.
+    for status in SubmissionStatus::ALL {
+        let sql = format!("UPDATE submissions SET status = '{status}' WHERE invoice_id = {issued}");
+        execute(&mut conn, &sql).unwrap();
+        let expected = ListStatus::of(InvoiceState::Issued, Some(*status));
+        assert_eq!(list_status(&mut conn, issued), expected.as_str(), "{sql}");
+    }
+
     // Every value the code knows is accepted (the lists in the migration and the enums agree).
     let accepts = |conn: &mut AnyConnection, table: &str, column: &str, values: &[&str], filter: &str| {
         for value in values {

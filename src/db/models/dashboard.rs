@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use rust_decimal::Decimal;
 
 /// The Chorus Pro status that says the buyer has paid (reference §7.2).
-pub const PAID_CHORUS_STATUS: &str = "MISE_EN_PAIEMENT";
+pub const PAID_CHORUS_STATUS: &str = crate::domain::chorus_status::PAID;
 
 /// Submissions of the organisation in processing since before `since`, capped like the counts.
 pub fn ageing_count(conn: &mut AnyConnection, organisation_id: i64, since: NaiveDateTime) -> QueryResult<BoundedCount> {

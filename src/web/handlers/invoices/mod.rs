@@ -12,6 +12,7 @@ use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db};
+use crate::domain::chorus_status;
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
 use crate::domain::invoice::document::InvoiceDocument;
 use crate::domain::invoice::{
@@ -23,7 +24,6 @@ use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
 use crate::invoicing::{self, DraftInput, InvoicingError};
 use crate::jobs::{JobContext, followup};
-use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
 use crate::web::package_sizes::{PackageKey, PackageSizeCache, PackageSizes};
 use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};

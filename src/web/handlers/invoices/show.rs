@@ -104,10 +104,9 @@ impl FollowUpForm {
         if sub.stage != SubmissionStage::Track {
             return None;
         }
-        match sub.chorus_status.as_deref() {
-            Some("A_RECYCLER") => Some(Self::RECYCLE),
-            Some("SUSPENDUE") => Some(Self::COMPLETE),
-            _ => None,
+        match chorus_status::follow_up(sub.chorus_status.as_deref()?)? {
+            chorus_status::FollowUp::Recycle => Some(Self::RECYCLE),
+            chorus_status::FollowUp::Complete => Some(Self::COMPLETE),
         }
     }
 

@@ -14,42 +14,30 @@ pub struct StatusView {
     pub meaning: Message,
 }
 
+/// The words come from `domain::chorus_status` (the one place that says what a status means); the
+/// page adds its label and badge.
 pub fn status_view(state: InvoiceState, submission: Option<&SubmissionListItem>) -> StatusView {
-    if state == InvoiceState::Draft {
-        return StatusView {
-            key: ListStatus::Draft,
-            label: "Draft",
-            badge: "badge-draft",
-            chorus_code: None,
-            meaning: Message::new("status-draft-meaning"),
-        };
-    }
-    let Some(sub) = submission else {
-        return StatusView {
-            key: ListStatus::Issued,
-            label: "Issued",
-            badge: "badge-draft",
-            chorus_code: None,
-            meaning: Message::new("status-issued-meaning"),
-        };
-    };
-    let (label, badge) = match sub.status {
-        SubmissionStatus::Sent => ("Sent", "badge-sent"),
-        SubmissionStatus::Rejected => ("Rejected", "badge-rejected"),
-        SubmissionStatus::InProcessing => ("In processing", "badge-processing"),
-    };
-    let meaning = match (&sub.chorus_status, sub.stage) {
-        (Some(code), _) => chorus_status::meaning(code),
-        (None, SubmissionStage::Submit) => Message::new("status-queued-meaning"),
-        (None, SubmissionStage::Hold) => Message::new("status-hold-meaning"),
-        (None, _) => Message::new("status-deposited-meaning"),
+    let words = chorus_status::status_words(
+        state,
+        submission.map(|sub| chorus_status::SubmissionSeen {
+            status: sub.status,
+            stage: sub.stage,
+            chorus_status: sub.chorus_status.as_deref(),
+        }),
+    );
+    let (label, badge) = match words.key {
+        ListStatus::Draft => ("Draft", "badge-draft"),
+        ListStatus::Issued => ("Issued", "badge-draft"),
+        ListStatus::Sent => ("Sent", "badge-sent"),
+        ListStatus::Rejected => ("Rejected", "badge-rejected"),
+        ListStatus::InProcessing => ("In processing", "badge-processing"),
     };
     StatusView {
-        key: sub.status.into(),
+        key: words.key,
         label,
         badge,
-        chorus_code: sub.chorus_status.clone(),
-        meaning,
+        chorus_code: submission.and_then(|sub| sub.chorus_status.clone()),
+        meaning: words.meaning,
     }
 }
 
