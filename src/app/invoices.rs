@@ -8,6 +8,7 @@ use crate::db::models::{contract, customer, invoice, organisation, submission};
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::error::AppError;
 use crate::i18n::Message;
+use crate::import::ImportFormat;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 
 /// The customer and contract a draft points at, checked against the organisation.
@@ -195,17 +196,28 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: Actor) -> Result<
 
 /// Saves a draft from the API and, when `issue` is set, issues it, all in one write transaction
 /// (a refused issue leaves nothing). Same rules as the form: the contract must be the customer's.
+/// The API's create: a draft (from a file on its own, or linked to a customer and contract), its
+/// original file kept when it was imported, issued when asked, in one transaction.
 pub fn create_draft(
     conn: &mut AnyConnection,
     org: &OrganisationRow,
     links: (Option<i64>, Option<i64>),
     input: DraftInput,
+    original: Option<(ImportFormat, String, Vec<u8>)>,
     issue: bool,
     receives_chorus: Option<bool>,
     actor: Actor,
 ) -> Result<i64, InvoicingError> {
     write_tx(conn, |conn| {
-        let draft = save_linked_draft(conn, org, None, links, input, actor.clone())?;
+        let draft = match &original {
+            // A file on its own: the organisation's own invoice stays as its file says.
+            Some(_) if links == (None, None) => invoicing::save_received_draft(conn, org, input, actor.clone())?,
+            // Same rules as the form: the contract must be the customer's (422 `contract_id`).
+            _ => save_linked_draft(conn, org, None, links, input, actor.clone())?,
+        };
+        if let Some((format, number, bytes)) = &original {
+            crate::app::import_invoice::remember_original(conn, &draft, *format, number, bytes)?;
+        }
         if issue {
             invoicing::issue(conn, org.id, draft.id, receives_chorus, actor)?;
         }
@@ -280,11 +292,13 @@ pub async fn resend_after_fix(
     org_id: i64,
     id: i64,
     actor: Actor,
-) -> Result<Result<(), Vec<Message>>, AppError> {
+) -> Result<Result<Vec<crate::app::resend_after_correction::Change>, Vec<Message>>, AppError> {
     db.run(move |conn| {
         invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-        match write_tx(conn, |conn| invoicing::resend_after_fix(conn, org_id, id, actor)) {
-            Ok(()) => Ok(Ok(())),
+        match write_tx(conn, |conn| {
+            crate::app::resend_after_correction::resend(conn, org_id, id, actor)
+        }) {
+            Ok(changes) => Ok(Ok(changes)),
             Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
             // No submission: nothing was ever sent through Chorus Pro.
             Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),

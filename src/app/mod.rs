@@ -10,6 +10,7 @@ pub mod organisation_profile;
 pub mod routing_fix;
 pub mod saved_items;
 // Notifications (issue 19).
+pub mod bulk_issue;
 pub mod import_invoice;
 pub mod register_webhook;
 pub mod remove_webhook;
@@ -33,3 +34,5 @@ pub mod users;
 /// What the use cases that talk to Chorus Pro need (the database, the key, the clients, the
 /// metrics), given to the web as app data.
 pub use crate::jobs::JobContext;
+// Blank-install journey (issue 17).
+pub mod resend_after_correction;

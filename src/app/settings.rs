@@ -6,7 +6,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::config::SecretKey;
 use crate::db::models::{chorus_connection, organisation};
 use crate::db::{Db, write_tx};
-use crate::domain::einvoicing::ConnectionSettings;
+use crate::domain::einvoicing::{ConnectionSettings, IdentifierProfile};
 use crate::error::AppError;
 use crate::jobs::exchange_log::CollectedExchanges;
 use std::sync::Arc;
@@ -32,6 +32,7 @@ pub async fn save_connection(
     actor: Actor,
     user_id: i64,
     parsed: ConnectionSettings,
+    profile: IdentifierProfile,
     secret: SecretKey,
 ) -> Result<Outcome, AppError> {
     db.run(move |conn| {
@@ -40,7 +41,10 @@ pub async fn save_connection(
             if !organisation.chorus_feature {
                 return Ok(Outcome::Refused);
             }
-            let changed = chorus_connection::save(conn, org, &parsed, &secret, user_id)?;
+            let mut changed = chorus_connection::save(conn, org, &parsed, &secret, user_id)?;
+            if chorus_connection::set_identifier_profile(conn, org, profile)? {
+                changed.push("identifier_profile");
+            }
             if changed.is_empty() {
                 return Ok(Outcome::Unchanged);
             }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, link};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::return_to::ReturnTo;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -79,9 +80,15 @@ pub struct FormPage {
     pub rows: Vec<ContractLineInput>,
     pub customers: Vec<(i64, String)>,
     pub errors: FieldErrors,
+    /// The invoice to go back to after saving (from a fix link's `?return_to=`).
+    pub back: Option<String>,
 }
 
 impl FormPage {
+    /// The form's action with the way back to the invoice, if any.
+    pub fn return_query(&self) -> String {
+        crate::web::return_to::query(&self.back)
+    }
     pub fn error(&self, field: &str) -> String {
         crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
@@ -141,6 +148,7 @@ async fn form_page(
         rows,
         customers,
         errors,
+        back: None,
     })
 }
 
@@ -264,13 +272,16 @@ pub async fn edit_form(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let detail = db
         .run(move |conn| contract::find(conn, org, id)?.ok_or(AppError::NotFound))
         .await?;
-    ok(form_page(ctx, &db, org, Some(id), detail.to_input(), FieldErrors::new()).await?)
+    let mut page = form_page(ctx, &db, org, Some(id), detail.to_input(), FieldErrors::new()).await?;
+    page.back = back.path();
+    ok(page)
 }
 
 pub async fn update(
@@ -278,6 +289,7 @@ pub async fn update(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
@@ -285,11 +297,31 @@ pub async fn update(
     let input = input_from_form(&pairs);
     match crate::app::contracts::save(&db, org, user.actor(), Some(id), input.clone()).await? {
         Ok(saved) => {
-            ctx.flash_success(Message::new("flash-contract-saved").arg("number", &saved.contract.number));
-            Ok(see_other(format!("/contracts/{id}")))
+            let saved = Message::new("flash-contract-saved").arg("number", &saved.contract.number);
+            match back.path() {
+                Some(invoice) => {
+                    ctx.flash_success(back_to_invoice(saved));
+                    Ok(see_other(invoice))
+                }
+                None => {
+                    ctx.flash_success(saved);
+                    Ok(see_other(format!("/contracts/{id}")))
+                }
+            }
         }
-        Err(errors) => unprocessable(form_page(ctx, &db, org, Some(id), input, errors).await?),
+        Err(errors) => {
+            let mut page = form_page(ctx, &db, org, Some(id), input, errors).await?;
+            page.back = back.path();
+            unprocessable(page)
+        }
     }
+}
+
+/// "Contract … saved. Back on the invoice: …"
+pub fn back_to_invoice(saved: Message) -> Message {
+    Message::new("flash-two-sentences")
+        .arg_msg("first", saved)
+        .arg_msg("second", Message::new("flash-back-to-invoice"))
 }
 
 pub async fn archive(

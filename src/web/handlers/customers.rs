@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::return_to::ReturnTo;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -117,6 +118,8 @@ pub struct FormPage {
     pub errors: FieldErrors,
     /// The active services Chorus Pro listed for the customer's SIRET at the last check.
     pub chorus_services: Vec<String>,
+    /// The invoice to go back to after saving (from a fix link's `?return_to=`).
+    pub back: Option<String>,
 }
 
 impl FormPage {
@@ -136,7 +139,7 @@ impl FormPage {
     }
     pub fn action(&self) -> String {
         match self.id {
-            Some(id) => format!("/customers/{id}"),
+            Some(id) => format!("/customers/{id}{}", crate::web::return_to::query(&self.back)),
             None => "/customers".into(),
         }
     }
@@ -153,6 +156,7 @@ pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppEr
         },
         errors: FieldErrors::new(),
         chorus_services: Vec::new(),
+        back: None,
     })
 }
 
@@ -180,6 +184,7 @@ pub async fn create(
             input: form,
             errors,
             chorus_services: Vec::new(),
+            back: None,
         }),
     }
 }
@@ -238,7 +243,7 @@ pub async fn show(
                     issue_date: row.issue_date,
                     total: crate::db::types::from_micros(row.total_with_vat),
                     currency: row.currency.clone(),
-                    status: crate::web::handlers::invoices::status_view(&row.state, sub.as_ref()),
+                    status: crate::web::handlers::invoices::status_view(row.state, sub.as_ref()),
                 })
                 .collect();
             Ok::<_, AppError>((customer, contracts, readiness, invoices))
@@ -273,6 +278,7 @@ pub async fn edit_form(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
@@ -286,6 +292,7 @@ pub async fn edit_form(
         input: row.to_input(),
         errors: FieldErrors::new(),
         chorus_services,
+        back: back.path(),
     })
 }
 
@@ -296,6 +303,7 @@ pub async fn update(
     settings: web::Data<Settings>,
     jobs: web::Data<JobContext>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
@@ -303,11 +311,17 @@ pub async fn update(
     match crate::app::customers::save(&db, org, user.actor(), Some(id), form.clone()).await? {
         Ok(row) => {
             let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
-            ctx.flash_success(with_check(
-                Message::new("flash-customer-saved").arg("name", &row.name),
-                checked,
-            ));
-            Ok(see_other(format!("/customers/{id}")))
+            let saved = with_check(Message::new("flash-customer-saved").arg("name", &row.name), checked);
+            match back.path() {
+                Some(invoice) => {
+                    ctx.flash_success(super::contracts::back_to_invoice(saved));
+                    Ok(see_other(invoice))
+                }
+                None => {
+                    ctx.flash_success(saved);
+                    Ok(see_other(format!("/customers/{id}")))
+                }
+            }
         }
         Err(errors) => {
             let siret = Some(form.siret.split_whitespace().collect::<String>());
@@ -318,6 +332,7 @@ pub async fn update(
                 input: form,
                 errors,
                 chorus_services,
+                back: back.path(),
             })
         }
     }

@@ -11,7 +11,8 @@ use crate::db::Db;
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::domain::einvoicing::{
-    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, PasswordAge,
+    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, IdentifierProfile,
+    PasswordAge,
 };
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
@@ -118,6 +119,10 @@ impl EInvoicingPage {
         AttachmentMode::ALL
     }
 
+    pub fn identifier_profiles(&self) -> [IdentifierProfile; 2] {
+        IdentifierProfile::ALL
+    }
+
     pub fn chorus_active(&self) -> bool {
         self.organisation.chorus_active()
     }
@@ -163,6 +168,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             structure_id: c.structure_id.clone().unwrap_or_default(),
             deposit_format: c.deposit_format.clone(),
             attachment_mode: c.attachment_mode.clone(),
+            identifier_profile: c.identifier_profile.clone(),
             ..Default::default()
         },
         None => ConnectionInput {
@@ -170,6 +176,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             supplier_siret: organisation.siret.clone(),
             deposit_format: DepositFormat::Ubl.as_str().into(),
             attachment_mode: AttachmentMode::Zip.as_str().into(),
+            identifier_profile: IdentifierProfile::default().as_str().into(),
             ..Default::default()
         },
     }
@@ -220,9 +227,18 @@ pub async fn save_connection(
         return Ok(see_other(PATH));
     }
     let organisation_siret = Siret::parse(&organisation.siret).map_err(AppError::internal)?;
+    let profile = IdentifierProfile::parse(&form.identifier_profile);
     let parsed = match ConnectionSettings::parse(&form, &organisation_siret) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
+        Ok(parsed) if profile.is_some() => parsed,
+        result => {
+            let mut errors = result.err().unwrap_or_default();
+            if profile.is_none() {
+                crate::domain::organisation::add_error(
+                    &mut errors,
+                    "identifier_profile",
+                    Message::new("err-einv-identifier-profile"),
+                );
+            }
             let secrets_dropped = !form.piste_client_secret.trim().is_empty() || !form.tech_password.trim().is_empty();
             return unprocessable(EInvoicingPage {
                 ctx,
@@ -240,7 +256,7 @@ pub async fn save_connection(
     let actor = user.actor();
     let user_id = user.id;
     let secret = settings.secret.clone();
-    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, secret).await?;
+    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret).await?;
     match outcome {
         crate::app::settings::Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
         crate::app::settings::Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
@@ -407,6 +423,56 @@ pub async fn save_endpoints(
         .run(move |conn| {
             set_chorus_endpoints(conn, org, actor, user_id, token_url, api_base_url).map_err(AppError::from)
         })
+        .await?;
+    match outcome {
+        EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),
+        EndpointsOutcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        EndpointsOutcome::NoConnection => ctx.flash_error(Message::new("flash-nothing-saved")),
+    }
+    Ok(see_other(PATH))
+}
+
+/// The rate-limit form (issue 21).
+#[derive(Debug, Deserialize)]
+pub struct RateLimitForm {
+    #[serde(default)]
+    pub requests_per_second: String,
+}
+
+/// `POST /settings/e-invoicing/rate-limit`: the requests per second the connection may start
+/// (empty: the default).
+pub async fn save_rate_limit(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<RateLimitForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::set_chorus_endpoints::{EndpointsOutcome, set_requests_per_second};
+    let org = user.organisation()?;
+    let rate = match crate::domain::einvoicing::parse_requests_per_second(&form.requests_per_second) {
+        Ok(rate) => rate,
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            crate::domain::organisation::add_error(&mut errors, "requests_per_second", message);
+            let (organisation, connection) = load(&db, org).await?;
+            let input = input_from(&organisation, connection.as_ref());
+            let endpoints = EndpointsForm::of(connection.as_ref());
+            return unprocessable(EInvoicingPage {
+                ctx,
+                organisation,
+                connection,
+                input,
+                errors,
+                secrets_dropped: false,
+                today: today(),
+                test: None,
+                endpoints,
+            });
+        }
+    };
+    let (actor, user_id) = (user.actor(), user.id);
+    let outcome = db
+        .run(move |conn| set_requests_per_second(conn, org, actor, user_id, rate).map_err(AppError::from))
         .await?;
     match outcome {
         EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),

@@ -88,7 +88,9 @@ pub async fn resend(
     let actor = user.actor();
     let outcome = crate::app::invoices::resend_after_fix(&db, org_id, id, actor).await?;
     match outcome {
-        Ok(()) => ctx.flash_success(Message::new("flash-resent")),
+        Ok(changes) => ctx.flash_success(
+            Message::new("flash-resent-with").arg_list("changes", changes.iter().map(|c| c.message()).collect()),
+        ),
         Err(reasons) => ctx.flash_error(Message::new("flash-not-resent").arg_list("reasons", reasons)),
     }
     Ok(see_other(format!("/invoices/{id}")))

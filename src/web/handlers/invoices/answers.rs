@@ -245,7 +245,7 @@ pub async fn credit_note(
     let org_id = user.organisation()?;
     let id = path.into_inner();
     let original = own_invoice(&db, org_id, id).await?;
-    if original.state != STATE_ISSUED || original.kind != "invoice" {
+    if original.state != InvoiceState::Issued || original.kind != DocumentKind::Invoice {
         ctx.flash_error(Message::new("flash-credit-note-issued-only"));
         return Ok(see_other(format!("/invoices/{id}")));
     }

@@ -370,7 +370,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let row = own_invoice(&db, org_id, path.into_inner()).await?;
-    if row.state != STATE_DRAFT {
+    if row.state != InvoiceState::Draft {
         ctx.flash_error(Message::new("err-invoice-already-issued"));
         return Ok(see_other(format!("/invoices/{}", row.id)));
     }
@@ -418,7 +418,7 @@ async fn save(
     let existing = match invoice_id {
         Some(id) => {
             let row = own_invoice(&db, org_id, id).await?;
-            if row.state != STATE_DRAFT {
+            if row.state != InvoiceState::Draft {
                 return Err(AppError::Conflict(
                     Message::new("err-invoice-already-issued").to_string(),
                 ));

@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
 use crate::db::QueryResult;
-use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
+use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow};
 use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
@@ -19,6 +19,7 @@ use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::state::{InvoiceState, ListStatus, SubmissionStage, SubmissionStatus};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
 use crate::invoicing::{self, DraftInput, InvoicingError};

@@ -40,7 +40,7 @@ async fn routing_page(
 ) -> Result<RoutingPage, AppError> {
     use crate::app::routing_fix::{RoutingInput, correctable};
     let (row, sub, _) = load_full(db, org_id, id).await?;
-    if row.state == STATE_DRAFT {
+    if row.state == InvoiceState::Draft {
         return Err(AppError::NotFound);
     }
     let document = stored_document(&row)?;
