@@ -1,6 +1,7 @@
 //! Invoices: downloads (UBL, PDF, the package as deposited).
 
 use super::*;
+use crate::domain::einvoicing::IdentifierProfile;
 
 fn file_response(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
@@ -66,11 +67,12 @@ pub async fn download_file(
         _ => None,
     };
     if let Some(format) = other_format {
-        let rendered =
-            web::block(move || crate::render::render_invoice_with_logo(&invoice, format, mode, decode().as_ref()))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?;
+        let rendered = web::block(move || {
+            crate::render::render_invoice_with(&invoice, format, mode, IdentifierProfile::default(), decode().as_ref())
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
         return Ok(match which {
             Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
             _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
@@ -78,7 +80,7 @@ pub async fn download_file(
     }
     let package = web::block(move || {
         let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
-        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf)
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, IdentifierProfile::default())
     })
     .await
     .map_err(AppError::internal)?
