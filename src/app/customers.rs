@@ -62,7 +62,7 @@ pub async fn save(
                 && before.service_code != row.service_code
                 && let Some(report) = customer::find_readiness(conn, organisation_id, row.id)?
                     .as_ref()
-                    .and_then(crate::readiness::stored_report)
+                    .and_then(crate::app::readiness::stored_report)
             {
                 let required = report.engagement_required(row.service_code.as_deref());
                 customer::set_cached_engagement_required(conn, organisation_id, row.id, required)?;
@@ -93,7 +93,7 @@ fn directory_service_problem(
     };
     let report = customer::find_readiness(conn, organisation_id, customer_id)?
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| report.siret == siret.as_str());
     Ok(report.and_then(|report| report.service_code_problem(parsed.service_code.as_ref().map(|c| c.as_str()))))
 }

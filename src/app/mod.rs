@@ -21,12 +21,18 @@ pub mod set_chorus_endpoints;
 pub mod account;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod connection_test;
 pub mod contracts;
 pub mod credit_notes;
 pub mod customers;
+pub mod followup;
 pub mod login;
+pub mod readiness;
 pub mod settings;
 pub mod support;
 pub mod users;
+/// What the use cases that talk to Chorus Pro need (the database, the key, the clients, the
+/// metrics), given to the web as app data.
+pub use crate::jobs::JobContext;
 // Blank-install journey (issue 17).
 pub mod resend_after_correction;

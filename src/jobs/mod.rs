@@ -6,7 +6,6 @@
 pub mod clients;
 pub mod exchange_log;
 pub mod expiry;
-pub mod followup;
 pub mod mail;
 pub mod poll;
 pub mod submit;

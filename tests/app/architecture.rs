@@ -39,6 +39,16 @@ const RULES: &[Rule] = &[
         why: "handlers parse, call a use case and render: queries live in db/",
     },
     Rule {
+        room: &["web"],
+        forbidden: &["write_tx", "audit::record"],
+        why: "handlers hold no transaction and record no audit entry: a use case in app/ does",
+    },
+    Rule {
+        room: &["web"],
+        forbidden: &["crate::jobs"],
+        why: "scheduled work and deposits live in jobs/: the web reaches Chorus Pro through a use case in app/",
+    },
+    Rule {
         room: &["ubl", "cii", "facturx", "pdf", "xml_writer.rs", "import"],
         forbidden: &[
             "crate::db",
@@ -151,6 +161,12 @@ fn a_forbidden_import_is_caught_in_each_room() {
         ("web/handlers/z.rs", "use crate::db::schema::invoices;"),
         ("web/w.rs", "use diesel::prelude::*;"),
         ("pdf/v.rs", "let conn = crate::db::connect();"),
+        (
+            "web/handlers/t.rs",
+            "db.run(move |conn| write_tx(conn, |conn| save(conn))).await?;",
+        ),
+        ("web/handlers/s.rs", "audit::record(conn, entry)?;"),
+        ("web/handlers/r.rs", "use crate::jobs::followup;"),
     ] {
         let path = src.join(room);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -164,7 +180,7 @@ fn a_forbidden_import_is_caught_in_each_room() {
     let found = violations(src);
     assert_eq!(
         found.len(),
-        5,
+        8,
         "one violation per bad file, none for comments or allowed imports: {found:#?}"
     );
     assert!(

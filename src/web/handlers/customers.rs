@@ -1,6 +1,7 @@
 //! Customers in the back office (admins and users of an organisation). Every query is scoped to
 //! the caller's organisation; another organisation's customer is a 404.
 
+use crate::app::JobContext;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
@@ -10,7 +11,6 @@ use crate::domain::customer::CustomerInput;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::jobs::JobContext;
 use crate::web::handlers::readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use crate::web::return_to::ReturnTo;
@@ -197,10 +197,10 @@ pub struct ShowPage {
     pub contracts: Vec<contract::ContractRow>,
     pub readiness: Option<customer::ReadinessRow>,
     /// The stored directory answer, when it is about the customer's current SIRET.
-    pub report: Option<crate::readiness::ReadinessReport>,
-    pub findings: Vec<crate::readiness::Finding>,
+    pub report: Option<crate::app::readiness::ReadinessReport>,
+    pub findings: Vec<crate::app::readiness::Finding>,
     /// The buyer's services a supplier may pick (active, never FACTURES_PUBLIQUES).
-    pub services: Vec<crate::readiness::DirectoryService>,
+    pub services: Vec<crate::app::readiness::DirectoryService>,
     /// The customer's latest invoices, newest first.
     pub invoices: Vec<CustomerInvoice>,
 }
@@ -251,7 +251,7 @@ pub async fn show(
         .await?;
     let report = readiness
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| customer.siret.as_deref() == Some(report.siret.as_str()));
     let findings = report
         .as_ref()
@@ -345,7 +345,7 @@ async fn chorus_services(db: &Db, org: i64, id: i64, siret: Option<String>) -> R
         .await?;
     Ok(cached
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| siret.as_deref() == Some(report.siret.as_str()))
         .map(|report| {
             report

@@ -2,10 +2,11 @@
 //! toggle. Admins only, always on the admin's own organisation. Credentials are write-only: the
 //! page reads `chorus_connection::summary`, which never selects a credential column.
 
+use crate::app::JobContext;
+use crate::app::connection_test::{self, Step};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
-use crate::connection_test::{self, Step};
 use crate::db::Db;
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
@@ -17,14 +18,11 @@ use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::{self, Message};
-use crate::jobs::JobContext;
-use crate::jobs::exchange_log::CollectedExchanges;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use std::sync::Arc;
 
 pub const PATH: &str = "/settings/e-invoicing";
 
@@ -258,7 +256,9 @@ pub async fn save_connection(
     let actor = user.actor();
     let user_id = user.id;
     let secret = settings.secret.clone();
-    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret).await?;
+    let outcome =
+        crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret)
+            .await?;
     match outcome {
         crate::app::settings::Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
         crate::app::settings::Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
@@ -359,33 +359,8 @@ pub async fn test_connection(
             Ok::<_, AppError>((organisation, summary, connection))
         })
         .await?;
-    let exchanges = Arc::new(CollectedExchanges::reporting_to(jobs.metrics.clone()));
-    let steps = match &connection {
-        None => connection_test::not_started(Message::new("conntest-no-connection")),
-        Some(connection) => {
-            match jobs
-                .clients
-                .fresh_client_for(connection, exchanges.clone(), connection_test::interactive)
-            {
-                Ok(client) => {
-                    connection_test::run(
-                        &client,
-                        connection.supplier_siret.as_str(),
-                        connection.structure_id.as_deref(),
-                    )
-                    .await
-                }
-                Err(problem) => connection_test::not_started(Message::new("conntest-other").arg("problem", problem)),
-            }
-        }
-    };
-    let passed = steps.iter().all(Step::is_ok);
-    let actor = user.actor();
-    let details = serde_json::json!({
-        "environment": summary.as_ref().map(|s| s.environment.clone()),
-        "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail.to_string()})).collect::<Vec<_>>(),
-    });
-    crate::app::settings::record_connection_test(&db, org, actor, exchanges, passed, details).await?;
+    let environment = serde_json::json!(summary.as_ref().map(|s| s.environment.clone()));
+    let steps = connection_test::test_saved(&db, &jobs, org, user.actor(), connection.as_ref(), environment).await?;
     let input = input_from(&organisation, summary.as_ref());
     ok(EInvoicingPage {
         ctx,

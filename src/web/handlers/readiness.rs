@@ -2,6 +2,8 @@
 //! against the Chorus Pro directory again, and pick the service code from the buyer's active
 //! services. Both are scoped to the caller's organisation (another's customer is a 404).
 
+use crate::app::JobContext;
+use crate::app::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
@@ -9,8 +11,6 @@ use crate::db::Db;
 use crate::db::models::customer;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::jobs::JobContext;
-use crate::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
 use crate::web::handlers::customers::NoFields;
 use crate::web::page::{Ctx, see_other};
 use actix_web::{HttpResponse, web};

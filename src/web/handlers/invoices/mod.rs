@@ -2,6 +2,7 @@
 //! preview, downloads, issuing, the Chorus Pro actions and credit notes. Every query is scoped to
 //! the caller's organisation; another organisation's invoice is a 404.
 
+use crate::app::{JobContext, followup};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
@@ -23,7 +24,6 @@ use crate::domain::state::{InvoiceState, ListStatus, SubmissionStage, Submission
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
 use crate::invoicing::{self, DraftInput, InvoicingError};
-use crate::jobs::{JobContext, followup};
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};
 use crate::web::package_sizes::{PackageKey, PackageSizeCache, PackageSizes};
 use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};

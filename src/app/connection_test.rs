@@ -204,3 +204,44 @@ pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Opti
     structure.detail = detail;
     finish(token, health, structure)
 }
+
+/// "Test connection" with the organisation's saved connection (none: not started): the steps to
+/// show, recorded in the audit log with each Chorus Pro exchange the test made.
+pub async fn test_saved(
+    db: &crate::db::Db,
+    jobs: &crate::jobs::JobContext,
+    org: i64,
+    actor: crate::audit::Actor,
+    connection: Option<&crate::db::models::chorus_connection::ChorusConnection>,
+    environment: serde_json::Value,
+) -> Result<Vec<Step>, crate::error::AppError> {
+    use crate::jobs::exchange_log::CollectedExchanges;
+    use std::sync::Arc;
+    let exchanges = Arc::new(CollectedExchanges::reporting_to(jobs.metrics.clone()));
+    let steps = match connection {
+        None => not_started(Message::new("conntest-no-connection")),
+        Some(connection) => {
+            match jobs
+                .clients
+                .fresh_client_for(connection, exchanges.clone(), interactive)
+            {
+                Ok(client) => {
+                    run(
+                        &client,
+                        connection.supplier_siret.as_str(),
+                        connection.structure_id.as_deref(),
+                    )
+                    .await
+                }
+                Err(problem) => not_started(Message::new("conntest-other").arg("problem", problem)),
+            }
+        }
+    };
+    let passed = steps.iter().all(Step::is_ok);
+    let details = serde_json::json!({
+        "environment": environment,
+        "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail.to_string()})).collect::<Vec<_>>(),
+    });
+    crate::app::settings::record_connection_test(db, org, actor, exchanges, passed, details).await?;
+    Ok(steps)
+}

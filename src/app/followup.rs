@@ -4,8 +4,6 @@
 //! transaction with the audit entries; on success the organisation's lifecycle cycle is woken so the
 //! status Chorus Pro now gives shows within seconds (it is not guessed here).
 
-use super::JobContext;
-use super::exchange_log::CollectedExchanges;
 use crate::audit::{self, Actor, Entry};
 use crate::chorus::dto::{
     AddFileRequest, AdditionalAttachment, CompleteInvoiceRequest, InvoiceStatus, RecycleInvoiceRequest,
@@ -16,6 +14,8 @@ use crate::db::models::submission::{self, SubmissionRow, SubmissionStage};
 use crate::db::models::{chorus_connection, poll_cursor};
 use crate::db::{now, write_tx};
 use crate::error::AppError;
+use crate::jobs::JobContext;
+use crate::jobs::exchange_log::CollectedExchanges;
 use std::sync::Arc;
 
 pub const RECYCLED: &str = "submission.recycled";
