@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod bench_month_end;
 pub mod bench_poller;
 pub mod bench_seed;
 pub mod bootstrap;

@@ -58,33 +58,39 @@ pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentM
         format,
         mode,
         crate::domain::einvoicing::IdentifierProfile::default(),
+        None,
     )
 }
 
-/// `render_invoice` with a Chorus Pro connection's identifier profile (BT-29/BT-46 schemes).
+/// [`render_invoice`] with a Chorus Pro connection's identifier profile (BT-29/BT-46 schemes) and
+/// the organisation's logo on the PDF.
 pub fn render_invoice_with(
     invoice: &Invoice,
     format: OutputFormat,
     mode: AttachmentMode,
     profile: crate::domain::einvoicing::IdentifierProfile,
+    logo: Option<&crate::pdf::Logo>,
 ) -> Result<Rendered, PackageError> {
     match format {
         OutputFormat::Ubl => {
-            let package = crate::ubl::render_package_with(invoice, mode, profile)?;
+            let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
+            let package = crate::ubl::package::render_package_with_pdf(invoice, mode, pdf, profile)?;
             Ok(Rendered {
                 xml: package.ubl,
                 pdf: package.pdf,
             })
         }
         OutputFormat::Cii => {
-            let package = crate::cii::render_cii_package_with(invoice, mode != AttachmentMode::None, profile)?;
+            let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
+            let package =
+                crate::cii::render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
             Ok(Rendered {
                 xml: package.xml,
                 pdf: package.pdf,
             })
         }
         OutputFormat::FacturX => {
-            let facturx = crate::facturx::render_facturx_with(invoice, profile)
+            let facturx = crate::facturx::render_facturx_with(invoice, profile, logo)
                 .map_err(|e| PackageError::Format(e.to_string()))?;
             Ok(Rendered {
                 xml: facturx.xml,

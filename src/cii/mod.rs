@@ -54,7 +54,16 @@ pub fn render_cii_package_with(
     embed_pdf: bool,
     identifier_profile: IdentifierProfile,
 ) -> Result<CiiPackage, crate::ubl::PackageError> {
-    let pdf = crate::pdf::render_pdf(invoice)?;
+    render_cii_package_with_pdf(invoice, embed_pdf, crate::pdf::render_pdf(invoice)?, identifier_profile)
+}
+
+/// The CII with `pdf` (the invoice's PDF, rendered by the caller) embedded when asked.
+pub fn render_cii_package_with_pdf(
+    invoice: &Invoice,
+    embed_pdf: bool,
+    pdf: Vec<u8>,
+    identifier_profile: IdentifierProfile,
+) -> Result<CiiPackage, crate::ubl::PackageError> {
     let pdf_name = crate::ubl::package::attachment_file_name(invoice, "pdf");
     let options = CiiOptions {
         invoice_attachment: embed_pdf.then_some(InvoiceAttachment {

@@ -218,6 +218,8 @@ diesel::table! {
         api_base_url_override -> Nullable<Text>,
         // BT-29/BT-46 scheme profile (migration 2026-12-07-001301): en16931 | aife.
         identifier_profile -> Text,
+        // Requests per second this connection may start (migration 2026-12-07-001000).
+        requests_per_second -> Nullable<Integer>,
     }
 }
 
@@ -457,3 +459,20 @@ diesel::table! {
 }
 diesel::joinable!(invoice_originals -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(invoice_originals, invoices);
+// Issue 21: bulk issue runs (migration 2026-12-07-001010).
+diesel::table! {
+    bulk_runs (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        kind -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        issued -> BigInt,
+        refused -> BigInt,
+        refusals -> Text,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

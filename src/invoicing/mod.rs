@@ -241,10 +241,7 @@ fn values_for(org: &OrganisationRow, input: &DraftInput, parsed: &Invoice) -> in
         organisation_id: org.id,
         customer_id: input.customer_id,
         contract_id: input.contract_id,
-        kind: match document.kind {
-            DocumentKind::Invoice => "invoice".into(),
-            DocumentKind::CreditNote => "credit_note".into(),
-        },
+        kind: document.kind.as_str().into(),
         series,
         issue_date: parsed.dates().issue,
         due_date: parsed.dates().due,
@@ -296,7 +293,7 @@ pub fn save_draft(
         None => invoice::insert_draft(conn, &values)?,
         Some(id) => {
             let existing = invoice::find(conn, org.id, id)?.ok_or(InvoicingError::NotFound)?;
-            if existing.state != invoice::STATE_DRAFT {
+            if existing.state != crate::domain::state::InvoiceState::Draft {
                 return Err(InvoicingError::AlreadyIssued);
             }
             invoice::update_draft(conn, org.id, id, &values)?;
@@ -366,7 +363,7 @@ pub fn issue(
 ) -> Result<Issued, InvoicingError> {
     let org = organisation::find(conn, organisation_id)?.ok_or(InvoicingError::NotFound)?;
     let draft = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if draft.state != invoice::STATE_DRAFT {
+    if draft.state != crate::domain::state::InvoiceState::Draft {
         return Err(InvoicingError::AlreadyIssued);
     }
     let mut document: InvoiceDocument = serde_json::from_str(&draft.document).map_err(|e| {
@@ -434,7 +431,7 @@ pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
             .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
         p
     })?;
-    if row.state == invoice::STATE_DRAFT {
+    if row.state == crate::domain::state::InvoiceState::Draft {
         parse_for_draft(document)
     } else {
         Invoice::parse(document).map_err(|e| problems_of(&e))
@@ -476,64 +473,16 @@ pub fn buyer_from_customer(
 }
 
 /// After a rejection that Chorus Pro never integrated (flux rejected: the number is not used there),
-/// refresh the buyer from the corrected customer record and send again. An invoice Chorus Pro has
-/// integrated is never changed: it is corrected with a credit note.
+/// refresh the routing data from the corrected customer and contract records and send again
+/// (`app::resend_after_correction`). An invoice Chorus Pro has integrated is never changed: it is
+/// corrected with a credit note.
 pub fn resend_after_fix(
     conn: &mut AnyConnection,
     organisation_id: i64,
     invoice_id: i64,
     actor: Actor,
 ) -> Result<(), InvoicingError> {
-    let row = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if sub.stage != submission::stage::HOLD || sub.chorus_invoice_id.is_some() {
-        let mut p = Problems::new();
-        p.entry("invoice".into())
-            .or_default()
-            .push(Message::new("err-invoice-resend-integrated"));
-        return Err(InvoicingError::Invalid(p));
-    }
-    let mut changed = Vec::new();
-    if let Some(customer_id) = row.customer_id
-        && let Some(customer) = crate::db::models::customer::find(conn, organisation_id, customer_id)?
-    {
-        let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
-            let mut p = Problems::new();
-            p.entry("document".into())
-                .or_default()
-                .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
-            InvoicingError::Invalid(p)
-        })?;
-        let fresh = buyer_from_customer(&customer);
-        if document.buyer.siret != fresh.siret {
-            changed.push("buyer.siret");
-        }
-        document.buyer.name = fresh.name;
-        document.buyer.siret = fresh.siret;
-        document.buyer.siren = None;
-        document.buyer.address = fresh.address;
-        if customer.service_code != document.references.buyer_reference {
-            changed.push("references.buyer_reference");
-            document.references.buyer_reference = customer.service_code.clone();
-        }
-        let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
-        invoice::replace_issued_document(
-            conn,
-            organisation_id,
-            invoice_id,
-            &serde_json::to_string(parsed.document()).unwrap_or_default(),
-            parsed.document().buyer.siret.as_deref(),
-            &parsed.document().buyer.name,
-        )?;
-    }
-    submission::requeue(conn, organisation_id, invoice_id)?;
-    audit::record(
-        conn,
-        Entry::new(Some(organisation_id), actor, "submission.resent")
-            .target("invoice", invoice_id)
-            .details(serde_json::json!({"refreshed": changed})),
-    )?;
-    Ok(())
+    crate::app::resend_after_correction::resend(conn, organisation_id, invoice_id, actor).map(|_| ())
 }
 
 /// "Invoice this contract": a draft from the contract's billing lines for a period, addressed to its

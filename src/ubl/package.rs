@@ -79,7 +79,16 @@ pub fn render_package_with(
     mode: AttachmentMode,
     identifier_profile: IdentifierProfile,
 ) -> Result<Package, PackageError> {
-    let pdf = render_pdf(invoice)?;
+    render_package_with_pdf(invoice, mode, render_pdf(invoice)?, identifier_profile)
+}
+
+/// Packs `pdf` (the invoice's PDF, rendered by the caller) as asked and embeds it in the UBL.
+pub fn render_package_with_pdf(
+    invoice: &Invoice,
+    mode: AttachmentMode,
+    pdf: Vec<u8>,
+    identifier_profile: IdentifierProfile,
+) -> Result<Package, PackageError> {
     let pdf_name = attachment_file_name(invoice, "pdf");
     let (attachment, attachment_file_name, mime_code) = match mode {
         AttachmentMode::Zip => (

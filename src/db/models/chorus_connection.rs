@@ -57,6 +57,8 @@ pub struct ConnectionSummary {
     pub api_base_url_override: Option<String>,
     /// `en16931` or `aife` (BT-29/BT-46 schemes).
     pub identifier_profile: String,
+    /// Requests per second the connection may start (None: the default).
+    pub requests_per_second: Option<i32>,
 }
 
 impl ConnectionSummary {
@@ -92,6 +94,8 @@ pub struct ChorusConnection {
     pub api_base_url_override: Option<EndpointOverride>,
     /// How the UBL/CII deposited qualify the SIRET.
     pub identifier_profile: IdentifierProfile,
+    /// Requests per second the connection may start (issue 21).
+    pub requests_per_second: u32,
 }
 
 /// A Chorus endpoint URL an admin may set on a connection: https, or plain http only towards a
@@ -150,6 +154,30 @@ pub fn set_endpoint_overrides(
         .execute(conn)
 }
 
+/// The connection's requests per second: its setting, else the default.
+pub fn rate_or_default(setting: Option<i32>) -> u32 {
+    setting
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(crate::domain::einvoicing::DEFAULT_REQUESTS_PER_SECOND)
+}
+
+/// Sets (or, with None, resets to the default) the requests per second the connection may start.
+pub fn set_requests_per_second(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    requests_per_second: Option<u32>,
+    updated_by: i64,
+) -> QueryResult<usize> {
+    diesel::update(chorus_connections::table.find(organisation_id))
+        .set((
+            chorus_connections::requests_per_second.eq(requests_per_second.map(|r| r as i32)),
+            chorus_connections::updated_at.eq(now()),
+            chorus_connections::updated_by.eq(Some(updated_by)),
+        ))
+        .execute(conn)
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = chorus_connections)]
 struct EncryptedRow {
@@ -167,6 +195,7 @@ struct EncryptedRow {
     token_url_override: Option<String>,
     api_base_url_override: Option<String>,
     identifier_profile: String,
+    requests_per_second: Option<i32>,
 }
 
 /// The page's view of the connection; never reads a credential column.
@@ -236,6 +265,7 @@ pub fn load_credentials(
         identifier_profile: IdentifierProfile::parse(&row.identifier_profile).ok_or(CredentialsError::Invalid {
             field: "identifier_profile",
         })?,
+        requests_per_second: rate_or_default(row.requests_per_second),
     }))
 }
 

@@ -17,6 +17,7 @@ pub mod saved_item;
 
 // journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
+pub mod bulk_run;
 pub mod numbering;
 pub mod organisation_logo;
 

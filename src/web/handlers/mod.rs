@@ -25,5 +25,6 @@ pub mod company;
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
     Err(crate::error::AppError::NotFound)
 }
+pub mod bulk_issue;
 pub mod notifications;
 pub mod openapi;
