@@ -110,6 +110,7 @@ fn migrations_are_idempotent_and_the_schema_matches() {
             Option<i64>,
             Option<String>,
             Option<String>,
+            Option<i32>,
         )>(&mut conn)
         .unwrap();
     login_failures::table
