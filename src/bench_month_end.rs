@@ -68,7 +68,7 @@ fn progress(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<(i64,
         .get_result(conn)?;
     let sent = submissions::table
         .filter(submissions::organisation_id.eq(organisation_id))
-        .filter(submissions::status.eq(crate::db::models::submission::status::SENT))
+        .filter(submissions::status.eq(crate::domain::state::SubmissionStatus::Sent.as_str()))
         .filter(submissions::chorus_invoice_id.is_not_null())
         .count()
         .get_result(conn)?;

@@ -646,7 +646,7 @@ fn bench_seed(
     let invoices_took = started.elapsed().as_secs_f64();
     println!("{invoices} invoices with their submissions seeded in {invoices_took:.1} s");
     let started = std::time::Instant::now();
-    audit::seed(&mut conn, Some(organisation_id), audit_entries)?;
+    crate::bench_seed::seed_audit(&mut conn, Some(organisation_id), audit_entries)?;
     println!(
         "{audit_entries} audit entries seeded in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -667,7 +667,7 @@ fn audit_seed(settings: &Settings, count: u64, org: Option<&str>) -> anyhow::Res
         Some(siret) => Some(organisation_by_siret(&mut conn, siret)?.id),
         None => None,
     };
-    audit::seed(&mut conn, organisation_id, count)?;
+    crate::bench_seed::seed_audit(&mut conn, organisation_id, count)?;
     println!("{count} audit entries appended");
     Ok(())
 }
@@ -803,7 +803,7 @@ fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Res
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
         .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
     let (row, clear) =
-        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
+        crate::app::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!(
         "API token \"{}\" created for {} (id {}). It is shown once: store it now.",
@@ -849,57 +849,56 @@ fn import_to_json(files: &[std::path::PathBuf], out: &std::path::Path) -> anyhow
     Ok(())
 }
 
-/// `import --org SIRET`: each file becomes a draft (or an issued invoice) of the organisation.
+/// A command line the operator must correct (an unknown organisation…): exit status 2, like the
+/// argument errors clap reports.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// `import --org SIRET`: each file becomes a draft (or an issued invoice) of the organisation,
+/// its original kept to be deposited as it is (`app::import_invoice`).
 fn import_files(
     settings: &Settings,
     files: &[std::path::PathBuf],
     org_siret: Option<&str>,
     issue: bool,
 ) -> anyhow::Result<()> {
-    let org_siret = org_siret.ok_or_else(|| anyhow::anyhow!("--org SIRET is required (or --json-out DIR)"))?;
-    let siret = Siret::parse(org_siret).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    let org_siret = org_siret.ok_or_else(|| UsageError("--org SIRET is required (or --json-out DIR)".into()))?;
+    let siret = Siret::parse(org_siret).map_err(|e| UsageError(format!("--org {org_siret}: {e}")))?;
     let db = open_database(settings)?;
     let mut conn = db.get()?;
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
-        .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
+        .ok_or_else(|| UsageError(format!("--org: no organisation has SIRET {}", siret.as_str())))?;
     let mut failures = 0;
     for file in files {
-        let imported = std::fs::read(file)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| crate::import::import_bytes(&bytes).map_err(|e| e.to_string()));
-        let imported = match imported {
-            Ok(imported) => imported,
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 failures += 1;
                 eprintln!("{}: {e}", file.display());
                 continue;
             }
         };
-        let format = imported.format;
-        let input = crate::invoicing::DraftInput {
-            customer_id: None,
-            contract_id: None,
-            series: None,
-            corrects_invoice_id: None,
-            document: imported.invoice.into_document(),
-        };
-        let outcome = write_tx(&mut conn, |conn| {
-            let draft = crate::invoicing::save_draft(conn, &org, None, input, Actor::System("cli"))?;
-            if issue {
-                crate::invoicing::issue(conn, org.id, draft.id, None, Actor::System("cli"))?;
-            }
-            Ok::<_, crate::invoicing::InvoicingError>(draft.id)
-        });
+        let outcome = crate::app::import_invoice::import_file(&mut conn, org.id, &bytes, issue, Actor::System("cli"));
         match outcome {
-            Ok(id) => println!(
-                "{}: {format} imported as invoice {id} ({})",
-                file.display(),
-                if issue { "issued" } else { "draft" }
-            ),
+            Ok(crate::app::import_invoice::ImportOutcome::Draft(id)) => {
+                let row = crate::db::models::invoice::find(&mut conn, org.id, id)?;
+                let number = row.as_ref().and_then(|r| r.number.clone());
+                match number {
+                    Some(number) if issue => {
+                        println!("{}: imported as invoice {id}, issued as {number}", file.display())
+                    }
+                    _ => println!("{}: imported as invoice {id} (draft)", file.display()),
+                }
+            }
+            Ok(crate::app::import_invoice::ImportOutcome::Refused(reasons)) => {
+                failures += 1;
+                let reasons = crate::i18n::Message::render_all(&reasons, crate::i18n::Locale::En, "; ");
+                eprintln!("{}: {reasons}", file.display());
+            }
             Err(e) => {
                 failures += 1;
-                let reasons = crate::i18n::Message::render_all(&e.reasons(), crate::i18n::Locale::En, "; ");
-                eprintln!("{}: {reasons}", file.display());
+                eprintln!("{}: {e}", file.display());
             }
         }
     }

@@ -4,6 +4,7 @@
 
 mod invoice;
 
+use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
 use crate::ubl::InvoiceAttachment;
 
@@ -20,6 +21,8 @@ pub struct CiiOptions<'a> {
     /// The invoice PDF to embed (BG-24, `application/pdf`); `None` writes the data only.
     /// CII keeps to the EN 16931 MIME list, so a zip is never embedded.
     pub invoice_attachment: Option<InvoiceAttachment<'a>>,
+    /// EN 16931 (`GlobalID@schemeID="0009"`) or AIFE (the SIRET as a scheme-free `ram:ID`).
+    pub identifier_profile: IdentifierProfile,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +45,25 @@ pub struct CiiPackage {
 
 /// Renders the invoice PDF and the CII, embedding the PDF (`application/pdf`) when asked.
 pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPackage, crate::ubl::PackageError> {
-    let pdf = crate::pdf::render_pdf(invoice)?;
+    render_cii_package_with(invoice, embed_pdf, IdentifierProfile::default())
+}
+
+/// `render_cii_package` with the connection's identifier profile.
+pub fn render_cii_package_with(
+    invoice: &Invoice,
+    embed_pdf: bool,
+    identifier_profile: IdentifierProfile,
+) -> Result<CiiPackage, crate::ubl::PackageError> {
+    render_cii_package_with_pdf(invoice, embed_pdf, crate::pdf::render_pdf(invoice)?, identifier_profile)
+}
+
+/// The CII with `pdf` (the invoice's PDF, rendered by the caller) embedded when asked.
+pub fn render_cii_package_with_pdf(
+    invoice: &Invoice,
+    embed_pdf: bool,
+    pdf: Vec<u8>,
+    identifier_profile: IdentifierProfile,
+) -> Result<CiiPackage, crate::ubl::PackageError> {
     let pdf_name = crate::ubl::package::attachment_file_name(invoice, "pdf");
     let options = CiiOptions {
         invoice_attachment: embed_pdf.then_some(InvoiceAttachment {
@@ -50,6 +71,7 @@ pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPacka
             mime_code: "application/pdf",
             content: &pdf,
         }),
+        identifier_profile,
     };
     let xml = render_cii(invoice, &options)?;
     Ok(CiiPackage { xml, pdf })

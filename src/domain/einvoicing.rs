@@ -94,6 +94,42 @@ impl DepositFormat {
     }
 }
 
+/// How the SIRET is qualified in the UBL and CII deposited (BT-29 seller, BT-46 buyer): the ISO 6523
+/// ICD code `0009` of EN 16931 and Peppol (the default), or the AIFE code `1` of Chorus Pro's own
+/// E1/E2 specifications where the syntax can carry it (docs/identifier-schemes.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdentifierProfile {
+    #[default]
+    En16931,
+    Aife,
+}
+
+impl IdentifierProfile {
+    pub const ALL: [IdentifierProfile; 2] = [IdentifierProfile::En16931, IdentifierProfile::Aife];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifierProfile::En16931 => "en16931",
+            IdentifierProfile::Aife => "aife",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            IdentifierProfile::En16931 => "einv-identifier-profile-en16931",
+            IdentifierProfile::Aife => "einv-identifier-profile-aife",
+        }
+    }
+
+    /// An empty value is the default profile.
+    pub fn parse(value: &str) -> Option<IdentifierProfile> {
+        match value.trim() {
+            "" => Some(IdentifierProfile::default()),
+            other => Self::ALL.into_iter().find(|p| p.as_str() == other),
+        }
+    }
+}
+
 /// How the invoice's PDF rendering travels with a UBL/CII deposit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttachmentMode {
@@ -149,6 +185,8 @@ pub struct ConnectionInput {
     pub structure_id: String,
     pub deposit_format: String,
     pub attachment_mode: String,
+    /// `en16931` (default when empty) or `aife`.
+    pub identifier_profile: String,
 }
 
 impl std::fmt::Debug for ConnectionInput {

@@ -16,7 +16,7 @@ pub mod webhooks;
 
 use crate::config::SecretKey;
 use crate::db::Db;
-use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow};
+use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow, SubmissionStage};
 use chrono::Duration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -106,7 +106,7 @@ pub struct TickReport {
     pub claimed: usize,
 }
 
-async fn claim(ctx: &JobContext, stage: &'static str, limit: i64) -> Vec<SubmissionRow> {
+async fn claim(ctx: &JobContext, stage: SubmissionStage, limit: i64) -> Vec<SubmissionRow> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
@@ -116,7 +116,7 @@ async fn claim(ctx: &JobContext, stage: &'static str, limit: i64) -> Vec<Submiss
     match claimed {
         Ok(rows) => rows,
         Err(e) => {
-            tracing::warn!(error = %e, stage, "could not claim submissions");
+            tracing::warn!(error = %e, stage = stage.as_str(), "could not claim submissions");
             Vec::new()
         }
     }
@@ -126,7 +126,7 @@ async fn claim(ctx: &JobContext, stage: &'static str, limit: i64) -> Vec<Submiss
 /// marked as started in one transaction, made concurrently (each connection's gate bounds its
 /// requests in flight and per second), and every outcome recorded in one transaction.
 pub async fn submit_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::SUBMIT, SUBMIT_BATCH).await;
+    let rows = claim(ctx, SubmissionStage::Submit, SUBMIT_BATCH).await;
     let claimed = rows.len();
     let batch = Batch::default();
     let prepared = futures_util::future::join_all(rows.into_iter().map(|row| submit::prepare(ctx, row, &batch))).await;
@@ -139,7 +139,7 @@ pub async fn submit_due(ctx: &JobContext) -> TickReport {
 /// Follows every due deposited flux (one batch of rows), and runs the lifecycle search of every
 /// organisation whose cycle is due.
 pub async fn poll_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::POLL, BATCH).await;
+    let rows = claim(ctx, SubmissionStage::Poll, BATCH).await;
     let cursors = track::claim(ctx).await;
     let claimed = rows.len() + cursors.len();
     let batch = Batch::default();
@@ -236,7 +236,7 @@ fn apply_outcome(
     }
     crate::notify::invoice_state_changed(conn, row, change)?;
     // After the audit chain, as every transaction takes these locks in this order.
-    if change.stage.as_deref() == Some(submission::stage::TRACK) {
+    if change.stage == Some(SubmissionStage::Track) {
         // Integrated: its organisation's lifecycle search runs next, starting now.
         crate::db::models::poll_cursor::wake(conn, row.organisation_id, crate::db::now())?;
     }

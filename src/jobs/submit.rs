@@ -12,10 +12,10 @@ use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DepositFluxRequest, FluxSyntax, SupplierInvoiceSearch};
 use crate::db::models::chorus_connection::{self, ChorusConnection};
 use crate::db::models::invoice;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use crate::domain::invoice::checks;
-use crate::render::{OutputFormat, render_invoice};
+use crate::render::{OutputFormat, render_invoice_with};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -52,8 +52,8 @@ fn technical(message: impl Into<String>) -> Reason {
 /// Hand the submission to a person: shown as Rejected with these reasons.
 fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange {
     SubmissionChange {
-        stage: Some(stage::HOLD.into()),
-        status: Some(status::REJECTED.into()),
+        stage: Some(SubmissionStage::Hold),
+        status: Some(SubmissionStatus::Rejected),
         chorus_status: Some(chorus_status),
         reasons: Some(reasons_json(&reasons)),
         next_run_at: Some(now()),
@@ -63,6 +63,8 @@ fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange
 
 struct Loaded {
     invoice: invoice::InvoiceRow,
+    /// The file it was imported from, if it was.
+    original: Option<Vec<u8>>,
     connection: Option<ChorusConnection>,
     credentials_error: Option<String>,
 }
@@ -75,12 +77,14 @@ async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::Jo
         .run(move |conn| {
             let invoice = invoice::find(conn, org_id, invoice_id)?
                 .ok_or_else(|| JobFailure("the invoice no longer exists".to_string()))?;
+            let original = crate::db::models::invoice_original::find(conn, org_id, invoice_id)?.map(|o| o.content);
             let (connection, credentials_error) = match chorus_connection::load_credentials(conn, org_id, &secret) {
                 Ok(c) => (c, None),
                 Err(e) => (None, Some(e.to_string())),
             };
             Ok::<_, JobFailure>(Loaded {
                 invoice,
+                original,
                 connection,
                 credentials_error,
             })
@@ -98,6 +102,8 @@ pub struct Ready {
     file_name: String,
     deposited: Vec<u8>,
     syntax: FluxSyntax,
+    /// Set when the invoice was imported: whether its original file is what goes.
+    original_deposited: Option<bool>,
 }
 
 /// Deposits one submission: prepare, mark, deposit, with its outcome recorded in `batch`.
@@ -185,7 +191,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
             Ok(found) => {
                 if let Some(known) = found {
                     let change = SubmissionChange {
-                        stage: Some(stage::POLL.into()),
+                        stage: Some(SubmissionStage::Poll),
                         flux_number: Some(known.numero_flux_depot.clone()),
                         chorus_invoice_id: Some(Some(known.identifiant_facture_cpp.to_string())),
                         chorus_status: Some(Some(known.statut.as_str().to_string())),
@@ -288,8 +294,38 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
     let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
-    let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
-        Ok(Ok(rendered)) => rendered,
+    // The organisation's logo on the PDF; an unreadable one is left out rather than blocking the invoice.
+    let organisation_id = row.organisation_id;
+    let logo = ctx
+        .db
+        .run(move |conn| {
+            crate::db::models::organisation_logo::find(conn, organisation_id).map_err(crate::db::DbError::from)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the logo could not be read; the PDF goes without it");
+            None
+        });
+    let (original, profile) = (loaded.original, connection.identifier_profile);
+    let has_original = original.is_some();
+    // An imported file goes as it is when the invoice still says exactly what it says (same
+    // syntax, number kept, nothing edited); otherwise the file is generated.
+    let built = tokio::task::spawn_blocking(move || {
+        if let Some(bytes) = original.filter(|bytes| crate::import::deposit_original(bytes, parsed.document(), format))
+        {
+            return Ok((bytes, true));
+        }
+        let logo = logo
+            .as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content));
+        render_invoice_with(&parsed, format, mode, profile, logo.as_ref()).map(|rendered| match format {
+            // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
+            OutputFormat::FacturX => (rendered.pdf, false),
+            OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, false),
+        })
+    });
+    let (deposited, from_original) = match built.await {
+        Ok(Ok(built)) => built,
         Ok(Err(e)) => {
             batch.record(
                 &row,
@@ -306,10 +342,9 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
             return None;
         }
     };
-    // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
-    let (deposited, extension) = match format {
-        OutputFormat::FacturX => (rendered.pdf, "pdf"),
-        OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, "xml"),
+    let extension = match format {
+        OutputFormat::FacturX => "pdf",
+        OutputFormat::Ubl | OutputFormat::Cii => "xml",
     };
     let file_name = format!("{}.{extension}", number.replace('/', "-"));
 
@@ -322,6 +357,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         file_name,
         deposited,
         syntax,
+        original_deposited: has_original.then_some(from_original),
     })
 }
 
@@ -333,9 +369,9 @@ pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
         return ready;
     }
     let owner = ctx.owner.clone();
-    let marks: Vec<(i64, String, Vec<u8>)> = ready
+    let marks: Vec<(SubmissionRow, String, Vec<u8>, Option<bool>)> = ready
         .iter()
-        .map(|r| (r.row.id, r.file_name.clone(), r.deposited.clone()))
+        .map(|r| (r.row.clone(), r.file_name.clone(), r.deposited.clone(), r.original_deposited))
         .collect();
     let marked = ctx
         .db
@@ -346,10 +382,18 @@ pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
                     ..Default::default()
                 };
                 let mut held = std::collections::HashSet::new();
-                for (id, name, payload) in &marks {
-                    if crate::db::models::submission::apply(conn, *id, &owner, &change, false)? {
-                        crate::db::models::submission::store_payload(conn, *id, name, payload)?;
-                        held.insert(*id);
+                for (row, name, payload, original_deposited) in &marks {
+                    if crate::db::models::submission::apply(conn, row.id, &owner, &change, false)? {
+                        crate::db::models::submission::store_payload(conn, row.id, name, payload)?;
+                        if let Some(from_original) = original_deposited {
+                            crate::db::models::invoice_original::mark_deposited(
+                                conn,
+                                row.organisation_id,
+                                row.invoice_id,
+                                *from_original,
+                            )?;
+                        }
+                        held.insert(row.id);
                     }
                 }
                 Ok::<_, diesel::result::Error>(held)
@@ -401,11 +445,12 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
     let change = match outcome {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
-                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len()
+                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len(),
+                "original_file": from_original
             })));
             SubmissionChange {
-                stage: Some(stage::POLL.into()),
-                status: Some(status::IN_PROCESSING.into()),
+                stage: Some(SubmissionStage::Poll),
+                status: Some(SubmissionStatus::InProcessing),
                 flux_number: Some(Some(response.numero_flux_depot)),
                 chorus_status: Some(Some("IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP".into())),
                 deposited_at: Some(Some(now())),

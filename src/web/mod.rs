@@ -1,6 +1,7 @@
 //! The complete URL map, in one function, and the page plumbing shared by every handler.
 
 pub mod assets;
+pub mod audit_verifications;
 pub mod chorus_status;
 pub mod count_cache;
 pub mod details;
@@ -8,6 +9,8 @@ pub mod handlers;
 pub mod invoice_form;
 pub mod package_sizes;
 pub mod page;
+// Blank-install journey (issue 17): the way back to an invoice after a fix.
+pub mod return_to;
 
 use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};
 use actix_web::http::Method;

@@ -20,3 +20,6 @@ pub mod bank_account;
 pub mod bulk_run;
 pub mod numbering;
 pub mod organisation_logo;
+
+// issue #18: imported files kept byte for byte.
+pub mod invoice_original;

@@ -4,14 +4,15 @@
 //! Errors: 422 `{"errors":{field:[..]}}`, malformed JSON 400, unknown or foreign ids 404, all JSON.
 
 use crate::auth::api_token::ApiCaller;
+use crate::db::Db;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow};
 use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
-use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
+use crate::domain::state::ListStatus;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -54,7 +55,7 @@ pub struct CreateInvoice {
 
 /// The invoice as the API shows it.
 pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
-    let status = status_view(&row.state, sub.map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.map(SubmissionRow::list_item).as_ref());
     let money = |micros: i64| fmt_amount(from_micros(micros));
     json!({
         "id": row.id,
@@ -131,7 +132,11 @@ pub struct ImportQuery {
 
 /// The request, by content type: the JSON body, or an existing e-invoice (UBL 2.1 / CII D16B as
 /// `application/xml`, Factur-X as `application/pdf`) read into the document, options in the query.
-fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiError> {
+/// The syntax of the file it came from, when it is an imported file.
+fn create_request(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(CreateInvoice, Option<crate::import::ImportFormat>), ApiError> {
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -148,6 +153,7 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
     );
     if !is_file {
         return serde_json::from_slice(body)
+            .map(|request| (request, None))
             .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")));
     }
     let query: ImportQuery = web::Query::from_query(req.query_string())
@@ -169,13 +175,17 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
             Message::new("err-import-file").arg("detail", other.to_string()),
         ),
     })?;
-    Ok(CreateInvoice {
-        document: imported.invoice.into_document(),
-        customer_id: query.customer_id,
-        contract_id: query.contract_id,
-        series: query.series,
-        issue: query.issue,
-    })
+    let format = imported.format;
+    Ok((
+        CreateInvoice {
+            document: imported.invoice.into_document(),
+            customer_id: query.customer_id,
+            contract_id: query.contract_id,
+            series: query.series,
+            issue: query.issue,
+        },
+        Some(format),
+    ))
 }
 
 #[utoipa::path(
@@ -198,7 +208,9 @@ pub async fn create(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = create_request(&req, &body)?;
+    let (request, imported_from) = create_request(&req, &body)?;
+    // The file itself is kept: deposited as it is while the invoice says what it says.
+    let original = imported_from.map(|format| (format, request.document.number.clone(), body.to_vec()));
     let org_id = caller.organisation_id;
     let actor = caller.actor();
     let created = db
@@ -229,14 +241,8 @@ pub async fn create(
             };
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
-            let outcome = write_tx(conn, |conn| {
-                // Same rules as the form: the contract must be the customer's (422 `contract_id`).
-                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
-                if request.issue {
-                    invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
-                }
-                Ok::<_, InvoicingError>(draft.id)
-            });
+            let outcome =
+                crate::app::invoices::create_draft(conn, &org, links, input, original, request.issue, receives_chorus, actor);
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
@@ -297,12 +303,14 @@ pub async fn list(
     }
     let status = match query.get("status").map(String::as_str) {
         None | Some("") => None,
-        Some(s @ ("draft" | "issued" | "in_processing" | "sent" | "rejected")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(bad_request(format!(
-                "`status` \"{other}\" is not one of draft, issued, in_processing, sent, rejected."
-            )));
-        }
+        Some(text) => match text.parse::<ListStatus>() {
+            Ok(status) => Some(status),
+            Err(_) => {
+                return Err(bad_request(format!(
+                    "`status` \"{text}\" is not one of draft, issued, in_processing, sent, rejected."
+                )));
+            }
+        },
     };
     let filter = InvoiceFilter {
         status,
