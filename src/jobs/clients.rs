@@ -16,7 +16,13 @@ pub struct ClientCache {
     clients: Arc<Mutex<HashMap<i64, (String, ChorusClient)>>>,
     /// Overrides the client's retry policy (tests use short back-offs).
     retry: Arc<Mutex<Option<RetryPolicy>>>,
+    /// Each organisation's own supplier structure, as last looked up (issue 21: the poller's
+    /// integration checks no longer ask for it once per flux).
+    suppliers: Arc<Mutex<HashMap<i64, (String, std::time::Instant, super::supplier::OwnSupplier)>>>,
 }
+
+/// How long a supplier structure looked up stays known.
+const SUPPLIER_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Why no client could be made: shown to people as a technical reason.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +39,26 @@ impl ClientCache {
             simulator_url,
             clients: Arc::new(Mutex::new(HashMap::new())),
             retry: Arc::new(Mutex::new(None)),
+            suppliers: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The organisation's supplier structure if looked up less than a minute ago for the same
+    /// SIRET and saved structure id.
+    pub(crate) fn known_supplier(&self, connection: &ChorusConnection) -> Option<super::supplier::OwnSupplier> {
+        let key = supplier_key(connection);
+        let suppliers = self.suppliers.lock().unwrap_or_else(|p| p.into_inner());
+        suppliers
+            .get(&connection.organisation_id)
+            .filter(|(known, at, _)| *known == key && at.elapsed() < SUPPLIER_KEPT_FOR)
+            .map(|(_, _, own)| own.clone())
+    }
+
+    pub(crate) fn remember_supplier(&self, connection: &ChorusConnection, own: &super::supplier::OwnSupplier) {
+        self.suppliers.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            connection.organisation_id,
+            (supplier_key(connection), std::time::Instant::now(), own.clone()),
+        );
     }
 
     /// Uses this retry policy for clients built from now on.
@@ -124,6 +149,14 @@ impl ClientCache {
         }
         Ok((fingerprint, config))
     }
+}
+
+fn supplier_key(connection: &ChorusConnection) -> String {
+    format!(
+        "{}\0{}",
+        connection.supplier_siret.as_str(),
+        connection.structure_id.as_deref().unwrap_or("")
+    )
 }
 
 /// Every client of an organisation logs the answers of its searches about its own supplier only.

@@ -91,7 +91,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
     };
     let number = invoice.number.clone().unwrap_or_default();
     let change = match &row.chorus_invoice_id {
-        None => follow_flux(&client, &connection, &row, &number).await,
+        None => follow_flux(&ctx.clients, &client, &connection, &row, &number).await,
         Some(id) => follow_invoice(&client, &row, id).await,
     };
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
@@ -129,6 +129,7 @@ fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> Submi
 }
 
 async fn follow_flux(
+    cache: &super::clients::ClientCache,
     client: &crate::chorus::ChorusClient,
     connection: &chorus_connection::ChorusConnection,
     row: &SubmissionRow,
@@ -195,7 +196,7 @@ async fn follow_flux(
         };
     }
     // Integrated: find our invoice's Chorus id and status, among our own supplier's invoices.
-    let own = match super::supplier::own_supplier(client, connection).await {
+    let own = match super::supplier::own_supplier_cached(cache, client, connection).await {
         Ok(own) => own,
         Err(e) => return retry_later(row, &e),
     };

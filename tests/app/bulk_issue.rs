@@ -10,9 +10,10 @@ use chorus_desk::domain::invoice::InvoiceDocument;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-/// A draft of `org` addressed to `buyer_siret`; `lines: false` makes one that cannot be issued.
+/// A draft of `org` addressed to `buyer_siret`; `lines: false` makes one that cannot be issued
+/// (its stored document lost its lines, as an older version's draft could have).
 async fn draft_to(app: &TestApp, org: i64, buyer_siret: &str, lines: bool) -> i64 {
-    let mut document: InvoiceDocument = serde_json::from_value(json!({
+    let document: InvoiceDocument = serde_json::from_value(json!({
         "number": "",
         "issue_date": chorus_desk::invoicing::today().to_string(),
         "seller": {"name": "x", "address": {"country_code": "FR"}},
@@ -23,10 +24,8 @@ async fn draft_to(app: &TestApp, org: i64, buyer_siret: &str, lines: bool) -> i6
                    "vat_category": "S", "vat_rate": "20"}]
     }))
     .unwrap();
-    if !lines {
-        document.lines.clear();
-    }
-    app.db
+    let id = app
+        .db
         .run(move |conn| {
             chorus_desk::db::write_tx(conn, |conn| {
                 let org_row = chorus_desk::db::models::organisation::find(conn, org)?.unwrap();
@@ -48,7 +47,24 @@ async fn draft_to(app: &TestApp, org: i64, buyer_siret: &str, lines: bool) -> i6
             .map_err(|e| chorus_desk::db::DbError::Migration(format!("{e:?}")))
         })
         .await
-        .unwrap()
+        .unwrap();
+    if !lines {
+        app.db
+            .run(move |conn| {
+                use chorus_desk::db::schema::invoices;
+                use diesel::prelude::*;
+                let stored: String = invoices::table.find(id).select(invoices::document).first(conn)?;
+                let mut document: serde_json::Value = serde_json::from_str(&stored).unwrap();
+                document["lines"] = json!([]);
+                diesel::update(invoices::table.find(id))
+                    .set(invoices::document.eq(document.to_string()))
+                    .execute(conn)
+                    .map_err(chorus_desk::db::DbError::from)
+            })
+            .await
+            .unwrap();
+    }
+    id
 }
 
 async fn invoice_state(app: &TestApp, org: i64, id: i64) -> (String, Option<String>) {
