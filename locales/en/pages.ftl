@@ -703,7 +703,7 @@ notify-webhooks-none = No endpoint yet.
 notify-webhook-new = New endpoint
 notify-webhook-create = Register the endpoint
 notify-webhook-events = Events
-notify-webhook-ev-status = every status change of an invoice
+notify-webhook-ev-status = the whole life of an invoice: issued, every status change, recycled, completed
 notify-webhook-ev-rejected = rejections only
 notify-webhook-secret-once = Copy this signing secret now: it will not be shown again.
 notify-webhook-remove = Remove
@@ -736,3 +736,14 @@ einv-endpoint-invalid = Enter a full URL, for example https://sandbox-api.piste.
 einv-endpoint-insecure = The address must start with https:// (http:// only for 127.0.0.1, ::1 or localhost).
 
 account-notifications-link = Choose which events are mailed to you (rejections, payments, password expiry, daily digest)
+## Notifications (issue 19): mails in doubt and "Send again"
+notify-outbox-in-doubt-intro = Some mails are in doubt: the sender stopped while the mail server may already have taken them. They are not sent again by themselves, so that nobody gets a mail twice. Ask the recipient, or check the mail server, then use "Send again" if it did not arrive.
+notify-mail-send-again = Send again
+notify-mail-send-again-none = Choose a mail to send again.
+notify-mail-send-again-queued = The mail will be sent again in a moment, with the same Message-ID.
+notify-mail-send-again-not-waiting = This mail is not in doubt any more: nothing was changed.
+notify-mail-status-pending = Waiting
+notify-mail-status-sending = Sending
+notify-mail-status-sent = Sent
+notify-mail-status-in-doubt = In doubt: maybe sent
+notify-mail-status-failed = Given up

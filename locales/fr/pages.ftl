@@ -709,7 +709,7 @@ notify-webhooks-none = Aucune adresse pour l’instant.
 notify-webhook-new = Nouvelle adresse
 notify-webhook-create = Enregistrer l’adresse
 notify-webhook-events = Événements
-notify-webhook-ev-status = chaque changement de statut d’une facture
+notify-webhook-ev-status = toute la vie d’une facture : émise, chaque changement de statut, recyclée, complétée
 notify-webhook-ev-rejected = les rejets seulement
 notify-webhook-secret-once = Copiez ce secret de signature maintenant : il ne sera plus affiché.
 notify-webhook-remove = Supprimer
@@ -742,3 +742,14 @@ einv-endpoint-invalid = Saisissez une URL complète, par exemple https://sandbox
 einv-endpoint-insecure = L'adresse doit commencer par https:// (http:// seulement pour 127.0.0.1, ::1 ou localhost).
 
 account-notifications-link = Choisir les événements qui vous sont envoyés par courriel (rejets, paiements, expiration du mot de passe, résumé quotidien)
+## Notifications (issue 19): courriels incertains et « Renvoyer »
+notify-outbox-in-doubt-intro = Certains courriels sont incertains : l’envoi s’est interrompu alors que le serveur de messagerie les avait peut-être déjà acceptés. Ils ne sont pas renvoyés d’eux-mêmes, pour que personne ne les reçoive deux fois. Demandez au destinataire ou vérifiez le serveur de messagerie, puis utilisez « Renvoyer » s’il n’est pas arrivé.
+notify-mail-send-again = Renvoyer
+notify-mail-send-again-none = Choisissez un courriel à renvoyer.
+notify-mail-send-again-queued = Le courriel va être renvoyé dans un instant, avec le même Message-ID.
+notify-mail-send-again-not-waiting = Ce courriel n’est plus incertain : rien n’a été modifié.
+notify-mail-status-pending = En attente
+notify-mail-status-sending = En cours d’envoi
+notify-mail-status-sent = Envoyé
+notify-mail-status-in-doubt = Incertain : peut-être envoyé
+notify-mail-status-failed = Abandonné

@@ -14,5 +14,6 @@ pub mod import_invoice;
 pub mod register_webhook;
 pub mod remove_webhook;
 pub mod save_notification_preferences;
+pub mod send_mail_again;
 pub mod send_webhook_test;
 pub mod set_chorus_endpoints;

@@ -247,7 +247,8 @@ fn declare(r: &mut Router) {
         .get("/settings/webhooks/{id}", ADMIN, notifications::webhook_show)
         .post("/settings/webhooks/{id}/test", ADMIN, notifications::webhook_test)
         .post("/settings/webhooks/{id}/remove", ADMIN, notifications::webhook_remove)
-        .get("/settings/outbox", ADMIN, notifications::outbox);
+        .get("/settings/outbox", ADMIN, notifications::outbox)
+        .post("/settings/outbox/send-again", ADMIN, notifications::outbox_send_again);
 }
 
 /// Mounts every route on an actix App.

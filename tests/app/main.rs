@@ -28,6 +28,8 @@ mod metrics;
 mod migrations;
 mod multi_instance;
 mod notify;
+mod notify_crash;
+mod notify_reminders;
 mod openapi;
 mod organisation_profile;
 mod pipeline;

@@ -1595,7 +1595,7 @@ async fn requeue(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-                let changed = submission::requeue(conn, org_id, id)?;
+                let changed = crate::notify::requeue_submission(conn, org_id, id)?;
                 if changed > 0 {
                     audit::record(conn, Entry::new(Some(org_id), actor, action).target("invoice", id))?;
                 }
