@@ -2,12 +2,18 @@
 //! bulk, for the page benchmarks (`bench/pages.sh`). Multi-row inserts, 1,000 rows a statement and
 //! 20,000 a transaction, so a million invoices take minutes, not hours.
 
-use crate::db::models::submission::{stage, status};
-use crate::db::schema::{invoices, submissions};
+use crate::audit::GENESIS;
+use crate::audit::append::move_head;
+use crate::audit::chain::{head, in_chain, lock_chain};
+use crate::audit::mac::{entry_mac, installed_key};
+use crate::db::models::submission::{SubmissionStage, SubmissionStatus};
+use crate::db::schema::{audit_log, invoices, submissions};
 use crate::db::{AnyConnection, now, write_tx};
 use crate::domain::invoice::document::{
     Address, AllowanceCharge, DecimalText, InvoiceDocument, Line, Note, Party, PaymentMeans, References,
 };
+use crate::domain::state::{DocumentKind, InvoiceState};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// Multi-row inserts are backend-specific in diesel: run them on the concrete connection.
@@ -70,10 +76,10 @@ pub fn seed_invoices(
                         let net = 100_000_000 + (i as i64 % 5_000) * 1_000_000;
                         (
                             invoices::organisation_id.eq(organisation_id),
-                            invoices::kind.eq("invoice"),
+                            invoices::kind.eq(DocumentKind::Invoice.as_str()),
                             invoices::series.eq("BENCH"),
                             invoices::number.eq(Some(format!("BENCH-{:09}", i + 1))),
-                            invoices::state.eq(crate::db::models::invoice::STATE_ISSUED),
+                            invoices::state.eq(InvoiceState::Issued.as_str()),
                             invoices::issue_date.eq(at.date()),
                             invoices::due_date.eq(Some(at.date() + chrono::Duration::days(30))),
                             invoices::currency.eq("EUR"),
@@ -108,13 +114,15 @@ pub fn seed_invoices(
                         let at = started + step * (i - first as u64) as i32;
                         // 90 % done, 9 % still followed, 1 % rejected; in flight, all followed.
                         let (stage_name, status_name, chorus) = match i % 100 {
-                            _ if in_flight && i.is_multiple_of(10) => {
-                                (stage::POLL, status::IN_PROCESSING, "IN_EN_COURS_TRAITEMENT_CPP")
-                            }
-                            _ if in_flight => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
-                            0 => (stage::HOLD, status::REJECTED, "A_RECYCLER"),
-                            1..=9 => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
-                            _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
+                            _ if in_flight && i.is_multiple_of(10) => (
+                                SubmissionStage::Poll,
+                                SubmissionStatus::InProcessing,
+                                "IN_EN_COURS_TRAITEMENT_CPP",
+                            ),
+                            _ if in_flight => (SubmissionStage::Track, SubmissionStatus::Sent, "MISE_A_DISPOSITION"),
+                            0 => (SubmissionStage::Hold, SubmissionStatus::Rejected, "A_RECYCLER"),
+                            1..=9 => (SubmissionStage::Track, SubmissionStatus::Sent, "MISE_A_DISPOSITION"),
+                            _ => (SubmissionStage::Done, SubmissionStatus::Sent, "MISE_EN_PAIEMENT"),
                         };
                         // Awaiting integration: no Chorus id yet, the poller reads the flux report.
                         let chorus_id = (!(in_flight && i.is_multiple_of(10))).then(|| (8_123_456 + i).to_string());
@@ -130,8 +138,8 @@ pub fn seed_invoices(
                         (
                             submissions::organisation_id.eq(organisation_id),
                             submissions::invoice_id.eq(*id),
-                            submissions::stage.eq(stage_name),
-                            submissions::status.eq(status_name),
+                            submissions::stage.eq(stage_name.as_str()),
+                            submissions::status.eq(status_name.as_str()),
                             submissions::chorus_status.eq(Some(chorus)),
                             submissions::flux_number.eq(Some(format!("CPP{:022}", i + 1))),
                             submissions::chorus_invoice_id.eq(chorus_id),
@@ -223,4 +231,123 @@ pub fn ten_line_document() -> InvoiceDocument {
         lines,
         ..Default::default()
     }
+}
+
+/// Appends `count` made-up entries to one chain, fast (for the benchmarks only): the chain is
+/// computed in Rust and written with multi-row inserts of 2,000 rows, 50,000 rows a transaction,
+/// the head moved once per transaction. Ten million entries take minutes, not hours.
+pub fn seed_audit(conn: &mut AnyConnection, organisation_id: Option<i64>, count: u64) -> QueryResult<()> {
+    const ACTIONS: [&str; 5] = [
+        "invoice.created",
+        "invoice.submitted",
+        "invoice.status_changed",
+        "customer.updated",
+        "login.succeeded",
+    ];
+    // 11 columns: 22,000 bound values a statement, under SQLite's 32,766 and PostgreSQL's 65,535.
+    const ROWS_PER_INSERT: u64 = 2_000;
+    const ROWS_PER_TRANSACTION: u64 = 50_000;
+    struct Seeded {
+        occurred_at: NaiveDateTime,
+        action: &'static str,
+        actor_label: String,
+        target_id: String,
+        outcome: &'static str,
+        details: String,
+        prev_hash: String,
+        entry_hash: String,
+    }
+    let key = installed_key()?;
+    let mut written = 0_u64;
+    let start = now() - chrono::Duration::seconds(count as i64);
+    while written < count {
+        let in_transaction = (count - written).min(ROWS_PER_TRANSACTION);
+        write_tx(conn, |conn| {
+            lock_chain(conn, organisation_id)?;
+            let head = head(conn, organisation_id)?;
+            let existed = head.is_some();
+            let mut prev_hash = head.map(|h| h.last_hash).unwrap_or_else(|| GENESIS.to_string());
+            let mut last_at = start;
+            let mut done = 0_u64;
+            while done < in_transaction {
+                let first = written + done;
+                let rows = (in_transaction - done).min(ROWS_PER_INSERT);
+                let entries: Vec<Seeded> = (first..first + rows)
+                    .map(|i| {
+                        let occurred_at = start + chrono::Duration::seconds(i as i64);
+                        let action = ACTIONS[(i % ACTIONS.len() as u64) as usize];
+                        let actor_label = format!("user{}@seed.test", i % 17);
+                        let target_id = (i / 5).to_string();
+                        let outcome = if i % 50 == 0 { "failure" } else { "success" };
+                        let details = serde_json::json!({"seq": i, "amount": format!("{}.{:02}", i % 10_000, i % 100), "note": "seeded entry for the benchmarks"}).to_string();
+                        let hash = entry_mac(
+                            &key,
+                            organisation_id,
+                            &occurred_at,
+                            None,
+                            &actor_label,
+                            action,
+                            Some("invoice"),
+                            Some(&target_id),
+                            outcome,
+                            &details,
+                            &prev_hash,
+                        );
+                        let prev = std::mem::replace(&mut prev_hash, hash.clone());
+                        Seeded {
+                            occurred_at,
+                            action,
+                            actor_label,
+                            target_id,
+                            outcome,
+                            details,
+                            prev_hash: prev,
+                            entry_hash: hash,
+                        }
+                    })
+                    .collect();
+                last_at = entries.last().map(|e| e.occurred_at).unwrap_or(last_at);
+                let values: Vec<_> = entries
+                    .iter()
+                    .map(|e| {
+                        (
+                            audit_log::organisation_id.eq(organisation_id),
+                            audit_log::occurred_at.eq(e.occurred_at),
+                            audit_log::actor_user_id.eq(None::<i64>),
+                            audit_log::actor_label.eq(&e.actor_label),
+                            audit_log::action.eq(e.action),
+                            audit_log::target_type.eq(Some("invoice")),
+                            audit_log::target_id.eq(Some(&e.target_id)),
+                            audit_log::outcome.eq(e.outcome),
+                            audit_log::details.eq(&e.details),
+                            audit_log::prev_hash.eq(&e.prev_hash),
+                            audit_log::entry_hash.eq(&e.entry_hash),
+                        )
+                    })
+                    .collect();
+                // Multi-row inserts are backend-specific in diesel: run them on the concrete connection.
+                match conn {
+                    AnyConnection::Postgresql(pg) => {
+                        diesel::insert_into(audit_log::table).values(values).execute(pg)?
+                    }
+                    AnyConnection::Sqlite(lite) => {
+                        diesel::insert_into(audit_log::table).values(values).execute(lite)?
+                    }
+                };
+                done += rows;
+            }
+            // We hold the chain's lock: the newest entry of the chain is the last one we wrote.
+            let last_id: i64 = audit_log::table
+                .filter(in_chain(organisation_id))
+                .order(audit_log::id.desc())
+                .select(audit_log::id)
+                .first(conn)?;
+            move_head(conn, organisation_id, existed, last_id, &prev_hash, last_at)
+        })?;
+        written += in_transaction;
+        if written.is_multiple_of(1_000_000) {
+            eprintln!("{written} audit entries");
+        }
+    }
+    Ok(())
 }

@@ -566,7 +566,7 @@ fn bench_seed(
     let invoices_took = started.elapsed().as_secs_f64();
     println!("{invoices} invoices with their submissions seeded in {invoices_took:.1} s");
     let started = std::time::Instant::now();
-    audit::seed(&mut conn, Some(organisation_id), audit_entries)?;
+    crate::bench_seed::seed_audit(&mut conn, Some(organisation_id), audit_entries)?;
     println!(
         "{audit_entries} audit entries seeded in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -587,7 +587,7 @@ fn audit_seed(settings: &Settings, count: u64, org: Option<&str>) -> anyhow::Res
         Some(siret) => Some(organisation_by_siret(&mut conn, siret)?.id),
         None => None,
     };
-    audit::seed(&mut conn, organisation_id, count)?;
+    crate::bench_seed::seed_audit(&mut conn, organisation_id, count)?;
     println!("{count} audit entries appended");
     Ok(())
 }
@@ -723,7 +723,7 @@ fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Res
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
         .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
     let (row, clear) =
-        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
+        crate::app::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!(
         "API token \"{}\" created for {} (id {}). It is shown once: store it now.",

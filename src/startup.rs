@@ -134,7 +134,7 @@ fn run(
     let idle = settings.idle_timeout_minutes;
     let secure = settings.secure_cookie;
     let settings = actix_web::web::Data::new(settings);
-    let verifications = actix_web::web::Data::new(web::handlers::audit::ChainVerifications::default());
+    let verifications = actix_web::web::Data::new(web::audit_verifications::ChainVerifications::default());
     let chip_counts = actix_web::web::Data::new(web::handlers::invoices::ChipCounts::default());
     let dashboard_counts = actix_web::web::Data::new(web::handlers::dashboard::DashboardCounts::default());
     let server = HttpServer::new(move || {

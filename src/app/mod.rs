@@ -17,3 +17,14 @@ pub mod save_notification_preferences;
 pub mod send_mail_again;
 pub mod send_webhook_test;
 pub mod set_chorus_endpoints;
+// Issue 16: use cases moved out of the handlers.
+pub mod account;
+pub mod api_tokens;
+pub mod audit_log;
+pub mod contracts;
+pub mod credit_notes;
+pub mod customers;
+pub mod login;
+pub mod settings;
+pub mod support;
+pub mod users;

@@ -351,6 +351,19 @@ pub fn visible_chains(conn: &mut AnyConnection, visibility: Visibility) -> Query
     }
 }
 
+pub const FEATURE_TOGGLED: &str = "organisation.feature_toggled";
+
+/// The feature-toggle entries of one organisation, newest first.
+pub fn toggle_history(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_log::table
+        .filter(audit_log::organisation_id.eq(organisation_id))
+        .filter(audit_log::action.eq(FEATURE_TOGGLED))
+        .order(audit_log::id.desc())
+        .limit(50)
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

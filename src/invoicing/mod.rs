@@ -241,10 +241,7 @@ fn values_for(org: &OrganisationRow, input: &DraftInput, parsed: &Invoice) -> in
         organisation_id: org.id,
         customer_id: input.customer_id,
         contract_id: input.contract_id,
-        kind: match document.kind {
-            DocumentKind::Invoice => "invoice".into(),
-            DocumentKind::CreditNote => "credit_note".into(),
-        },
+        kind: document.kind.as_str().into(),
         series,
         issue_date: parsed.dates().issue,
         due_date: parsed.dates().due,
@@ -296,7 +293,7 @@ pub fn save_draft(
         None => invoice::insert_draft(conn, &values)?,
         Some(id) => {
             let existing = invoice::find(conn, org.id, id)?.ok_or(InvoicingError::NotFound)?;
-            if existing.state != invoice::STATE_DRAFT {
+            if existing.state != crate::domain::state::InvoiceState::Draft {
                 return Err(InvoicingError::AlreadyIssued);
             }
             invoice::update_draft(conn, org.id, id, &values)?;
@@ -366,7 +363,7 @@ pub fn issue(
 ) -> Result<Issued, InvoicingError> {
     let org = organisation::find(conn, organisation_id)?.ok_or(InvoicingError::NotFound)?;
     let draft = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if draft.state != invoice::STATE_DRAFT {
+    if draft.state != crate::domain::state::InvoiceState::Draft {
         return Err(InvoicingError::AlreadyIssued);
     }
     let mut document: InvoiceDocument = serde_json::from_str(&draft.document).map_err(|e| {
@@ -429,7 +426,7 @@ pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
             .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
         p
     })?;
-    if row.state == invoice::STATE_DRAFT {
+    if row.state == crate::domain::state::InvoiceState::Draft {
         parse_for_draft(document)
     } else {
         Invoice::parse(document).map_err(|e| problems_of(&e))
@@ -481,7 +478,7 @@ pub fn resend_after_fix(
 ) -> Result<(), InvoicingError> {
     let row = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
     let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if sub.stage != submission::stage::HOLD || sub.chorus_invoice_id.is_some() {
+    if sub.stage != crate::domain::state::SubmissionStage::Hold || sub.chorus_invoice_id.is_some() {
         let mut p = Problems::new();
         p.entry("invoice".into())
             .or_default()
@@ -521,7 +518,7 @@ pub fn resend_after_fix(
             &parsed.document().buyer.name,
         )?;
     }
-    submission::requeue(conn, organisation_id, invoice_id)?;
+    crate::notify::requeue_submission(conn, organisation_id, invoice_id)?;
     audit::record(
         conn,
         Entry::new(Some(organisation_id), actor, "submission.resent")

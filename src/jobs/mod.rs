@@ -16,7 +16,7 @@ pub mod webhooks;
 
 use crate::config::SecretKey;
 use crate::db::Db;
-use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow};
+use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow, SubmissionStage};
 use chrono::Duration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -99,7 +99,7 @@ pub struct TickReport {
     pub claimed: usize,
 }
 
-async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
+async fn claim(ctx: &JobContext, stage: SubmissionStage) -> Vec<SubmissionRow> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
@@ -109,7 +109,7 @@ async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
     match claimed {
         Ok(rows) => rows,
         Err(e) => {
-            tracing::warn!(error = %e, stage, "could not claim submissions");
+            tracing::warn!(error = %e, stage = stage.as_str(), "could not claim submissions");
             Vec::new()
         }
     }
@@ -117,7 +117,7 @@ async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
 
 /// Deposits every due queued submission (one batch).
 pub async fn submit_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::SUBMIT).await;
+    let rows = claim(ctx, SubmissionStage::Submit).await;
     let claimed = rows.len();
     futures_util::future::join_all(rows.into_iter().map(|row| submit::submit_one(ctx, row))).await;
     TickReport { claimed }
@@ -126,7 +126,7 @@ pub async fn submit_due(ctx: &JobContext) -> TickReport {
 /// Follows every due deposited flux (one batch of rows), and runs the lifecycle search of every
 /// organisation whose cycle is due.
 pub async fn poll_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::POLL).await;
+    let rows = claim(ctx, SubmissionStage::Poll).await;
     let cursors = track::claim(ctx).await;
     let claimed = rows.len() + cursors.len();
     futures_util::future::join(
@@ -171,7 +171,7 @@ pub(crate) async fn record(
                 }
                 crate::notify::invoice_state_changed(conn, &before, &change)?;
                 // After the audit chain, as every transaction takes these locks in this order.
-                if change.stage.as_deref() == Some(submission::stage::TRACK) {
+                if change.stage == Some(SubmissionStage::Track) {
                     // Integrated: its organisation's lifecycle search runs next, starting now.
                     crate::db::models::poll_cursor::wake(conn, organisation_id, crate::db::now())?;
                 }

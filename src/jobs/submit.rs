@@ -12,7 +12,7 @@ use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DepositFluxRequest, FluxSyntax, SupplierInvoiceSearch};
 use crate::db::models::chorus_connection::{self, ChorusConnection};
 use crate::db::models::invoice;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use crate::domain::invoice::checks;
 use crate::render::{OutputFormat, render_invoice};
@@ -52,8 +52,8 @@ fn technical(message: impl Into<String>) -> Reason {
 /// Hand the submission to a person: shown as Rejected with these reasons.
 fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange {
     SubmissionChange {
-        stage: Some(stage::HOLD.into()),
-        status: Some(status::REJECTED.into()),
+        stage: Some(SubmissionStage::Hold),
+        status: Some(SubmissionStatus::Rejected),
         chorus_status: Some(chorus_status),
         reasons: Some(reasons_json(&reasons)),
         next_run_at: Some(now()),
@@ -162,7 +162,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             Ok(found) => {
                 if let Some(known) = found {
                     let change = SubmissionChange {
-                        stage: Some(stage::POLL.into()),
+                        stage: Some(SubmissionStage::Poll),
                         flux_number: Some(known.numero_flux_depot.clone()),
                         chorus_invoice_id: Some(Some(known.identifiant_facture_cpp.to_string())),
                         chorus_status: Some(Some(known.statut.as_str().to_string())),
@@ -343,8 +343,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len()
             })));
             SubmissionChange {
-                stage: Some(stage::POLL.into()),
-                status: Some(status::IN_PROCESSING.into()),
+                stage: Some(SubmissionStage::Poll),
+                status: Some(SubmissionStatus::InProcessing),
                 flux_number: Some(Some(response.numero_flux_depot)),
                 chorus_status: Some(Some("IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP".into())),
                 deposited_at: Some(Some(now())),

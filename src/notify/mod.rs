@@ -19,7 +19,7 @@ pub mod ssrf;
 pub mod webhooks;
 
 use crate::db::AnyConnection;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStatus};
 use diesel::QueryResult;
 
 /// A kind of mail a person can ask for on their account page.
@@ -78,8 +78,8 @@ impl MailEvent {
 pub struct StateChange {
     pub organisation_id: i64,
     pub invoice_id: i64,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: SubmissionStatus,
+    pub to_status: SubmissionStatus,
     pub from_chorus: Option<String>,
     pub to_chorus: Option<String>,
     pub reasons: Vec<Reason>,
@@ -88,7 +88,7 @@ pub struct StateChange {
 impl StateChange {
     /// What `change` does to `row`, or None when neither status moves.
     pub fn of(row: &SubmissionRow, change: &SubmissionChange) -> Option<StateChange> {
-        let to_status = change.status.clone().unwrap_or_else(|| row.status.clone());
+        let to_status = change.status.unwrap_or(row.status);
         let to_chorus = match &change.chorus_status {
             Some(code) => code.clone().or_else(|| row.chorus_status.clone()),
             None => row.chorus_status.clone(),
@@ -104,7 +104,7 @@ impl StateChange {
         Some(StateChange {
             organisation_id: row.organisation_id,
             invoice_id: row.invoice_id,
-            from_status: row.status.clone(),
+            from_status: row.status,
             to_status,
             from_chorus: row.chorus_status.clone(),
             to_chorus,
@@ -115,7 +115,7 @@ impl StateChange {
     /// A rejection: Chorus Pro's REJETEE, or our own rejected status (a flux refused at deposit).
     pub fn is_rejection(&self) -> bool {
         self.to_chorus.as_deref() == Some("REJETEE")
-            || (self.to_status == crate::db::models::submission::status::REJECTED && self.from_status != self.to_status)
+            || (self.to_status == SubmissionStatus::Rejected && self.from_status != self.to_status)
     }
 
     /// The mail this change calls for, if any.
@@ -177,7 +177,7 @@ pub fn invoice_issued(
     let data = serde_json::json!({
         "invoice_id": invoice_id,
         "number": number,
-        "status": if queued_for_chorus { Some(crate::db::models::submission::status::IN_PROCESSING) } else { None },
+        "status": if queued_for_chorus { Some(SubmissionStatus::InProcessing.as_str()) } else { None },
         "chorus_status": null,
         "queued_for_chorus": queued_for_chorus,
     });
@@ -219,7 +219,7 @@ pub fn buyer_answered(conn: &mut AnyConnection, entry: &crate::audit::Entry) -> 
     let data = serde_json::json!({
         "invoice_id": invoice_id,
         "number": invoice_number(conn, organisation_id, invoice_id)?,
-        "status": row.as_ref().map(|r| r.status.clone()),
+        "status": row.as_ref().map(|r| r.status.as_str()),
         "chorus_status": row.as_ref().and_then(|r| r.chorus_status.clone()),
         "answer": details,
     });
@@ -237,8 +237,8 @@ pub fn requeue_submission(conn: &mut AnyConnection, organisation_id: i64, invoic
         let state = StateChange {
             organisation_id,
             invoice_id,
-            from_status: before.status.clone(),
-            to_status: submission::status::IN_PROCESSING.to_string(),
+            from_status: before.status,
+            to_status: SubmissionStatus::InProcessing,
             from_chorus: before.chorus_status.clone(),
             to_chorus: None,
             reasons: Vec::new(),

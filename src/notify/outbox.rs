@@ -20,15 +20,19 @@ use crate::db::{AnyConnection, now};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+pub use crate::domain::state::OutboxStatus;
+
+/// The statuses as stored (see [`OutboxStatus`]), for queries.
 pub mod status {
-    pub const PENDING: &str = "pending";
+    use super::OutboxStatus;
+    pub const PENDING: &str = OutboxStatus::Pending.as_str();
     /// Claimed by a sender: the SMTP transaction may be under way.
-    pub const SENDING: &str = "sending";
-    pub const SENT: &str = "sent";
+    pub const SENDING: &str = OutboxStatus::Sending.as_str();
+    pub const SENT: &str = OutboxStatus::Sent.as_str();
     /// The server may or may not have taken it: waits for a person's "Send again".
-    pub const IN_DOUBT: &str = "in_doubt";
+    pub const IN_DOUBT: &str = OutboxStatus::InDoubt.as_str();
     /// Given up after [`super::MAX_ATTEMPTS`].
-    pub const FAILED: &str = "failed";
+    pub const FAILED: &str = OutboxStatus::Failed.as_str();
 }
 
 /// Tries before a mail is given up (back-off from one minute, capped at one hour: about 8 hours).
@@ -47,7 +51,8 @@ pub struct OutboxRow {
     pub details: String,
     pub dedupe_key: Option<String>,
     pub message_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub lease_owner: Option<String>,
@@ -63,12 +68,12 @@ impl OutboxRow {
     }
 
     pub fn is_in_doubt(&self) -> bool {
-        self.status == status::IN_DOUBT
+        self.status == OutboxStatus::InDoubt
     }
 
     /// The catalog key of the row's status, as the outbox page shows it.
     pub fn status_key(&self) -> String {
-        format!("notify-mail-status-{}", self.status.replace('_', "-"))
+        format!("notify-mail-status-{}", self.status.as_str().replace('_', "-"))
     }
 }
 
@@ -136,7 +141,7 @@ pub fn enqueue_for_subscribers(
                 details: &details,
                 dedupe_key: key,
                 message_id: format!("<{}.{}@chorus-desk>", super::random_hex(12), organisation_id),
-                status: status::PENDING,
+                status: OutboxStatus::Pending.as_str(),
                 attempts: 0,
                 next_attempt_at: at,
                 created_at: at,
@@ -153,7 +158,7 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
     let at = now();
     crate::db::write_tx(conn, |conn| {
         let candidates: Vec<i64> = mail_outbox::table
-            .filter(mail_outbox::status.eq(status::PENDING))
+            .filter(mail_outbox::status.eq(OutboxStatus::Pending.as_str()))
             .filter(mail_outbox::next_attempt_at.le(at))
             .order((mail_outbox::next_attempt_at, mail_outbox::id))
             .limit(limit)
@@ -248,7 +253,7 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
             .filter(mail_outbox::status.eq_any([status::SENDING, status::IN_DOUBT])),
     )
     .set((
-        mail_outbox::status.eq(status::SENT),
+        mail_outbox::status.eq(OutboxStatus::Sent.as_str()),
         mail_outbox::sent_at.eq(Some(now())),
         mail_outbox::attempts.eq(mail_outbox::attempts + 1),
         mail_outbox::last_error.eq(None::<String>),
@@ -264,9 +269,9 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
 pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error: &str) -> QueryResult<bool> {
     let attempts = row.attempts + 1;
     let status = if attempts >= MAX_ATTEMPTS {
-        status::FAILED
+        OutboxStatus::Failed.as_str()
     } else {
-        status::PENDING
+        OutboxStatus::Pending.as_str()
     };
     let next = now() + super::backoff(row.attempts, Duration::minutes(1), Duration::hours(1));
     let updated = diesel::update(

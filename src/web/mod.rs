@@ -1,6 +1,7 @@
 //! The complete URL map, in one function, and the page plumbing shared by every handler.
 
 pub mod assets;
+pub mod audit_verifications;
 pub mod chorus_status;
 pub mod count_cache;
 pub mod details;

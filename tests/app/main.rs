@@ -44,4 +44,5 @@ mod sim_poller;
 mod sim_restart;
 mod simulator_clients;
 mod sinks;
+mod state_checks;
 mod walk_defects;

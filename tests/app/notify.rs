@@ -119,7 +119,7 @@ both_backends! {
         let mut recipients: Vec<&str> = outbox.iter().map(|m| m.recipient.as_str()).collect();
         recipients.sort();
         assert_eq!(recipients, ["billing@atelier.test", "compta@atelier.test"], "only who asked for it: {outbox:?}");
-        assert!(outbox.iter().all(|m| m.status == "pending" && m.invoice_id == Some(invoice)));
+        assert!(outbox.iter().all(|m| m.status == chorus_desk::domain::state::OutboxStatus::Pending && m.invoice_id == Some(invoice)));
 
         let sink = SmtpSink::start().await;
         let settings = MailSettings::new(&sink.url(), "Chorus Desk <desk@atelier.test>", "https://desk.atelier.test/").unwrap();
@@ -155,10 +155,10 @@ both_backends! {
         let again = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
         assert_eq!((again.claimed, again.in_doubt), (0, 0), "a sent or in-doubt mail is never sent by itself");
         let rows = app.outbox().await;
-        let doubtful: Vec<_> = rows.iter().filter(|m| m.status == "in_doubt").collect();
+        let doubtful: Vec<_> = rows.iter().filter(|m| m.status.as_str() == "in_doubt").collect();
         assert_eq!(doubtful.len(), 1, "{rows:?}");
         assert_eq!(doubtful[0].recipient, first.rcpt_to[0]);
-        assert_eq!(rows.iter().filter(|m| m.status == "sent").count(), 1);
+        assert_eq!(rows.iter().filter(|m| m.status.as_str() == "sent").count(), 1);
 
         let mails = sink.mails();
         assert_eq!(mails.len(), 2, "each mail once: none twice after the crash");
@@ -200,7 +200,7 @@ both_backends! {
         assert_eq!((report.claimed, report.sent), (1, 1));
         let last = sink.mails().pop().unwrap();
         assert_eq!(last.header("Message-ID"), first.header("Message-ID"));
-        assert!(app.outbox().await.iter().all(|m| m.status == "sent"));
+        assert!(app.outbox().await.iter().all(|m| m.status.as_str() == "sent"));
         assert!(app.audit_actions().await.iter().any(|a| a == "mail.send_again"));
     }
 
@@ -257,12 +257,12 @@ both_backends! {
         let failed = app.webhook_deliveries(registered.endpoint_id).await;
         let retried: Vec<_> = failed.iter().filter(|d| d.delivery.last_http_status == Some(500)).collect();
         assert_eq!(retried.len(), 2, "{failed:?}");
-        assert!(retried.iter().all(|d| d.delivery.status == "pending" && d.delivery.next_attempt_at > chorus_desk::db::now()));
+        assert!(retried.iter().all(|d| d.delivery.status == chorus_desk::domain::state::DeliveryStatus::Pending && d.delivery.next_attempt_at > chorus_desk::db::now()));
 
         app.notification_time_passes().await;
         chorus_desk::jobs::webhooks::drain(&app.jobs, ALLOW_PRIVATE).await;
         let deliveries = app.webhook_deliveries(registered.endpoint_id).await;
-        assert!(deliveries.iter().all(|d| d.delivery.status == "delivered" && d.delivery.last_http_status == Some(200)), "{deliveries:?}");
+        assert!(deliveries.iter().all(|d| d.delivery.status == chorus_desk::domain::state::DeliveryStatus::Delivered && d.delivery.last_http_status == Some(200)), "{deliveries:?}");
 
         // Every request is signed over `timestamp.body` with the secret shown once.
         let requests = receiver.requests();
@@ -330,7 +330,7 @@ both_backends! {
         chorus_desk::jobs::webhooks::drain(&app.jobs, STRICT).await;
         assert_eq!(receiver.requests().len(), before, "nothing sent to a private address");
         let refused = app.webhook_deliveries(registered.endpoint_id).await.remove(0);
-        assert_eq!(refused.delivery.status, "failed");
+        assert_eq!(refused.delivery.status, chorus_desk::domain::state::DeliveryStatus::Failed);
         assert!(refused.delivery.last_error.unwrap().contains("private"));
     }
 }

@@ -2,15 +2,17 @@
 //! history, and CSV/JSON exports streamed in bounded memory. An auditor with an organisation sees
 //! only its chain; one without sees every chain. Another organisation's entry is a 404.
 
+use crate::audit::export::{CSV_HEADER, Separator, UTF8_BOM, write_csv_line, write_csv_row, write_json_row};
 use crate::audit::query::{self, AuditFilter, FilterInput, Visibility};
-use crate::audit::{self, AuditRow, ChainStatus, Entry};
+use crate::audit::{self, AuditRow, ChainStatus};
 use crate::auth::CurrentUser;
 use crate::config::Settings;
 use crate::db::models::organisation;
-use crate::db::{AnyConnection, Db, write_tx};
+use crate::db::{AnyConnection, Db};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
+use crate::web::audit_verifications::{ChainVerifications, Plan, VERIFY_BUDGET, walk_in_background};
 use crate::web::page::{Ctx, ok, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -105,167 +107,6 @@ fn entry_view(names: &BTreeMap<i64, String>, row: AuditRow) -> EntryView {
         outcome: row.outcome,
         summary: summary(&row.details),
     }
-}
-
-/// Entries the page verifies per chain and per load; a longer walk goes on in the background.
-const VERIFY_BUDGET: u64 = 20_000;
-/// Entries a background walk verifies between two reports of its progress.
-const BACKGROUND_CHUNK: u64 = 200_000;
-/// How long the page trusts what it verified before: after this, the chain is walked again from
-/// its start in the background (alterations of old entries surface then; `chorus-desk audit
-/// verify` always walks everything).
-const FULL_WALK_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
-
-/// What the auditor page knows of each chain, shared by the server's workers: each load verifies
-/// only the entries appended since the previous one, not the whole log (seconds per million
-/// entries); a long walk runs in the background while the page shows how far it got.
-#[derive(Default)]
-pub struct ChainVerifications {
-    chains: std::sync::Mutex<BTreeMap<Option<i64>, Known>>,
-}
-
-struct Known {
-    progress: audit::Verified,
-    /// The walk reached the chain's head (at that time).
-    complete: bool,
-    /// When the walk this progress continues started from the beginning of the chain.
-    since: std::time::Instant,
-    /// A background walk is running for this chain.
-    walking: bool,
-}
-
-/// What a page load does for one chain.
-enum Plan {
-    /// A background walk is running: show what is known.
-    Show { progress: audit::Verified, complete: bool },
-    /// Walk (resuming after `Some`), and start a walk from the start in the background if due.
-    Walk {
-        resume: Option<audit::Verified>,
-        full_walk_due: bool,
-    },
-}
-
-impl ChainVerifications {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Option<i64>, Known>> {
-        self.chains.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn plan(&self, chain: Option<i64>) -> Plan {
-        let mut chains = self.lock();
-        match chains.get_mut(&chain) {
-            Some(known) if known.walking => Plan::Show {
-                progress: known.progress.clone(),
-                complete: known.complete,
-            },
-            Some(known) => {
-                let due = known.since.elapsed() >= FULL_WALK_EVERY;
-                if due {
-                    known.walking = true;
-                }
-                Plan::Walk {
-                    resume: Some(known.progress.clone()),
-                    full_walk_due: due,
-                }
-            }
-            None => Plan::Walk {
-                resume: None,
-                full_walk_due: false,
-            },
-        }
-    }
-
-    fn remember(&self, chain: Option<i64>, progress: audit::Verified, complete: bool, from_start: bool) {
-        let mut chains = self.lock();
-        match chains.get_mut(&chain) {
-            Some(known) => {
-                // Never step back: a concurrent load may have got further.
-                if progress.after_id >= known.progress.after_id || from_start {
-                    known.progress = progress;
-                    known.complete = complete;
-                }
-                if from_start {
-                    known.since = std::time::Instant::now();
-                }
-            }
-            None => {
-                chains.insert(
-                    chain,
-                    Known {
-                        progress,
-                        complete,
-                        since: std::time::Instant::now(),
-                        walking: false,
-                    },
-                );
-            }
-        }
-    }
-
-    fn forget(&self, chain: Option<i64>) {
-        self.lock().remove(&chain);
-    }
-
-    /// Marks a background walk as started, unless one runs already.
-    fn start_walking(&self, chain: Option<i64>) -> bool {
-        let mut chains = self.lock();
-        match chains.get_mut(&chain) {
-            Some(known) if known.walking => false,
-            Some(known) => {
-                known.walking = true;
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn stopped_walking(&self, chain: Option<i64>) {
-        if let Some(known) = self.lock().get_mut(&chain) {
-            known.walking = false;
-        }
-    }
-}
-
-/// Walks one chain to its head in the background, reporting its progress as it goes (a walk from
-/// the start reports only its end, so the page keeps showing the previous result meanwhile).
-fn walk_in_background(
-    db: Db,
-    verifications: web::Data<ChainVerifications>,
-    key: [u8; 32],
-    chain: Option<i64>,
-    resume: Option<audit::Verified>,
-) {
-    let from_start = resume.is_none();
-    // Called from the blocking pool, inside the runtime: a plain tokio task.
-    tokio::spawn(async move {
-        let mut resume = resume;
-        loop {
-            let from = resume.clone();
-            let walked = db
-                .run(move |conn| {
-                    audit::walk_chain(conn, &key, chain, from, Some(BACKGROUND_CHUNK)).map_err(AppError::from)
-                })
-                .await;
-            match walked {
-                Ok(audit::Walk::Partial(progress)) => {
-                    if !from_start {
-                        verifications.remember(chain, progress.clone(), false, false);
-                    }
-                    resume = Some(progress);
-                }
-                Ok(audit::Walk::Done(_, Some(progress))) => {
-                    verifications.remember(chain, progress, true, from_start);
-                    break;
-                }
-                // Broken: the next load walks from the start and shows where.
-                Ok(audit::Walk::Done(_, None)) => {
-                    verifications.forget(chain);
-                    break;
-                }
-                Err(_) => break,
-            }
-        }
-        verifications.stopped_walking(chain);
-    });
 }
 
 fn intact_summary(entries: u64, checkpoint: Option<i64>) -> Message {
@@ -613,24 +454,6 @@ enum Format {
     Json,
 }
 
-/// The CSV separator: `,` (RFC 4180, the default) or `;` (what French Excel expects, since the
-/// comma is its decimal mark): `?sep=semicolon`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub enum Separator {
-    #[default]
-    Comma,
-    Semicolon,
-}
-
-impl Separator {
-    fn byte(self) -> u8 {
-        match self {
-            Separator::Comma => b',',
-            Separator::Semicolon => b';',
-        }
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CsvOptions {
@@ -646,10 +469,6 @@ impl CsvOptions {
         }
     }
 }
-
-/// The UTF-8 byte order mark: without it Excel reads the file in the system's code page and
-/// mangles every accent.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub async fn export_csv(
     user: CurrentUser,
@@ -697,17 +516,7 @@ async fn export(
         Format::Json => "json",
     };
     let filters = serde_json::to_value(&input).unwrap_or_default();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                Entry::new(organisation_id, actor, "audit.exported")
-                    .details(serde_json::json!({"format": format_name, "filters": filters})),
-            )
-        })
-        .map_err(AppError::from)
-    })
-    .await?;
+    crate::app::audit_log::record_export(&db, organisation_id, actor, format_name, filters).await?;
 
     let (sender, mut receiver) =
         tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(EXPORT_CHANNEL_CHUNKS);
@@ -792,107 +601,9 @@ fn stream_rows(
     let _ = sender.blocking_send(Ok(web::Bytes::from(buffer)));
 }
 
-const CSV_HEADER: [&str; 12] = [
-    "id",
-    "organisation_id",
-    "occurred_at",
-    "actor_user_id",
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "outcome",
-    "details",
-    "prev_hash",
-    "entry_hash",
-];
-
-fn iso(at: &chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-/// RFC 4180 quoting (for either separator). A cell a spreadsheet would run as a formula gets a
-/// leading apostrophe.
-fn csv_cell(out: &mut Vec<u8>, value: &str) {
-    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula || value.contains([',', ';', '"', '\n', '\r']) {
-        out.push(b'"');
-        if formula {
-            out.push(b'\'');
-        }
-        out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(value.as_bytes());
-    }
-}
-
-fn write_csv_line<S: AsRef<str>>(out: &mut Vec<u8>, cells: &[S], separator: Separator) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(separator.byte());
-        }
-        csv_cell(out, cell.as_ref());
-    }
-    out.extend_from_slice(b"\r\n");
-}
-
-fn write_csv_row(out: &mut Vec<u8>, row: &AuditRow, separator: Separator) {
-    let cells = [
-        row.id.to_string(),
-        row.organisation_id.map(|v| v.to_string()).unwrap_or_default(),
-        iso(&row.occurred_at),
-        row.actor_user_id.map(|v| v.to_string()).unwrap_or_default(),
-        row.actor_label.clone(),
-        row.action.clone(),
-        row.target_type.clone().unwrap_or_default(),
-        row.target_id.clone().unwrap_or_default(),
-        row.outcome.clone(),
-        row.details.clone(),
-        row.prev_hash.clone(),
-        row.entry_hash.clone(),
-    ];
-    write_csv_line(out, &cells, separator);
-}
-
-fn write_json_row(out: &mut Vec<u8>, row: &AuditRow) {
-    let details = serde_json::from_str::<serde_json::Value>(&row.details)
-        .unwrap_or_else(|_| serde_json::Value::String(row.details.clone()));
-    let value = serde_json::json!({
-        "id": row.id,
-        "organisation_id": row.organisation_id,
-        "occurred_at": iso(&row.occurred_at),
-        "actor_user_id": row.actor_user_id,
-        "actor": row.actor_label,
-        "action": row.action,
-        "target_type": row.target_type,
-        "target_id": row.target_id,
-        "outcome": row.outcome,
-        "details": details,
-        "prev_hash": row.prev_hash,
-        "entry_hash": row.entry_hash,
-    });
-    // Writing a JSON value into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &value);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        let mut out = Vec::new();
-        csv_cell(&mut out, "plain");
-        out.push(b'|');
-        csv_cell(&mut out, "{\"a\":1,\"b\":\"x\"}");
-        out.push(b'|');
-        csv_cell(&mut out, "=HYPERLINK(\"x\")");
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "plain|\"{\"\"a\"\":1,\"\"b\"\":\"\"x\"\"}\"|\"'=HYPERLINK(\"\"x\"\")\""
-        );
-    }
 
     #[test]
     fn filter_links_keep_only_filled_filters() {

@@ -4,14 +4,15 @@
 //! Errors: 422 `{"errors":{field:[..]}}`, malformed JSON 400, unknown or foreign ids 404, all JSON.
 
 use crate::auth::api_token::ApiCaller;
+use crate::db::Db;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow};
 use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
-use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
+use crate::domain::state::ListStatus;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -54,7 +55,7 @@ pub struct CreateInvoice {
 
 /// The invoice as the API shows it.
 pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
-    let status = status_view(&row.state, sub.map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.map(SubmissionRow::list_item).as_ref());
     let money = |micros: i64| fmt_amount(from_micros(micros));
     json!({
         "id": row.id,
@@ -229,14 +230,8 @@ pub async fn create(
             };
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
-            let outcome = write_tx(conn, |conn| {
-                // Same rules as the form: the contract must be the customer's (422 `contract_id`).
-                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
-                if request.issue {
-                    invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
-                }
-                Ok::<_, InvoicingError>(draft.id)
-            });
+            let outcome =
+                crate::app::invoices::create_draft(conn, &org, links, input, request.issue, receives_chorus, actor);
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
@@ -297,12 +292,14 @@ pub async fn list(
     }
     let status = match query.get("status").map(String::as_str) {
         None | Some("") => None,
-        Some(s @ ("draft" | "issued" | "in_processing" | "sent" | "rejected")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(bad_request(format!(
-                "`status` \"{other}\" is not one of draft, issued, in_processing, sent, rejected."
-            )));
-        }
+        Some(text) => match text.parse::<ListStatus>() {
+            Ok(status) => Some(status),
+            Err(_) => {
+                return Err(bad_request(format!(
+                    "`status` \"{text}\" is not one of draft, issued, in_processing, sent, rejected."
+                )));
+            }
+        },
     };
     let filter = InvoiceFilter {
         status,
