@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor, Entry};
 use crate::db::models::organisation::OrganisationRow;
-use crate::db::models::{contract, customer, invoice, organisation, submission};
+use crate::db::models::{contract, customer, invoice, organisation};
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::error::AppError;
 use crate::i18n::Message;
