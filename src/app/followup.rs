@@ -115,6 +115,9 @@ async fn conclude(
                 for exchange in observer.take_entries(org, invoice_id) {
                     audit::record(conn, exchange)?;
                 }
+                if done {
+                    crate::notify::buyer_answered(conn, &entry)?;
+                }
                 audit::record(conn, entry)?;
                 if done {
                     poll_cursor::wake(conn, org, now())?;

@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor, Entry};
 use crate::db::models::organisation::OrganisationRow;
-use crate::db::models::{contract, customer, invoice, organisation, submission};
+use crate::db::models::{contract, customer, invoice, organisation};
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -274,7 +274,7 @@ pub async fn requeue(db: &Db, org_id: i64, id: i64, actor: Actor, action: &'stat
     db.run(move |conn| {
         write_tx(conn, |conn| {
             invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-            let changed = submission::requeue(conn, org_id, id)?;
+            let changed = crate::notify::requeue_submission(conn, org_id, id)?;
             if changed > 0 {
                 audit::record(conn, Entry::new(Some(org_id), actor, action).target("invoice", id))?;
             }

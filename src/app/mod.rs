@@ -15,6 +15,7 @@ pub mod import_invoice;
 pub mod register_webhook;
 pub mod remove_webhook;
 pub mod save_notification_preferences;
+pub mod send_mail_again;
 pub mod send_webhook_test;
 pub mod set_chorus_endpoints;
 // Issue 16: use cases moved out of the handlers.

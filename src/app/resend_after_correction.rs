@@ -207,7 +207,7 @@ pub fn resend(
         parsed.document().buyer.siret.as_deref(),
         &parsed.document().buyer.name,
     )?;
-    if submission::requeue(conn, organisation_id, invoice_id)? != 1 {
+    if crate::notify::requeue_submission(conn, organisation_id, invoice_id)? != 1 {
         return Err(refused("err-invoice-resend-integrated"));
     }
     let changed: Vec<serde_json::Value> = changes

@@ -203,7 +203,7 @@ fn correct_in_tx(
                 "after": pairs(&after),
             })),
     )?;
-    if submission::requeue(conn, organisation_id, invoice_id)? != 1 {
+    if crate::notify::requeue_submission(conn, organisation_id, invoice_id)? != 1 {
         return Err(not_correctable());
     }
     audit::record(

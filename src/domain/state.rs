@@ -152,6 +152,10 @@ text_enum! {
         Sent => "sent",
         /// Still failing after the last attempt.
         Failed => "failed",
+        /// Claimed by a sender: its SMTP exchange may be under way (notify::outbox).
+        Sending => "sending",
+        /// The server may or may not have it: waits for a person's "Send again".
+        InDoubt => "in_doubt",
     }
 }
 

@@ -418,6 +418,7 @@ pub fn issue(
     } else {
         None
     };
+    crate::notify::invoice_issued(conn, organisation_id, invoice_id, &number, submission_id.is_some())?;
     let invoice = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
     Ok(Issued { invoice, submission_id })
 }

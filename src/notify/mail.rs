@@ -113,23 +113,62 @@ pub fn compose(row: &OutboxRow, public_url: &str) -> Composed {
     }
 }
 
-/// Sends the row's mail. `Ok` means the SMTP server accepted it.
-pub async fn send(settings: &MailSettings, row: &OutboxRow) -> Result<(), String> {
+/// Why a mail was not confirmed sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The server surely does not have it: it answered 4xx/5xx, or was never reached (connection
+    /// refused, TLS handshake, a mail that could not be written). Safe to try again later.
+    NotTaken(String),
+    /// The exchange broke where the server may already have taken the message (a network error or
+    /// a timeout once connected, an unreadable answer). Sending again could make a duplicate.
+    Unknown(String),
+}
+
+impl SendError {
+    pub fn text(&self) -> &str {
+        match self {
+            SendError::NotTaken(text) | SendError::Unknown(text) => text,
+        }
+    }
+}
+
+/// Whether an SMTP error proves the server did not take the message.
+fn surely_not_taken(error: &lettre::transport::smtp::Error) -> bool {
+    // A negative reply (to any command, the final one included) means "not accepted"; a client
+    // error happens before anything is sent; TLS fails during the handshake. lettre 0.11 has no
+    // `is_connection()`: a failure to connect displays as "Connection error".
+    error.is_transient()
+        || error.is_permanent()
+        || error.is_client()
+        || error.is_tls()
+        || error.to_string().starts_with("Connection error")
+}
+
+/// Sends the row's mail. `Ok` means the SMTP server answered `250` to the message.
+pub async fn send(settings: &MailSettings, row: &OutboxRow) -> Result<(), SendError> {
     let composed = compose(row, &settings.public_url);
-    let to: Mailbox = row.recipient.parse().map_err(|e| format!("recipient address: {e}"))?;
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| SendError::NotTaken(format!("recipient address: {e}")))?;
     let message = Message::builder()
         .from(settings.from.clone())
         .to(to)
         .subject(composed.subject)
-        // The same id on every copy of this mail, so that a resend after a crash is recognised.
+        // The same id on every copy of this mail, so that a copy sent again is recognised.
         .message_id(Some(row.message_id.clone()))
         .header(ContentType::TEXT_PLAIN)
         .body(composed.body)
-        .map_err(|e| format!("mail: {e}"))?;
-    let transport = settings.transport().map_err(|e| format!("smtp: {e}"))?;
-    transport
-        .send(message)
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("smtp: {e}"))
+        .map_err(|e| SendError::NotTaken(format!("mail: {e}")))?;
+    let transport = settings
+        .transport()
+        .map_err(|e| SendError::NotTaken(format!("smtp: {e}")))?;
+    transport.send(message).await.map(|_| ()).map_err(|e| {
+        let text = format!("smtp: {e}");
+        if surely_not_taken(&e) {
+            SendError::NotTaken(text)
+        } else {
+            SendError::Unknown(text)
+        }
+    })
 }

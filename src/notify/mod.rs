@@ -14,6 +14,7 @@ pub mod mail;
 pub mod outbox;
 pub mod preferences;
 pub mod reminders;
+pub mod sender;
 pub mod ssrf;
 pub mod webhooks;
 
@@ -140,8 +141,13 @@ pub fn invoice_state_changed(
     let Some(state) = StateChange::of(row, change) else {
         return Ok(());
     };
+    emit(conn, &state)
+}
+
+/// The events and mails of one state change.
+fn emit(conn: &mut AnyConnection, state: &StateChange) -> QueryResult<()> {
     let number = invoice_number(conn, state.organisation_id, state.invoice_id)?;
-    webhooks::record_state_change(conn, &state, number.as_deref())?;
+    webhooks::record_state_change(conn, state, number.as_deref())?;
     if let Some(event) = state.mail_event() {
         let details = serde_json::json!({
             "number": number,
@@ -158,6 +164,89 @@ pub fn invoice_state_changed(
         )?;
     }
     Ok(())
+}
+
+/// An invoice was issued (its number taken): `invoice.issued`, with whether it was queued for
+/// Chorus Pro. Call it in the issuing transaction.
+pub fn invoice_issued(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    number: &str,
+    queued_for_chorus: bool,
+) -> QueryResult<()> {
+    let data = serde_json::json!({
+        "invoice_id": invoice_id,
+        "number": number,
+        "status": if queued_for_chorus { Some(SubmissionStatus::InProcessing.as_str()) } else { None },
+        "chorus_status": null,
+        "queued_for_chorus": queued_for_chorus,
+    });
+    webhooks::record_event(
+        conn,
+        organisation_id,
+        webhooks::EventType::Issued,
+        Some(invoice_id),
+        data,
+        None,
+    )
+    .map(|_| ())
+}
+
+/// A person answered the buyer through Chorus Pro ("Fix routing and recycle", "Complete"), as
+/// recorded by the audit `entry` of that action: `invoice.recycled` or `invoice.completed`, with
+/// the entry's details (routing, comment, attachment name). Other actions emit nothing. Call it in
+/// the transaction that records the entry, only when Chorus Pro accepted the action.
+pub fn buyer_answered(conn: &mut AnyConnection, entry: &crate::audit::Entry) -> QueryResult<()> {
+    let event = match entry.action {
+        "submission.recycled" => webhooks::EventType::Recycled,
+        "submission.completed" => webhooks::EventType::Completed,
+        _ => return Ok(()),
+    };
+    let (Some(organisation_id), Some(("invoice", invoice_id))) = (
+        entry.organisation_id,
+        entry.target.as_ref().map(|(k, id)| (*k, id.as_str())),
+    ) else {
+        return Ok(());
+    };
+    let Ok(invoice_id) = invoice_id.parse::<i64>() else {
+        return Ok(());
+    };
+    let row = crate::db::models::submission::find_for_invoice(conn, organisation_id, invoice_id)?;
+    let mut details = entry.details.clone();
+    if let Some(details) = details.as_object_mut() {
+        details.remove("error");
+    }
+    let data = serde_json::json!({
+        "invoice_id": invoice_id,
+        "number": invoice_number(conn, organisation_id, invoice_id)?,
+        "status": row.as_ref().map(|r| r.status.as_str()),
+        "chorus_status": row.as_ref().and_then(|r| r.chorus_status.clone()),
+        "answer": details,
+    });
+    webhooks::record_event(conn, organisation_id, event, Some(invoice_id), data, None).map(|_| ())
+}
+
+/// A person put a held submission back to the submitter ("Retry", "Resend after correction"):
+/// requeues it (`submission::requeue`) and, when it moved, emits the status change (back to
+/// in processing, the Chorus Pro status cleared). Returns how many rows moved.
+pub fn requeue_submission(conn: &mut AnyConnection, organisation_id: i64, invoice_id: i64) -> QueryResult<usize> {
+    use crate::db::models::submission;
+    let before = submission::find_for_invoice(conn, organisation_id, invoice_id)?;
+    let changed = submission::requeue(conn, organisation_id, invoice_id)?;
+    if let (true, Some(before)) = (changed > 0, before) {
+        let state = StateChange {
+            organisation_id,
+            invoice_id,
+            from_status: before.status,
+            to_status: SubmissionStatus::InProcessing,
+            from_chorus: before.chorus_status.clone(),
+            to_chorus: None,
+            reasons: Vec::new(),
+        };
+        emit(conn, &state)?;
+    }
+    Ok(changed)
 }
 
 fn invoice_number(conn: &mut AnyConnection, organisation_id: i64, invoice_id: i64) -> QueryResult<Option<String>> {

@@ -1,8 +1,18 @@
 //! The mail outbox: one row per mail to send, written in the transaction of what it tells about.
-//! The sender claims rows with a lease, sends, then marks them sent. A sender that dies between
-//! the SMTP server's acceptance and the mark leaves the row to be sent again after its lease: so
-//! delivery is at least once, and every copy carries the same `Message-ID` (chosen when the row is
-//! written) so that the receiving side can drop the duplicate.
+//!
+//! Sending is **at most once, and nothing is lost silently**:
+//! 1. the sender claims a row (`pending` → `sending`, with a lease) and commits, before it opens
+//!    the SMTP transaction;
+//! 2. it marks the row `sent` right after the server's `250` to the message (DATA);
+//! 3. when the server said no (4xx/5xx) or could not be reached at all, the mail surely did not
+//!    go: back to `pending`, retried after a back-off;
+//! 4. when the outcome is unknown (the connection broke or timed out after the message may have
+//!    been taken), the row becomes `in_doubt`, and so does a row still `sending` once its lease
+//!    has run out (its sender died: `kill -9`, a crash, a lost host). An in-doubt mail is **never
+//!    resent by itself**: it is shown on `/settings/outbox` with a "Send again" button (audited).
+//!
+//! Every copy carries the same `Message-ID` (chosen when the row is written), so a mail sent again
+//! by hand is recognisable as the same one.
 
 use super::MailEvent;
 use crate::db::schema::{mail_outbox, notification_preferences, users};
@@ -11,6 +21,19 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 pub use crate::domain::state::OutboxStatus;
+
+/// The statuses as stored (see [`OutboxStatus`]), for queries.
+pub mod status {
+    use super::OutboxStatus;
+    pub const PENDING: &str = OutboxStatus::Pending.as_str();
+    /// Claimed by a sender: the SMTP transaction may be under way.
+    pub const SENDING: &str = OutboxStatus::Sending.as_str();
+    pub const SENT: &str = OutboxStatus::Sent.as_str();
+    /// The server may or may not have taken it: waits for a person's "Send again".
+    pub const IN_DOUBT: &str = OutboxStatus::InDoubt.as_str();
+    /// Given up after [`super::MAX_ATTEMPTS`].
+    pub const FAILED: &str = OutboxStatus::Failed.as_str();
+}
 
 /// Tries before a mail is given up (back-off from one minute, capped at one hour: about 8 hours).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -42,6 +65,15 @@ pub struct OutboxRow {
 impl OutboxRow {
     pub fn mail_event(&self) -> Option<MailEvent> {
         MailEvent::parse(&self.event)
+    }
+
+    pub fn is_in_doubt(&self) -> bool {
+        self.status == OutboxStatus::InDoubt
+    }
+
+    /// The catalog key of the row's status, as the outbox page shows it.
+    pub fn status_key(&self) -> String {
+        format!("notify-mail-status-{}", self.status.as_str().replace('_', "-"))
     }
 }
 
@@ -120,15 +152,14 @@ pub fn enqueue_for_subscribers(
     Ok(written)
 }
 
-/// Takes up to `limit` due pending mails for `owner` until `lease` from now. A row whose holder
-/// died (its lease passed) is due again.
+/// Takes up to `limit` due pending mails for `owner` until `lease` from now: each becomes
+/// `sending` in this committed transaction, before any SMTP exchange.
 pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64) -> QueryResult<Vec<OutboxRow>> {
     let at = now();
     crate::db::write_tx(conn, |conn| {
         let candidates: Vec<i64> = mail_outbox::table
             .filter(mail_outbox::status.eq(OutboxStatus::Pending.as_str()))
             .filter(mail_outbox::next_attempt_at.le(at))
-            .filter(mail_outbox::lease_until.is_null().or(mail_outbox::lease_until.lt(at)))
             .order((mail_outbox::next_attempt_at, mail_outbox::id))
             .limit(limit)
             .select(mail_outbox::id)
@@ -139,10 +170,10 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
             let taken = diesel::update(
                 mail_outbox::table
                     .filter(mail_outbox::id.eq(id))
-                    .filter(mail_outbox::status.eq(OutboxStatus::Pending.as_str()))
-                    .filter(mail_outbox::lease_until.is_null().or(mail_outbox::lease_until.lt(at))),
+                    .filter(mail_outbox::status.eq(status::PENDING)),
             )
             .set((
+                mail_outbox::status.eq(status::SENDING),
                 mail_outbox::lease_owner.eq(owner),
                 mail_outbox::lease_until.eq(at + lease),
             ))
@@ -159,12 +190,67 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
     })
 }
 
-/// Marks a mail sent, if `owner` still holds it. Returns false when the lease was lost.
+/// Rows still `sending` after their lease: their sender died mid-way, so the server may have the
+/// mail. They become `in_doubt` (never resent by themselves), each with a `mail.in_doubt` audit
+/// entry. The lease owner is kept, so that a sender that was only slow can still mark it sent.
+/// Returns how many.
+pub fn mark_abandoned_in_doubt(conn: &mut AnyConnection) -> QueryResult<usize> {
+    let at = now();
+    crate::db::write_tx(conn, |conn| {
+        let stale: Vec<OutboxRow> = mail_outbox::table
+            .filter(mail_outbox::status.eq(status::SENDING))
+            .filter(mail_outbox::lease_until.lt(at))
+            .order(mail_outbox::id)
+            .limit(1000)
+            .select(OutboxRow::as_select())
+            .load(conn)?;
+        let mut marked = 0;
+        for row in stale {
+            let error = "the sender stopped during the SMTP exchange: the server may have taken this mail";
+            let changed = diesel::update(
+                mail_outbox::table
+                    .filter(mail_outbox::id.eq(row.id))
+                    .filter(mail_outbox::status.eq(status::SENDING))
+                    .filter(mail_outbox::lease_until.lt(at)),
+            )
+            .set((
+                mail_outbox::status.eq(status::IN_DOUBT),
+                mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+                mail_outbox::last_error.eq(Some(error)),
+            ))
+            .execute(conn)?;
+            if changed == 1 {
+                crate::audit::record(conn, in_doubt_entry(&row, error))?;
+                marked += 1;
+            }
+        }
+        Ok(marked)
+    })
+}
+
+/// The audit entry of a mail found in doubt (no recipient address, no content: ids only).
+pub fn in_doubt_entry(row: &OutboxRow, error: &str) -> crate::audit::Entry {
+    crate::audit::Entry::new(
+        Some(row.organisation_id),
+        crate::audit::Actor::System("mailer"),
+        "mail.in_doubt",
+    )
+    .target("mail", row.id)
+    .failed()
+    .details(serde_json::json!({
+        "event": row.event, "user_id": row.user_id, "message_id": row.message_id,
+        "invoice_id": row.invoice_id, "attempt": row.attempts + 1, "error": error,
+    }))
+}
+
+/// Marks a mail sent, if `owner` still holds it (also when it was found in doubt meanwhile: the
+/// server's `250` settles the doubt). Returns false when the lease was lost.
 pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<bool> {
     let updated = diesel::update(
         mail_outbox::table
             .filter(mail_outbox::id.eq(id))
-            .filter(mail_outbox::lease_owner.eq(owner)),
+            .filter(mail_outbox::lease_owner.eq(owner))
+            .filter(mail_outbox::status.eq_any([status::SENDING, status::IN_DOUBT])),
     )
     .set((
         mail_outbox::status.eq(OutboxStatus::Sent.as_str()),
@@ -178,7 +264,8 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
     Ok(updated == 1)
 }
 
-/// Records a failed try: again after a back-off, or given up after [`MAX_ATTEMPTS`].
+/// Records a try the server surely did not take (refused, or never reached): again after a
+/// back-off, or given up after [`MAX_ATTEMPTS`].
 pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error: &str) -> QueryResult<bool> {
     let attempts = row.attempts + 1;
     let status = if attempts >= MAX_ATTEMPTS {
@@ -190,7 +277,8 @@ pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error
     let updated = diesel::update(
         mail_outbox::table
             .filter(mail_outbox::id.eq(row.id))
-            .filter(mail_outbox::lease_owner.eq(owner)),
+            .filter(mail_outbox::lease_owner.eq(owner))
+            .filter(mail_outbox::status.eq(status::SENDING)),
     )
     .set((
         mail_outbox::status.eq(status),
@@ -202,6 +290,55 @@ pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error
     ))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Records a try whose outcome is unknown (the connection broke after the message may have been
+/// taken): `in_doubt`, left to a person. Returns false when the lease was lost.
+pub fn mark_in_doubt(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::id.eq(row.id))
+            .filter(mail_outbox::lease_owner.eq(owner))
+            .filter(mail_outbox::status.eq(status::SENDING)),
+    )
+    .set((
+        mail_outbox::status.eq(status::IN_DOUBT),
+        mail_outbox::attempts.eq(row.attempts + 1),
+        mail_outbox::last_error.eq(Some(error)),
+        mail_outbox::lease_owner.eq(None::<String>),
+        mail_outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// A person decided to send an in-doubt (or given-up) mail again: back to `pending`, due now,
+/// with the same Message-ID. Returns the row as it was and whether it was waiting for that
+/// decision (false: already pending, sent…), or None when it is not the organisation's.
+pub fn send_again(conn: &mut AnyConnection, organisation_id: i64, id: i64) -> QueryResult<Option<(OutboxRow, bool)>> {
+    let Some(row) = mail_outbox::table
+        .filter(mail_outbox::organisation_id.eq(organisation_id))
+        .filter(mail_outbox::id.eq(id))
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let updated = diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::organisation_id.eq(organisation_id))
+            .filter(mail_outbox::id.eq(id))
+            .filter(mail_outbox::status.eq_any([status::IN_DOUBT, status::FAILED])),
+    )
+    .set((
+        mail_outbox::status.eq(status::PENDING),
+        mail_outbox::next_attempt_at.eq(now()),
+        mail_outbox::lease_owner.eq(None::<String>),
+        mail_outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(Some((row, updated == 1)))
 }
 
 /// The organisation's latest mails, newest first, for the outbox page.

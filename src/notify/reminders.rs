@@ -24,8 +24,15 @@ pub fn stuck_days_from_env() -> i64 {
 
 /// Queues every reminder that is due. Returns how many mails were queued.
 pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize> {
+    queue_due_at(conn, stuck_days, now())
+}
+
+/// [`queue_due`] as if the time were `at` (tests let days pass this way). The keys make it
+/// idempotent: a password mail once per threshold (30, 7 days) and password, a stuck-invoices
+/// mail and a digest once per organisation and day.
+pub fn queue_due_at(conn: &mut AnyConnection, stuck_days: i64, at: chrono::NaiveDateTime) -> QueryResult<usize> {
     let mut queued = 0;
-    let today = now().date();
+    let today = at.date();
 
     // Technical passwords: the 30-day mail, then the 7-day one.
     let passwords: Vec<(i64, Option<chrono::NaiveDateTime>)> = chorus_connections::table
@@ -52,7 +59,7 @@ pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize
     }
 
     // Invoices still in processing after `stuck_days`: one mail a day per organisation.
-    let cutoff = now() - Duration::days(stuck_days);
+    let cutoff = at - Duration::days(stuck_days);
     let stuck: Vec<(i64, Option<String>)> = submissions::table
         .inner_join(invoices::table)
         .filter(submissions::status.eq(crate::domain::state::SubmissionStatus::InProcessing.as_str()))
@@ -78,10 +85,11 @@ pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize
     }
 
     // The daily digest: yesterday's status changes, per organisation, once a day.
-    let since = now() - Duration::days(1);
+    let since = at - Duration::days(1);
     let changes: Vec<(i64, String)> = webhook_events::table
         .filter(webhook_events::event_type.eq(super::webhooks::EventType::StatusChanged.as_str()))
         .filter(webhook_events::created_at.ge(since))
+        .filter(webhook_events::created_at.le(at))
         .select((webhook_events::organisation_id, webhook_events::payload))
         .order(webhook_events::id)
         .limit(10_000)

@@ -1,7 +1,11 @@
 //! Webhooks: an organisation's endpoints, the events of its invoices' lives and their deliveries.
 //!
 //! Each delivery is a `POST` of the event's JSON with these headers:
-//! - `X-Chorus-Desk-Event`: the event type (`invoice.status_changed`, `invoice.rejected`, `ping`);
+//! - `X-Chorus-Desk-Event`: the event type (`invoice.issued`, `invoice.status_changed`,
+//!   `invoice.rejected`, `invoice.recycled`, `invoice.completed`, `ping`). An endpoint that listens
+//!   to `invoice.status_changed` gets the invoice's whole life: issued, every status change
+//!   (deposited, in processing, made available, rejected, suspended, to recycle, paid…), and the
+//!   answers a person sent the buyer (recycled, completed);
 //! - `X-Chorus-Desk-Delivery`: the event id (the same on every retry: receivers dedupe on it);
 //! - `X-Chorus-Desk-Timestamp`: Unix seconds when this attempt was signed;
 //! - `X-Chorus-Desk-Signature`: `v1=` + hex HMAC-SHA256, keyed with the endpoint's secret, of
@@ -32,6 +36,12 @@ pub enum EventType {
     Rejected,
     /// The "send test event" button.
     Ping,
+    /// An invoice was issued (its number taken; queued for Chorus Pro when eligible).
+    Issued,
+    /// A person sent an `A_RECYCLER` invoice back with its routing fixed.
+    Recycled,
+    /// A person completed a `SUSPENDUE` invoice (comment, file).
+    Completed,
 }
 
 impl EventType {
@@ -43,13 +53,32 @@ impl EventType {
             EventType::StatusChanged => "invoice.status_changed",
             EventType::Rejected => "invoice.rejected",
             EventType::Ping => "ping",
+            EventType::Issued => "invoice.issued",
+            EventType::Recycled => "invoice.recycled",
+            EventType::Completed => "invoice.completed",
         }
     }
 
     pub fn parse(value: &str) -> Option<EventType> {
-        [EventType::StatusChanged, EventType::Rejected, EventType::Ping]
-            .into_iter()
-            .find(|e| e.as_str() == value.trim())
+        [
+            EventType::StatusChanged,
+            EventType::Rejected,
+            EventType::Ping,
+            EventType::Issued,
+            EventType::Recycled,
+            EventType::Completed,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == value.trim())
+    }
+
+    /// The subscription that receives this event: the invoice's life events go with
+    /// `invoice.status_changed`.
+    pub fn subscription(self) -> EventType {
+        match self {
+            EventType::Issued | EventType::Recycled | EventType::Completed => EventType::StatusChanged,
+            other => other,
+        }
     }
 }
 
@@ -70,7 +99,8 @@ pub struct EndpointRow {
 
 impl EndpointRow {
     pub fn listens_to(&self, event: EventType) -> bool {
-        self.events.split(',').any(|e| EventType::parse(e) == Some(event))
+        let wanted = event.subscription();
+        self.events.split(',').any(|e| EventType::parse(e) == Some(wanted))
     }
 }
 
@@ -354,13 +384,72 @@ pub enum Attempt {
 }
 
 /// Records an attempt, if `owner` still holds the delivery: delivered, or retried with back-off
-/// (30 s doubling, capped at 2 hours) until [`RETRY_WINDOW_HOURS`] after the event.
+/// (30 s doubling, capped at 2 hours) until [`RETRY_WINDOW_HOURS`] after the event. Each outcome
+/// gets its audit entry (`webhook.delivery`) in the same transaction.
 pub fn record_attempt(
     conn: &mut AnyConnection,
     due: &DeliveryRow,
     owner: &str,
     attempt: &Attempt,
 ) -> QueryResult<bool> {
+    crate::db::write_tx(conn, |conn| {
+        let Some(outcome) = apply_attempt(conn, due, owner, attempt)? else {
+            return Ok(false);
+        };
+        let entry = delivery_entry(conn, due, attempt, outcome)?;
+        crate::audit::record(conn, entry)?;
+        Ok(true)
+    })
+}
+
+/// The audit entry of one delivery attempt: which event went to which endpoint, the attempt
+/// number, the HTTP status and the error. Never the endpoint's secret nor the signature (nor the
+/// URL, whose query may carry a token: the endpoint id names it).
+fn delivery_entry(
+    conn: &mut AnyConnection,
+    due: &DeliveryRow,
+    attempt: &Attempt,
+    outcome: &'static str,
+) -> QueryResult<crate::audit::Entry> {
+    let event_type: String = webhook_events::table
+        .filter(webhook_events::id.eq(due.event_id))
+        .select(webhook_events::event_type)
+        .first(conn)?;
+    let (http_status, error) = match attempt {
+        Attempt::Delivered { http_status } => (Some(*http_status), None),
+        Attempt::Failed { http_status, error } => (*http_status, Some(error.as_str())),
+        Attempt::Abandoned { error } => (None, Some(error.as_str())),
+    };
+    let entry = crate::audit::Entry::new(
+        Some(due.organisation_id),
+        crate::audit::Actor::System("webhooks"),
+        "webhook.delivery",
+    )
+    .target("webhook", due.endpoint_id)
+    .details(serde_json::json!({
+        "delivery_id": due.id,
+        "event_id": format!("evt_{}", due.event_id),
+        "event": event_type,
+        "attempt": due.attempts + 1,
+        "outcome": outcome,
+        "http_status": http_status,
+        "error": error,
+    }));
+    Ok(if outcome == DeliveryStatus::Delivered.as_str() {
+        entry
+    } else {
+        entry.failed()
+    })
+}
+
+/// Applies the attempt to the delivery row; returns its outcome (`delivered`, `retry`, `failed`),
+/// or None when `owner` lost the lease.
+fn apply_attempt(
+    conn: &mut AnyConnection,
+    due: &DeliveryRow,
+    owner: &str,
+    attempt: &Attempt,
+) -> QueryResult<Option<&'static str>> {
     let at = now();
     let attempts = due.attempts + 1;
     let target = webhook_deliveries::table
@@ -371,6 +460,7 @@ pub fn record_attempt(
         webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
         webhook_deliveries::attempts.eq(attempts),
     );
+    let mut outcome = DeliveryStatus::Delivered.as_str();
     let updated = match attempt {
         Attempt::Delivered { http_status } => diesel::update(target)
             .set((
@@ -384,6 +474,11 @@ pub fn record_attempt(
         Attempt::Failed { http_status, error } => {
             let next = at + super::backoff(due.attempts, Duration::seconds(30), Duration::hours(2));
             let give_up = next > due.created_at + Duration::hours(RETRY_WINDOW_HOURS);
+            outcome = if give_up {
+                DeliveryStatus::Failed.as_str()
+            } else {
+                "retry"
+            };
             diesel::update(target)
                 .set((
                     release,
@@ -398,15 +493,18 @@ pub fn record_attempt(
                 ))
                 .execute(conn)?
         }
-        Attempt::Abandoned { error } => diesel::update(target)
-            .set((
-                release,
-                webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
-                webhook_deliveries::last_error.eq(Some(error.as_str())),
-            ))
-            .execute(conn)?,
+        Attempt::Abandoned { error } => {
+            outcome = DeliveryStatus::Failed.as_str();
+            diesel::update(target)
+                .set((
+                    release,
+                    webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
+                    webhook_deliveries::last_error.eq(Some(error.as_str())),
+                ))
+                .execute(conn)?
+        }
     };
-    Ok(updated == 1)
+    Ok((updated == 1).then_some(outcome))
 }
 
 /// A delivery as the endpoint's page lists it.

@@ -251,7 +251,8 @@ fn declare(r: &mut Router) {
         .get("/settings/webhooks/{id}", ADMIN, notifications::webhook_show)
         .post("/settings/webhooks/{id}/test", ADMIN, notifications::webhook_test)
         .post("/settings/webhooks/{id}/remove", ADMIN, notifications::webhook_remove)
-        .get("/settings/outbox", ADMIN, notifications::outbox);
+        .get("/settings/outbox", ADMIN, notifications::outbox)
+        .post("/settings/outbox/send-again", ADMIN, notifications::outbox_send_again);
     // Bulk issue (issue 21): start a run, follow its progress, read its summary.
     r.post("/bulk-issue", BACK_OFFICE, bulk_issue::start)
         .get("/bulk-issue/contracts", BACK_OFFICE, bulk_issue::contracts_form)

@@ -110,7 +110,8 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/settings/webhooks/{id}")
         | ("POST", "/settings/webhooks/{id}/test")
         | ("POST", "/settings/webhooks/{id}/remove")
-        | ("GET", "/settings/outbox") => Some(&[Who::Admin]),
+        | ("GET", "/settings/outbox")
+        | ("POST", "/settings/outbox/send-again") => Some(&[Who::Admin]),
         ("GET", "/invoices")
         | ("GET", "/invoices/rows")
         | ("GET", "/invoices/new")

@@ -33,6 +33,8 @@ mod migrations;
 mod multi_instance;
 mod navigation;
 mod notify;
+mod notify_crash;
+mod notify_reminders;
 mod openapi;
 mod organisation_profile;
 mod pdf_logo;

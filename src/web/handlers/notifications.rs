@@ -284,6 +284,8 @@ pub struct OutboxPage {
     pub ctx: Ctx,
     pub smtp_configured: bool,
     pub mails: Vec<OutboxRow>,
+    /// How many of the shown mails wait for a person's "Send again".
+    pub in_doubt: usize,
 }
 
 pub async fn outbox(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
@@ -294,6 +296,39 @@ pub async fn outbox(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Ht
     ok(OutboxPage {
         ctx,
         smtp_configured: matches!(crate::notify::mail::MailSettings::from_env(), Ok(Some(_))),
+        in_doubt: mails.iter().filter(|m| m.is_in_doubt()).count(),
         mails,
     })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SendAgainForm {
+    /// The outbox row's id.
+    pub mail: Option<i64>,
+}
+
+/// "Send again" for a mail in doubt (or given up): an admin's explicit decision, audited.
+pub async fn outbox_send_again(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<SendAgainForm>,
+) -> Result<HttpResponse, AppError> {
+    let org = user.organisation()?;
+    let Some(mail) = form.mail else {
+        ctx.flash_error(Message::new("notify-mail-send-again-none"));
+        return Ok(see_other("/settings/outbox"));
+    };
+    let actor = user.actor();
+    use crate::app::send_mail_again::{self, SendAgain};
+    let outcome = db
+        .run(move |conn| send_mail_again::run(conn, org, actor, mail).map_err(AppError::from))
+        .await?;
+    match outcome {
+        SendAgain::Queued => ctx.flash_success(Message::new("notify-mail-send-again-queued")),
+        SendAgain::NotWaiting => ctx.flash_error(Message::new("notify-mail-send-again-not-waiting")),
+        SendAgain::NotFound => return Err(AppError::NotFound),
+    }
+    Ok(see_other("/settings/outbox"))
 }
