@@ -566,7 +566,7 @@ both_backends! {
         // The rare entry first, then more entries than the former 10,000-entry search window.
         let rare = record(&app, noted(alpha, 1, "Rectification demandée par la Mairie de Vézelay")).await;
         let foreign = record(&app, noted(beta, 2, "Mairie de Vézelay, autre organisation")).await;
-        app.db.run(move |conn| audit::seed(conn, Some(alpha), 10_500).map_err(DbError::from)).await.unwrap();
+        app.db.run(move |conn| chorus_desk::bench_seed::seed_audit(conn, Some(alpha), 10_500).map_err(DbError::from)).await.unwrap();
         for invoice in 3..=62 {
             record(&app, noted(alpha, invoice, "relance trimestrielle")).await;
         }
