@@ -203,7 +203,7 @@ both_backends! {
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 4);
         for row in &rows {
-            assert_eq!(row.status, "sent", "{row:?}");
+            assert_eq!(row.status.as_str(), "sent", "{row:?}");
         }
         let files: Vec<String> = app
             .simulator

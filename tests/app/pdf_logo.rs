@@ -1,6 +1,7 @@
 //! The organisation's logo on the invoice PDF: drawn as an image, and the Factur-X that carries it
 //! still passes the EN 16931 validator (its PDF/A-3b is checked by krilla as it is written).
 
+use chorus_desk::domain::einvoicing::IdentifierProfile;
 use chorus_desk::domain::invoice::Invoice;
 use chorus_desk::pdf::Logo;
 use chorus_desk::render::{AttachmentMode, OutputFormat, render_invoice_with};
@@ -26,8 +27,14 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
     let mut files = Vec::new();
     for (name, content_type, bytes) in [("png", "image/png", PNG_LOGO), ("jpeg", "image/jpeg", JPEG_LOGO)] {
         let logo = Logo::decode(content_type, bytes).expect("the logo decodes");
-        let rendered = render_invoice_with(&invoice, OutputFormat::FacturX, AttachmentMode::Pdf, Default::default(), Some(&logo))
-            .expect("a Factur-X");
+        let rendered = render_invoice_with(
+            &invoice,
+            OutputFormat::FacturX,
+            AttachmentMode::Pdf,
+            IdentifierProfile::default(),
+            Some(&logo),
+        )
+        .expect("a Factur-X");
         assert!(
             image_xobjects(&rendered.pdf) >= 1,
             "{name}: the logo is an image XObject"
@@ -36,7 +43,14 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
         std::fs::write(&path, &rendered.pdf).unwrap();
         files.push(path);
         // The invoice PDF of a UBL deposit carries it too.
-        let ubl = render_invoice_with(&invoice, OutputFormat::Ubl, AttachmentMode::Pdf, Default::default(), Some(&logo)).unwrap();
+        let ubl = render_invoice_with(
+            &invoice,
+            OutputFormat::Ubl,
+            AttachmentMode::Pdf,
+            IdentifierProfile::default(),
+            Some(&logo),
+        )
+        .unwrap();
         assert!(image_xobjects(&ubl.pdf) >= 1, "{name}: UBL's PDF");
     }
     for (file, issues) in crate::render_samples::validate(&files, false) {

@@ -6,7 +6,6 @@
 use crate::both_backends;
 #[allow(unused_imports)]
 use crate::helpers::*;
-use chorus_desk::db::models::submission;
 use reqwest::StatusCode;
 
 /// DEPARTEMENT EXEMPLE in the simulator's directory: a service code is required (SERV-FIN is open).
@@ -67,6 +66,8 @@ async fn stage_of(app: &TestApp, invoice: i64) -> String {
         .find(|s| s.invoice_id == invoice)
         .expect("a submission")
         .stage
+        .as_str()
+        .to_string()
 }
 
 both_backends! {
@@ -109,7 +110,7 @@ both_backends! {
         assert_redirect_to(&response, &format!("/invoices/{invoice}"));
         let flash = flash_after(&client, &response).await;
         assert!(flash.contains("Nothing changed since the rejected deposit"), "{flash}");
-        assert_eq!(stage_of(&app, invoice).await, chorus_desk::domain::state::SubmissionStage::Hold);
+        assert_eq!(stage_of(&app, invoice).await, chorus_desk::domain::state::SubmissionStage::Hold.as_str());
 
         // The customer's form keeps the way back, and says so.
         let (status, html) = client.get_text(&format!("/customers/{customer}/edit?return_to=/invoices/{invoice}")).await;
