@@ -371,7 +371,14 @@ pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
     let owner = ctx.owner.clone();
     let marks: Vec<(SubmissionRow, String, Vec<u8>, Option<bool>)> = ready
         .iter()
-        .map(|r| (r.row.clone(), r.file_name.clone(), r.deposited.clone(), r.original_deposited))
+        .map(|r| {
+            (
+                r.row.clone(),
+                r.file_name.clone(),
+                r.deposited.clone(),
+                r.original_deposited,
+            )
+        })
         .collect();
     let marked = ctx
         .db
@@ -434,6 +441,7 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         file_name,
         deposited,
         syntax,
+        original_deposited,
     } = ready;
     let entry = |action: &'static str| {
         Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
@@ -446,7 +454,7 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
                 "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len(),
-                "original_file": from_original
+                "original_file": original_deposited == Some(true)
             })));
             SubmissionChange {
                 stage: Some(SubmissionStage::Poll),

@@ -66,11 +66,12 @@ pub async fn download_file(
         _ => None,
     };
     if let Some(format) = other_format {
-        let rendered =
-            web::block(move || crate::render::render_invoice_with_logo(&invoice, format, mode, decode().as_ref()))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?;
+        let rendered = web::block(move || {
+            crate::render::render_invoice_with(&invoice, format, mode, Default::default(), decode().as_ref())
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
         return Ok(match which {
             Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
             _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
@@ -78,7 +79,7 @@ pub async fn download_file(
     }
     let package = web::block(move || {
         let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
-        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf)
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, Default::default())
     })
     .await
     .map_err(AppError::internal)?
