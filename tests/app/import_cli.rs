@@ -49,7 +49,7 @@ async fn invoices_of(app: &TestApp, org: i64) -> Vec<(String, Option<String>, Op
             for id in ids {
                 let row = invoice::find(conn, org, id)?.expect("row");
                 let original = invoice_original::summary(conn, org, id)?.map(|o| o.format);
-                found.push((row.state, row.number, original));
+                found.push((row.state.as_str().to_string(), row.number, original));
             }
             Ok::<_, chorus_desk::db::DbError>(found)
         })

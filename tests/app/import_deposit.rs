@@ -150,7 +150,7 @@ both_backends! {
 
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].status, "sent", "{:?}", rows[0]);
+        assert_eq!(rows[0].status.as_str(), "sent", "{:?}", rows[0]);
         assert!(rows[0].chorus_invoice_id.is_some(), "{:?}", rows[0]);
         let deposits = app.simulator.deposits();
         assert_eq!(deposits.len(), 1);
@@ -216,7 +216,7 @@ both_backends! {
         assert_eq!(deposits[0].syntaxe_flux, "IN_DP_E1_UBL_INVOICE");
         assert_eq!(deposits[0].invoice_numbers, vec!["F20260023".to_string()]);
         assert_eq!(app.deposited_original(org, id).await, Some(false));
-        assert_eq!(app.submissions().await[0].status, "sent");
+        assert_eq!(app.submissions().await[0].status.as_str(), "sent");
     }
 }
 

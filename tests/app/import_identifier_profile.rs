@@ -42,7 +42,7 @@ fn write(
     profile: IdentifierProfile,
 ) -> PathBuf {
     let invoice = Invoice::parse(document.clone()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    let rendered = render_invoice_with(&invoice, format, AttachmentMode::Pdf, profile).expect("renders");
+    let rendered = render_invoice_with(&invoice, format, AttachmentMode::Pdf, profile, None).expect("renders");
     let (bytes, extension) = match format {
         OutputFormat::FacturX => (rendered.pdf, "pdf"),
         _ => (rendered.xml, "xml"),
@@ -203,7 +203,7 @@ both_backends! {
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 4);
         for row in &rows {
-            assert_eq!(row.status, "sent", "{row:?}");
+            assert_eq!(row.status.as_str(), "sent", "{row:?}");
         }
         let files: Vec<String> = app
             .simulator
