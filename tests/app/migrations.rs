@@ -113,6 +113,7 @@ fn migrations_are_idempotent_and_the_schema_matches() {
             Option<String>,
             Option<String>,
             String,
+            Option<i32>,
         )>(&mut conn)
         .unwrap();
     login_failures::table
