@@ -64,6 +64,16 @@ pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentM
 
 /// [`render_invoice`] with a Chorus Pro connection's identifier profile (BT-29/BT-46 schemes) and
 /// the organisation's logo on the PDF.
+/// `render_invoice` with the organisation's logo on the PDF (the default identifier profile).
+pub fn render_invoice_with_logo(
+    invoice: &Invoice,
+    format: OutputFormat,
+    mode: AttachmentMode,
+    logo: Option<&crate::pdf::Logo>,
+) -> Result<Rendered, PackageError> {
+    render_invoice_with(invoice, format, mode, Default::default(), logo)
+}
+
 pub fn render_invoice_with(
     invoice: &Invoice,
     format: OutputFormat,

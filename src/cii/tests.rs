@@ -79,3 +79,21 @@ fn the_invoice_pdf_is_embedded_when_asked() {
     ));
     assert!(!render(&invoice).contains("AttachmentBinaryObject"));
 }
+
+#[test]
+fn the_aife_profile_writes_the_siret_without_a_scheme() {
+    use crate::domain::einvoicing::IdentifierProfile;
+    let invoice = Invoice::parse(sample_document()).expect("valid");
+    let options = CiiOptions {
+        identifier_profile: IdentifierProfile::Aife,
+        ..CiiOptions::default()
+    };
+    let xml = String::from_utf8(render_cii(&invoice, &options).expect("renders")).expect("UTF-8");
+    assert!(
+        xml.contains("<ram:BuyerTradeParty><ram:ID>21750001600019</ram:ID>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("schemeID=\"0009\">21750001600019"));
+    assert!(!xml.contains("schemeName"), "CII forbids schemeName (CII-DT-101)");
+    assert!(render(&invoice).contains("<ram:GlobalID schemeID=\"0009\">21750001600019</ram:GlobalID>"));
+}

@@ -133,3 +133,20 @@ fn attachment_names_stay_within_fifty_characters() {
     assert_eq!(package.attachment_file_name, "ABCDEFGHIJ-KLMNOPQRS.zip");
     assert!(package.attachment_file_name.chars().count() <= 50);
 }
+
+#[test]
+fn the_aife_profile_adds_the_chorus_code_to_the_siret_and_keeps_the_icd() {
+    use crate::domain::einvoicing::IdentifierProfile;
+    let invoice = Invoice::parse(sample_document()).expect("valid");
+    let options = UblOptions {
+        identifier_profile: IdentifierProfile::Aife,
+        ..UblOptions::default()
+    };
+    let xml = String::from_utf8(render_ubl(&invoice, &options).expect("renders")).expect("UTF-8");
+    assert!(xml.contains(
+        "<cac:PartyIdentification><cbc:ID schemeID=\"0009\" schemeName=\"1\">21750001600019</cbc:ID></cac:PartyIdentification>"
+    ));
+    assert!(!xml.contains("<cbc:ID schemeID=\"0009\">21750001600019"));
+    // The SIREN is the same in both profiles.
+    assert!(xml.contains("<cbc:CompanyID schemeID=\"0002\">123456782</cbc:CompanyID>"));
+}
