@@ -82,8 +82,7 @@ pub fn render_invoice_with(
         }
         OutputFormat::Cii => {
             let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
-            let package =
-                crate::cii::render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
+            let package = crate::cii::render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
             Ok(Rendered {
                 xml: package.xml,
                 pdf: package.pdf,

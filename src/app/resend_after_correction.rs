@@ -76,7 +76,9 @@ impl Change {
 /// Whether the invoice waits for a correction before it can be deposited again: Chorus Pro (or
 /// the pre-send checks) refused it and never integrated it.
 pub fn waiting_for_correction(row: &invoice::InvoiceRow, sub: &submission::SubmissionRow) -> bool {
-    row.state == crate::domain::state::InvoiceState::Issued && sub.stage == crate::domain::state::SubmissionStage::Hold && sub.chorus_invoice_id.is_none()
+    row.state == crate::domain::state::InvoiceState::Issued
+        && sub.stage == crate::domain::state::SubmissionStage::Hold
+        && sub.chorus_invoice_id.is_none()
 }
 
 fn refused(key: &'static str) -> InvoicingError {

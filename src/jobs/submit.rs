@@ -371,7 +371,14 @@ pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
     let owner = ctx.owner.clone();
     let marks: Vec<(SubmissionRow, String, Vec<u8>, Option<bool>)> = ready
         .iter()
-        .map(|r| (r.row.clone(), r.file_name.clone(), r.deposited.clone(), r.original_deposited))
+        .map(|r| {
+            (
+                r.row.clone(),
+                r.file_name.clone(),
+                r.deposited.clone(),
+                r.original_deposited,
+            )
+        })
         .collect();
     let marked = ctx
         .db
@@ -434,7 +441,9 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         file_name,
         deposited,
         syntax,
+        original_deposited,
     } = ready;
+    let from_original = original_deposited.unwrap_or(false);
     let entry = |action: &'static str| {
         Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
     };

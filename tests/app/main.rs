@@ -49,5 +49,5 @@ mod sim_poller;
 mod sim_restart;
 mod simulator_clients;
 mod sinks;
-mod walk_defects;
 mod state_checks;
+mod walk_defects;

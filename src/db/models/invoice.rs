@@ -434,7 +434,7 @@ pub fn draft_ids_matching(
 ) -> QueryResult<Vec<i64>> {
     const PAGE: i64 = 1000;
     let mut filter = InvoiceFilter {
-        status: Some("draft".into()),
+        status: Some(crate::domain::state::ListStatus::Draft),
         before_id: None,
         ..filter.clone()
     };

@@ -258,7 +258,9 @@ pub async fn save_connection(
     let actor = user.actor();
     let user_id = user.id;
     let secret = settings.secret.clone();
-    let outcome = crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret).await?;
+    let outcome =
+        crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret)
+            .await?;
     match outcome {
         crate::app::settings::Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
         crate::app::settings::Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),

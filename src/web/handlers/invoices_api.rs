@@ -241,8 +241,16 @@ pub async fn create(
             };
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
-            let outcome =
-                crate::app::invoices::create_draft(conn, &org, links, input, original, request.issue, receives_chorus, actor);
+            let outcome = crate::app::invoices::create_draft(
+                conn,
+                &org,
+                links,
+                input,
+                original,
+                request.issue,
+                receives_chorus,
+                actor,
+            );
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
