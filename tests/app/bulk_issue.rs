@@ -72,7 +72,7 @@ async fn invoice_state(app: &TestApp, org: i64, id: i64) -> (String, Option<Stri
         .run(move |conn| chorus_desk::db::models::invoice::find(conn, org, id).map_err(chorus_desk::db::DbError::from))
         .await
         .unwrap()
-        .map(|row| (row.state, row.number))
+        .map(|row| (row.state.as_str().to_string(), row.number))
         .expect("the invoice exists")
 }
 
@@ -285,7 +285,7 @@ both_backends! {
         app.settle().await;
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 40);
-        assert!(rows.iter().all(|s| s.status == "sent"), "every invoice is Sent");
+        assert!(rows.iter().all(|s| s.status.as_str() == "sent"), "every invoice is Sent");
         let mut fluxes: Vec<_> = rows.iter().map(|s| s.flux_number.clone().unwrap()).collect();
         fluxes.sort();
         fluxes.dedup();
