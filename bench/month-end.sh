@@ -9,6 +9,7 @@
 #   bench/month-end.sh                                                  # SQLite, one instance
 #   BACKEND=postgres PG=postgres://postgres@127.0.0.1:5432/postgres INSTANCES=3 bench/month-end.sh
 #   INVOICES=2000 BUILD=0 bench/month-end.sh
+#   PROFILE=debug bench/month-end.sh                                    # the debug build
 #
 # RATE sets the connection's requests per second (default 1000: the simulator has no quota; the
 # product's default, for a real PISTE application, is 20). DURATION is how long wrk measures
@@ -33,8 +34,12 @@ if [ "$BACKEND" = sqlite ] && [ "$INSTANCES" != 1 ]; then
 fi
 command -v wrk >/dev/null || { echo "installing wrk (Debian package)" >&2; if command -v sudo >/dev/null; then sudo apt-get install -y wrk >&2; else apt-get install -y wrk >&2; fi; }
 cd "$ROOT"
-[ "${BUILD:-1}" = 0 ] || cargo build -j2 --release --bin chorus-desk >&2
-BIN="$TARGET/release/chorus-desk"
+# PROFILE=debug measures the debug build (slower: say so with the figures).
+PROFILE=${PROFILE:-release}
+if [ "${BUILD:-1}" != 0 ]; then
+    if [ "$PROFILE" = release ]; then cargo build -j2 --release --bin chorus-desk >&2; else cargo build -j2 --bin chorus-desk >&2; fi
+fi
+BIN="$TARGET/$PROFILE/chorus-desk"
 
 WORK=$(mktemp -d)
 PIDS=()

@@ -54,8 +54,15 @@ pub async fn download_file(
     let invoice = parsed(&row)?;
     let stem = invoice.number().file_stem();
     // The organisation's logo, drawn on the PDF (decoded where the PDF is drawn).
-    let logo = db
-        .run(move |conn| crate::db::models::organisation_logo::find(conn, org_id).map_err(AppError::from))
+    let (logo, profile) = db
+        .run(move |conn| {
+            let logo = crate::db::models::organisation_logo::find(conn, org_id)?;
+            // The identifier scheme profile of the organisation's connection (BT-29/BT-46).
+            let profile = crate::db::models::chorus_connection::summary(conn, org_id)?
+                .and_then(|c| crate::domain::einvoicing::IdentifierProfile::parse(&c.identifier_profile))
+                .unwrap_or_default();
+            Ok::<_, AppError>((logo, profile))
+        })
         .await?;
     let decode = move || {
         logo.as_ref()
@@ -68,7 +75,7 @@ pub async fn download_file(
     };
     if let Some(format) = other_format {
         let rendered =
-            web::block(move || crate::render::render_invoice_with(&invoice, format, mode, Default::default(), decode().as_ref()))
+            web::block(move || crate::render::render_invoice_with(&invoice, format, mode, profile, decode().as_ref()))
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
@@ -79,7 +86,7 @@ pub async fn download_file(
     }
     let package = web::block(move || {
         let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
-        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, Default::default())
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, profile)
     })
     .await
     .map_err(AppError::internal)?
