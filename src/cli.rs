@@ -571,10 +571,8 @@ fn bench_seed(
         "{audit_entries} audit entries seeded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    if let crate::db::AnyConnection::Postgresql(pg) = &mut *conn {
-        // What autovacuum does a while after such an insert: the planner needs the new sizes.
-        let started = std::time::Instant::now();
-        diesel::RunQueryDsl::execute(diesel::sql_query("ANALYZE invoices, submissions, audit_log"), pg)?;
+    let started = std::time::Instant::now();
+    if crate::db::analyze_after_bulk_load(&mut conn)? {
         println!("tables analysed in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! it is paid. The module folders are the architecture; see the README's module map.
 
 pub mod app;
+pub mod attachment;
 pub mod audit;
 pub mod auth;
 pub mod bench_poller;

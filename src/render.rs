@@ -62,7 +62,7 @@ pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentM
             })
         }
         OutputFormat::Cii => {
-            let package = crate::cii::render_cii_package(invoice, mode != AttachmentMode::None)?;
+            let package = render_cii_package(invoice, mode != AttachmentMode::None)?;
             Ok(Rendered {
                 xml: package.xml,
                 pdf: package.pdf,
@@ -76,6 +76,28 @@ pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentM
             })
         }
     }
+}
+
+/// A CII deposit: the XML (with the invoice PDF embedded, or not) and the PDF itself.
+#[derive(Debug, Clone)]
+pub struct CiiPackage {
+    pub xml: Vec<u8>,
+    pub pdf: Vec<u8>,
+}
+
+/// Renders the invoice PDF and the CII, embedding the PDF (`application/pdf`) when asked.
+pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPackage, PackageError> {
+    let pdf = crate::pdf::render_pdf(invoice)?;
+    let pdf_name = crate::attachment::attachment_file_name(invoice, "pdf");
+    let options = crate::cii::CiiOptions {
+        invoice_attachment: embed_pdf.then_some(crate::attachment::InvoiceAttachment {
+            file_name: &pdf_name,
+            mime_code: "application/pdf",
+            content: &pdf,
+        }),
+    };
+    let xml = crate::cii::render_cii(invoice, &options)?;
+    Ok(CiiPackage { xml, pdf })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

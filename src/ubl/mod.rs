@@ -6,6 +6,7 @@ pub mod package;
 
 use crate::domain::invoice::Invoice;
 
+pub use crate::attachment::InvoiceAttachment;
 pub use package::{Package, PackageError, render_package, zip_single_file};
 
 /// CustomizationID (BT-24): the EN 16931 core, as Chorus Pro expects it.
@@ -15,16 +16,6 @@ pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
 pub const SIRET_SCHEME: &str = "0009";
 /// ISO 6523 ICD scheme of a SIREN (legal registration id, BT-30 / BT-47).
 pub const SIREN_SCHEME: &str = "0002";
-
-/// The invoice file travelling inside the UBL (BG-24 / BT-125).
-#[derive(Debug, Clone, Copy)]
-pub struct InvoiceAttachment<'a> {
-    /// At most 50 characters, with its extension (Chorus Pro).
-    pub file_name: &'a str,
-    /// `application/zip` or `application/pdf`.
-    pub mime_code: &'a str,
-    pub content: &'a [u8],
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UblOptions<'a> {

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod invoice_form;
 pub mod package_sizes;
 pub mod page;
+pub mod texts;
 
 use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};
 use actix_web::http::Method;

@@ -12,7 +12,7 @@ use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::jobs::JobContext;
-use crate::web::handlers::readiness;
+use crate::web::handlers::readiness_check as readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;

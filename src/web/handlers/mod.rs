@@ -25,5 +25,7 @@ pub mod company;
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
     Err(crate::error::AppError::NotFound)
 }
+pub mod api_schema;
 pub mod notifications;
 pub mod openapi;
+pub mod readiness_check;
