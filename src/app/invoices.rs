@@ -77,7 +77,7 @@ pub fn save_linked_draft(
 /// The directory's facts about the invoice's buyer, as readiness stored them for the customer
 /// (`None` when nobody asked the directory about this SIRET yet).
 pub fn buyer_directory(
-    report: &crate::readiness::ReadinessReport,
+    report: &crate::app::readiness::ReadinessReport,
     service_code: Option<&str>,
 ) -> crate::domain::invoice::BuyerDirectory {
     use crate::domain::invoice::{BuyerDirectory, ServiceCodeProblem};
@@ -140,7 +140,7 @@ pub fn known_buyer_directory(
     };
     let report = customer::find_readiness(conn, organisation_id, customer_id)?
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| report.siret == siret);
     Ok(report.map(|report| buyer_directory(&report, document.references.buyer_reference.as_deref())))
 }

@@ -73,7 +73,7 @@ pub async fn save(
                 && before.service_code != row.service_code
                 && let Some(report) = customer::find_readiness(conn, organisation_id, row.id)?
                     .as_ref()
-                    .and_then(crate::readiness::stored_report)
+                    .and_then(crate::app::readiness::stored_report)
             {
                 let required = report.engagement_required(row.service_code.as_deref());
                 customer::set_cached_engagement_required(conn, organisation_id, row.id, required)?;
@@ -104,7 +104,7 @@ fn directory_service_problem(
     };
     let report = customer::find_readiness(conn, organisation_id, customer_id)?
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| report.siret == siret.as_str());
     Ok(report.and_then(|report| report.service_code_problem(parsed.service_code.as_ref().map(|c| c.as_str()))))
 }
@@ -282,10 +282,10 @@ pub struct ShowPage {
     pub contracts: Vec<contract::ContractRow>,
     pub readiness: Option<customer::ReadinessRow>,
     /// The stored directory answer, when it is about the customer's current SIRET.
-    pub report: Option<crate::readiness::ReadinessReport>,
-    pub findings: Vec<crate::readiness::Finding>,
+    pub report: Option<crate::app::readiness::ReadinessReport>,
+    pub findings: Vec<crate::app::readiness::Finding>,
     /// The buyer's services a supplier may pick (active, never FACTURES_PUBLIQUES).
-    pub services: Vec<crate::readiness::DirectoryService>,
+    pub services: Vec<crate::app::readiness::DirectoryService>,
     /// The customer's latest invoices, newest first.
     pub invoices: Vec<CustomerInvoice>,
 }
@@ -336,7 +336,7 @@ pub async fn show(
         .await?;
     let report = readiness
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| customer.siret.as_deref() == Some(report.siret.as_str()));
     let findings = report
         .as_ref()
@@ -420,7 +420,7 @@ async fn chorus_services(db: &Db, org: i64, id: i64, siret: Option<String>) -> R
         .await?;
     Ok(cached
         .as_ref()
-        .and_then(crate::readiness::stored_report)
+        .and_then(crate::app::readiness::stored_report)
         .filter(|report| siret.as_deref() == Some(report.siret.as_str()))
         .map(|report| {
             report

@@ -2,11 +2,11 @@
 //! toggle. Admins only, always on the admin's own organisation. Credentials are write-only: the
 //! page reads `chorus_connection::summary`, which never selects a credential column.
 
+use crate::app::connection_test::{self, Step};
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
-use crate::connection_test::{self, Step};
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
 use crate::db::{Db, write_tx};

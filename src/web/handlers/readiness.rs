@@ -2,6 +2,7 @@
 //! against the Chorus Pro directory again, and pick the service code from the buyer's active
 //! services. Both are scoped to the caller's organisation (another's customer is a 404).
 
+use crate::app::readiness::{self, CheckProblem};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
@@ -10,7 +11,6 @@ use crate::db::models::customer;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::jobs::JobContext;
-use crate::readiness::{self, CheckProblem};
 use crate::web::handlers::customers::{self, NoFields};
 use crate::web::handlers::readiness_check::{directory_access, summary};
 use crate::web::page::{Ctx, see_other};
