@@ -139,7 +139,10 @@ page "dashboard" "$USER" "/"
 page "audit log, first page (verification)" "$AUDITOR" "/audit"
 page "audit search (filters)" "$AUDITOR" "/audit?action=invoice.submitted&target_type=invoice&target_id=$((AUDIT / 10))"
 page "audit search (free text)" "$AUDITOR" "/audit?q=user3%40seed.test"
-page "audit search (free text, rare)" "$AUDITOR" "/audit?q=%22seq%22%3A$((AUDIT / 2))%2C"
+# Rare: one entry among all (its JSON sequence number, the seeded details being
+# {"amount":…,"note":…,"seq":N}); none: a word no entry holds. Both go through the full-text index.
+page "audit search (free text, rare: 1 entry)" "$AUDITOR" "/audit?q=%22seq%22%3A$((AUDIT / 2))%7D"
+page "audit search (free text, no entry)" "$AUDITOR" "/audit?q=Vezelay"
 page "an invoice's audit history" "$AUDITOR" "/audit/targets/invoice/$((AUDIT / 10))"
 echo "server peak RSS (VmHWM): $(awk '$1 == "VmHWM:" {print $2}' "/proc/$SERVER/status") KiB"
 if [ "$BACKEND" = postgres ] && [ "${KEEP:-0}" != 1 ]; then

@@ -218,6 +218,28 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 600)]
         max_seconds: u64,
     },
+    /// Connect the organisation to the simulator (`CHORUS_DESK_SIMULATOR_URL`) with this rate
+    /// limit, and save `--count` drafts to the simulator's ready buyer (bench/month-end.sh).
+    Drafts {
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1_000)]
+        requests_per_second: u32,
+    },
+    /// Wait until `--expected` submissions of the organisation are Sent; print the seconds since
+    /// `--started-at` (Unix time) until all were deposited and until all were Sent.
+    WaitSent {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        expected: i64,
+        #[arg(long)]
+        started_at: f64,
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -345,6 +367,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Simulator { .. },
         } => Ok(()),
+        Command::Bench {
+            command:
+                BenchCommand::Drafts {
+                    org,
+                    count,
+                    requests_per_second,
+                },
+        } => bench_drafts(&settings, &org, count, requests_per_second),
+        Command::Bench {
+            command:
+                BenchCommand::WaitSent {
+                    org,
+                    expected,
+                    started_at,
+                    timeout,
+                },
+        } => {
+            let db = open_database(&settings)?;
+            let organisation = organisation_by_siret(&mut *db.get()?, &org)?;
+            crate::bench_month_end::wait_sent(
+                &db,
+                organisation.id,
+                expected,
+                started_at,
+                std::time::Duration::from_secs(timeout),
+            )
+            .map(|_| ())
+        }
         Command::Audit { command } => match command {
             AuditCommand::Verify { org, heads } => audit_verify(&settings, org.as_deref(), &heads),
             AuditCommand::Purge => audit_purge(&settings),
@@ -496,6 +546,60 @@ fn render(
     Ok(())
 }
 
+/// Chorus Pro on for the organisation, connected to the simulator with its credentials.
+fn connect_to_simulator(
+    conn: &mut crate::db::AnyConnection,
+    settings: &Settings,
+    organisation: &crate::db::models::organisation::OrganisationRow,
+) -> anyhow::Result<()> {
+    use crate::crypto::Secret;
+    use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+    let sim = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    organisation::set_chorus_feature(conn, organisation.id, true)?;
+    organisation::set_einvoicing_enabled(conn, organisation.id, true)?;
+    let connection = ConnectionSettings {
+        environment: ChorusEnvironment::Simulator,
+        supplier_siret: Siret::parse(&organisation.siret).map_err(|e| anyhow::anyhow!("{e}"))?,
+        structure_id: None,
+        deposit_format: DepositFormat::Ubl,
+        attachment_mode: AttachmentMode::Zip,
+        piste_client_id: Some(Secret::new(sim.client_id.clone())),
+        piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
+        tech_login: Some(Secret::new(sim.tech_login.clone())),
+        tech_password: Some(Secret::new(sim.tech_password.clone())),
+    };
+    let by = user::list_for_organisation(conn, organisation.id)?
+        .first()
+        .map(|u| u.id)
+        .ok_or_else(|| anyhow::anyhow!("the organisation needs a user (`chorus-desk user add`)"))?;
+    crate::db::models::chorus_connection::save(conn, organisation.id, &connection, &settings.secret, by)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+fn bench_drafts(settings: &Settings, org: &str, count: u64, requests_per_second: u32) -> anyhow::Result<()> {
+    let db = open_database(settings)?;
+    let mut conn = db.get()?;
+    let organisation = organisation_by_siret(&mut conn, org)?;
+    connect_to_simulator(&mut conn, settings, &organisation)?;
+    let by = user::list_for_organisation(&mut conn, organisation.id)?
+        .first()
+        .map(|u| u.id)
+        .unwrap_or_default();
+    crate::db::models::chorus_connection::set_requests_per_second(
+        &mut conn,
+        organisation.id,
+        Some(requests_per_second),
+        by,
+    )?;
+    let started = std::time::Instant::now();
+    let ids = crate::bench_month_end::save_drafts(&mut conn, organisation.id, count)?;
+    eprintln!("{count} drafts saved in {:.1} s", started.elapsed().as_secs_f64());
+    // The ids, for `POST /api/v1/invoices/issue`.
+    println!("{}", serde_json::json!({ "ids": ids }));
+    Ok(())
+}
+
 async fn bench_poller(
     settings: Settings,
     org: &str,
@@ -504,37 +608,13 @@ async fn bench_poller(
     change_every: u64,
     max_seconds: u64,
 ) -> anyhow::Result<()> {
-    use crate::crypto::Secret;
-    use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
     let simulator_url = settings
         .simulator_url
         .clone()
         .ok_or_else(|| anyhow::anyhow!("set CHORUS_DESK_SIMULATOR_URL to the simulator of `bench simulator`"))?;
     let db = open_database(&settings)?;
     let organisation = organisation_by_siret(&mut *db.get()?, org)?;
-    let sim = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
-    {
-        let mut conn = db.get()?;
-        organisation::set_chorus_feature(&mut conn, organisation.id, true)?;
-        organisation::set_einvoicing_enabled(&mut conn, organisation.id, true)?;
-        let connection = ConnectionSettings {
-            environment: ChorusEnvironment::Simulator,
-            supplier_siret: Siret::parse(&organisation.siret).map_err(|e| anyhow::anyhow!("{e}"))?,
-            structure_id: None,
-            deposit_format: DepositFormat::Ubl,
-            attachment_mode: AttachmentMode::Zip,
-            piste_client_id: Some(Secret::new(sim.client_id.clone())),
-            piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-            tech_login: Some(Secret::new(sim.tech_login.clone())),
-            tech_password: Some(Secret::new(sim.tech_password.clone())),
-        };
-        let by = user::list_for_organisation(&mut conn, organisation.id)?
-            .first()
-            .map(|u| u.id)
-            .ok_or_else(|| anyhow::anyhow!("the organisation needs a user (`chorus-desk user add`)"))?;
-        crate::db::models::chorus_connection::save(&mut conn, organisation.id, &connection, &settings.secret, by)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
+    connect_to_simulator(&mut *db.get()?, &settings, &organisation)?;
     let ctx = crate::jobs::JobContext::new(db, settings.secret.clone(), simulator_url.clone());
     let bench = crate::devtools::bench_poller::PollerBench {
         organisation_id: organisation.id,
@@ -721,7 +801,7 @@ fn token_create(settings: &Settings, org_siret: &str, name: &str) -> anyhow::Res
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
         .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
     let (row, clear) =
-        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
+        crate::app::api_tokens::create_token(&mut conn, settings, org.id, &name, None, Actor::System("cli"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!(
         "API token \"{}\" created for {} (id {}). It is shown once: store it now.",
@@ -767,57 +847,56 @@ fn import_to_json(files: &[std::path::PathBuf], out: &std::path::Path) -> anyhow
     Ok(())
 }
 
-/// `import --org SIRET`: each file becomes a draft (or an issued invoice) of the organisation.
+/// A command line the operator must correct (an unknown organisation…): exit status 2, like the
+/// argument errors clap reports.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// `import --org SIRET`: each file becomes a draft (or an issued invoice) of the organisation,
+/// its original kept to be deposited as it is (`app::import_invoice`).
 fn import_files(
     settings: &Settings,
     files: &[std::path::PathBuf],
     org_siret: Option<&str>,
     issue: bool,
 ) -> anyhow::Result<()> {
-    let org_siret = org_siret.ok_or_else(|| anyhow::anyhow!("--org SIRET is required (or --json-out DIR)"))?;
-    let siret = Siret::parse(org_siret).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    let org_siret = org_siret.ok_or_else(|| UsageError("--org SIRET is required (or --json-out DIR)".into()))?;
+    let siret = Siret::parse(org_siret).map_err(|e| UsageError(format!("--org {org_siret}: {e}")))?;
     let db = open_database(settings)?;
     let mut conn = db.get()?;
     let org = organisation::find_by_siret(&mut conn, siret.as_str())?
-        .ok_or_else(|| anyhow::anyhow!("--org: no organisation has SIRET {}", siret.as_str()))?;
+        .ok_or_else(|| UsageError(format!("--org: no organisation has SIRET {}", siret.as_str())))?;
     let mut failures = 0;
     for file in files {
-        let imported = std::fs::read(file)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| crate::import::import_bytes(&bytes).map_err(|e| e.to_string()));
-        let imported = match imported {
-            Ok(imported) => imported,
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 failures += 1;
                 eprintln!("{}: {e}", file.display());
                 continue;
             }
         };
-        let format = imported.format;
-        let input = crate::invoicing::DraftInput {
-            customer_id: None,
-            contract_id: None,
-            series: None,
-            corrects_invoice_id: None,
-            document: imported.invoice.into_document(),
-        };
-        let outcome = write_tx(&mut conn, |conn| {
-            let draft = crate::invoicing::save_draft(conn, &org, None, input, Actor::System("cli"))?;
-            if issue {
-                crate::invoicing::issue(conn, org.id, draft.id, None, Actor::System("cli"))?;
-            }
-            Ok::<_, crate::invoicing::InvoicingError>(draft.id)
-        });
+        let outcome = crate::app::import_invoice::import_file(&mut conn, org.id, &bytes, issue, Actor::System("cli"));
         match outcome {
-            Ok(id) => println!(
-                "{}: {format} imported as invoice {id} ({})",
-                file.display(),
-                if issue { "issued" } else { "draft" }
-            ),
+            Ok(crate::app::import_invoice::ImportOutcome::Draft(id)) => {
+                let row = crate::db::models::invoice::find(&mut conn, org.id, id)?;
+                let number = row.as_ref().and_then(|r| r.number.clone());
+                match number {
+                    Some(number) if issue => {
+                        println!("{}: imported as invoice {id}, issued as {number}", file.display())
+                    }
+                    _ => println!("{}: imported as invoice {id} (draft)", file.display()),
+                }
+            }
+            Ok(crate::app::import_invoice::ImportOutcome::Refused(reasons)) => {
+                failures += 1;
+                let reasons = crate::i18n::Message::render_all(&reasons, crate::i18n::Locale::En, "; ");
+                eprintln!("{}: {reasons}", file.display());
+            }
             Err(e) => {
                 failures += 1;
-                let reasons = crate::i18n::Message::render_all(&e.reasons(), crate::i18n::Locale::En, "; ");
-                eprintln!("{}: {reasons}", file.display());
+                eprintln!("{}: {e}", file.display());
             }
         }
     }

@@ -8,7 +8,11 @@ fn main() -> std::process::ExitCode {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("chorus-desk: {e:#}");
-                std::process::ExitCode::FAILURE
+                if e.downcast_ref::<chorus_desk::cli::UsageError>().is_some() {
+                    std::process::ExitCode::from(2)
+                } else {
+                    std::process::ExitCode::FAILURE
+                }
             }
         }
     })

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::domain::invoice::{FieldErrors, Invoice, InvoiceDocument};
-use crate::ubl::{PackageError, render_package};
+use crate::ubl::PackageError;
 
 pub use crate::domain::invoice::AttachmentMode;
 
@@ -53,23 +53,44 @@ pub struct Rendered {
 /// Renders an invoice in `format`. UBL embeds the PDF as `mode` says; CII embeds it as a PDF
 /// (the EN 16931 MIME list has no zip) unless `mode` is `None`; Factur-X carries the CII.
 pub fn render_invoice(invoice: &Invoice, format: OutputFormat, mode: AttachmentMode) -> Result<Rendered, PackageError> {
+    render_invoice_with(
+        invoice,
+        format,
+        mode,
+        crate::domain::einvoicing::IdentifierProfile::default(),
+        None,
+    )
+}
+
+/// [`render_invoice`] with a Chorus Pro connection's identifier profile (BT-29/BT-46 schemes) and
+/// the organisation's logo on the PDF.
+pub fn render_invoice_with(
+    invoice: &Invoice,
+    format: OutputFormat,
+    mode: AttachmentMode,
+    profile: crate::domain::einvoicing::IdentifierProfile,
+    logo: Option<&crate::pdf::Logo>,
+) -> Result<Rendered, PackageError> {
     match format {
         OutputFormat::Ubl => {
-            let package = render_package(invoice, mode)?;
+            let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
+            let package = crate::ubl::package::render_package_with_pdf(invoice, mode, pdf, profile)?;
             Ok(Rendered {
                 xml: package.ubl,
                 pdf: package.pdf,
             })
         }
         OutputFormat::Cii => {
-            let package = render_cii_package(invoice, mode != AttachmentMode::None)?;
+            let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
+            let package = render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
             Ok(Rendered {
                 xml: package.xml,
                 pdf: package.pdf,
             })
         }
         OutputFormat::FacturX => {
-            let facturx = crate::facturx::render_facturx(invoice).map_err(|e| PackageError::Format(e.to_string()))?;
+            let facturx = crate::facturx::render_facturx_with(invoice, profile, logo)
+                .map_err(|e| PackageError::Format(e.to_string()))?;
             Ok(Rendered {
                 xml: facturx.xml,
                 pdf: facturx.pdf,
@@ -85,9 +106,13 @@ pub struct CiiPackage {
     pub pdf: Vec<u8>,
 }
 
-/// Renders the invoice PDF and the CII, embedding the PDF (`application/pdf`) when asked.
-pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPackage, PackageError> {
-    let pdf = crate::pdf::render_pdf(invoice)?;
+/// The CII with `pdf` (the invoice's PDF, rendered by the caller) embedded when asked.
+pub fn render_cii_package_with_pdf(
+    invoice: &Invoice,
+    embed_pdf: bool,
+    pdf: Vec<u8>,
+    identifier_profile: crate::domain::einvoicing::IdentifierProfile,
+) -> Result<CiiPackage, PackageError> {
     let pdf_name = crate::attachment::attachment_file_name(invoice, "pdf");
     let options = crate::cii::CiiOptions {
         invoice_attachment: embed_pdf.then_some(crate::attachment::InvoiceAttachment {
@@ -95,6 +120,7 @@ pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPacka
             mime_code: "application/pdf",
             content: &pdf,
         }),
+        identifier_profile,
     };
     let xml = crate::cii::render_cii(invoice, &options)?;
     Ok(CiiPackage { xml, pdf })

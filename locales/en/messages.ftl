@@ -607,3 +607,26 @@ invoice-import-help = A UBL 2.1 or CII D16B XML file, or a Factur-X PDF: it beco
 invoice-import-file = Invoice file
 invoice-import-submit = Import
 err-import-no-file = Choose a file to import.
+err-einv-identifier-profile = Choose EN 16931 or the AIFE codes.
+
+# Bulk issue and the connection's rate limit (issue 21).
+bulk-issue-no-selection = Tick at least one draft to issue.
+bulk-issue-nothing = No draft to issue: nothing matches.
+bulk-issue-bad-filter = The filter's dates are not understood: correct them and try again.
+bulk-issue-period-order = The end of the period must not be before its start.
+err-bulk-issue-no-ids = Give at least one draft id.
+err-bulk-issue-too-many = At most { $max } ids at once.
+err-requests-per-second = Enter a whole number of requests per second from 1 to { $max }, or leave it empty for the default.
+
+# Blank-install journey (issue 17): resend after correcting the customer or the contract.
+resend-field-buyer-name = Buyer name
+resend-field-buyer-siret = Buyer SIRET
+resend-field-service-code = Service code
+resend-field-engagement = Engagement
+resend-field-market = Market number
+resend-none = (none)
+resend-value = { $value }
+resend-change = { $field }: { $before } → { $after }
+err-invoice-resend-unchanged = Nothing changed since the rejected deposit: correct the customer or the contract first, or use Retry to send it as it is.
+flash-resent-with = Queued again for Chorus Pro with the corrected data: { $changes }
+flash-back-to-invoice = Back on the invoice: check what changed and resend it.

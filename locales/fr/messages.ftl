@@ -615,3 +615,26 @@ invoice-import-help = Un fichier XML UBL 2.1 ou CII D16B, ou un PDF Factur-X : i
 invoice-import-file = Fichier de facture
 invoice-import-submit = Importer
 err-import-no-file = Choisissez un fichier à importer.
+err-einv-identifier-profile = Choisissez EN 16931 ou les codes AIFE.
+
+# Émission groupée et limite de débit de la connexion (issue 21).
+bulk-issue-no-selection = Cochez au moins un brouillon à émettre.
+bulk-issue-nothing = Aucun brouillon à émettre : rien ne correspond.
+bulk-issue-bad-filter = Les dates du filtre ne sont pas comprises : corrigez-les et réessayez.
+bulk-issue-period-order = La fin de la période ne peut pas précéder son début.
+err-bulk-issue-no-ids = Indiquez au moins un identifiant de brouillon.
+err-bulk-issue-too-many = Au plus { $max } identifiants à la fois.
+err-requests-per-second = Saisissez un nombre entier de requêtes par seconde entre 1 et { $max }, ou laissez vide pour la valeur par défaut.
+
+# Parcours depuis une installation vierge (ticket 17) : renvoi après correction du client ou du contrat.
+resend-field-buyer-name = Nom de l’acheteur
+resend-field-buyer-siret = SIRET de l’acheteur
+resend-field-service-code = Code service
+resend-field-engagement = Engagement
+resend-field-market = Numéro de marché
+resend-none = (aucun)
+resend-value = { $value }
+resend-change = { $field } : { $before } → { $after }
+err-invoice-resend-unchanged = Rien n’a changé depuis le dépôt rejeté : corrigez d’abord le client ou le contrat, ou utilisez Réessayer pour la renvoyer telle quelle.
+flash-resent-with = De nouveau en file pour Chorus Pro avec les données corrigées : { $changes }
+flash-back-to-invoice = De retour sur la facture : vérifiez ce qui a changé et renvoyez-la.

@@ -742,3 +742,38 @@ einv-endpoint-invalid = Saisissez une URL complète, par exemple https://sandbox
 einv-endpoint-insecure = L'adresse doit commencer par https:// (http:// seulement pour 127.0.0.1, ::1 ou localhost).
 
 account-notifications-link = Choisir les événements qui vous sont envoyés par courriel (rejets, paiements, expiration du mot de passe, résumé quotidien)
+einv-identifier-profile = Schéma d'identifiant du SIRET
+einv-identifier-profile-en16931 = EN 16931 (code ISO 6523 0009, par défaut)
+einv-identifier-profile-aife = Code AIFE de Chorus Pro (1 pour un SIRET)
+einv-identifier-profile-help = Comment le SIRET du vendeur et celui de l'acheteur sont qualifiés dans l'UBL ou le CII déposé. Gardez EN 16931 sauf si Chorus Pro vous demande les codes AIFE.
+invoice-deposited-file = Fichier déposé
+invoice-deposited-original = le fichier d'origine, octet pour octet
+invoice-deposited-generated = généré par chorus-desk
+invoice-imported-original = Importée depuis un fichier { $format }. Il est déposé tel quel tant que la facture garde son numéro et n'est pas modifiée ; sinon chorus-desk génère le fichier.
+
+# Émission groupée et limite de débit de la connexion (issue 21).
+bulk-issue-selected = Émettre les brouillons sélectionnés
+bulk-issue-filter = Émettre tous les brouillons de ce filtre
+bulk-issue-pick = Sélectionner ce brouillon pour une émission groupée
+bulk-issue-title = Émission groupée
+bulk-issue-progress = { $done } sur { $total } traités
+bulk-issue-summary = Émises : { $issued }. Refusées : { $refused }.
+bulk-issue-running = Émission en cours… cette page suit l’avancement d’elle-même.
+bulk-issue-refusals = Refusées, avec le motif
+bulk-issue-refused-draft = Brouillon { $id }
+bulk-issue-refused-contract = Contrat { $id }
+bulk-issue-back = Retour aux factures
+bulk-issue-contracts-title = Facturer tous les contrats actifs pour une période
+bulk-issue-contracts-hint = Un brouillon est créé pour chaque contrat actif sur la période, puis émis ; les brouillons qui ne peuvent pas être émis restent des brouillons, listés avec le motif.
+bulk-issue-period-start = Début de la période
+bulk-issue-period-end = Fin de la période
+bulk-issue-contracts-submit = Créer les brouillons et les émettre
+einv-requests-per-second = Requêtes par seconde vers Chorus Pro
+einv-requests-per-second-hint = Au plus ce nombre d’appels démarre par seconde sur cette connexion, 16 simultanés au plus (vide : 20). Indiquez le quota affiché par votre application PISTE ; une réponse 429 met cette connexion en pause pendant son Retry-After.
+einv-save-rate-limit = Enregistrer la limite de débit
+
+invoice-resend-changes = Modifié depuis le dépôt rejeté
+invoice-resend-unchanged = « Renvoyer après correction » apparaît une fois le client ou le contrat corrigé ; Réessayer renvoie la facture telle quelle.
+form-return-notice = Vous venez d’une facture : l’enregistrement vous y ramène, pour la renvoyer.
+form-return-cancel = Revenir à la facture sans enregistrer
+nav-items = Articles enregistrés

@@ -9,6 +9,7 @@ use crate::db::AnyConnection;
 use crate::db::models::{contract, customer, invoice, organisation, submission};
 use crate::domain::invoice::document::PrecedingInvoice;
 use crate::domain::invoice::{DocumentKind, InvoiceDocument};
+use crate::domain::state::{InvoiceState, SubmissionStatus};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 
@@ -22,9 +23,9 @@ pub struct Corrected {
 /// Whether the invoice is offered "credit note and corrected copy": issued, integrated by Chorus
 /// Pro and then rejected by the buyer.
 pub fn offered(row: &invoice::InvoiceRow, sub: Option<&submission::SubmissionRow>) -> bool {
-    row.state == invoice::STATE_ISSUED
-        && row.kind == "invoice"
-        && sub.is_some_and(|s| s.status == submission::status::REJECTED && s.chorus_invoice_id.is_some())
+    row.state == InvoiceState::Issued
+        && row.kind == DocumentKind::Invoice
+        && sub.is_some_and(|s| s.status == SubmissionStatus::Rejected && s.chorus_invoice_id.is_some())
 }
 
 fn refused(key: &'static str) -> InvoicingError {
@@ -58,14 +59,25 @@ pub fn already_copied(conn: &mut AnyConnection, organisation_id: i64, invoice_id
     let copies: i64 = invoices::table
         .filter(invoices::organisation_id.eq(organisation_id))
         .filter(invoices::corrects_invoice_id.eq(invoice_id))
-        .filter(invoices::kind.eq("invoice"))
+        .filter(invoices::kind.eq(DocumentKind::Invoice.as_str()))
         .count()
         .get_result(conn)?;
     Ok(copies > 0)
 }
 
-/// Issues the credit note and the corrected copy. Call inside a write transaction.
+/// Issues the credit note and the corrected copy, in one write transaction.
 pub fn credit_and_copy(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    actor: Actor,
+) -> Result<Corrected, InvoicingError> {
+    crate::db::write_tx(conn, |conn| {
+        credit_and_copy_in_tx(conn, organisation_id, invoice_id, actor)
+    })
+}
+
+fn credit_and_copy_in_tx(
     conn: &mut AnyConnection,
     organisation_id: i64,
     invoice_id: i64,

@@ -1,8 +1,10 @@
-//! Import an existing e-invoice (UBL 2.1, CII D16B, Factur-X) as a draft of the organisation:
-//! the same reading as `POST /api/v1/invoices` with a file body, the draft saved (and audited) by
-//! the invoicing service.
+//! Import an existing e-invoice (UBL 2.1, CII D16B, Factur-X) into the organisation: the same
+//! reading as `POST /api/v1/invoices` with a file body, the draft saved (and audited) by the
+//! invoicing service, the file itself kept byte for byte (`invoice_originals`) so that the
+//! submitter can deposit it unchanged.
 
 use crate::audit::Actor;
+use crate::db::models::invoice_original::{self, NewOriginal};
 use crate::db::models::organisation;
 use crate::db::{AnyConnection, DbError, write_tx};
 use crate::error::AppError;
@@ -12,7 +14,7 @@ use crate::invoicing::{self, DraftInput, InvoicingError};
 
 /// What became of the file.
 pub enum ImportOutcome {
-    /// The draft's id.
+    /// The invoice's id (a draft, or issued when asked).
     Draft(i64),
     /// Why the file was refused, each reason once (nothing saved).
     Refused(Vec<Message>),
@@ -39,6 +41,40 @@ pub fn import_draft(
     bytes: &[u8],
     actor: Actor,
 ) -> Result<ImportOutcome, AppError> {
+    import_file(conn, organisation_id, bytes, false, actor)
+}
+
+/// Keeps the file an invoice was just saved from (call in the saving transaction).
+pub fn remember_original(
+    conn: &mut AnyConnection,
+    row: &crate::db::models::invoice::InvoiceRow,
+    format: crate::import::ImportFormat,
+    number: &str,
+    bytes: &[u8],
+) -> diesel::QueryResult<usize> {
+    invoice_original::insert(
+        conn,
+        &NewOriginal {
+            invoice_id: row.id,
+            organisation_id: row.organisation_id,
+            format: format.as_str(),
+            number,
+            content: bytes,
+            draft_document: &row.document,
+        },
+    )
+}
+
+/// Reads `bytes`, saves the invoice as a draft of `organisation_id` (the organisation's own
+/// invoice as its file says, see `invoicing::save_received_draft`) with its original file, and
+/// issues it when `issue` (keeping the file's number while nothing was edited).
+pub fn import_file(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    bytes: &[u8],
+    issue: bool,
+    actor: Actor,
+) -> Result<ImportOutcome, AppError> {
     let imported = match import_bytes(bytes) {
         Ok(imported) => imported,
         Err(error) => return Ok(ImportOutcome::Refused(refusal(error))),
@@ -47,6 +83,8 @@ pub fn import_draft(
     let Some(org) = organisation::find(conn, organisation_id)? else {
         return Err(AppError::NotFound);
     };
+    let format = imported.format;
+    let number = imported.invoice.document().number.clone();
     let input = DraftInput {
         customer_id: None,
         contract_id: None,
@@ -54,8 +92,16 @@ pub fn import_draft(
         corrects_invoice_id: None,
         document: imported.invoice.into_document(),
     };
-    match write_tx(conn, |conn| invoicing::save_draft(conn, &org, None, input, actor)) {
-        Ok(row) => Ok(ImportOutcome::Draft(row.id)),
+    let saved = write_tx(conn, |conn| {
+        let row = invoicing::save_received_draft(conn, &org, input, actor.clone())?;
+        remember_original(conn, &row, format, &number, bytes)?;
+        if issue {
+            invoicing::issue(conn, org.id, row.id, None, actor)?;
+        }
+        Ok::<_, InvoicingError>(row.id)
+    });
+    match saved {
+        Ok(id) => Ok(ImportOutcome::Draft(id)),
         Err(InvoicingError::Invalid(problems)) => Ok(ImportOutcome::Refused(Message::field_list(&problems))),
         Err(InvoicingError::Database(e)) => Err(AppError::Database(DbError::Query(e))),
         // A new draft has no row to miss or to find issued.

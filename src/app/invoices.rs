@@ -1,12 +1,14 @@
-//! Invoices started from a customer: which customer and contract a draft belongs to (both of the
-//! caller's organisation, the contract of that customer), then the draft saved in one write
-//! transaction with its audit entry.
+//! Invoices: which customer and contract a draft belongs to (both of the caller's organisation,
+//! the contract of that customer), the draft saved from the form or the API, issuing, and putting a
+//! held submission back to the submitter; each in one write transaction with its audit entries.
 
-use crate::audit::Actor;
-use crate::db::AnyConnection;
+use crate::audit::{self, Actor, Entry};
 use crate::db::models::organisation::OrganisationRow;
-use crate::db::models::{contract, customer, invoice};
+use crate::db::models::{contract, customer, invoice, organisation, submission};
+use crate::db::{AnyConnection, Db, write_tx};
+use crate::error::AppError;
 use crate::i18n::Message;
+use crate::import::ImportFormat;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
 
 /// The customer and contract a draft points at, checked against the organisation.
@@ -143,4 +145,165 @@ pub fn known_buyer_directory(
         .and_then(crate::app::readiness::stored_report)
         .filter(|report| report.siret == siret);
     Ok(report.map(|report| buyer_directory(&report, document.references.buyer_reference.as_deref())))
+}
+
+/// Why an issued invoice did not go to Chorus Pro, in words.
+pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<bool>) -> Message {
+    if !org.chorus_active() {
+        Message::new("flash-not-sent-chorus-inactive")
+    } else if customer_receives_chorus == Some(false) {
+        Message::new("flash-not-sent-customer")
+    } else {
+        Message::new("flash-not-sent-buyer")
+    }
+}
+
+/// The outcome of issuing, for the page and the API.
+pub enum IssueOutcome {
+    Issued {
+        row: Box<invoice::InvoiceRow>,
+        queued: bool,
+        not_sent_reason: Message,
+    },
+    Refused(InvoicingError),
+}
+
+/// Issues a draft in one write transaction.
+pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: Actor) -> Result<IssueOutcome, AppError> {
+    db.run(move |conn| {
+        let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
+        let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+        // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
+        let receives_chorus = match row.customer_id {
+            Some(customer_id) => {
+                customer::find(conn, org_id, customer_id)?.map(|c| invoicing::customer_receives_chorus(&c))
+            }
+            None => None,
+        };
+        match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {
+            Ok(issued) => Ok(IssueOutcome::Issued {
+                queued: issued.submission_id.is_some(),
+                not_sent_reason: not_sent_reason(&org, receives_chorus),
+                row: Box::new(issued.invoice),
+            }),
+            Err(InvoicingError::Database(e)) => Err(e.into()),
+            Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+            Err(refused) => Ok(IssueOutcome::Refused(refused)),
+        }
+    })
+    .await
+}
+
+/// Saves a draft from the API and, when `issue` is set, issues it, all in one write transaction
+/// (a refused issue leaves nothing). Same rules as the form: the contract must be the customer's.
+/// The API's create: a draft (from a file on its own, or linked to a customer and contract), its
+/// original file kept when it was imported, issued when asked, in one transaction.
+pub fn create_draft(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    links: (Option<i64>, Option<i64>),
+    input: DraftInput,
+    original: Option<(ImportFormat, String, Vec<u8>)>,
+    issue: bool,
+    receives_chorus: Option<bool>,
+    actor: Actor,
+) -> Result<i64, InvoicingError> {
+    write_tx(conn, |conn| {
+        let draft = match &original {
+            // A file on its own: the organisation's own invoice stays as its file says.
+            Some(_) if links == (None, None) => invoicing::save_received_draft(conn, org, input, actor.clone())?,
+            // Same rules as the form: the contract must be the customer's (422 `contract_id`).
+            _ => save_linked_draft(conn, org, None, links, input, actor.clone())?,
+        };
+        if let Some((format, number, bytes)) = &original {
+            crate::app::import_invoice::remember_original(conn, &draft, *format, number, bytes)?;
+        }
+        if issue {
+            invoicing::issue(conn, org.id, draft.id, receives_chorus, actor)?;
+        }
+        Ok(draft.id)
+    })
+}
+
+/// What saving a draft from the form came to.
+pub enum Saved {
+    Row(Box<invoice::InvoiceRow>),
+    Invalid(Problems),
+}
+
+/// Saves the draft posted by the form (new, or `invoice_id`), with its customer and contract, in
+/// one write transaction. When the form itself is invalid nothing is saved, but every other
+/// problem is listed at once.
+pub async fn save_form_draft(
+    db: &Db,
+    org_id: i64,
+    invoice_id: Option<i64>,
+    links: (Option<i64>, Option<i64>),
+    input: DraftInput,
+    form_is_valid: bool,
+    actor: Actor,
+) -> Result<Saved, AppError> {
+    db.run(move |conn| {
+        let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
+        if !form_is_valid {
+            // Nothing is saved, but every other problem is listed at once.
+            let mut document = input.document;
+            invoicing::apply_seller(&mut document, &org);
+            return Ok(Saved::Invalid(
+                invoicing::parse_for_draft(document).err().unwrap_or_default(),
+            ));
+        }
+        match write_tx(conn, |conn| {
+            save_linked_draft(conn, &org, invoice_id, links, input, actor)
+        }) {
+            Ok(row) => Ok(Saved::Row(Box::new(row))),
+            Err(InvoicingError::Invalid(problems)) => Ok(Saved::Invalid(problems)),
+            Err(InvoicingError::NotFound) => Err(AppError::NotFound),
+            Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict(
+                Message::new("err-invoice-already-issued").to_string(),
+            )),
+            Err(InvoicingError::Database(e)) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// "Retry" (after a technical failure) and "Resend after correction" (after a rejection) both put a
+/// held submission back to the submitter, audited as `action`. How many submissions changed.
+pub async fn requeue(db: &Db, org_id: i64, id: i64, actor: Actor, action: &'static str) -> Result<usize, AppError> {
+    db.run(move |conn| {
+        write_tx(conn, |conn| {
+            invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+            let changed = submission::requeue(conn, org_id, id)?;
+            if changed > 0 {
+                audit::record(conn, Entry::new(Some(org_id), actor, action).target("invoice", id))?;
+            }
+            Ok::<_, AppError>(changed)
+        })
+    })
+    .await
+}
+
+/// "Resend after correction": the buyer is refreshed from the corrected customer record (when
+/// Chorus Pro never integrated the invoice) and the submission goes back to the submitter, in one
+/// write transaction. `Ok(Err(reasons))` when there is nothing to resend or it is refused.
+pub async fn resend_after_fix(
+    db: &Db,
+    org_id: i64,
+    id: i64,
+    actor: Actor,
+) -> Result<Result<Vec<crate::app::resend_after_correction::Change>, Vec<Message>>, AppError> {
+    db.run(move |conn| {
+        invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+        match write_tx(conn, |conn| {
+            crate::app::resend_after_correction::resend(conn, org_id, id, actor)
+        }) {
+            Ok(changes) => Ok(Ok(changes)),
+            Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
+            // No submission: nothing was ever sent through Chorus Pro.
+            Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),
+            Err(other) => Ok(Err(other.reasons())),
+        }
+    })
+    .await
 }

@@ -11,6 +11,7 @@ pub mod routing_fix;
 pub mod saved_items;
 // Notifications (issue 19).
 pub mod bootstrap;
+pub mod bulk_issue;
 pub mod connection_test;
 pub mod import_invoice;
 pub mod readiness;
@@ -19,3 +20,16 @@ pub mod remove_webhook;
 pub mod save_notification_preferences;
 pub mod send_webhook_test;
 pub mod set_chorus_endpoints;
+// Issue 16: use cases moved out of the handlers.
+pub mod account;
+pub mod api_tokens;
+pub mod audit_log;
+pub mod contracts;
+pub mod credit_notes;
+pub mod customers;
+pub mod login;
+pub mod settings;
+pub mod support;
+pub mod users;
+// Blank-install journey (issue 17).
+pub mod resend_after_correction;

@@ -94,7 +94,9 @@ impl RoutingInput {
 /// Whether the invoice may have its routing corrected: Chorus Pro rejected its deposit and never
 /// integrated it, and it waits for a person.
 pub fn correctable(sub: &submission::SubmissionRow) -> bool {
-    sub.stage == submission::stage::HOLD && sub.chorus_invoice_id.is_none() && sub.flux_number.is_some()
+    sub.stage == crate::domain::state::SubmissionStage::Hold
+        && sub.chorus_invoice_id.is_none()
+        && sub.flux_number.is_some()
 }
 
 /// What changed, by field name (`buyer_siret`, `service_code`, `engagement`, `market`).
@@ -106,9 +108,21 @@ fn not_correctable() -> InvoicingError {
     InvoicingError::Invalid(problems)
 }
 
-/// Applies the corrected routing, audits it and deposits the invoice again under its number.
-/// Call inside a write transaction.
+/// Applies the corrected routing, audits it and deposits the invoice again under its number, in
+/// one write transaction.
 pub fn correct_and_redeposit(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+    routing: &Routing,
+    actor: Actor,
+) -> Result<Changes, InvoicingError> {
+    crate::db::write_tx(conn, |conn| {
+        correct_in_tx(conn, organisation_id, invoice_id, routing, actor)
+    })
+}
+
+fn correct_in_tx(
     conn: &mut AnyConnection,
     organisation_id: i64,
     invoice_id: i64,
@@ -117,7 +131,7 @@ pub fn correct_and_redeposit(
 ) -> Result<Changes, InvoicingError> {
     let row = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
     let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or_else(not_correctable)?;
-    if row.state != invoice::STATE_ISSUED || !correctable(&sub) {
+    if row.state != crate::domain::state::InvoiceState::Issued || !correctable(&sub) {
         return Err(not_correctable());
     }
     let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {

@@ -91,8 +91,17 @@ impl From<diesel::result::Error> for SavedItemError {
     }
 }
 
-/// Saves a new item. Call inside a write transaction.
+/// Saves a new item with its audit entry, in one write transaction.
 pub fn create(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    input: &SavedItemInput,
+    actor: Actor,
+) -> Result<SavedItemRow, SavedItemError> {
+    crate::db::write_tx(conn, |conn| create_in_tx(conn, organisation_id, input, actor))
+}
+
+fn create_in_tx(
     conn: &mut AnyConnection,
     organisation_id: i64,
     input: &SavedItemInput,
@@ -114,8 +123,13 @@ pub fn create(
     Ok(row)
 }
 
-/// Deletes an item (invoices that used it keep their lines). Call inside a write transaction.
+/// Deletes an item (invoices that used it keep their lines) with its audit entry, in one write
+/// transaction.
 pub fn delete(conn: &mut AnyConnection, organisation_id: i64, id: i64, actor: Actor) -> diesel::QueryResult<bool> {
+    crate::db::write_tx(conn, |conn| delete_in_tx(conn, organisation_id, id, actor))
+}
+
+fn delete_in_tx(conn: &mut AnyConnection, organisation_id: i64, id: i64, actor: Actor) -> diesel::QueryResult<bool> {
     let Some(row) = saved_item::find(conn, organisation_id, id)? else {
         return Ok(false);
     };

@@ -63,3 +63,38 @@ pub fn set_chorus_endpoints(
         Ok(EndpointsOutcome::Saved)
     })
 }
+
+pub const RATE_LIMIT_UPDATED: &str = "chorus.rate_limit_updated";
+
+/// An admin sets (or with None resets to the default) the requests per second the Chorus
+/// connection may start (issue 21), audited with the old and new values.
+pub fn set_requests_per_second(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    actor: Actor,
+    updated_by: i64,
+    requests_per_second: Option<u32>,
+) -> QueryResult<EndpointsOutcome> {
+    write_tx(conn, |conn| {
+        let current: Option<Option<i32>> = chorus_connections::table
+            .find(organisation_id)
+            .select(chorus_connections::requests_per_second)
+            .first(conn)
+            .optional()?;
+        let Some(current) = current else {
+            return Ok(EndpointsOutcome::NoConnection);
+        };
+        let wanted = requests_per_second.map(|r| r as i32);
+        if current == wanted {
+            return Ok(EndpointsOutcome::Unchanged);
+        }
+        chorus_connection::set_requests_per_second(conn, organisation_id, requests_per_second, updated_by)?;
+        audit::record(
+            conn,
+            Entry::new(Some(organisation_id), actor, RATE_LIMIT_UPDATED)
+                .target("organisation", organisation_id)
+                .details(serde_json::json!({"requests_per_second": {"from": current, "to": wanted}})),
+        )?;
+        Ok(EndpointsOutcome::Saved)
+    })
+}

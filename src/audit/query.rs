@@ -205,7 +205,8 @@ pub fn text_search_floor(
     filter: &AuditFilter,
     before: Option<i64>,
 ) -> QueryResult<Option<i64>> {
-    if filter.text.is_none() && filter.actor.is_none() && filter.action.is_none() {
+    // The free text alone goes through the full-text index: nothing to bound.
+    if filter.actor.is_none() && filter.action.is_none() && filter.text.as_deref().is_none_or(text_is_indexed) {
         return Ok(None);
     }
     let without_text = AuditFilter {
@@ -225,6 +226,127 @@ pub fn text_search_floor(
         .select(audit_log::id)
         .first(conn)
         .optional()
+}
+
+/// Shortest free text the full-text indexes serve (SQLite FTS5 and PostgreSQL `pg_trgm` index
+/// trigrams): one or two characters are searched by `LIKE` within [`TEXT_SEARCH_WINDOW`].
+pub const INDEXED_TEXT_MIN_CHARS: usize = 3;
+
+fn text_is_indexed(text: &str) -> bool {
+    text.chars().count() >= INDEXED_TEXT_MIN_CHARS
+}
+
+/// The free text as one FTS5 phrase: the trigram tokenizer turns it into consecutive trigrams,
+/// so the phrase matches where the text appears as typed, within one column, case ignored —
+/// what `LIKE '%text%'` on each column means. Quotes are doubled, nothing else is syntax inside.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+#[derive(QueryableByName)]
+struct Rowid {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Ids of entries whose searched columns contain `text` (SQLite's FTS5 index), newest first,
+/// below `before` and from `floor` on; any organisation (the caller's query scopes them).
+fn fts_candidates(
+    conn: &mut diesel::SqliteConnection,
+    text: &str,
+    before: Option<i64>,
+    floor: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    use diesel::sql_types::{BigInt, Text};
+    let rows: Vec<Rowid> = diesel::sql_query(
+        "SELECT rowid AS id FROM audit_log_fts WHERE audit_log_fts MATCH ? AND rowid < ? AND rowid >= ? \
+         ORDER BY rowid DESC LIMIT ?",
+    )
+    .bind::<Text, _>(fts_phrase(text))
+    .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
+    .bind::<BigInt, _>(floor.unwrap_or(i64::MIN))
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// The page of a free-text search on SQLite: the index hands out the newest entries containing
+/// the text, in growing chunks, and the other filters (the organisation first) keep theirs. A
+/// rare word costs one index read, a common one the first chunk. `max_candidates` bounds what a
+/// page reads when the matches belong to others (another organisation, other dates): the second
+/// value is then the id the search stopped at (entries below it were not searched).
+fn sqlite_text_page(
+    conn: &mut AnyConnection,
+    visibility: Visibility,
+    filter: &AuditFilter,
+    text: &str,
+    before: Option<i64>,
+    floor: Option<i64>,
+    limit: i64,
+    max_candidates: Option<i64>,
+) -> QueryResult<(Vec<AuditRow>, Option<i64>)> {
+    let others = AuditFilter {
+        text: None,
+        ..filter.clone()
+    };
+    let mut rows: Vec<AuditRow> = Vec::new();
+    let mut below = before;
+    let mut chunk = (limit * 2).max(100);
+    let mut read = 0_i64;
+    loop {
+        let ids = match conn {
+            AnyConnection::Sqlite(lite) => fts_candidates(lite, text, below, floor, chunk)?,
+            AnyConnection::Postgresql(_) => unreachable!("FTS5 is SQLite's"),
+        };
+        let exhausted = (ids.len() as i64) < chunk;
+        read += ids.len() as i64;
+        if let Some(&last) = ids.last() {
+            below = Some(last);
+            let found: Vec<AuditRow> = filtered(visibility, &others, true)
+                .filter(audit_log::id.eq_any(ids))
+                .order(audit_log::id.desc())
+                .limit(limit - rows.len() as i64)
+                .select(AuditRow::as_select())
+                .load(conn)?;
+            rows.extend(found);
+        }
+        if rows.len() as i64 >= limit || exhausted {
+            return Ok((rows, None));
+        }
+        if max_candidates.is_some_and(|max| read >= max) {
+            return Ok((rows, below));
+        }
+        chunk = (chunk * 4).min(TEXT_SEARCH_WINDOW);
+    }
+}
+
+/// One page of the auditor's search, newest first, below `before`, and the id the search stopped
+/// at when it did not read everything (see [`TEXT_SEARCH_WINDOW`]).
+pub fn search_page(
+    conn: &mut AnyConnection,
+    visibility: Visibility,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<(Vec<AuditRow>, Option<i64>)> {
+    let floor = text_search_floor(conn, visibility, filter, before)?;
+    if let (AnyConnection::Sqlite(_), Some(text)) = (&*conn, filter.text.as_deref())
+        && text_is_indexed(text)
+    {
+        let (rows, stopped) = sqlite_text_page(
+            conn,
+            visibility,
+            filter,
+            text,
+            before,
+            floor,
+            limit,
+            Some(TEXT_SEARCH_WINDOW),
+        )?;
+        return Ok((rows, stopped.or(floor)));
+    }
+    Ok((page(conn, visibility, filter, before, floor, limit)?, floor))
 }
 
 /// The visible, filtered entries, as a query to page through.
@@ -297,6 +419,11 @@ pub fn page(
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
     let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    if let (true, Some(text)) = (sqlite, filter.text.as_deref())
+        && text_is_indexed(text)
+    {
+        return Ok(sqlite_text_page(conn, visibility, filter, text, before, floor, limit, None)?.0);
+    }
     let mut query = filtered(visibility, filter, sqlite);
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before));
@@ -402,6 +529,14 @@ mod tests {
     fn typed_wildcards_are_literal() {
         assert_eq!(contains_pattern("50%_Off\\"), "%50\\%\\_off\\\\%");
         assert_eq!(prefix_pattern("login."), "login.%");
+    }
+
+    #[test]
+    fn free_text_is_one_literal_phrase_and_short_text_is_not_indexed() {
+        assert_eq!(fts_phrase("Mairie de Vézelay"), "\"Mairie de Vézelay\"");
+        assert_eq!(fts_phrase("say \"hi\" OR x*"), "\"say \"\"hi\"\" OR x*\"");
+        assert!(text_is_indexed("abc") && text_is_indexed("été"));
+        assert!(!text_is_indexed("F5") && !text_is_indexed("é"));
     }
 
     #[test]

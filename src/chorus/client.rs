@@ -62,6 +62,9 @@ pub struct ChorusClientConfig {
     pub token_renewal_margin: Duration,
     /// Send `cpro-account` (true except for the rare raccordement without technical account).
     pub send_cpro_account: bool,
+    /// The connection's limits (issue 21): requests started per second and in flight at once.
+    pub requests_per_second: u32,
+    pub max_in_flight: usize,
 }
 
 impl ChorusClientConfig {
@@ -78,6 +81,8 @@ impl ChorusClientConfig {
             retry: RetryPolicy::default(),
             token_renewal_margin: Duration::from_secs(120),
             send_cpro_account: true,
+            requests_per_second: super::gate::DEFAULT_REQUESTS_PER_SECOND,
+            max_in_flight: super::gate::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }
@@ -146,6 +151,8 @@ struct Inner {
     http: reqwest::Client,
     auth: PisteAuthenticator,
     config: ChorusClientConfig,
+    /// Shared by every clone: the connection's rate, requests in flight and 429 pause.
+    gate: super::gate::Gate,
 }
 
 /// Chorus Pro over PISTE for one organisation. Cheap to clone.
@@ -192,8 +199,14 @@ impl ChorusClient {
             cache,
             config.token_renewal_margin,
         );
+        let gate = super::gate::Gate::new(config.requests_per_second, config.max_in_flight);
         Ok(ChorusClient {
-            inner: Arc::new(Inner { http, auth, config }),
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                config,
+                gate,
+            }),
             observer,
         })
     }
@@ -269,6 +282,8 @@ impl ChorusClient {
                 request = request.header("cpro-account", &cpro_account);
             }
 
+            // The connection's rate and in-flight limits; a 429 pauses the whole connection.
+            let pass = self.inner.gate.enter().await;
             let started = Instant::now();
             let answer = match request.send().await {
                 Ok(response) => {
@@ -281,6 +296,12 @@ impl ChorusClient {
                 }
                 Err(error) => Err(transport_error(&endpoint, &error)),
             };
+            drop(pass);
+            if let Ok((429, retry_after, _)) = &answer {
+                self.inner
+                    .gate
+                    .back_off(retry_after.unwrap_or(super::gate::DEFAULT_BACK_OFF));
+            }
             let duration_ms = started.elapsed().as_millis() as u64;
             let mut exchange = Exchange {
                 endpoint: endpoint.clone(),

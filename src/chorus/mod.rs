@@ -6,6 +6,7 @@ pub mod client;
 pub mod dto;
 pub mod environment;
 pub mod error;
+pub mod gate;
 pub mod transport;
 
 use std::future::Future;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{CiiOptions, SIREN_SCHEME, SIRET_SCHEME};
+use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::document::{self, Address, Party};
 use crate::domain::invoice::{AllowanceCharge, Invoice, VatTreatment};
 use crate::xml_writer::XmlOut;
@@ -194,8 +195,9 @@ fn write_agreement(x: &mut XmlOut, invoice: &Invoice, options: &CiiOptions<'_>) 
     x.open("ram:ApplicableHeaderTradeAgreement")?;
     // BT-10: the Chorus service code (code service exécutant).
     x.opt_text("ram:BuyerReference", refs.buyer_reference.as_deref())?;
-    write_party(x, "ram:SellerTradeParty", &doc.seller, true)?;
-    write_party(x, "ram:BuyerTradeParty", &doc.buyer, false)?;
+    let profile = options.identifier_profile;
+    write_party(x, "ram:SellerTradeParty", &doc.seller, true, profile)?;
+    write_party(x, "ram:BuyerTradeParty", &doc.buyer, false, profile)?;
     if let Some(rep) = &doc.tax_representative {
         x.open("ram:SellerTaxRepresentativeTradeParty")?;
         x.text("ram:Name", &rep.name)?;
@@ -502,18 +504,30 @@ fn write_address(x: &mut XmlOut, address: &Address) -> io::Result<()> {
     x.close("ram:PostalTradeAddress")
 }
 
-fn write_party(x: &mut XmlOut, element: &str, party: &Party, is_seller: bool) -> io::Result<()> {
+fn write_party(
+    x: &mut XmlOut,
+    element: &str,
+    party: &Party,
+    is_seller: bool,
+    profile: IdentifierProfile,
+) -> io::Result<()> {
     x.open(element)?;
+    // The AIFE profile: CII allows no `schemeName` (CII-DT-101) and no scheme outside the ICD list
+    // (BR-CL-10/11), so the SIRET goes as the party's own identifier, without a scheme.
+    let siret_plain = profile == IdentifierProfile::Aife;
     // BT-29 / BT-46: the SIRET with its ICD scheme, where Chorus Pro routes on it.
     // The schema wants every plain ID before the GlobalIDs.
     let others = party.identifiers.iter();
     let plain: Vec<_> = others.clone().filter(|id| id.scheme.is_none()).collect();
     let schemed: Vec<_> = others.filter(|id| id.scheme.is_some()).collect();
     if is_seller {
+        if let Some(siret) = party.siret.as_ref().filter(|_| siret_plain) {
+            x.text("ram:ID", siret)?;
+        }
         for id in &plain {
             x.text("ram:ID", &id.id)?;
         }
-        if let Some(siret) = &party.siret {
+        if let Some(siret) = party.siret.as_ref().filter(|_| !siret_plain) {
             x.text_with("ram:GlobalID", &[("schemeID", SIRET_SCHEME)], siret)?;
         }
         for id in &schemed {
@@ -521,7 +535,11 @@ fn write_party(x: &mut XmlOut, element: &str, party: &Party, is_seller: bool) ->
         }
     } else if let Some(siret) = &party.siret {
         // The buyer has one identifier (BT-46): the SIRET when there is one.
-        x.text_with("ram:GlobalID", &[("schemeID", SIRET_SCHEME)], siret)?;
+        if siret_plain {
+            x.text("ram:ID", siret)?;
+        } else {
+            x.text_with("ram:GlobalID", &[("schemeID", SIRET_SCHEME)], siret)?;
+        }
     } else if let Some(id) = schemed.first().or(plain.first()) {
         party_id(x, &id.id, id.scheme.as_deref())?;
     }

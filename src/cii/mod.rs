@@ -5,6 +5,7 @@
 mod invoice;
 
 use crate::attachment::InvoiceAttachment;
+use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
 
 /// GuidelineSpecifiedDocumentContextParameter (BT-24): the EN 16931 core (Factur-X EN 16931 profile).
@@ -20,6 +21,8 @@ pub struct CiiOptions<'a> {
     /// The invoice PDF to embed (BG-24, `application/pdf`); `None` writes the data only.
     /// CII keeps to the EN 16931 MIME list, so a zip is never embedded.
     pub invoice_attachment: Option<InvoiceAttachment<'a>>,
+    /// EN 16931 (`GlobalID@schemeID="0009"`) or AIFE (the SIRET as a scheme-free `ram:ID`).
+    pub identifier_profile: IdentifierProfile,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -71,6 +71,7 @@ fn the_invoice_pdf_is_embedded_when_asked() {
             mime_code: "application/pdf",
             content: b"%PDF-1.7 test",
         }),
+        ..CiiOptions::default()
     };
     let xml = String::from_utf8(render_cii(&invoice, &options).expect("renders")).expect("UTF-8");
     assert!(xml.contains(

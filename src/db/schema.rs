@@ -216,6 +216,10 @@ diesel::table! {
         // Per-connection endpoint overrides (migration 2026-12-07-000300).
         token_url_override -> Nullable<Text>,
         api_base_url_override -> Nullable<Text>,
+        // BT-29/BT-46 scheme profile (migration 2026-12-07-001301): en16931 | aife.
+        identifier_profile -> Text,
+        // Requests per second this connection may start (migration 2026-12-07-001000).
+        requests_per_second -> Nullable<Integer>,
     }
 }
 
@@ -437,3 +441,38 @@ diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_events, webhook_endpoints);
 diesel::allow_tables_to_appear_in_same_query!(mail_outbox, users, notification_preferences);
+
+// Imported e-invoices kept byte for byte (migration 2026-12-07-001300, issue #18).
+diesel::table! {
+    invoice_originals (invoice_id) {
+        invoice_id -> BigInt,
+        organisation_id -> BigInt,
+        format -> Text,
+        number -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+        draft_document -> Text,
+        deposited_original -> Nullable<Bool>,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(invoice_originals -> invoices (invoice_id));
+diesel::allow_tables_to_appear_in_same_query!(invoice_originals, invoices);
+// Issue 21: bulk issue runs (migration 2026-12-07-001010).
+diesel::table! {
+    bulk_runs (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        kind -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        issued -> BigInt,
+        refused -> BigInt,
+        refusals -> Text,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -10,7 +10,7 @@
 //! Each reports the Chorus Pro calls by endpoint, the wall time, the time spent in the database
 //! (summed over connections) and the peak RSS.
 
-use crate::db::models::submission::stage;
+use crate::db::models::submission::SubmissionStage;
 use crate::db::schema::{poll_cursors, submissions};
 use crate::jobs::JobContext;
 use diesel::prelude::*;
@@ -174,7 +174,7 @@ async fn awaiting_integration(ctx: &JobContext, organisation_id: i64) -> anyhow:
         .run(move |conn| {
             submissions::table
                 .filter(submissions::organisation_id.eq(organisation_id))
-                .filter(submissions::stage.eq(stage::POLL))
+                .filter(submissions::stage.eq(SubmissionStage::Poll.as_str()))
                 .count()
                 .get_result::<i64>(conn)
                 .map_err(crate::db::DbError::from)
@@ -197,7 +197,7 @@ async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Re
         let rows = ctx
             .db
             .run(move |conn| {
-                crate::db::models::submission::claim(conn, stage::POLL, &owner, lease, 64)
+                crate::db::models::submission::claim(conn, SubmissionStage::Poll, &owner, lease, 64)
                     .map_err(crate::db::DbError::from)
             })
             .await?;
@@ -205,7 +205,13 @@ async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Re
             break;
         }
         looks += rows.len() as u64;
-        futures_util::future::join_all(rows.into_iter().map(|row| crate::jobs::poll::poll_one(ctx, row))).await;
+        let batch = crate::jobs::Batch::default();
+        futures_util::future::join_all(
+            rows.into_iter()
+                .map(|row| crate::jobs::poll::poll_one(ctx, row, &batch)),
+        )
+        .await;
+        crate::jobs::flush(ctx, batch).await;
     }
     let elapsed = started.elapsed();
     let db_time = ctx.db.busy_time() - db_before;

@@ -6,12 +6,13 @@ use crate::audit::GENESIS;
 use crate::audit::append::move_head;
 use crate::audit::chain::{head, in_chain, lock_chain};
 use crate::audit::mac::{entry_mac, installed_key};
-use crate::db::models::submission::{stage, status};
+use crate::db::models::submission::{SubmissionStage, SubmissionStatus};
 use crate::db::schema::{audit_log, invoices, submissions};
 use crate::db::{AnyConnection, now, write_tx};
 use crate::domain::invoice::document::{
     Address, AllowanceCharge, DecimalText, InvoiceDocument, Line, Note, Party, PaymentMeans, References,
 };
+use crate::domain::state::{DocumentKind, InvoiceState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -75,10 +76,10 @@ pub fn seed_invoices(
                         let net = 100_000_000 + (i as i64 % 5_000) * 1_000_000;
                         (
                             invoices::organisation_id.eq(organisation_id),
-                            invoices::kind.eq("invoice"),
+                            invoices::kind.eq(DocumentKind::Invoice.as_str()),
                             invoices::series.eq("BENCH"),
                             invoices::number.eq(Some(format!("BENCH-{:09}", i + 1))),
-                            invoices::state.eq(crate::db::models::invoice::STATE_ISSUED),
+                            invoices::state.eq(InvoiceState::Issued.as_str()),
                             invoices::issue_date.eq(at.date()),
                             invoices::due_date.eq(Some(at.date() + chrono::Duration::days(30))),
                             invoices::currency.eq("EUR"),
@@ -113,13 +114,15 @@ pub fn seed_invoices(
                         let at = started + step * (i - first as u64) as i32;
                         // 90 % done, 9 % still followed, 1 % rejected; in flight, all followed.
                         let (stage_name, status_name, chorus) = match i % 100 {
-                            _ if in_flight && i.is_multiple_of(10) => {
-                                (stage::POLL, status::IN_PROCESSING, "IN_EN_COURS_TRAITEMENT_CPP")
-                            }
-                            _ if in_flight => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
-                            0 => (stage::HOLD, status::REJECTED, "A_RECYCLER"),
-                            1..=9 => (stage::TRACK, status::SENT, "MISE_A_DISPOSITION"),
-                            _ => (stage::DONE, status::SENT, "MISE_EN_PAIEMENT"),
+                            _ if in_flight && i.is_multiple_of(10) => (
+                                SubmissionStage::Poll,
+                                SubmissionStatus::InProcessing,
+                                "IN_EN_COURS_TRAITEMENT_CPP",
+                            ),
+                            _ if in_flight => (SubmissionStage::Track, SubmissionStatus::Sent, "MISE_A_DISPOSITION"),
+                            0 => (SubmissionStage::Hold, SubmissionStatus::Rejected, "A_RECYCLER"),
+                            1..=9 => (SubmissionStage::Track, SubmissionStatus::Sent, "MISE_A_DISPOSITION"),
+                            _ => (SubmissionStage::Done, SubmissionStatus::Sent, "MISE_EN_PAIEMENT"),
                         };
                         // Awaiting integration: no Chorus id yet, the poller reads the flux report.
                         let chorus_id = (!(in_flight && i.is_multiple_of(10))).then(|| (8_123_456 + i).to_string());
@@ -135,8 +138,8 @@ pub fn seed_invoices(
                         (
                             submissions::organisation_id.eq(organisation_id),
                             submissions::invoice_id.eq(*id),
-                            submissions::stage.eq(stage_name),
-                            submissions::status.eq(status_name),
+                            submissions::stage.eq(stage_name.as_str()),
+                            submissions::status.eq(status_name.as_str()),
                             submissions::chorus_status.eq(Some(chorus)),
                             submissions::flux_number.eq(Some(format!("CPP{:022}", i + 1))),
                             submissions::chorus_invoice_id.eq(chorus_id),

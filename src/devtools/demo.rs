@@ -89,7 +89,7 @@ pub fn seed(db: &Db, settings: &Settings) -> anyhow::Result<DemoInfo> {
     let name = crate::web::handlers::api_tokens::parse_name(&format!("demo {}", now().format("%Y-%m-%d %H:%M:%S")))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (_, api_token) =
-        crate::web::handlers::api_tokens::create_token(&mut conn, settings, org_id, &name, None, Actor::System("demo"))
+        crate::app::api_tokens::create_token(&mut conn, settings, org_id, &name, None, Actor::System("demo"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(DemoInfo {
         org_siret: ORG_SIRET,

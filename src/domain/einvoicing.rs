@@ -94,6 +94,42 @@ impl DepositFormat {
     }
 }
 
+/// How the SIRET is qualified in the UBL and CII deposited (BT-29 seller, BT-46 buyer): the ISO 6523
+/// ICD code `0009` of EN 16931 and Peppol (the default), or the AIFE code `1` of Chorus Pro's own
+/// E1/E2 specifications where the syntax can carry it (docs/identifier-schemes.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdentifierProfile {
+    #[default]
+    En16931,
+    Aife,
+}
+
+impl IdentifierProfile {
+    pub const ALL: [IdentifierProfile; 2] = [IdentifierProfile::En16931, IdentifierProfile::Aife];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifierProfile::En16931 => "en16931",
+            IdentifierProfile::Aife => "aife",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            IdentifierProfile::En16931 => "einv-identifier-profile-en16931",
+            IdentifierProfile::Aife => "einv-identifier-profile-aife",
+        }
+    }
+
+    /// An empty value is the default profile.
+    pub fn parse(value: &str) -> Option<IdentifierProfile> {
+        match value.trim() {
+            "" => Some(IdentifierProfile::default()),
+            other => Self::ALL.into_iter().find(|p| p.as_str() == other),
+        }
+    }
+}
+
 /// How the invoice's PDF rendering travels with a UBL/CII deposit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttachmentMode {
@@ -149,6 +185,8 @@ pub struct ConnectionInput {
     pub structure_id: String,
     pub deposit_format: String,
     pub attachment_mode: String,
+    /// `en16931` (default when empty) or `aife`.
+    pub identifier_profile: String,
 }
 
 impl std::fmt::Debug for ConnectionInput {
@@ -461,5 +499,25 @@ mod tests {
             PasswordAge::of(set, expiry + Days::new(100)),
             PasswordAge::Expired { expired_on: expiry }
         );
+    }
+}
+
+/// Requests per second a Chorus Pro connection starts when its admin set none (issue 21). No
+/// Chorus-specific quota is published (PISTE sets per-application quotas, shown in its console,
+/// and answers 429 beyond them): a conservative default that an admin raises to the quota PISTE shows.
+pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 20;
+/// The highest requests-per-second setting accepted.
+pub const MAX_REQUESTS_PER_SECOND: u32 = 10_000;
+
+/// Parses the requests-per-second field: empty is the default (None), else a whole number from 1
+/// to `MAX_REQUESTS_PER_SECOND`.
+pub fn parse_requests_per_second(text: &str) -> Result<Option<u32>, Message> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(rate) if (1..=MAX_REQUESTS_PER_SECOND).contains(&rate) => Ok(Some(rate)),
+        _ => Err(Message::new("err-requests-per-second").arg("max", MAX_REQUESTS_PER_SECOND.to_string())),
     }
 }

@@ -13,3 +13,4 @@ pub mod role;
 // journey-a: bank accounts, billing profile, yearly numbering.
 pub mod bank_account;
 pub mod organisation_profile;
+pub mod state;

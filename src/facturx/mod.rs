@@ -7,7 +7,7 @@
 
 use crate::cii::{CiiError, CiiOptions, render_cii};
 use crate::domain::invoice::Invoice;
-use crate::pdf::{AssociatedFile, AssociationKind, PdfError, render_pdf_a3};
+use crate::pdf::{AssociatedFile, AssociationKind, Logo, PdfError, render_pdf_a3_with_logo};
 
 /// The name Factur-X readers look for.
 pub const XML_FILE_NAME: &str = "factur-x.xml";
@@ -34,8 +34,22 @@ pub enum FacturXError {
 
 /// Renders the CII (without an embedded PDF) and the PDF/A-3b that carries it.
 pub fn render_facturx(invoice: &Invoice) -> Result<FacturX, FacturXError> {
-    let xml = render_cii(invoice, &CiiOptions::default())?;
-    let pdf = render_pdf_a3(
+    render_facturx_with(invoice, crate::domain::einvoicing::IdentifierProfile::default(), None)
+}
+
+/// `render_facturx` with the connection's identifier profile (the CII's BT-29/BT-46) and the
+/// organisation's logo on the PDF.
+pub fn render_facturx_with(
+    invoice: &Invoice,
+    identifier_profile: crate::domain::einvoicing::IdentifierProfile,
+    logo: Option<&Logo>,
+) -> Result<FacturX, FacturXError> {
+    let options = CiiOptions {
+        identifier_profile,
+        ..CiiOptions::default()
+    };
+    let xml = render_cii(invoice, &options)?;
+    let pdf = render_pdf_a3_with_logo(
         invoice,
         AssociatedFile {
             name: XML_FILE_NAME.to_owned(),
@@ -44,6 +58,7 @@ pub fn render_facturx(invoice: &Invoice) -> Result<FacturX, FacturXError> {
             content: xml.clone(),
             relationship: AssociationKind::Alternative,
         },
+        logo,
     )?;
     let pdf = add_facturx_xmp(&pdf)?;
     Ok(FacturX { pdf, xml })

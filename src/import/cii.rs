@@ -140,6 +140,18 @@ fn party_of(party: &Node, is_seller: bool) -> Party {
             }
         }
     }
+    // The AIFE profile's SIRET: a scheme-free identifier of 14 digits that begins with the SIREN.
+    if parsed.siret.is_none()
+        && let Some(siren) = parsed.siren.clone()
+        && let Some(at) = parsed.identifiers.iter().position(|id| {
+            id.scheme.is_none()
+                && id.id.len() == 14
+                && id.id.bytes().all(|b| b.is_ascii_digit())
+                && id.id.starts_with(&siren)
+        })
+    {
+        parsed.siret = Some(parsed.identifiers.remove(at).id);
+    }
     if let Some(contact) = party.child("DefinedTradeContact") {
         parsed.contact = Some(Contact {
             name: contact.text_at(&["PersonName"]),

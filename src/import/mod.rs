@@ -23,6 +23,21 @@ pub enum ImportFormat {
 }
 
 impl ImportFormat {
+    /// How `invoice_originals.format` stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ubl => "ubl",
+            Self::Cii => "cii",
+            Self::FacturX => "facturx",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ImportFormat> {
+        [Self::Ubl, Self::Cii, Self::FacturX]
+            .into_iter()
+            .find(|format| format.as_str() == text)
+    }
+
     /// The render format that writes this syntax back.
     pub fn output_format(self) -> OutputFormat {
         match self {
@@ -270,4 +285,18 @@ fn embedded_xml(pdf: &[u8]) -> Result<Vec<u8>, ImportError> {
     Err(ImportError::Unsupported(
         "a PDF without an embedded factur-x.xml (not a Factur-X invoice)".into(),
     ))
+}
+
+/// Whether the submitter may deposit an imported file as it is, instead of a generated one: the
+/// deposit format is the file's syntax, and reading the file again gives exactly the document
+/// stored for the invoice, its number included (nothing edited since the import, the number kept).
+pub fn deposit_original(original: &[u8], stored: &InvoiceDocument, deposit_format: OutputFormat) -> bool {
+    let Ok(again) = import_bytes(original) else {
+        return false;
+    };
+    if again.format.output_format() != deposit_format {
+        return false;
+    }
+    let stored_json = serde_json::to_value(stored).ok();
+    stored_json.is_some() && serde_json::to_value(again.invoice.document()).ok() == stored_json
 }

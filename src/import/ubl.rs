@@ -254,7 +254,17 @@ fn party_of(party: &Node, is_seller: bool) -> (Party, Option<String>) {
     for id in party.children("PartyIdentification").filter_map(|p| p.child("ID")) {
         let Some(value) = id.value() else { continue };
         let scheme = id.attribute("schemeID");
+        // The AIFE code of a SIRET (`schemeName="1"`, Chorus Pro's E1 UBL), with or without the ICD.
+        let aife_siret = id.attribute("schemeName").as_deref() == Some(crate::ubl::AIFE_SIRET_CODE)
+            && matches!(scheme.as_deref(), None | Some(crate::ubl::SIRET_SCHEME));
         match scheme.as_deref() {
+            _ if aife_siret
+                && parsed.siret.is_none()
+                && value.len() == 14
+                && value.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                parsed.siret = Some(value)
+            }
             Some("SEPA") if is_seller && creditor_id.is_none() => creditor_id = Some(value),
             Some(crate::ubl::SIRET_SCHEME)
                 if parsed.siret.is_none() && value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()) =>

@@ -241,10 +241,7 @@ fn values_for(org: &OrganisationRow, input: &DraftInput, parsed: &Invoice) -> in
         organisation_id: org.id,
         customer_id: input.customer_id,
         contract_id: input.contract_id,
-        kind: match document.kind {
-            DocumentKind::Invoice => "invoice".into(),
-            DocumentKind::CreditNote => "credit_note".into(),
-        },
+        kind: document.kind.as_str().into(),
         series,
         issue_date: parsed.dates().issue,
         due_date: parsed.dates().due,
@@ -296,7 +293,7 @@ pub fn save_draft(
         None => invoice::insert_draft(conn, &values)?,
         Some(id) => {
             let existing = invoice::find(conn, org.id, id)?.ok_or(InvoicingError::NotFound)?;
-            if existing.state != invoice::STATE_DRAFT {
+            if existing.state != crate::domain::state::InvoiceState::Draft {
                 return Err(InvoicingError::AlreadyIssued);
             }
             invoice::update_draft(conn, org.id, id, &values)?;
@@ -366,7 +363,7 @@ pub fn issue(
 ) -> Result<Issued, InvoicingError> {
     let org = organisation::find(conn, organisation_id)?.ok_or(InvoicingError::NotFound)?;
     let draft = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if draft.state != invoice::STATE_DRAFT {
+    if draft.state != crate::domain::state::InvoiceState::Draft {
         return Err(InvoicingError::AlreadyIssued);
     }
     let mut document: InvoiceDocument = serde_json::from_str(&draft.document).map_err(|e| {
@@ -376,13 +373,19 @@ pub fn issue(
             .push(Message::new("err-invoice-draft-unreadable").arg("detail", e));
         InvoicingError::Invalid(p)
     })?;
-    // The document is frozen below: the account it names stays, whatever the organisation changes later.
-    apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
-    apply_seller(&mut document, &org);
-    // Gapless per organisation, series and year, in this transaction.
-    let year = chrono::Datelike::year(&draft.issue_date);
-    let sequence = crate::db::models::numbering::take_next(conn, organisation_id, &draft.series, year)?;
-    let number = format!("{}{year}-{sequence:05}", draft.series);
+    let number = match kept_import_number(conn, &org, &draft, &document)? {
+        // An imported invoice, unedited, keeps its number and says what its file says.
+        Some(number) => number,
+        None => {
+            // The document is frozen below: the account it names stays, whatever the organisation changes later.
+            apply_bank_account(&mut document, &bank_account::list(conn, organisation_id)?);
+            apply_seller(&mut document, &org);
+            // Gapless per organisation, series and year, in this transaction.
+            let year = chrono::Datelike::year(&draft.issue_date);
+            let sequence = crate::db::models::numbering::take_next(conn, organisation_id, &draft.series, year)?;
+            format!("{}{year}-{sequence:05}", draft.series)
+        }
+    };
     document.number = number.clone();
     let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
     let frozen = serde_json::to_string(parsed.document()).unwrap_or_default();
@@ -428,7 +431,7 @@ pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
             .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
         p
     })?;
-    if row.state == invoice::STATE_DRAFT {
+    if row.state == crate::domain::state::InvoiceState::Draft {
         parse_for_draft(document)
     } else {
         Invoice::parse(document).map_err(|e| problems_of(&e))
@@ -467,67 +470,6 @@ pub fn buyer_from_customer(
             }),
         ..Default::default()
     }
-}
-
-/// After a rejection that Chorus Pro never integrated (flux rejected: the number is not used there),
-/// refresh the buyer from the corrected customer record and send again. An invoice Chorus Pro has
-/// integrated is never changed: it is corrected with a credit note.
-pub fn resend_after_fix(
-    conn: &mut AnyConnection,
-    organisation_id: i64,
-    invoice_id: i64,
-    actor: Actor,
-) -> Result<(), InvoicingError> {
-    let row = invoice::find(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    let sub = submission::find_for_invoice(conn, organisation_id, invoice_id)?.ok_or(InvoicingError::NotFound)?;
-    if sub.stage != submission::stage::HOLD || sub.chorus_invoice_id.is_some() {
-        let mut p = Problems::new();
-        p.entry("invoice".into())
-            .or_default()
-            .push(Message::new("err-invoice-resend-integrated"));
-        return Err(InvoicingError::Invalid(p));
-    }
-    let mut changed = Vec::new();
-    if let Some(customer_id) = row.customer_id
-        && let Some(customer) = crate::db::models::customer::find(conn, organisation_id, customer_id)?
-    {
-        let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
-            let mut p = Problems::new();
-            p.entry("document".into())
-                .or_default()
-                .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
-            InvoicingError::Invalid(p)
-        })?;
-        let fresh = buyer_from_customer(&customer);
-        if document.buyer.siret != fresh.siret {
-            changed.push("buyer.siret");
-        }
-        document.buyer.name = fresh.name;
-        document.buyer.siret = fresh.siret;
-        document.buyer.siren = None;
-        document.buyer.address = fresh.address;
-        if customer.service_code != document.references.buyer_reference {
-            changed.push("references.buyer_reference");
-            document.references.buyer_reference = customer.service_code.clone();
-        }
-        let parsed = Invoice::parse(document).map_err(|e| InvoicingError::Invalid(problems_of(&e)))?;
-        invoice::replace_issued_document(
-            conn,
-            organisation_id,
-            invoice_id,
-            &serde_json::to_string(parsed.document()).unwrap_or_default(),
-            parsed.document().buyer.siret.as_deref(),
-            &parsed.document().buyer.name,
-        )?;
-    }
-    submission::requeue(conn, organisation_id, invoice_id)?;
-    audit::record(
-        conn,
-        Entry::new(Some(organisation_id), actor, "submission.resent")
-            .target("invoice", invoice_id)
-            .details(serde_json::json!({"refreshed": changed})),
-    )?;
-    Ok(())
 }
 
 /// "Invoice this contract": a draft from the contract's billing lines for a period, addressed to its
@@ -600,4 +542,60 @@ pub fn draft_from_contract(
         },
         actor,
     )
+}
+
+/// Whether an imported document is the organisation's own invoice: its seller SIRET is the
+/// organisation's. Only then is it kept as the file says (seller, payment means and number).
+pub fn is_own_invoice(document: &InvoiceDocument, org: &OrganisationRow) -> bool {
+    document.seller.siret.as_deref() == Some(org.siret.as_str())
+}
+
+/// Saves an imported document as a new draft. The organisation's own invoice (`is_own_invoice`)
+/// is kept exactly as its file says, so that the file itself can be deposited; any other is
+/// saved like a typed draft (the organisation's seller details and bank account applied).
+pub fn save_received_draft(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    mut input: DraftInput,
+    actor: Actor,
+) -> Result<invoice::InvoiceRow, InvoicingError> {
+    if !is_own_invoice(&input.document, org) {
+        return save_draft(conn, org, None, input, actor);
+    }
+    validate_series(&input.series).map_err(InvoicingError::Invalid)?;
+    input.document.number = DRAFT_NUMBER.to_string();
+    let parsed = parse_for_draft(input.document.clone()).map_err(InvoicingError::Invalid)?;
+    let values = values_for(org, &input, &parsed);
+    let row = invoice::insert_draft(conn, &values)?;
+    audit::record(
+        conn,
+        Entry::new(Some(org.id), actor, "invoice.draft_created")
+            .target("invoice", row.id)
+            .details(serde_json::json!({"buyer": row.buyer_name, "total_with_vat": crate::db::types::from_micros(row.total_with_vat).to_string(), "as_imported": true})),
+    )?;
+    Ok(row)
+}
+
+/// The number an imported draft keeps at issue: its file's, when the draft is unedited since the
+/// import, is the organisation's own invoice, the number is free in the organisation and valid
+/// for Chorus Pro. `None`: the gapless series numbers it.
+fn kept_import_number(
+    conn: &mut AnyConnection,
+    org: &OrganisationRow,
+    draft: &invoice::InvoiceRow,
+    document: &InvoiceDocument,
+) -> Result<Option<String>, InvoicingError> {
+    use crate::db::models::invoice_original;
+    let Some(original) = invoice_original::find(conn, org.id, draft.id)? else {
+        return Ok(None);
+    };
+    if original.draft_document != draft.document
+        || !is_own_invoice(document, org)
+        || invoice_original::number_taken(conn, org.id, &original.number)?
+    {
+        return Ok(None);
+    }
+    let mut numbered = document.clone();
+    numbered.number = original.number.clone();
+    Ok(Invoice::parse(numbered).is_ok().then_some(original.number))
 }

@@ -94,7 +94,8 @@ impl ClientCache {
         };
         // A fingerprint of what the client was built from: new credentials, new client.
         let fingerprint = hex::encode(Sha256::digest(format!(
-            "{}\0{}\0{}\0{}\0{}\0{}\0{}",
+            "{}\0{}\0{}\0{}\0{}\0{}\0{}\0{}",
+            connection.requests_per_second,
             connection.environment.as_str(),
             connection.token_url_override.as_ref().map_or("", |u| u.as_str()),
             connection.api_base_url_override.as_ref().map_or("", |u| u.as_str()),
@@ -117,6 +118,7 @@ impl ClientCache {
         if let Some(api_base_url) = &connection.api_base_url_override {
             config.endpoints = config.endpoints.clone().with_api_base_url(api_base_url.url().clone());
         }
+        config.requests_per_second = connection.requests_per_second;
         if let Some(policy) = self.retry.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             config.retry = policy;
         }

@@ -12,7 +12,7 @@ use crate::chorus::dto::{
     RecycleRecipient, RecycleReference,
 };
 use crate::chorus::{ChorusApi, ChorusClient, ChorusError};
-use crate::db::models::submission::{self, SubmissionRow, stage};
+use crate::db::models::submission::{self, SubmissionRow, SubmissionStage};
 use crate::db::models::{chorus_connection, poll_cursor};
 use crate::db::{now, write_tx};
 use crate::error::AppError;
@@ -72,7 +72,7 @@ async fn waiting(
             let connection = chorus_connection::load_credentials(conn, org, &secret)?;
             Ok::<_, AppError>(match (chorus_id, connection) {
                 (Some(id), Some(connection))
-                    if row.stage == stage::TRACK && row.chorus_status.as_deref() == Some(status.as_str()) =>
+                    if row.stage == SubmissionStage::Track && row.chorus_status.as_deref() == Some(status.as_str()) =>
                 {
                     Some((row, id, connection))
                 }

@@ -16,13 +16,20 @@ pub mod webhooks;
 
 use crate::config::SecretKey;
 use crate::db::Db;
-use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow};
+use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow, SubmissionStage};
 use chrono::Duration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// How many rows one tick claims, and how many it works on at once.
+/// How many rows one tick of the poller claims.
 const BATCH: i64 = 32;
+/// How many rows one tick of the submitter claims: their deposits are marked as started in one
+/// transaction, made concurrently within each connection's limits (`chorus::gate`), and their
+/// outcomes recorded in one transaction.
+pub const SUBMIT_BATCH: i64 = 128;
+/// A scheduled run keeps claiming while it finds full batches, for at most this long (then the
+/// next tick takes over), so that a month-end burst is not paced by the schedule.
+const RUN_FOR: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// What the jobs need, cheap to clone.
 #[derive(Clone)]
@@ -99,41 +106,49 @@ pub struct TickReport {
     pub claimed: usize,
 }
 
-async fn claim(ctx: &JobContext, stage: &'static str) -> Vec<SubmissionRow> {
+async fn claim(ctx: &JobContext, stage: SubmissionStage, limit: i64) -> Vec<SubmissionRow> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
         .db
-        .run(move |conn| submission::claim(conn, stage, &owner, lease, BATCH).map_err(crate::db::DbError::from))
+        .run(move |conn| submission::claim(conn, stage, &owner, lease, limit).map_err(crate::db::DbError::from))
         .await;
     match claimed {
         Ok(rows) => rows,
         Err(e) => {
-            tracing::warn!(error = %e, stage, "could not claim submissions");
+            tracing::warn!(error = %e, stage = stage.as_str(), "could not claim submissions");
             Vec::new()
         }
     }
 }
 
-/// Deposits every due queued submission (one batch).
+/// Deposits every due queued submission (one batch): packages built concurrently, their deposits
+/// marked as started in one transaction, made concurrently (each connection's gate bounds its
+/// requests in flight and per second), and every outcome recorded in one transaction.
 pub async fn submit_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::SUBMIT).await;
+    let rows = claim(ctx, SubmissionStage::Submit, SUBMIT_BATCH).await;
     let claimed = rows.len();
-    futures_util::future::join_all(rows.into_iter().map(|row| submit::submit_one(ctx, row))).await;
+    let batch = Batch::default();
+    let prepared = futures_util::future::join_all(rows.into_iter().map(|row| submit::prepare(ctx, row, &batch))).await;
+    let ready = submit::mark_started(ctx, prepared.into_iter().flatten().collect()).await;
+    futures_util::future::join_all(ready.into_iter().map(|ready| submit::deposit(ready, &batch))).await;
+    flush(ctx, batch).await;
     TickReport { claimed }
 }
 
 /// Follows every due deposited flux (one batch of rows), and runs the lifecycle search of every
 /// organisation whose cycle is due.
 pub async fn poll_due(ctx: &JobContext) -> TickReport {
-    let rows = claim(ctx, submission::stage::POLL).await;
+    let rows = claim(ctx, SubmissionStage::Poll, BATCH).await;
     let cursors = track::claim(ctx).await;
     let claimed = rows.len() + cursors.len();
+    let batch = Batch::default();
     futures_util::future::join(
-        futures_util::future::join_all(rows.into_iter().map(|row| poll::poll_one(ctx, row))),
+        futures_util::future::join_all(rows.into_iter().map(|row| poll::poll_one(ctx, row, &batch))),
         futures_util::future::join_all(cursors.into_iter().map(|cursor| track::cycle(ctx, cursor))),
     )
     .await;
+    flush(ctx, batch).await;
     TickReport { claimed }
 }
 
@@ -148,6 +163,86 @@ pub async fn drain(ctx: &JobContext) {
     }
 }
 
+/// The outcomes of one tick's rows, recorded together by `flush`.
+#[derive(Default)]
+pub struct Batch {
+    outcomes: std::sync::Mutex<Vec<(SubmissionRow, SubmissionChange, Vec<crate::audit::Entry>)>>,
+}
+
+impl Batch {
+    /// Keeps a row's outcome (its change and audit entries) for the tick's one transaction.
+    pub(crate) fn record(&self, row: &SubmissionRow, change: SubmissionChange, entries: Vec<crate::audit::Entry>) {
+        self.outcomes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((row.clone(), change, entries));
+    }
+}
+
+/// Records every outcome of a tick in one transaction: the rows still held get their change (and
+/// their lease released), the audit entries are appended to the chains, notifications queued. If
+/// that transaction fails, each outcome is recorded on its own, so that one bad row does not hold
+/// back the others.
+pub async fn flush(ctx: &JobContext, batch: Batch) {
+    let outcomes = batch.outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
+    if outcomes.is_empty() {
+        return;
+    }
+    let owner = ctx.owner.clone();
+    let all = outcomes.clone();
+    let result = ctx
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let mut lost = Vec::new();
+                for (row, change, entries) in all {
+                    if !apply_outcome(conn, &owner, &row, &change, entries)? {
+                        lost.push(row.id);
+                    }
+                }
+                Ok::<_, diesel::result::Error>(lost)
+            })
+            .map_err(crate::db::DbError::from)
+        })
+        .await;
+    match result {
+        Ok(lost) => {
+            for id in lost {
+                tracing::warn!(submission = id, "lease lost before the outcome was recorded");
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, rows = outcomes.len(), "could not record a tick's outcomes together; one by one");
+            for (row, change, entries) in outcomes {
+                record(ctx, &row, change, entries).await;
+            }
+        }
+    }
+}
+
+/// One row's outcome, in the caller's transaction. False when the lease was lost.
+fn apply_outcome(
+    conn: &mut crate::db::AnyConnection,
+    owner: &str,
+    row: &SubmissionRow,
+    change: &SubmissionChange,
+    entries: Vec<crate::audit::Entry>,
+) -> diesel::QueryResult<bool> {
+    if !submission::apply(conn, row.id, owner, change, true)? {
+        return Ok(false);
+    }
+    for entry in entries {
+        crate::audit::record(conn, entry)?;
+    }
+    crate::notify::invoice_state_changed(conn, row, change)?;
+    // After the audit chain, as every transaction takes these locks in this order.
+    if change.stage == Some(SubmissionStage::Track) {
+        // Integrated: its organisation's lifecycle search runs next, starting now.
+        crate::db::models::poll_cursor::wake(conn, row.organisation_id, crate::db::now())?;
+    }
+    Ok(true)
+}
+
 /// Records a job's outcome for a row it holds, with its audit entries, in one transaction.
 pub(crate) async fn record(
     ctx: &JobContext,
@@ -157,27 +252,12 @@ pub(crate) async fn record(
 ) -> bool {
     let owner = ctx.owner.clone();
     let id = row.id;
-    let organisation_id = row.organisation_id;
     let before = row.clone();
     let result = ctx
         .db
         .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                if !submission::apply(conn, id, &owner, &change, true)? {
-                    return Ok(false);
-                }
-                for entry in entries {
-                    crate::audit::record(conn, entry)?;
-                }
-                crate::notify::invoice_state_changed(conn, &before, &change)?;
-                // After the audit chain, as every transaction takes these locks in this order.
-                if change.stage.as_deref() == Some(submission::stage::TRACK) {
-                    // Integrated: its organisation's lifecycle search runs next, starting now.
-                    crate::db::models::poll_cursor::wake(conn, organisation_id, crate::db::now())?;
-                }
-                Ok::<_, diesel::result::Error>(true)
-            })
-            .map_err(crate::db::DbError::from)
+            crate::db::write_tx(conn, |conn| apply_outcome(conn, &owner, &before, &change, entries))
+                .map_err(crate::db::DbError::from)
         })
         .await;
     match result {
@@ -216,13 +296,22 @@ pub async fn start_scheduler(
                 if busy.swap(true, Ordering::AcqRel) {
                     return;
                 }
-                let report = if name == "submit" {
-                    submit_due(&ctx).await
-                } else {
-                    poll_due(&ctx).await
-                };
-                if report.claimed > 0 {
-                    tracing::debug!(job = name, claimed = report.claimed, "tick");
+                // While full batches come, claim again at once rather than at the next tick.
+                let started = std::time::Instant::now();
+                loop {
+                    let (report, full) = if name == "submit" {
+                        let report = submit_due(&ctx).await;
+                        (report, report.claimed as i64 >= SUBMIT_BATCH)
+                    } else {
+                        let report = poll_due(&ctx).await;
+                        (report, report.claimed as i64 >= BATCH)
+                    };
+                    if report.claimed > 0 {
+                        tracing::debug!(job = name, claimed = report.claimed, "tick");
+                    }
+                    if !full || started.elapsed() >= RUN_FOR {
+                        break;
+                    }
                 }
                 busy.store(false, Ordering::Release);
             })

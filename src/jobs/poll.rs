@@ -3,13 +3,13 @@
 //! invoice's lifecycle is followed by its organisation's batched search (`jobs::track`).
 
 use super::exchange_log::CollectedExchanges;
-use super::{JobContext, reasons_json, record};
+use super::{Batch, JobContext, reasons_json};
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DetailedFluxReportRequest, InvoiceHistoryRequest, InvoiceStatus, SupplierInvoiceSearch};
 use crate::db::models::chorus_connection;
 use crate::db::models::invoice;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use chrono::Duration;
 use std::sync::Arc;
@@ -46,15 +46,15 @@ pub fn field_of(message: &str) -> Option<&'static str> {
 }
 
 /// What people see for an invoice status.
-pub fn status_for(invoice_status: &InvoiceStatus) -> &'static str {
+pub fn status_for(invoice_status: &InvoiceStatus) -> SubmissionStatus {
     if invoice_status.requires_supplier_action() {
-        status::REJECTED
+        SubmissionStatus::Rejected
     } else {
-        status::SENT
+        SubmissionStatus::Sent
     }
 }
 
-pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
+pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
     let secret = ctx.secret.clone();
     let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
     let loaded = ctx
@@ -77,7 +77,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
             next_run_at: Some(now() + Duration::minutes(5)),
             ..Default::default()
         };
-        record(ctx, &row, change, vec![]).await;
+        batch.record(&row, change, vec![]);
         return;
     };
     let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
@@ -89,7 +89,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
                 next_run_at: Some(now() + Duration::minutes(5)),
                 ..Default::default()
             };
-            record(ctx, &row, change, vec![]).await;
+            batch.record(&row, change, vec![]);
             return;
         }
     };
@@ -119,7 +119,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow) {
             })),
         );
     }
-    record(ctx, &row, change, entries).await;
+    batch.record(&row, change, entries);
 }
 
 fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> SubmissionChange {
@@ -140,7 +140,7 @@ async fn follow_flux(
 ) -> SubmissionChange {
     let Some(flux) = row.flux_number.clone() else {
         return SubmissionChange {
-            stage: Some(stage::SUBMIT.into()),
+            stage: Some(SubmissionStage::Submit),
             next_run_at: Some(now()),
             ..Default::default()
         };
@@ -190,8 +190,8 @@ async fn follow_flux(
     );
     if state.is_failure() || !reasons.is_empty() {
         return SubmissionChange {
-            stage: Some(stage::HOLD.into()),
-            status: Some(status::REJECTED.into()),
+            stage: Some(SubmissionStage::Hold),
+            status: Some(SubmissionStatus::Rejected),
             chorus_status: Some(code),
             reasons: Some(reasons_json(&reasons)),
             finished_at: Some(Some(now())),
@@ -212,8 +212,8 @@ async fn follow_flux(
         Ok(found) => match found.into_iter().find(|f| own.owns(f) && f.numero_facture == number) {
             Some(summary) => {
                 let mut change = SubmissionChange {
-                    stage: Some(stage::TRACK.into()),
-                    status: Some(status_for(&summary.statut).into()),
+                    stage: Some(SubmissionStage::Track),
+                    status: Some(status_for(&summary.statut)),
                     chorus_status: Some(Some(summary.statut.as_str().to_string())),
                     chorus_invoice_id: Some(Some(summary.identifiant_facture_cpp.to_string())),
                     attempts: Some(0),
@@ -231,7 +231,7 @@ async fn follow_flux(
             }
             // Integrated but not yet searchable: look again soon.
             None => SubmissionChange {
-                status: Some(status::SENT.into()),
+                status: Some(SubmissionStatus::Sent),
                 chorus_status: Some(code),
                 attempts: Some(row.attempts + 1),
                 next_run_at: Some(now() + next_poll_delay(row.attempts + 1)),
@@ -282,7 +282,7 @@ fn merge(base: SubmissionChange, extra: SubmissionChange) -> SubmissionChange {
 pub fn lifecycle_change(history: &crate::chorus::dto::InvoiceHistoryResponse) -> SubmissionChange {
     let current = history.statut_courant_code.clone();
     let mut change = SubmissionChange {
-        status: Some(status_for(&current).into()),
+        status: Some(status_for(&current)),
         chorus_status: Some(Some(current.as_str().to_string())),
         last_error: Some(None),
         ..Default::default()
@@ -304,14 +304,14 @@ pub fn lifecycle_change(history: &crate::chorus::dto::InvoiceHistoryResponse) ->
         }];
         change.reasons = Some(reasons_json(&reasons));
         if current == InvoiceStatus::Rejected {
-            change.stage = Some(stage::HOLD.into());
+            change.stage = Some(SubmissionStage::Hold);
             change.finished_at = Some(Some(now()));
         }
     } else {
         // A_RECYCLER / SUSPENDUE dealt with: their reasons no longer apply.
         change.reasons = Some("[]".into());
         if current == InvoiceStatus::Paid {
-            change.stage = Some(stage::DONE.into());
+            change.stage = Some(SubmissionStage::Done);
             change.finished_at = Some(Some(now()));
         }
     }
@@ -328,14 +328,14 @@ async fn follow_invoice(
 ) -> SubmissionChange {
     let Ok(id) = chorus_id.parse::<i64>() else {
         return SubmissionChange {
-            stage: Some(stage::HOLD.into()),
+            stage: Some(SubmissionStage::Hold),
             ..Default::default()
         };
     };
     match history(client, id).await {
         Ok(found) => merge(
             SubmissionChange {
-                stage: Some(stage::TRACK.into()),
+                stage: Some(SubmissionStage::Track),
                 attempts: Some(0),
                 next_run_at: Some(follow_deadline(row)),
                 ..Default::default()

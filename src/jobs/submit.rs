@@ -6,16 +6,16 @@
 //! deposited again.
 
 use super::exchange_log::CollectedExchanges;
-use super::{JobContext, reasons_json, record};
+use super::{Batch, JobContext, reasons_json};
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DepositFluxRequest, FluxSyntax, SupplierInvoiceSearch};
 use crate::db::models::chorus_connection::{self, ChorusConnection};
 use crate::db::models::invoice;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, stage, status};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use crate::domain::invoice::checks;
-use crate::render::{OutputFormat, render_invoice};
+use crate::render::{OutputFormat, render_invoice_with};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -52,8 +52,8 @@ fn technical(message: impl Into<String>) -> Reason {
 /// Hand the submission to a person: shown as Rejected with these reasons.
 fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange {
     SubmissionChange {
-        stage: Some(stage::HOLD.into()),
-        status: Some(status::REJECTED.into()),
+        stage: Some(SubmissionStage::Hold),
+        status: Some(SubmissionStatus::Rejected),
         chorus_status: Some(chorus_status),
         reasons: Some(reasons_json(&reasons)),
         next_run_at: Some(now()),
@@ -63,6 +63,8 @@ fn hold(reasons: Vec<Reason>, chorus_status: Option<String>) -> SubmissionChange
 
 struct Loaded {
     invoice: invoice::InvoiceRow,
+    /// The file it was imported from, if it was.
+    original: Option<Vec<u8>>,
     connection: Option<ChorusConnection>,
     credentials_error: Option<String>,
 }
@@ -75,12 +77,14 @@ async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::Jo
         .run(move |conn| {
             let invoice = invoice::find(conn, org_id, invoice_id)?
                 .ok_or_else(|| JobFailure("the invoice no longer exists".to_string()))?;
+            let original = crate::db::models::invoice_original::find(conn, org_id, invoice_id)?.map(|o| o.content);
             let (connection, credentials_error) = match chorus_connection::load_credentials(conn, org_id, &secret) {
                 Ok(c) => (c, None),
                 Err(e) => (None, Some(e.to_string())),
             };
             Ok::<_, JobFailure>(Loaded {
                 invoice,
+                original,
                 connection,
                 credentials_error,
             })
@@ -88,13 +92,38 @@ async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::Jo
         .await
 }
 
-pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
+/// A package built and checked, ready to be deposited once its deposit is marked as started.
+pub struct Ready {
+    row: SubmissionRow,
+    client: crate::chorus::ChorusClient,
+    observer: Arc<CollectedExchanges>,
+    environment: crate::chorus::ChorusEnvironment,
+    number: String,
+    file_name: String,
+    deposited: Vec<u8>,
+    syntax: FluxSyntax,
+    /// Set when the invoice was imported: whether its original file is what goes.
+    original_deposited: Option<bool>,
+}
+
+/// Deposits one submission: prepare, mark, deposit, with its outcome recorded in `batch`.
+pub async fn submit_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
+    if let Some(ready) = prepare(ctx, row, batch).await {
+        for ready in mark_started(ctx, vec![ready]).await {
+            deposit(ready, batch).await;
+        }
+    }
+}
+
+/// Loads the submission and builds its package; what cannot be deposited is recorded in `batch`.
+/// An earlier deposit whose outcome is unknown is first searched for on Chorus Pro.
+pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Option<Ready> {
     let loaded = match load(ctx, &row).await {
         Ok(l) => l,
         Err(e) => {
             tracing::error!(submission = row.id, error = %e.0, "cannot load a submission");
-            record(ctx, &row, hold(vec![technical(e.0)], None), vec![]).await;
-            return;
+            batch.record(&row, hold(vec![technical(e.0)], None), vec![]);
+            return None;
         }
     };
     let entry = |action: &'static str| {
@@ -109,8 +138,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 .failed()
                 .details(serde_json::json!({"reason": message})),
         ];
-        record(ctx, &row, hold(vec![technical(message)], None), entries).await;
-        return;
+        batch.record(&row, hold(vec![technical(message)], None), entries);
+        return None;
     };
     let observer = Arc::new(CollectedExchanges::reporting_to(ctx.metrics.clone()));
     let client = match ctx.clients.client_for(&connection, observer.clone()) {
@@ -121,8 +150,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     .failed()
                     .details(serde_json::json!({"reason": e.to_string()})),
             ];
-            record(ctx, &row, hold(vec![technical(e.to_string())], None), entries).await;
-            return;
+            batch.record(&row, hold(vec![technical(e.to_string())], None), entries);
+            return None;
         }
     };
     let number = loaded.invoice.number.clone().unwrap_or_default();
@@ -135,8 +164,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 next_run_at: Some(search_from),
                 ..Default::default()
             };
-            record(ctx, &row, change, vec![]).await;
-            return;
+            batch.record(&row, change, vec![]);
+            return None;
         }
         // Scoped to our own supplier: another supplier on the same technical account may use the
         // same number, and its invoice must never be taken for ours.
@@ -162,7 +191,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             Ok(found) => {
                 if let Some(known) = found {
                     let change = SubmissionChange {
-                        stage: Some(stage::POLL.into()),
+                        stage: Some(SubmissionStage::Poll),
                         flux_number: Some(known.numero_flux_depot.clone()),
                         chorus_invoice_id: Some(Some(known.identifiant_facture_cpp.to_string())),
                         chorus_status: Some(Some(known.statut.as_str().to_string())),
@@ -176,8 +205,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                             "number": number, "chorus_invoice_id": known.identifiant_facture_cpp
                         })),
                     );
-                    record(ctx, &row, change, entries).await;
-                    return;
+                    batch.record(&row, change, entries);
+                    return None;
                 }
                 if row.chorus_status.as_deref() == Some(RECEIVED_UNREADABLE) {
                     // Chorus Pro answered 200 to the deposit, so it has the file; not listed after the
@@ -192,8 +221,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                             .failed()
                             .details(serde_json::json!({"number": number})),
                     );
-                    record(ctx, &row, hold(vec![technical(message)], None), entries).await;
-                    return;
+                    batch.record(&row, hold(vec![technical(message)], None), entries);
+                    return None;
                 }
                 // No answer at all (a crash, a timeout, a gateway error): it most likely never
                 // arrived. Deposit it now.
@@ -205,14 +234,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     last_error: Some(Some(e.to_string())),
                     ..Default::default()
                 };
-                record(
-                    ctx,
-                    &row,
-                    change,
-                    observer.take_entries(row.organisation_id, row.invoice_id),
-                )
-                .await;
-                return;
+                batch.record(&row, change, observer.take_entries(row.organisation_id, row.invoice_id));
+                return None;
             }
         }
     }
@@ -231,14 +254,8 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     field: Some(field),
                 })
                 .collect();
-            record(
-                ctx,
-                &row,
-                hold(reasons, None),
-                vec![entry("submission.invalid").failed()],
-            )
-            .await;
-            return;
+            batch.record(&row, hold(reasons, None), vec![entry("submission.invalid").failed()]);
+            return None;
         }
     };
     let violations = checks(&parsed);
@@ -253,14 +270,12 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             })
             .collect();
         let details = serde_json::json!({"rules": violations.iter().map(|v| v.rule_id).collect::<Vec<_>>()});
-        record(
-            ctx,
+        batch.record(
             &row,
             hold(reasons, None),
             vec![entry("submission.invalid").failed().details(details)],
-        )
-        .await;
-        return;
+        );
+        return None;
     }
     let syntax = FluxSyntax::from_wire(&row.syntax);
     let format = match syntax {
@@ -272,42 +287,99 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 "the deposit format {} is not supported; choose UBL, CII or Factur-X in Configuration › E-Invoicing",
                 row.syntax
             );
-            record(ctx, &row, hold(vec![technical(message)], None), vec![]).await;
-            return;
+            batch.record(&row, hold(vec![technical(message)], None), vec![]);
+            return None;
         }
     };
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
     let mode = crate::invoicing::attachment_mode(Some(connection.attachment_mode), parsed.document());
-    let rendered = match tokio::task::spawn_blocking(move || render_invoice(&parsed, format, mode)).await {
-        Ok(Ok(rendered)) => rendered,
+    // The organisation's logo on the PDF; an unreadable one is left out rather than blocking the invoice.
+    let organisation_id = row.organisation_id;
+    let logo = ctx
+        .db
+        .run(move |conn| {
+            crate::db::models::organisation_logo::find(conn, organisation_id).map_err(crate::db::DbError::from)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the logo could not be read; the PDF goes without it");
+            None
+        });
+    let (original, profile) = (loaded.original, connection.identifier_profile);
+    let has_original = original.is_some();
+    // An imported file goes as it is when the invoice still says exactly what it says (same
+    // syntax, number kept, nothing edited); otherwise the file is generated.
+    let built = tokio::task::spawn_blocking(move || {
+        if let Some(bytes) = original.filter(|bytes| crate::import::deposit_original(bytes, parsed.document(), format))
+        {
+            return Ok((bytes, true));
+        }
+        let logo = logo
+            .as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content));
+        render_invoice_with(&parsed, format, mode, profile, logo.as_ref()).map(|rendered| match format {
+            // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
+            OutputFormat::FacturX => (rendered.pdf, false),
+            OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, false),
+        })
+    });
+    let (deposited, from_original) = match built.await {
+        Ok(Ok(built)) => built,
         Ok(Err(e)) => {
-            record(
-                ctx,
+            batch.record(
                 &row,
                 hold(
                     vec![technical(format!("the {format} invoice could not be built: {e}"))],
                     None,
                 ),
                 vec![],
-            )
-            .await;
-            return;
+            );
+            return None;
         }
         Err(e) => {
             tracing::error!(error = %e, "package task failed");
-            return;
+            return None;
         }
     };
-    // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
-    let (deposited, extension) = match format {
-        OutputFormat::FacturX => (rendered.pdf, "pdf"),
-        OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, "xml"),
+    let extension = match format {
+        OutputFormat::FacturX => "pdf",
+        OutputFormat::Ubl | OutputFormat::Cii => "xml",
     };
     let file_name = format!("{}.{extension}", number.replace('/', "-"));
 
-    // Mark the deposit as started (and keep the exact payload) before the call.
-    let (id, owner, payload, name) = (row.id, ctx.owner.clone(), deposited.clone(), file_name.clone());
+    Some(Ready {
+        row,
+        client,
+        observer,
+        environment: super::environment(connection.environment),
+        number,
+        file_name,
+        deposited,
+        syntax,
+        original_deposited: has_original.then_some(from_original),
+    })
+}
+
+/// Marks these deposits as started (and keeps each exact payload) before any call, in one
+/// transaction: a crash after this makes the next attempt search Chorus Pro before depositing
+/// again. Returns those whose lease this instance still holds.
+pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
+    if ready.is_empty() {
+        return ready;
+    }
+    let owner = ctx.owner.clone();
+    let marks: Vec<(SubmissionRow, String, Vec<u8>, Option<bool>)> = ready
+        .iter()
+        .map(|r| {
+            (
+                r.row.clone(),
+                r.file_name.clone(),
+                r.deposited.clone(),
+                r.original_deposited,
+            )
+        })
+        .collect();
     let marked = ctx
         .db
         .run(move |conn| {
@@ -316,23 +388,63 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                     deposit_started_at: Some(Some(now())),
                     ..Default::default()
                 };
-                if !crate::db::models::submission::apply(conn, id, &owner, &change, false)? {
-                    return Ok(false);
+                let mut held = std::collections::HashSet::new();
+                for (row, name, payload, original_deposited) in &marks {
+                    if crate::db::models::submission::apply(conn, row.id, &owner, &change, false)? {
+                        crate::db::models::submission::store_payload(conn, row.id, name, payload)?;
+                        if let Some(from_original) = original_deposited {
+                            crate::db::models::invoice_original::mark_deposited(
+                                conn,
+                                row.organisation_id,
+                                row.invoice_id,
+                                *from_original,
+                            )?;
+                        }
+                        held.insert(row.id);
+                    }
                 }
-                crate::db::models::submission::store_payload(conn, id, &name, &payload)?;
-                Ok::<_, diesel::result::Error>(true)
+                Ok::<_, diesel::result::Error>(held)
             })
             .map_err(crate::db::DbError::from)
         })
         .await;
-    if !matches!(marked, Ok(true)) {
-        tracing::warn!(
-            submission = row.id,
-            "lease lost before the deposit; another instance has it"
-        );
-        return;
-    }
+    let held = match marked {
+        Ok(held) => held,
+        Err(e) => {
+            tracing::error!(error = %e, "could not mark deposits as started; they wait for the next tick");
+            return Vec::new();
+        }
+    };
+    ready
+        .into_iter()
+        .filter(|r| {
+            let kept = held.contains(&r.row.id);
+            if !kept {
+                tracing::warn!(
+                    submission = r.row.id,
+                    "lease lost before the deposit; another instance has it"
+                );
+            }
+            kept
+        })
+        .collect()
+}
 
+/// Deposits a marked package and records the outcome in `batch`.
+pub async fn deposit(ready: Ready, batch: &Batch) {
+    let Ready {
+        row,
+        client,
+        observer,
+        environment,
+        number,
+        file_name,
+        deposited,
+        syntax,
+    } = ready;
+    let entry = |action: &'static str| {
+        Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
+    };
     let request = DepositFluxRequest::new(&file_name, &deposited, syntax);
     let outcome = client.deposit_flux(request).await;
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
@@ -340,11 +452,12 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
     let change = match outcome {
         Ok(response) => {
             entries.push(entry("submission.deposited").details(serde_json::json!({
-                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len()
+                "number": number, "flux": response.numero_flux_depot, "file": file_name, "bytes": deposited.len(),
+                "original_file": from_original
             })));
             SubmissionChange {
-                stage: Some(stage::POLL.into()),
-                status: Some(status::IN_PROCESSING.into()),
+                stage: Some(SubmissionStage::Poll),
+                status: Some(SubmissionStatus::InProcessing),
                 flux_number: Some(Some(response.numero_flux_depot)),
                 chorus_status: Some(Some("IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP".into())),
                 deposited_at: Some(Some(now())),
@@ -366,7 +479,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
                 chorus_status: Some(received.then(|| RECEIVED_UNREADABLE.to_string())),
                 attempts: Some(attempts),
                 last_error: Some(Some(e.to_string())),
-                next_run_at: Some(now() + integration_grace(super::environment(connection.environment))),
+                next_run_at: Some(now() + integration_grace(environment)),
                 ..Default::default()
             }
         }
@@ -404,5 +517,5 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow) {
             }
         }
     };
-    record(ctx, &row, change, entries).await;
+    batch.record(&row, change, entries);
 }

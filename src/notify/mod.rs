@@ -18,7 +18,7 @@ pub mod ssrf;
 pub mod webhooks;
 
 use crate::db::AnyConnection;
-use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow};
+use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStatus};
 use diesel::QueryResult;
 
 /// A kind of mail a person can ask for on their account page.
@@ -77,8 +77,8 @@ impl MailEvent {
 pub struct StateChange {
     pub organisation_id: i64,
     pub invoice_id: i64,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: SubmissionStatus,
+    pub to_status: SubmissionStatus,
     pub from_chorus: Option<String>,
     pub to_chorus: Option<String>,
     pub reasons: Vec<Reason>,
@@ -87,7 +87,7 @@ pub struct StateChange {
 impl StateChange {
     /// What `change` does to `row`, or None when neither status moves.
     pub fn of(row: &SubmissionRow, change: &SubmissionChange) -> Option<StateChange> {
-        let to_status = change.status.clone().unwrap_or_else(|| row.status.clone());
+        let to_status = change.status.unwrap_or(row.status);
         let to_chorus = match &change.chorus_status {
             Some(code) => code.clone().or_else(|| row.chorus_status.clone()),
             None => row.chorus_status.clone(),
@@ -103,7 +103,7 @@ impl StateChange {
         Some(StateChange {
             organisation_id: row.organisation_id,
             invoice_id: row.invoice_id,
-            from_status: row.status.clone(),
+            from_status: row.status,
             to_status,
             from_chorus: row.chorus_status.clone(),
             to_chorus,
@@ -114,7 +114,7 @@ impl StateChange {
     /// A rejection: Chorus Pro's REJETEE, or our own rejected status (a flux refused at deposit).
     pub fn is_rejection(&self) -> bool {
         self.to_chorus.as_deref() == Some("REJETEE")
-            || (self.to_status == crate::db::models::submission::status::REJECTED && self.from_status != self.to_status)
+            || (self.to_status == SubmissionStatus::Rejected && self.from_status != self.to_status)
     }
 
     /// The mail this change calls for, if any.

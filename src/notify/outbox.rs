@@ -10,12 +10,7 @@ use crate::db::{AnyConnection, now};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const SENT: &str = "sent";
-    /// Given up after [`super::MAX_ATTEMPTS`].
-    pub const FAILED: &str = "failed";
-}
+pub use crate::domain::state::OutboxStatus;
 
 /// Tries before a mail is given up (back-off from one minute, capped at one hour: about 8 hours).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -33,7 +28,8 @@ pub struct OutboxRow {
     pub details: String,
     pub dedupe_key: Option<String>,
     pub message_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub lease_owner: Option<String>,
@@ -113,7 +109,7 @@ pub fn enqueue_for_subscribers(
                 details: &details,
                 dedupe_key: key,
                 message_id: format!("<{}.{}@chorus-desk>", super::random_hex(12), organisation_id),
-                status: status::PENDING,
+                status: OutboxStatus::Pending.as_str(),
                 attempts: 0,
                 next_attempt_at: at,
                 created_at: at,
@@ -130,7 +126,7 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
     let at = now();
     crate::db::write_tx(conn, |conn| {
         let candidates: Vec<i64> = mail_outbox::table
-            .filter(mail_outbox::status.eq(status::PENDING))
+            .filter(mail_outbox::status.eq(OutboxStatus::Pending.as_str()))
             .filter(mail_outbox::next_attempt_at.le(at))
             .filter(mail_outbox::lease_until.is_null().or(mail_outbox::lease_until.lt(at)))
             .order((mail_outbox::next_attempt_at, mail_outbox::id))
@@ -143,7 +139,7 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
             let taken = diesel::update(
                 mail_outbox::table
                     .filter(mail_outbox::id.eq(id))
-                    .filter(mail_outbox::status.eq(status::PENDING))
+                    .filter(mail_outbox::status.eq(OutboxStatus::Pending.as_str()))
                     .filter(mail_outbox::lease_until.is_null().or(mail_outbox::lease_until.lt(at))),
             )
             .set((
@@ -171,7 +167,7 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
             .filter(mail_outbox::lease_owner.eq(owner)),
     )
     .set((
-        mail_outbox::status.eq(status::SENT),
+        mail_outbox::status.eq(OutboxStatus::Sent.as_str()),
         mail_outbox::sent_at.eq(Some(now())),
         mail_outbox::attempts.eq(mail_outbox::attempts + 1),
         mail_outbox::last_error.eq(None::<String>),
@@ -186,9 +182,9 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, owner: &str) -> QueryResult<
 pub fn mark_failed(conn: &mut AnyConnection, row: &OutboxRow, owner: &str, error: &str) -> QueryResult<bool> {
     let attempts = row.attempts + 1;
     let status = if attempts >= MAX_ATTEMPTS {
-        status::FAILED
+        OutboxStatus::Failed.as_str()
     } else {
-        status::PENDING
+        OutboxStatus::Pending.as_str()
     };
     let next = now() + super::backoff(row.attempts, Duration::minutes(1), Duration::hours(1));
     let updated = diesel::update(

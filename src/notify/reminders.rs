@@ -55,7 +55,7 @@ pub fn queue_due(conn: &mut AnyConnection, stuck_days: i64) -> QueryResult<usize
     let cutoff = now() - Duration::days(stuck_days);
     let stuck: Vec<(i64, Option<String>)> = submissions::table
         .inner_join(invoices::table)
-        .filter(submissions::status.eq(crate::db::models::submission::status::IN_PROCESSING))
+        .filter(submissions::status.eq(crate::domain::state::SubmissionStatus::InProcessing.as_str()))
         .filter(submissions::created_at.lt(cutoff))
         .select((submissions::organisation_id, invoices::number))
         .order(submissions::organisation_id)

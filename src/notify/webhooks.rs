@@ -53,12 +53,7 @@ impl EventType {
     }
 }
 
-pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const DELIVERED: &str = "delivered";
-    /// Still failing when the retry window closed.
-    pub const FAILED: &str = "failed";
-}
+pub use crate::domain::state::DeliveryStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = webhook_endpoints)]
@@ -97,7 +92,8 @@ pub struct DeliveryRow {
     pub organisation_id: i64,
     pub event_id: i64,
     pub endpoint_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub lease_owner: Option<String>,
@@ -236,7 +232,7 @@ pub fn record_event(
                 webhook_deliveries::organisation_id.eq(organisation_id),
                 webhook_deliveries::event_id.eq(id),
                 webhook_deliveries::endpoint_id.eq(endpoint.id),
-                webhook_deliveries::status.eq(status::PENDING),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
                 webhook_deliveries::attempts.eq(0i64),
                 webhook_deliveries::next_attempt_at.eq(at),
                 webhook_deliveries::created_at.eq(at),
@@ -292,7 +288,7 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
     let at = now();
     crate::db::write_tx(conn, |conn| {
         let candidates: Vec<i64> = webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq(status::PENDING))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
             .filter(webhook_deliveries::next_attempt_at.le(at))
             .filter(
                 webhook_deliveries::lease_until
@@ -308,7 +304,7 @@ pub fn claim(conn: &mut AnyConnection, owner: &str, lease: Duration, limit: i64)
             let taken = diesel::update(
                 webhook_deliveries::table
                     .filter(webhook_deliveries::id.eq(id))
-                    .filter(webhook_deliveries::status.eq(status::PENDING))
+                    .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
                     .filter(
                         webhook_deliveries::lease_until
                             .is_null()
@@ -379,7 +375,7 @@ pub fn record_attempt(
         Attempt::Delivered { http_status } => diesel::update(target)
             .set((
                 release,
-                webhook_deliveries::status.eq(status::DELIVERED),
+                webhook_deliveries::status.eq(DeliveryStatus::Delivered.as_str()),
                 webhook_deliveries::last_http_status.eq(Some(i64::from(*http_status))),
                 webhook_deliveries::last_error.eq(None::<String>),
                 webhook_deliveries::delivered_at.eq(Some(at)),
@@ -391,7 +387,11 @@ pub fn record_attempt(
             diesel::update(target)
                 .set((
                     release,
-                    webhook_deliveries::status.eq(if give_up { status::FAILED } else { status::PENDING }),
+                    webhook_deliveries::status.eq(if give_up {
+                        DeliveryStatus::Failed.as_str()
+                    } else {
+                        DeliveryStatus::Pending.as_str()
+                    }),
                     webhook_deliveries::last_http_status.eq(http_status.map(i64::from)),
                     webhook_deliveries::last_error.eq(Some(error.as_str())),
                     webhook_deliveries::next_attempt_at.eq(next),
@@ -401,7 +401,7 @@ pub fn record_attempt(
         Attempt::Abandoned { error } => diesel::update(target)
             .set((
                 release,
-                webhook_deliveries::status.eq(status::FAILED),
+                webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
                 webhook_deliveries::last_error.eq(Some(error.as_str())),
             ))
             .execute(conn)?,

@@ -235,7 +235,8 @@ fn date_text_fr(text: &str) -> String {
         .unwrap_or_else(|_| text.to_owned())
 }
 
-pub(super) fn layout(invoice: &Invoice, fonts: &Fonts) -> Vec<Vec<Op>> {
+/// The pages' drawing operations; `logo` is the logo's size in points, when there is one.
+pub(super) fn layout(invoice: &Invoice, fonts: &Fonts, logo: Option<(f32, f32)>) -> Vec<Vec<Op>> {
     let doc = invoice.document();
     let currency = invoice.currency().as_str();
     let money = |value: Decimal| fmt_money_fr(value, currency);
@@ -247,8 +248,19 @@ pub(super) fn layout(invoice: &Invoice, fonts: &Fonts) -> Vec<Vec<Op>> {
         DocumentKind::Invoice => "FACTURE",
         DocumentKind::CreditNote => "AVOIR",
     };
+    // The logo, when there is one, sits at the top left, above the seller's name.
+    let top = p.y;
+    if let Some((width, height)) = logo {
+        p.ops().push(Op::Logo {
+            x: MARGIN,
+            y: top - 4.0,
+            width,
+            height,
+        });
+        p.y += height + 4.0;
+    }
     p.text_at(MARGIN, p.y + 8.0, 15.0, true, doc.seller.name.clone());
-    p.right_at(RIGHT, p.y + 8.0, 18.0, true, title);
+    p.right_at(RIGHT, top + 8.0, 18.0, true, title);
     p.y += 28.0;
     let mut header = vec![format!("N° {}", invoice.number())];
     header.push(format!("Date : {}", date_fr(invoice.dates().issue)));

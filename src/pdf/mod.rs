@@ -12,7 +12,8 @@ use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 pub use krilla::embed::AssociationKind;
 use krilla::embed::{EmbeddedFile, MimeType};
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
@@ -70,6 +71,8 @@ pub(crate) enum Op {
         grey: bool,
         text: String,
     },
+    /// The organisation's logo, scaled into this box.
+    Logo { x: f32, y: f32, width: f32, height: f32 },
     /// A filled rectangle (rules and shaded header rows).
     Rect {
         x: f32,
@@ -78,6 +81,59 @@ pub(crate) enum Op {
         height: f32,
         shade: u8,
     },
+}
+
+/// The organisation's logo (PNG or JPEG), drawn at the top left of the first page.
+#[derive(Clone)]
+pub struct Logo {
+    image: Image,
+    /// Its size on the page, in points: at most [`LOGO_MAX_WIDTH`] × [`LOGO_MAX_HEIGHT`], its
+    /// proportions kept.
+    width: f32,
+    height: f32,
+}
+
+/// The box the logo is scaled into, in points (about 6 × 2 cm).
+pub const LOGO_MAX_WIDTH: f32 = 170.0;
+pub const LOGO_MAX_HEIGHT: f32 = 56.0;
+
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logo")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Logo {
+    /// Decodes a logo as stored (`image/png` or `image/jpeg`); `None` when it cannot be read, so
+    /// that a broken logo never stops an invoice.
+    pub fn decode(content_type: &str, bytes: &[u8]) -> Option<Logo> {
+        let data = bytes.to_vec().into();
+        let image = match content_type {
+            // No interpolation: PDF/A forbids it.
+            "image/png" => Image::from_png(data, false).ok()?,
+            "image/jpeg" => Image::from_jpeg(data, false).ok()?,
+            _ => return None,
+        };
+        let (pixels_wide, pixels_high) = image.size();
+        if pixels_wide == 0 || pixels_high == 0 {
+            return None;
+        }
+        let (w, h) = (pixels_wide as f32, pixels_high as f32);
+        let scale = (LOGO_MAX_WIDTH / w).min(LOGO_MAX_HEIGHT / h);
+        Some(Logo {
+            image,
+            width: w * scale,
+            height: h * scale,
+        })
+    }
+
+    /// Its size on the page, in points.
+    pub fn size(&self) -> (f32, f32) {
+        (self.width, self.height)
+    }
 }
 
 /// A file carried inside the PDF as a PDF/A-3 associated file (`/AF`).
@@ -98,7 +154,7 @@ pub fn substituted_characters(invoice: &Invoice) -> Vec<char> {
         return Vec::new();
     };
     let mut missing = Vec::new();
-    for ops in layout::layout(invoice, fonts) {
+    for ops in layout::layout(invoice, fonts, None) {
         for op in ops {
             if let Op::Text { text, .. } = op {
                 for c in text.chars().filter(|c| !fonts.metrics.has_glyph(*c)) {
@@ -114,18 +170,32 @@ pub fn substituted_characters(invoice: &Invoice) -> Vec<char> {
 
 /// Renders the invoice PDF (A4, embedded DejaVu Sans subset).
 pub fn render_pdf(invoice: &Invoice) -> Result<Vec<u8>, PdfError> {
-    render(invoice, None)
+    render(invoice, None, None)
+}
+
+/// Renders the invoice PDF with the organisation's logo at the top left.
+pub fn render_pdf_with_logo(invoice: &Invoice, logo: Option<&Logo>) -> Result<Vec<u8>, PdfError> {
+    render(invoice, None, logo)
 }
 
 /// Renders the invoice PDF as PDF/A-3b carrying `file` as an associated file. krilla refuses
 /// to write a document that breaks PDF/A-3b, and says why.
 pub fn render_pdf_a3(invoice: &Invoice, file: AssociatedFile) -> Result<Vec<u8>, PdfError> {
-    render(invoice, Some(file))
+    render(invoice, Some(file), None)
 }
 
-fn render(invoice: &Invoice, associated: Option<AssociatedFile>) -> Result<Vec<u8>, PdfError> {
+/// [`render_pdf_a3`] with the organisation's logo at the top left.
+pub fn render_pdf_a3_with_logo(
+    invoice: &Invoice,
+    file: AssociatedFile,
+    logo: Option<&Logo>,
+) -> Result<Vec<u8>, PdfError> {
+    render(invoice, Some(file), logo)
+}
+
+fn render(invoice: &Invoice, associated: Option<AssociatedFile>, logo: Option<&Logo>) -> Result<Vec<u8>, PdfError> {
     let fonts = fonts()?;
-    let pages = layout::layout(invoice, fonts);
+    let pages = layout::layout(invoice, fonts, logo.map(Logo::size));
     let mut settings = SerializeSettings {
         compress_content_streams: false,
         ..SerializeSettings::default()
@@ -223,6 +293,13 @@ fn render(invoice: &Invoice, associated: Option<AssociatedFile>) -> Result<Vec<u
                         surface.set_stroke(None);
                     }
                 }
+                Op::Logo { x, y, width, height } => {
+                    if let (Some(logo), Some(size)) = (logo, Size::from_wh(*width, *height)) {
+                        surface.push_transform(&Transform::from_translate(*x, *y));
+                        surface.draw_image(logo.image.clone(), size);
+                        surface.pop();
+                    }
+                }
                 Op::Rect {
                     x,
                     y,
@@ -253,5 +330,69 @@ fn fill(shade: u8) -> Fill {
         paint: rgb::Color::new(shade, shade, shade).into(),
         opacity: NormalizedF32::ONE,
         rule: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::invoice::tests::sample_document;
+
+    const PNG_LOGO: &[u8] = include_bytes!("../../tests/fixtures/logos/logo.png");
+    const JPEG_LOGO: &[u8] = include_bytes!("../../tests/fixtures/logos/logo.jpg");
+
+    fn invoice() -> Invoice {
+        Invoice::parse(sample_document()).expect("the sample is valid")
+    }
+
+    fn image_xobjects(pdf: &[u8]) -> usize {
+        let text = String::from_utf8_lossy(pdf);
+        text.matches("/Subtype /Image").count() + text.matches("/Subtype/Image").count()
+    }
+
+    #[test]
+    fn a_png_or_jpeg_logo_is_drawn_as_an_image_xobject_in_its_box() {
+        for (content_type, bytes) in [("image/png", PNG_LOGO), ("image/jpeg", JPEG_LOGO)] {
+            let logo = Logo::decode(content_type, bytes).expect("the fixture decodes");
+            let (width, height) = logo.size();
+            assert!(
+                width <= LOGO_MAX_WIDTH + 0.01 && height <= LOGO_MAX_HEIGHT + 0.01,
+                "{logo:?}"
+            );
+            assert!(
+                (width - LOGO_MAX_WIDTH).abs() < 0.01 || (height - LOGO_MAX_HEIGHT).abs() < 0.01,
+                "the logo fills its box one way: {logo:?}"
+            );
+            let pdf = render_pdf_with_logo(&invoice(), Some(&logo)).expect("a PDF");
+            assert!(image_xobjects(&pdf) >= 1, "{content_type}: no image XObject");
+        }
+        let pdf = render_pdf(&invoice()).expect("a PDF");
+        assert_eq!(image_xobjects(&pdf), 0, "no logo, no image");
+    }
+
+    #[test]
+    fn a_logo_keeps_the_factur_x_pdf_a_3b_valid() {
+        // krilla refuses to write a PDF/A-3b it would break (the PNG has an alpha channel, the
+        // JPEG an ICC profile).
+        for (content_type, bytes) in [("image/png", PNG_LOGO), ("image/jpeg", JPEG_LOGO)] {
+            let logo = Logo::decode(content_type, bytes).expect("the fixture decodes");
+            let file = AssociatedFile {
+                name: "factur-x.xml".into(),
+                mime_type: "text/xml",
+                description: "test".into(),
+                content: b"<x/>".to_vec(),
+                relationship: AssociationKind::Alternative,
+            };
+            let pdf = render_pdf_a3_with_logo(&invoice(), file, Some(&logo))
+                .unwrap_or_else(|e| panic!("{content_type}: {e}"));
+            assert!(image_xobjects(&pdf) >= 1);
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_png_or_a_jpeg_is_left_out() {
+        assert!(Logo::decode("image/png", b"GIF89a not a png").is_none());
+        assert!(Logo::decode("image/gif", PNG_LOGO).is_none());
+        assert!(Logo::decode("image/jpeg", PNG_LOGO).is_none());
     }
 }

@@ -4,6 +4,7 @@
 //! cached for a few seconds: a scrape never costs more than one grouped count per cache period).
 
 use crate::chorus::{Exchange, ExchangeOutcome};
+use crate::domain::state::SubmissionStage;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -254,12 +255,11 @@ pub struct QueueFigures {
     /// Chorus Pro status (`""` before any) → rows.
     pub by_chorus_status: Vec<(String, i64)>,
     /// stage → rows whose next run is due now (waiting for a worker).
-    pub due_by_stage: Vec<(String, i64)>,
+    pub due_by_stage: Vec<(SubmissionStage, i64)>,
 }
 
 impl QueueFigures {
     pub fn load(conn: &mut crate::db::AnyConnection) -> diesel::QueryResult<QueueFigures> {
-        use crate::db::models::submission::stage;
         use crate::db::schema::submissions;
         use diesel::dsl::count_star;
         use diesel::prelude::*;
@@ -275,11 +275,14 @@ impl QueueFigures {
             .map(|(s, n)| (s.unwrap_or_default(), n))
             .collect();
         let due_by_stage = submissions::table
-            .filter(submissions::stage.eq_any([stage::SUBMIT, stage::POLL]))
+            .filter(submissions::stage.eq_any([SubmissionStage::Submit.as_str(), SubmissionStage::Poll.as_str()]))
             .filter(submissions::next_run_at.le(crate::db::now()))
             .group_by(submissions::stage)
             .select((submissions::stage, count_star()))
-            .load::<(String, i64)>(conn)?;
+            .load::<(String, i64)>(conn)?
+            .into_iter()
+            .filter_map(|(stage, n)| SubmissionStage::try_from(stage).ok().map(|stage| (stage, n)))
+            .collect();
         Ok(QueueFigures {
             by_stage_and_status,
             by_chorus_status,
@@ -310,14 +313,11 @@ impl QueueFigures {
         }
         out.push_str("# HELP chorus_desk_queue_due Submissions due now and waiting for a worker, by stage.\n");
         out.push_str("# TYPE chorus_desk_queue_due gauge\n");
-        for stage in [
-            crate::db::models::submission::stage::SUBMIT,
-            crate::db::models::submission::stage::POLL,
-        ] {
+        for stage in [SubmissionStage::Submit, SubmissionStage::Poll] {
             let n = self
                 .due_by_stage
                 .iter()
-                .find(|(s, _)| s == stage)
+                .find(|(s, _)| *s == stage)
                 .map(|(_, n)| *n)
                 .unwrap_or(0);
             let _ = writeln!(out, "chorus_desk_queue_due{{stage=\"{stage}\"}} {n}");

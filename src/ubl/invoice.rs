@@ -4,7 +4,8 @@ use std::io;
 
 use rust_decimal::Decimal;
 
-use super::{SIREN_SCHEME, SIRET_SCHEME, UblOptions};
+use super::{AIFE_SIRET_CODE, SIREN_SCHEME, SIRET_SCHEME, UblOptions};
+use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::document::{self, Address, Identifier, Party};
 use crate::domain::invoice::{AllowanceCharge, DocumentKind, Invoice, VatTreatment};
 use crate::xml_writer::XmlOut;
@@ -185,10 +186,15 @@ pub(super) fn write(invoice: &Invoice, options: &UblOptions<'_>) -> io::Result<V
     }
 
     x.open("cac:AccountingSupplierParty")?;
-    write_party(&mut x, &doc.seller, Some(invoice.creditor_id()))?;
+    write_party(
+        &mut x,
+        &doc.seller,
+        Some(invoice.creditor_id()),
+        options.identifier_profile,
+    )?;
     x.close("cac:AccountingSupplierParty")?;
     x.open("cac:AccountingCustomerParty")?;
-    write_party(&mut x, &doc.buyer, None)?;
+    write_party(&mut x, &doc.buyer, None, options.identifier_profile)?;
     x.close("cac:AccountingCustomerParty")?;
     if let Some(payee) = &doc.payee {
         x.open("cac:PayeeParty")?;
@@ -454,7 +460,12 @@ fn write_tax_scheme(x: &mut XmlOut, company_id: &str, scheme: &str) -> io::Resul
 }
 
 /// `seller_creditor_id` is `Some` only for the seller (BT-90 goes out as its SEPA identifier).
-fn write_party(x: &mut XmlOut, party: &Party, seller_creditor_id: Option<Option<&str>>) -> io::Result<()> {
+fn write_party(
+    x: &mut XmlOut,
+    party: &Party,
+    seller_creditor_id: Option<Option<&str>>,
+    profile: IdentifierProfile,
+) -> io::Result<()> {
     let is_seller = seller_creditor_id.is_some();
     x.open("cac:Party")?;
     if let Some(address) = &party.electronic_address {
@@ -462,7 +473,16 @@ fn write_party(x: &mut XmlOut, party: &Party, seller_creditor_id: Option<Option<
     }
     if let Some(siret) = &party.siret {
         x.open("cac:PartyIdentification")?;
-        x.id_with_scheme("cbc:ID", siret, Some(SIRET_SCHEME))?;
+        match profile {
+            IdentifierProfile::En16931 => x.id_with_scheme("cbc:ID", siret, Some(SIRET_SCHEME))?,
+            // The AIFE code where Chorus Pro's E1 UBL reads it, the ICD kept for EN 16931 (BR-CL-10)
+            // and the French rules (BR-FR-CO-10).
+            IdentifierProfile::Aife => x.text_with(
+                "cbc:ID",
+                &[("schemeID", SIRET_SCHEME), ("schemeName", AIFE_SIRET_CODE)],
+                siret,
+            )?,
+        }
         x.close("cac:PartyIdentification")?;
     }
     for Identifier { id, scheme } in &party.identifiers {

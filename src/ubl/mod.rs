@@ -4,10 +4,11 @@
 mod invoice;
 pub mod package;
 
+use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
 
 pub use crate::attachment::InvoiceAttachment;
-pub use package::{Package, PackageError, render_package, zip_single_file};
+pub use package::{Package, PackageError, render_package, render_package_with, zip_single_file};
 
 /// CustomizationID (BT-24): the EN 16931 core, as Chorus Pro expects it.
 pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
@@ -16,11 +17,16 @@ pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
 pub const SIRET_SCHEME: &str = "0009";
 /// ISO 6523 ICD scheme of a SIREN (legal registration id, BT-30 / BT-47).
 pub const SIREN_SCHEME: &str = "0002";
+/// The AIFE (Chorus Pro) code of a SIRET, written as `schemeName` by the AIFE profile.
+pub const AIFE_SIRET_CODE: &str = "1";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UblOptions<'a> {
     /// The invoice PDF (zipped or not) to embed; `None` writes the structured data only.
     pub invoice_attachment: Option<InvoiceAttachment<'a>>,
+    /// How BT-29/BT-46 (the SIRET) are qualified: `schemeID="0009"`, or also the AIFE
+    /// `schemeName="1"` (docs/identifier-schemes.md).
+    pub identifier_profile: IdentifierProfile,
 }
 
 #[derive(Debug, thiserror::Error)]

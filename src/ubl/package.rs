@@ -1,5 +1,6 @@
 //! The full package: invoice PDF, zipped (default) or plain, embedded in the UBL.
 
+use crate::domain::einvoicing::IdentifierProfile;
 use std::io::{Cursor, Write as _};
 
 use zip::ZipWriter;
@@ -57,7 +58,25 @@ pub fn zip_single_file(file_name: &str, content: &[u8]) -> Result<Vec<u8>, Packa
 
 /// Renders the PDF, packs it as asked and embeds it in the UBL.
 pub fn render_package(invoice: &Invoice, mode: AttachmentMode) -> Result<Package, PackageError> {
-    let pdf = render_pdf(invoice)?;
+    render_package_with(invoice, mode, IdentifierProfile::default())
+}
+
+/// `render_package` with the connection's identifier profile.
+pub fn render_package_with(
+    invoice: &Invoice,
+    mode: AttachmentMode,
+    identifier_profile: IdentifierProfile,
+) -> Result<Package, PackageError> {
+    render_package_with_pdf(invoice, mode, render_pdf(invoice)?, identifier_profile)
+}
+
+/// Packs `pdf` (the invoice's PDF, rendered by the caller) as asked and embeds it in the UBL.
+pub fn render_package_with_pdf(
+    invoice: &Invoice,
+    mode: AttachmentMode,
+    pdf: Vec<u8>,
+    identifier_profile: IdentifierProfile,
+) -> Result<Package, PackageError> {
     let pdf_name = attachment_file_name(invoice, "pdf");
     let (attachment, attachment_file_name, mime_code) = match mode {
         AttachmentMode::Zip => (
@@ -74,6 +93,7 @@ pub fn render_package(invoice: &Invoice, mode: AttachmentMode) -> Result<Package
             mime_code,
             content: &attachment,
         }),
+        identifier_profile,
     };
     let ubl = render_ubl(invoice, &options)?;
     Ok(Package {

@@ -10,6 +10,8 @@ pub mod invoice_form;
 pub mod package_sizes;
 pub mod page;
 pub mod texts;
+// Blank-install journey (issue 17): the way back to an invoice after a fix.
+pub mod return_to;
 
 use crate::auth::access::{self, ADMIN, ANY_ROLE, AUDITOR, Access, BACK_OFFICE, SUPPORT};
 use actix_web::http::Method;
@@ -225,6 +227,8 @@ fn declare(r: &mut Router) {
     );
     r.get("/api/v1/invoices", Access::Api, invoices_api::list)
         .post("/api/v1/invoices", Access::Api, invoices_api::create)
+        // Before `/api/v1/invoices/{id}`, whose resource would otherwise answer 405 (issue 21).
+        .post("/api/v1/invoices/issue", Access::Api, invoices_api::issue_many)
         .get("/api/v1/invoices/{id}", Access::Api, invoices_api::get)
         .get("/api/v1/invoices/{id}/ubl", Access::Api, invoices_api::ubl)
         .get("/api/v1/invoices/{id}/pdf", Access::Api, invoices_api::pdf)
@@ -250,6 +254,12 @@ fn declare(r: &mut Router) {
         .post("/settings/webhooks/{id}/test", ADMIN, notifications::webhook_test)
         .post("/settings/webhooks/{id}/remove", ADMIN, notifications::webhook_remove)
         .get("/settings/outbox", ADMIN, notifications::outbox);
+    // Bulk issue (issue 21): start a run, follow its progress, read its summary.
+    r.post("/bulk-issue", BACK_OFFICE, bulk_issue::start)
+        .get("/bulk-issue/contracts", BACK_OFFICE, bulk_issue::contracts_form)
+        .get("/bulk-issue/{id}", BACK_OFFICE, bulk_issue::show)
+        .get("/bulk-issue/{id}/progress", BACK_OFFICE, bulk_issue::progress);
+    r.post("/settings/e-invoicing/rate-limit", ADMIN, einvoicing::save_rate_limit);
 }
 
 /// Mounts every route on an actix App.

@@ -537,3 +537,96 @@ both_backends! {
         assert_eq!(auditor.get("/audit/entries/not-a-number").await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+fn noted(org: i64, invoice: i64, note: &str) -> Entry {
+    Entry::new(
+        Some(org),
+        Actor::User {
+            id: 1,
+            email: "clerk@alpha.test".into(),
+        },
+        "invoice.created",
+    )
+    .target("invoice", invoice)
+    .details(serde_json::json!({"number": format!("F-{invoice}"), "note": note}))
+}
+
+/// The ids of the entries a page of the audit log lists.
+fn listed_ids(html: &str) -> Vec<i64> {
+    html.split("href=\"/audit/entries/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+both_backends! {
+    async fn free_text_search_finds_rare_words_anywhere_in_the_log_through_the_index(app: TestApp) {
+        let alpha = app.create_org("Alpha", SIRET_A).await;
+        let beta = app.create_org("Beta", SIRET_B).await;
+        // The rare entry first, then more entries than the former 10,000-entry search window.
+        let rare = record(&app, noted(alpha, 1, "Rectification demandée par la Mairie de Vézelay")).await;
+        let foreign = record(&app, noted(beta, 2, "Mairie de Vézelay, autre organisation")).await;
+        app.db.run(move |conn| audit::seed(conn, Some(alpha), 10_500).map_err(DbError::from)).await.unwrap();
+        for invoice in 3..=62 {
+            record(&app, noted(alpha, invoice, "relance trimestrielle")).await;
+        }
+        app.create_user("auditor@alpha.test", "auditor", Some(alpha)).await;
+        let auditor = app.signed_in("auditor@alpha.test").await;
+
+        // A rare word, as typed, in another case, or a part of it: found on the first page, and
+        // nothing of the other organisation's chain.
+        for q in ["Vézelay", "vézelay", "MAIRIE DE", "zela", "demandée"] {
+            let (status, html) = auditor.get_text(&format!("/audit?q={}", urlencode(q))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(listed_ids(&html), vec![rare], "q={q}");
+            assert!(!html.contains("were not searched"), "q={q}: the whole log was searched");
+        }
+        // Accents are not ignored (as before the index): "demandee" is another word.
+        let (_, html) = auditor.get_text("/audit?q=demandee").await;
+        assert!(listed_ids(&html).is_empty(), "{html}");
+        // Nothing at all: an empty page, not a partial search.
+        let (_, html) = auditor.get_text("/audit?q=nulle%20part").await;
+        assert!(listed_ids(&html).is_empty() && !html.contains("were not searched"));
+        // Typed wildcards and quotes are text.
+        let (status, html) = auditor.get_text(&format!("/audit?q={}", urlencode("\"de V"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(listed_ids(&html).is_empty());
+        let (_, html) = auditor.get_text("/audit?q=Mairie%25Vezelay").await;
+        assert!(listed_ids(&html).is_empty());
+
+        // A common word: newest first, 50 a page, the next page goes on where the first stopped.
+        let (_, first) = auditor.get_text("/audit?q=trimestri").await;
+        let first_ids = listed_ids(&first);
+        assert_eq!(first_ids.len(), 50);
+        assert!(first_ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+        let before = first_ids.last().unwrap();
+        let (_, second) = auditor.get_text(&format!("/audit?q=trimestri&before={before}")).await;
+        let second_ids = listed_ids(&second);
+        assert_eq!(second_ids.len(), 10);
+        assert!(second_ids.iter().all(|id| id < before));
+        // Combined with another filter.
+        let (_, html) = auditor.get_text("/audit?q=trimestri&target_id=62").await;
+        assert_eq!(listed_ids(&html).len(), 1);
+
+        // An edited entry is found by its new text only; a platform auditor narrowing to the
+        // other organisation sees that one's entry.
+        execute_sql(&app, format!("UPDATE audit_log SET details = '{{\"note\":\"Mairie d''Avallon\"}}' WHERE id = {rare}")).await;
+        let (_, html) = auditor.get_text("/audit?q=avallon").await;
+        assert_eq!(listed_ids(&html), vec![rare]);
+        let (_, html) = auditor.get_text("/audit?q=Vézelay").await;
+        assert!(listed_ids(&html).is_empty(), "{html}");
+        app.create_user("auditor@platform.test", "auditor", None).await;
+        let platform = app.signed_in("auditor@platform.test").await;
+        let (_, html) = platform.get_text(&format!("/audit?q=V%C3%A9zelay&org={beta}")).await;
+        assert_eq!(listed_ids(&html), vec![foreign]);
+        // The export searches the same way (its own entry, which records the search, aside).
+        let (_, csv) = auditor.get_text("/audit/export.csv?q=avallon").await;
+        let found: Vec<&str> = csv_rows(&csv).into_iter().filter(|l| !l.contains("audit.exported")).collect();
+        assert_eq!(found.len(), 1, "{csv}");
+        assert!(found[0].starts_with(&format!("{rare},")), "{csv}");
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

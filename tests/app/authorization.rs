@@ -140,6 +140,13 @@ fn expected(method: &str, path: &str) -> Option<Option<&'static [Who]>> {
         | ("GET", "/items")
         | ("POST", "/items")
         | ("POST", "/items/delete") => Some(&[Who::Admin, Who::User]),
+        // Bulk issue and the connection's rate limit (issue 21).
+        ("POST", "/bulk-issue")
+        | ("GET", "/bulk-issue/contracts")
+        | ("GET", "/bulk-issue/{id}")
+        | ("GET", "/bulk-issue/{id}/progress") => Some(&[Who::Admin, Who::User]),
+        ("POST", "/api/v1/invoices/issue") => Some(&[]),
+        ("POST", "/settings/e-invoicing/rate-limit") => Some(&[Who::Admin]),
         _ => return None,
     })
 }
@@ -170,6 +177,8 @@ struct World {
     foreign_bank_account: i64,
     own_webhook: i64,
     foreign_webhook: i64,
+    own_bulk_run: i64,
+    foreign_bulk_run: i64,
 }
 
 /// API routes answer 401 to every session, and are checked with organisation tokens instead.
@@ -200,6 +209,8 @@ fn concrete_path(pattern: &str, world: &World, scope: Scope) -> String {
         // An organisation's whole history is the target `organisation/{its id}`.
         (p, Scope::Own) if p.starts_with("/audit/targets") => world.own_org,
         (p, Scope::Foreign) if p.starts_with("/audit/targets") => world.foreign_org,
+        (p, Scope::Own) if p.starts_with("/bulk-issue") => world.own_bulk_run,
+        (p, Scope::Foreign) if p.starts_with("/bulk-issue") => world.foreign_bulk_run,
         _ => 0,
     };
     pattern
@@ -272,6 +283,14 @@ async fn check_every_route(app: TestApp) {
     };
     let own_webhook = webhook(own_org).await.unwrap().endpoint_id;
     let foreign_webhook = webhook(foreign_org).await.unwrap().endpoint_id;
+    let bulk_run = |org: i64| {
+        app.db.run(move |conn| {
+            chorus_desk::db::models::bulk_run::insert(conn, org, None, "selection", 0)
+                .map_err(chorus_desk::db::DbError::from)
+        })
+    };
+    let own_bulk_run = bulk_run(own_org).await.unwrap();
+    let foreign_bulk_run = bulk_run(foreign_org).await.unwrap();
     let world = World {
         own_org,
         foreign_org,
@@ -291,6 +310,8 @@ async fn check_every_route(app: TestApp) {
         foreign_bank_account,
         own_webhook,
         foreign_webhook,
+        own_bulk_run,
+        foreign_bulk_run,
     };
 
     let routes = route_table();

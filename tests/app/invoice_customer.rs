@@ -6,7 +6,7 @@
 use crate::both_backends;
 #[allow(unused_imports)]
 use crate::helpers::*;
-use chorus_desk::db::models::{invoice, submission};
+use chorus_desk::db::models::invoice;
 use reqwest::StatusCode;
 
 /// VILLE DE DEMO in the simulator's directory: service SERV-TECH, no engagement number required.
@@ -252,7 +252,7 @@ both_backends! {
         // The user may still issue.
         let response = client.post_form(&format!("/invoices/{id}/issue"), &[]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(stored(&app, org, id).await.state, invoice::STATE_ISSUED);
+        assert_eq!(stored(&app, org, id).await.state, chorus_desk::domain::state::InvoiceState::Issued);
     }
 
     async fn a_routing_rejected_at_integration_is_corrected_and_deposited_again_under_its_number(app: TestApp) {
@@ -272,7 +272,7 @@ both_backends! {
 
         app.settle().await;
         let sub = app.submissions().await.pop().unwrap();
-        assert_eq!(sub.status, submission::status::REJECTED, "{sub:?}");
+        assert_eq!(sub.status, chorus_desk::domain::state::SubmissionStatus::Rejected, "{sub:?}");
         let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
         assert!(html.contains(&format!("/invoices/{id}/routing#engagement")), "{html}");
         assert!(!html.contains(&format!("/invoices/{id}/edit")));
@@ -304,7 +304,7 @@ both_backends! {
         assert!(app.audit_actions().await.contains(&"invoice.routing_corrected".to_string()));
         app.settle().await;
         let sub = app.submissions().await.pop().unwrap();
-        assert_eq!(sub.status, submission::status::SENT, "{sub:?}");
+        assert_eq!(sub.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{sub:?}");
         let row = stored(&app, org, id).await;
         assert_eq!(row.number.as_deref(), Some(number.as_str()), "the same number");
         assert!(row.document.contains("EJ0000123456"));
@@ -365,13 +365,13 @@ both_backends! {
         let copy = invoice_id(&response);
         assert_ne!(copy, id);
         let copy_row = stored(&app, org, copy).await;
-        assert_eq!(copy_row.state, invoice::STATE_ISSUED);
+        assert_eq!(copy_row.state, chorus_desk::domain::state::InvoiceState::Issued);
         assert_ne!(copy_row.number.as_deref(), Some(original.as_str()), "a new number");
         assert_eq!(copy_row.corrects_invoice_id, Some(id), "linked to the original");
-        assert_eq!(copy_row.kind, "invoice");
+        assert_eq!(copy_row.kind, chorus_desk::domain::state::DocumentKind::Invoice);
         assert!(copy_row.document.contains("SERV-TECH"), "the routing as the customer says now");
         let credit = stored(&app, org, copy - 1).await;
-        assert_eq!((credit.kind.as_str(), credit.state.as_str()), ("credit_note", invoice::STATE_ISSUED));
+        assert_eq!((credit.kind, credit.state), (chorus_desk::domain::state::DocumentKind::CreditNote, chorus_desk::domain::state::InvoiceState::Issued));
         assert_eq!(credit.corrects_invoice_id, Some(id));
         assert_eq!(credit.total_with_vat, copy_row.total_with_vat, "the credit note cancels the same amount");
         assert!(app.audit_actions().await.contains(&"invoice.corrected_copy".to_string()));

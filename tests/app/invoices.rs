@@ -271,8 +271,8 @@ both_backends! {
         let html = issue(&client, id).await;
         assert!(html.contains("queued for Chorus Pro"), "flash says it was queued");
         let queued = submission_of(&app, org, id).await.expect("a submission is queued");
-        assert_eq!(queued.status, submission::status::IN_PROCESSING);
-        assert_eq!(queued.stage, submission::stage::SUBMIT);
+        assert_eq!(queued.status, chorus_desk::domain::state::SubmissionStatus::InProcessing);
+        assert_eq!(queued.stage, chorus_desk::domain::state::SubmissionStage::Submit);
         let (_, list) = client.get_text("/invoices?status=in_processing").await;
         assert!(list.contains("In processing"));
         assert!(list.contains("FA2026-00003"));
@@ -295,8 +295,8 @@ both_backends! {
             .run(move |conn| {
                 diesel::update(submissions::table.filter(submissions::invoice_id.eq(id)))
                     .set((
-                        submissions::stage.eq(submission::stage::HOLD),
-                        submissions::status.eq(submission::status::REJECTED),
+                        submissions::stage.eq(chorus_desk::domain::state::SubmissionStage::Hold.as_str()),
+                        submissions::status.eq(chorus_desk::domain::state::SubmissionStatus::Rejected.as_str()),
                         submissions::chorus_status.eq(Some("REJETEE")),
                         submissions::flux_number.eq(Some("CPP-FLUX-42")),
                         submissions::reasons.eq(reasons),
@@ -317,23 +317,29 @@ both_backends! {
         let (_, list) = client.get_text("/invoices?status=rejected").await;
         assert!(list.contains("REJETEE") && list.contains("Rejected"));
 
+        // A one-off buyer: no record was corrected, so "Resend after correction" is not offered,
+        // and the server refuses it, saying why.
+        assert!(!html.contains(&format!("action=\"/invoices/{id}/resend\"")), "nothing changed: not offered");
         let response = client.post_form(&format!("/invoices/{id}/resend"), &[]).await;
         assert_redirect_to(&response, &format!("/invoices/{id}"));
-        let requeued = submission_of(&app, org, id).await.unwrap();
-        assert_eq!(requeued.stage, submission::stage::SUBMIT);
-        assert_eq!(requeued.status, submission::status::IN_PROCESSING);
-        assert!(app.audit_actions().await.contains(&"submission.resent".to_string()));
-        // Not waiting any more: a second retry does nothing.
+        let (_, html) = client.get_text(&format!("/invoices/{id}")).await;
+        assert!(html.contains("Nothing changed since the rejected deposit"), "{html}");
+        assert_eq!(submission_of(&app, org, id).await.unwrap().stage, chorus_desk::domain::state::SubmissionStage::Hold);
+        assert!(!app.audit_actions().await.contains(&"submission.resent".to_string()));
+        // "Retry" sends it again as it is.
         client.post_form(&format!("/invoices/{id}/retry"), &[]).await;
-        assert!(!app.audit_actions().await.contains(&"submission.retried".to_string()));
+        let requeued = submission_of(&app, org, id).await.unwrap();
+        assert_eq!(requeued.stage, chorus_desk::domain::state::SubmissionStage::Submit);
+        assert_eq!(requeued.status, chorus_desk::domain::state::SubmissionStatus::InProcessing);
+        assert!(app.audit_actions().await.contains(&"submission.retried".to_string()));
 
         let response = client.post_form(&format!("/invoices/{id}/credit-note"), &[]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let credit = id_from_location(&response);
         assert_ne!(credit, id);
         let draft = row(&app, org, credit).await;
-        assert_eq!(draft.kind, "credit_note");
-        assert_eq!(draft.state, invoice::STATE_DRAFT);
+        assert_eq!(draft.kind, chorus_desk::domain::state::DocumentKind::CreditNote);
+        assert_eq!(draft.state, chorus_desk::domain::state::InvoiceState::Draft);
         assert_eq!(draft.corrects_invoice_id, Some(id));
         assert_eq!(draft.total_with_vat, row(&app, org, id).await.total_with_vat);
         assert!(draft.document.contains("\"preceding_invoices\":[{\"number\":\"FA2026-00001\""));

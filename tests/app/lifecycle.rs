@@ -122,7 +122,7 @@ both_backends! {
         }
         app.settle().await;
         for row in app.submissions().await {
-            assert_eq!(row.stage, "track", "integrated invoices are followed in batches: {row:?}");
+            assert_eq!(row.stage, chorus_desk::domain::state::SubmissionStage::Track, "integrated invoices are followed in batches: {row:?}");
         }
         // Nothing changed at Chorus Pro: one search call, no history call.
         let before = app.lifecycle_calls();
@@ -144,7 +144,7 @@ both_backends! {
         for row in app.submissions().await {
             let want = if row.invoice_id == changed { "SERVICE_FAIT" } else { "MISE_A_DISPOSITION" };
             assert_eq!(row.chorus_status.as_deref(), Some(want), "{row:?}");
-            assert_eq!(row.status, "sent");
+            assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent);
         }
         let changes = app.audit_of("submission.status_changed").await;
         assert!(changes.iter().any(|(_, d)| d.contains("SERVICE_FAIT")), "{changes:?}");
@@ -155,7 +155,7 @@ both_backends! {
             .unwrap();
         app.one_cycle().await;
         let paid = app.submission_of(changed).await;
-        assert_eq!((paid.stage.as_str(), paid.chorus_status.as_deref()), ("done", Some("MISE_EN_PAIEMENT")));
+        assert_eq!((paid.stage, paid.chorus_status.as_deref()), (chorus_desk::domain::state::SubmissionStage::Done, Some("MISE_EN_PAIEMENT")));
 
         // The page shows when the organisation's next cycle looks at a followed invoice.
         app.create_user("user@atelier.test", "user", Some(org)).await;
@@ -174,7 +174,7 @@ both_backends! {
     async fn an_invoice_to_recycle_is_fixed_from_its_page_and_followed_again(app: TestApp) {
         let org = app.chorus_ready_org().await;
         let invoice = app.invoice_moved_to(org, InvoiceStatus::ToRecycle, "Le code service est erroné").await;
-        assert_eq!(app.submission_of(invoice).await.status, "rejected");
+        assert_eq!(app.submission_of(invoice).await.status, chorus_desk::domain::state::SubmissionStatus::Rejected);
         app.create_user("user@atelier.test", "user", Some(org)).await;
         app.create_user("auditor@atelier.test", "auditor", Some(org)).await;
         let user = app.signed_in("user@atelier.test").await;
@@ -219,7 +219,7 @@ both_backends! {
         chorus_desk::jobs::poll_due(&app.jobs).await;
         let row = app.submission_of(invoice).await;
         assert_eq!(row.chorus_status.as_deref(), Some("MISE_A_DISPOSITION"), "{row:?}");
-        assert_eq!(row.status, "sent");
+        assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent);
         assert!(row.reason_list().is_empty());
         let (_, html) = user.get_text(&page).await;
         assert!(!html.contains("Fix routing and recycle"));
@@ -275,6 +275,6 @@ both_backends! {
         chorus_desk::jobs::poll_due(&app.jobs).await;
         let row = app.submission_of(invoice).await;
         assert_eq!(row.chorus_status.as_deref(), Some("COMPLETEE"), "{row:?}");
-        assert_eq!(row.status, "sent");
+        assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent);
     }
 }

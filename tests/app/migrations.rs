@@ -17,8 +17,10 @@ fn sqlite_columns(url: &str) -> BTreeMap<String, Vec<String>> {
     let mut conn = chorus_desk::db::establish(url).unwrap();
     chorus_desk::db::migrate::run_pending(&mut conn).unwrap();
     let rows: Vec<Column> = diesel::sql_query(
-        "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p \
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '__diesel_schema_migrations' ORDER BY m.name, p.cid",
+        // Ordinary tables only: the full-text index (a virtual table and its shadow tables) is
+        // SQLite's, PostgreSQL's is an index.
+        "SELECT m.name AS table_name, p.name AS column_name FROM pragma_table_list m, pragma_table_info(m.name) p \
+         WHERE m.schema = 'main' AND m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '__diesel_schema_migrations' ORDER BY m.name, p.cid",
     )
     .load(&mut conn)
     .unwrap();
@@ -110,6 +112,7 @@ fn migrations_are_idempotent_and_the_schema_matches() {
             Option<i64>,
             Option<String>,
             Option<String>,
+            String,
         )>(&mut conn)
         .unwrap();
     login_failures::table

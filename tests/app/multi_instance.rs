@@ -8,7 +8,6 @@
 use crate::both_backends;
 use crate::helpers::*;
 use crate::pipeline::READY_BUYER;
-use chorus_desk::db::models::submission;
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -217,7 +216,7 @@ impl TestApp {
         let rows = self.submissions().await;
         let sent = rows
             .iter()
-            .filter(|s| s.status == submission::status::SENT && s.chorus_invoice_id.is_some())
+            .filter(|s| s.status == chorus_desk::domain::state::SubmissionStatus::Sent && s.chorus_invoice_id.is_some())
             .count();
         let deposited = rows.iter().filter(|s| s.flux_number.is_some()).count();
         (sent, deposited)
@@ -235,7 +234,9 @@ impl TestApp {
                     .submissions()
                     .await
                     .iter()
-                    .filter(|s| s.status != submission::status::SENT || s.chorus_invoice_id.is_none())
+                    .filter(|s| {
+                        s.status != chorus_desk::domain::state::SubmissionStatus::Sent || s.chorus_invoice_id.is_none()
+                    })
                     .take(10)
                     .map(|s| {
                         format!(

@@ -117,7 +117,7 @@ both_backends! {
         let mut recipients: Vec<&str> = outbox.iter().map(|m| m.recipient.as_str()).collect();
         recipients.sort();
         assert_eq!(recipients, ["billing@atelier.test", "compta@atelier.test"], "only who asked for it: {outbox:?}");
-        assert!(outbox.iter().all(|m| m.status == "pending" && m.invoice_id == Some(invoice)));
+        assert!(outbox.iter().all(|m| m.status == chorus_desk::domain::state::OutboxStatus::Pending && m.invoice_id == Some(invoice)));
 
         let sink = SmtpSink::start().await;
         let settings = MailSettings::new(&sink.url(), "Chorus Desk <desk@atelier.test>", "https://desk.atelier.test/").unwrap();
@@ -138,7 +138,7 @@ both_backends! {
         sender.abort();
         assert!(sender.await.unwrap_err().is_cancelled());
         let first = sink.mails()[0].clone();
-        assert!(app.outbox().await.iter().all(|m| m.status == "pending" && m.sent_at.is_none()), "nothing marked sent");
+        assert!(app.outbox().await.iter().all(|m| m.status == chorus_desk::domain::state::OutboxStatus::Pending && m.sent_at.is_none()), "nothing marked sent");
         assert!(app.audit_actions().await.iter().all(|a| a != "mail.sent"), "no send recorded before the mark");
 
         // Another sender takes over after the lease: every mail goes, the interrupted one again
@@ -146,7 +146,7 @@ both_backends! {
         app.notification_time_passes().await;
         let report = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
         assert_eq!((report.claimed, report.sent, report.failed), (2, 2, 0));
-        assert!(app.outbox().await.iter().all(|m| m.status == "sent"));
+        assert!(app.outbox().await.iter().all(|m| m.status == chorus_desk::domain::state::OutboxStatus::Sent));
         let again = chorus_desk::jobs::mail::send_due(&app.jobs, &settings).await;
         assert_eq!(again.claimed, 0, "a sent mail is never sent again");
 
@@ -231,12 +231,12 @@ both_backends! {
         let failed = app.webhook_deliveries(registered.endpoint_id).await;
         let retried: Vec<_> = failed.iter().filter(|d| d.delivery.last_http_status == Some(500)).collect();
         assert_eq!(retried.len(), 2, "{failed:?}");
-        assert!(retried.iter().all(|d| d.delivery.status == "pending" && d.delivery.next_attempt_at > chorus_desk::db::now()));
+        assert!(retried.iter().all(|d| d.delivery.status == chorus_desk::domain::state::DeliveryStatus::Pending && d.delivery.next_attempt_at > chorus_desk::db::now()));
 
         app.notification_time_passes().await;
         chorus_desk::jobs::webhooks::drain(&app.jobs, ALLOW_PRIVATE).await;
         let deliveries = app.webhook_deliveries(registered.endpoint_id).await;
-        assert!(deliveries.iter().all(|d| d.delivery.status == "delivered" && d.delivery.last_http_status == Some(200)), "{deliveries:?}");
+        assert!(deliveries.iter().all(|d| d.delivery.status == chorus_desk::domain::state::DeliveryStatus::Delivered && d.delivery.last_http_status == Some(200)), "{deliveries:?}");
 
         // Every request is signed over `timestamp.body` with the secret shown once.
         let requests = receiver.requests();
@@ -296,7 +296,7 @@ both_backends! {
         chorus_desk::jobs::webhooks::drain(&app.jobs, STRICT).await;
         assert_eq!(receiver.requests().len(), before, "nothing sent to a private address");
         let refused = app.webhook_deliveries(registered.endpoint_id).await.remove(0);
-        assert_eq!(refused.delivery.status, "failed");
+        assert_eq!(refused.delivery.status, chorus_desk::domain::state::DeliveryStatus::Failed);
         assert!(refused.delivery.last_error.unwrap().contains("private"));
     }
 }

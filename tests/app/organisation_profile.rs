@@ -73,7 +73,7 @@ both_backends! {
         let before = app.issue_invoice(org, READY_BUYER, None).await;
         app.settle().await;
         let held = app.submissions().await.pop().unwrap();
-        assert_eq!(held.status, "rejected");
+        assert_eq!(held.status, chorus_desk::domain::state::SubmissionStatus::Rejected);
         assert!(
             held.reason_list().iter().any(|r| r.code.as_deref() == Some("CHORUS-PAYMENT-MEANS")),
             "{:?}",
@@ -104,7 +104,7 @@ both_backends! {
         let after = app.issue_invoice(org, READY_BUYER, None).await;
         app.settle().await;
         let sent = app.submissions().await.into_iter().find(|s| s.invoice_id == after).unwrap();
-        assert_eq!(sent.status, "sent", "{sent:?}");
+        assert_eq!(sent.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{sent:?}");
         assert!(sent.chorus_invoice_id.is_some());
         let deposit = app.simulator.deposits().pop().unwrap();
         let xml = String::from_utf8_lossy(&deposit.file);

@@ -2,7 +2,7 @@
 
 use crate::both_backends;
 use crate::helpers::*;
-use chorus_desk::db::models::submission::{self, SubmissionRow};
+use chorus_desk::db::models::submission::SubmissionRow;
 use chorus_desk::domain::invoice::InvoiceDocument;
 use diesel::prelude::*;
 
@@ -145,10 +145,10 @@ impl TestApp {
             self.db
                 .run(|conn| {
                     use chorus_desk::db::schema::submissions;
-                    diesel::update(
-                        submissions::table
-                            .filter(submissions::stage.eq_any([submission::stage::SUBMIT, submission::stage::POLL])),
-                    )
+                    diesel::update(submissions::table.filter(submissions::stage.eq_any([
+                        chorus_desk::domain::state::SubmissionStage::Submit.as_str(),
+                        chorus_desk::domain::state::SubmissionStage::Poll.as_str(),
+                    ])))
                     .set(submissions::next_run_at.eq(chorus_desk::db::now() - chrono::Duration::seconds(1)))
                     .execute(conn)
                     .map_err(chorus_desk::db::DbError::from)
@@ -161,8 +161,8 @@ impl TestApp {
             while chorus_desk::jobs::submit_due(&self.jobs).await.claimed > 0 {}
             while chorus_desk::jobs::poll_due(&self.jobs).await.claimed > 0 {}
             let busy = self.submissions().await.iter().any(|s| {
-                s.status == submission::status::IN_PROCESSING
-                    || (s.status == submission::status::SENT && s.chorus_invoice_id.is_none())
+                s.status == chorus_desk::domain::state::SubmissionStatus::InProcessing
+                    || (s.status == chorus_desk::domain::state::SubmissionStatus::Sent && s.chorus_invoice_id.is_none())
             });
             if !busy {
                 return;
@@ -173,7 +173,7 @@ impl TestApp {
             self.submissions()
                 .await
                 .iter()
-                .filter(|s| s.status == "in_processing")
+                .filter(|s| s.status == chorus_desk::domain::state::SubmissionStatus::InProcessing)
                 .map(|s| format!(
                     "{} {} {:?} {:?} {} {:?}",
                     s.stage, s.status, s.chorus_status, s.lease_until, s.attempts, s.last_error
@@ -199,7 +199,7 @@ both_backends! {
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 6);
         for row in &rows {
-            assert_eq!(row.status, "sent", "{:?}", row);
+            assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{:?}", row);
             assert!(row.chorus_invoice_id.is_some(), "{:?}", row);
         }
         let deposits = app.simulator.deposits();
@@ -230,7 +230,7 @@ both_backends! {
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 50);
         for row in &rows {
-            assert_eq!(row.status, "sent", "{:?}", row);
+            assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{:?}", row);
             assert!(row.flux_number.as_deref().is_some_and(|f| f.starts_with("CPP") && f.len() == 25));
             assert!(row.chorus_invoice_id.is_some());
         }
@@ -272,7 +272,7 @@ both_backends! {
         let invoice = app.issue_invoice(org, UNKNOWN_BUYER, Some(customer)).await;
         app.settle().await;
         let row = app.submissions().await.pop().unwrap();
-        assert_eq!(row.status, "rejected");
+        assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Rejected);
         assert_eq!(row.chorus_status.as_deref(), Some("IN_REJETE"));
         let reasons = row.reason_list();
         assert!(reasons.iter().any(|r| r.field.as_deref() == Some("buyer_siret") && r.message.contains(UNKNOWN_BUYER)), "{reasons:?}");
@@ -282,7 +282,7 @@ both_backends! {
                 use chorus_desk::db::schema::customers;
                 diesel::update(customers::table.find(customer)).set(customers::siret.eq(READY_BUYER)).execute(conn)?;
                 chorus_desk::db::write_tx(conn, |conn| {
-                    chorus_desk::invoicing::resend_after_fix(conn, org, invoice, chorus_desk::audit::Actor::System("test"))
+                    chorus_desk::app::resend_after_correction::resend(conn, org, invoice, chorus_desk::audit::Actor::System("test"))
                 })
                 .map_err(|e| chorus_desk::db::DbError::Migration(format!("{e:?}")))
             })
@@ -290,7 +290,7 @@ both_backends! {
             .unwrap();
         app.settle().await;
         let row = app.submissions().await.pop().unwrap();
-        assert_eq!(row.status, "sent", "{row:?}");
+        assert_eq!(row.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{row:?}");
         assert!(row.chorus_invoice_id.is_some());
     }
 
@@ -312,10 +312,10 @@ both_backends! {
         }
         let rows = app.submissions().await;
         let of = |invoice: i64| rows.iter().find(|r| r.invoice_id == invoice).unwrap().clone();
-        assert_eq!(of(paid).status, "sent");
+        assert_eq!(of(paid).status, chorus_desk::domain::state::SubmissionStatus::Sent);
         assert_eq!(of(paid).chorus_status.as_deref(), Some("MISE_EN_PAIEMENT"));
-        assert_eq!(of(paid).stage, "done");
-        assert_eq!(of(recycled).status, "rejected");
+        assert_eq!(of(paid).stage, chorus_desk::domain::state::SubmissionStage::Done);
+        assert_eq!(of(recycled).status, chorus_desk::domain::state::SubmissionStatus::Rejected);
         assert_eq!(of(recycled).chorus_status.as_deref(), Some("A_RECYCLER"));
         assert!(of(recycled).reason_list().iter().any(|r| r.field.as_deref() == Some("service_code")));
     }
@@ -367,7 +367,11 @@ both_backends! {
         let rows = app.submissions().await;
         assert_eq!(rows.len(), 24);
         for row in &rows {
-            let want = if expected_rejected.contains(&row.invoice_id) { "rejected" } else { "sent" };
+            let want = if expected_rejected.contains(&row.invoice_id) {
+                chorus_desk::domain::state::SubmissionStatus::Rejected
+            } else {
+                chorus_desk::domain::state::SubmissionStatus::Sent
+            };
             assert_eq!(row.status, want, "{row:?}");
         }
         // No invoice number was deposited twice.

@@ -59,7 +59,7 @@ both_backends! {
         assert!(other.token_requests() >= 1);
         assert!(app.simulator.deposits().is_empty(), "the default simulator saw nothing");
         let sent = app.submissions().await.remove(0);
-        assert_eq!(sent.status, chorus_desk::db::models::submission::status::SENT, "{sent:?}");
+        assert_eq!(sent.status, chorus_desk::domain::state::SubmissionStatus::Sent, "{sent:?}");
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use crate::pipeline::READY_BUYER;
-use chorus_desk::db::models::submission::{self, SubmissionRow};
+use chorus_desk::db::models::submission::SubmissionRow;
 use diesel::prelude::*;
 use std::time::Duration;
 
@@ -83,7 +83,11 @@ async fn the_poller_stores_every_intermediate_state(app: TestApp) {
     for state in intermediate {
         let row = app.poll_now().await;
         assert_eq!(row.chorus_status.as_deref(), Some(state), "{row:?}");
-        assert_eq!(row.status, submission::status::IN_PROCESSING, "{row:?}");
+        assert_eq!(
+            row.status,
+            chorus_desk::domain::state::SubmissionStatus::InProcessing,
+            "{row:?}"
+        );
         assert_eq!(
             row.attempts, 0,
             "a new state resets the unchanged-look counter: {row:?}"
@@ -98,8 +102,16 @@ async fn the_poller_stores_every_intermediate_state(app: TestApp) {
     }
 
     let integrated = app.poll_now().await;
-    assert_eq!(integrated.status, submission::status::SENT, "{integrated:?}");
-    assert_eq!(integrated.stage, submission::stage::TRACK, "{integrated:?}");
+    assert_eq!(
+        integrated.status,
+        chorus_desk::domain::state::SubmissionStatus::Sent,
+        "{integrated:?}"
+    );
+    assert_eq!(
+        integrated.stage,
+        chorus_desk::domain::state::SubmissionStage::Track,
+        "{integrated:?}"
+    );
     assert!(integrated.chorus_invoice_id.is_some(), "{integrated:?}");
     assert_eq!(integrated.attempts, 0, "{integrated:?}");
 

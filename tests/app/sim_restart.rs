@@ -4,7 +4,6 @@
 
 use crate::helpers::*;
 use crate::pipeline::READY_BUYER;
-use chorus_desk::db::models::submission;
 use diesel::prelude::*;
 use std::path::PathBuf;
 
@@ -47,7 +46,11 @@ async fn a_deposit_survives_a_restart(database_url: String, state_file: PathBuf)
 
     after.settle().await;
     let sent = after.submissions().await.remove(0);
-    assert_eq!(sent.status, submission::status::SENT, "{sent:?}");
+    assert_eq!(
+        sent.status,
+        chorus_desk::domain::state::SubmissionStatus::Sent,
+        "{sent:?}"
+    );
     assert!(sent.chorus_invoice_id.is_some(), "{sent:?}");
     assert_eq!(
         after.simulator.deposits().len(),

@@ -8,8 +8,8 @@ use crate::crypto::{CredentialCipher, CryptoError, Secret, chorus_aad};
 use crate::db::schema::chorus_connections;
 use crate::db::{AnyConnection, now};
 use crate::domain::einvoicing::{
-    AttachmentMode, CLIENT_ID, CLIENT_SECRET, ChorusEnvironment, ConnectionSettings, DepositFormat, TECH_LOGIN,
-    TECH_PASSWORD,
+    AttachmentMode, CLIENT_ID, CLIENT_SECRET, ChorusEnvironment, ConnectionSettings, DepositFormat, IdentifierProfile,
+    TECH_LOGIN, TECH_PASSWORD,
 };
 use crate::domain::identifiers::Siret;
 use chrono::NaiveDateTime;
@@ -55,6 +55,10 @@ pub struct ConnectionSummary {
     pub updated_by: Option<i64>,
     pub token_url_override: Option<String>,
     pub api_base_url_override: Option<String>,
+    /// `en16931` or `aife` (BT-29/BT-46 schemes).
+    pub identifier_profile: String,
+    /// Requests per second the connection may start (None: the default).
+    pub requests_per_second: Option<i32>,
 }
 
 impl ConnectionSummary {
@@ -88,6 +92,10 @@ pub struct ChorusConnection {
     /// Admin overrides of the PISTE token URL and API base URL (None: the environment's).
     pub token_url_override: Option<EndpointOverride>,
     pub api_base_url_override: Option<EndpointOverride>,
+    /// How the UBL/CII deposited qualify the SIRET.
+    pub identifier_profile: IdentifierProfile,
+    /// Requests per second the connection may start (issue 21).
+    pub requests_per_second: u32,
 }
 
 /// A Chorus endpoint URL an admin may set on a connection: https, or plain http only towards a
@@ -146,6 +154,30 @@ pub fn set_endpoint_overrides(
         .execute(conn)
 }
 
+/// The connection's requests per second: its setting, else the default.
+pub fn rate_or_default(setting: Option<i32>) -> u32 {
+    setting
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(crate::domain::einvoicing::DEFAULT_REQUESTS_PER_SECOND)
+}
+
+/// Sets (or, with None, resets to the default) the requests per second the connection may start.
+pub fn set_requests_per_second(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    requests_per_second: Option<u32>,
+    updated_by: i64,
+) -> QueryResult<usize> {
+    diesel::update(chorus_connections::table.find(organisation_id))
+        .set((
+            chorus_connections::requests_per_second.eq(requests_per_second.map(|r| r as i32)),
+            chorus_connections::updated_at.eq(now()),
+            chorus_connections::updated_by.eq(Some(updated_by)),
+        ))
+        .execute(conn)
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = chorus_connections)]
 struct EncryptedRow {
@@ -162,6 +194,8 @@ struct EncryptedRow {
     attachment_mode: String,
     token_url_override: Option<String>,
     api_base_url_override: Option<String>,
+    identifier_profile: String,
+    requests_per_second: Option<i32>,
 }
 
 /// The page's view of the connection; never reads a credential column.
@@ -228,6 +262,10 @@ pub fn load_credentials(
             .map_err(|_| CredentialsError::Invalid {
                 field: "api_base_url_override",
             })?,
+        identifier_profile: IdentifierProfile::parse(&row.identifier_profile).ok_or(CredentialsError::Invalid {
+            field: "identifier_profile",
+        })?,
+        requests_per_second: rate_or_default(row.requests_per_second),
     }))
 }
 
@@ -359,4 +397,30 @@ pub fn deposit_syntax(conn: &mut AnyConnection, organisation_id: i64) -> QueryRe
         Some(DepositFormat::FacturX) => "IN_DP_E2_CII_FACTURX",
         _ => "IN_DP_E1_UBL_INVOICE",
     })
+}
+
+/// The connection's identifier profile (the default one without a connection).
+pub fn identifier_profile(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<IdentifierProfile> {
+    let stored: Option<String> = chorus_connections::table
+        .find(organisation_id)
+        .select(chorus_connections::identifier_profile)
+        .first(conn)
+        .optional()?;
+    Ok(stored.as_deref().and_then(IdentifierProfile::parse).unwrap_or_default())
+}
+
+/// Sets the identifier profile of an existing connection; whether it changed.
+pub fn set_identifier_profile(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    profile: IdentifierProfile,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        chorus_connections::table
+            .find(organisation_id)
+            .filter(chorus_connections::identifier_profile.ne(profile.as_str())),
+    )
+    .set(chorus_connections::identifier_profile.eq(profile.as_str()))
+    .execute(conn)?;
+    Ok(changed > 0)
 }

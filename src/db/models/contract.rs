@@ -382,3 +382,21 @@ pub fn of_customer(conn: &mut AnyConnection, organisation_id: i64, customer_id: 
         .select(ContractRow::as_select())
         .load(conn)
 }
+
+/// The organisation's contracts to invoice for a period (issue 21, bulk issue): not archived, and
+/// running during some of it. Oldest first.
+pub fn active_for_period(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> QueryResult<Vec<i64>> {
+    contracts::table
+        .filter(contracts::organisation_id.eq(organisation_id))
+        .filter(contracts::archived.eq(false))
+        .filter(contracts::start_date.le(end))
+        .filter(contracts::end_date.is_null().or(contracts::end_date.ge(start)))
+        .select(contracts::id)
+        .order(contracts::id.asc())
+        .load(conn)
+}

@@ -2,11 +2,10 @@
 //! processing too long, and the amounts still to be paid and already paid. Values are bound
 //! parameters; the only SQL text is constant.
 
-use crate::db::models::invoice::STATE_ISSUED;
-use crate::db::models::submission::status;
 use crate::db::schema::{invoices, submissions};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, BoundedCount, COUNT_CAP};
+use crate::domain::state::{DocumentKind, InvoiceState, ListStatus, SubmissionStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
@@ -21,7 +20,7 @@ pub fn ageing_count(conn: &mut AnyConnection, organisation_id: i64, since: Naive
         diesel::dsl::sql::<BigInt>("(SELECT COUNT(*) FROM (SELECT 1 AS one FROM submissions WHERE organisation_id = ")
             .bind::<BigInt, _>(organisation_id)
             .sql(" AND status = ")
-            .bind::<Text, _>(status::IN_PROCESSING)
+            .bind::<Text, _>(SubmissionStatus::InProcessing.as_str())
             .sql(" AND created_at < ")
             .bind::<Timestamp, _>(since)
             .sql(" LIMIT ")
@@ -59,9 +58,9 @@ pub fn payment_amounts(conn: &mut AnyConnection, organisation_id: i64) -> QueryR
     let issued = invoices::table
         .left_join(submissions::table)
         .filter(invoices::organisation_id.eq(organisation_id))
-        .filter(invoices::state.eq(STATE_ISSUED))
-        .filter(invoices::kind.eq("invoice"))
-        .filter(invoices::list_status.ne(status::REJECTED));
+        .filter(invoices::state.eq(InvoiceState::Issued.as_str()))
+        .filter(invoices::kind.eq(DocumentKind::Invoice.as_str()))
+        .filter(invoices::list_status.ne(ListStatus::Rejected.as_str()));
     let to_be_paid: Vec<(String, i64)> = issued
         .filter(
             submissions::chorus_status
@@ -93,12 +92,20 @@ pub fn daily_status_counts(
     conn: &mut AnyConnection,
     organisation_id: i64,
     since: chrono::NaiveDate,
-) -> QueryResult<Vec<(chrono::NaiveDate, String, i64)>> {
-    invoices::table
+) -> QueryResult<Vec<(chrono::NaiveDate, ListStatus, i64)>> {
+    let shown = [ListStatus::Sent, ListStatus::InProcessing, ListStatus::Rejected].map(ListStatus::as_str);
+    let rows: Vec<(chrono::NaiveDate, String, i64)> = invoices::table
         .filter(invoices::organisation_id.eq(organisation_id))
         .filter(invoices::issue_date.ge(since))
-        .filter(invoices::list_status.eq_any([status::SENT, status::IN_PROCESSING, status::REJECTED]))
+        .filter(invoices::list_status.eq_any(shown))
         .group_by((invoices::issue_date, invoices::list_status))
         .select((invoices::issue_date, invoices::list_status, diesel::dsl::count_star()))
-        .load(conn)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(day, status, n)| {
+            let status =
+                ListStatus::try_from(status).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+            Ok((day, status, n))
+        })
+        .collect()
 }

@@ -5,8 +5,7 @@ use crate::db::{AnyConnection, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-pub const STATE_DRAFT: &str = "draft";
-pub const STATE_ISSUED: &str = "issued";
+pub use crate::domain::state::{DocumentKind, InvoiceState, ListStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = invoices)]
@@ -15,10 +14,12 @@ pub struct InvoiceRow {
     pub organisation_id: i64,
     pub customer_id: Option<i64>,
     pub contract_id: Option<i64>,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: DocumentKind,
     pub series: String,
     pub number: Option<String>,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: InvoiceState,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub currency: String,
@@ -59,7 +60,11 @@ pub struct InvoiceValues {
 
 pub fn insert_draft(conn: &mut AnyConnection, values: &InvoiceValues) -> QueryResult<InvoiceRow> {
     let id: i64 = diesel::insert_into(invoices::table)
-        .values((values, invoices::state.eq(STATE_DRAFT), invoices::created_at.eq(now())))
+        .values((
+            values,
+            invoices::state.eq(InvoiceState::Draft.as_str()),
+            invoices::created_at.eq(now()),
+        ))
         .returning(invoices::id)
         .get_result(conn)?;
     invoices::table.find(id).select(InvoiceRow::as_select()).first(conn)
@@ -76,7 +81,7 @@ pub fn update_draft(
         invoices::table
             .filter(invoices::id.eq(id))
             .filter(invoices::organisation_id.eq(organisation_id))
-            .filter(invoices::state.eq(STATE_DRAFT)),
+            .filter(invoices::state.eq(InvoiceState::Draft.as_str())),
     )
     .set(values)
     .execute(conn)
@@ -139,11 +144,11 @@ pub fn mark_issued(
         invoices::table
             .filter(invoices::id.eq(id))
             .filter(invoices::organisation_id.eq(organisation_id))
-            .filter(invoices::state.eq(STATE_DRAFT)),
+            .filter(invoices::state.eq(InvoiceState::Draft.as_str())),
     )
     .set((
         invoices::number.eq(number),
-        invoices::state.eq(STATE_ISSUED),
+        invoices::state.eq(InvoiceState::Issued.as_str()),
         invoices::document.eq(document),
         invoices::issued_at.eq(at),
         invoices::updated_at.eq(at),
@@ -154,8 +159,7 @@ pub fn mark_issued(
 /// What the invoice list can filter on.
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceFilter {
-    /// `draft`, `in_processing`, `sent`, `rejected`.
-    pub status: Option<String>,
+    pub status: Option<ListStatus>,
     pub customer_id: Option<i64>,
     /// Number or buyer name contains this.
     pub search: Option<String>,
@@ -165,19 +169,17 @@ pub struct InvoiceFilter {
     pub before_id: Option<i64>,
 }
 
-/// The statuses of the list, as kept in `invoices.list_status` by the database's triggers: the
-/// invoice's state while it has no submission, its submission's status after.
-pub const LIST_STATUSES: [&str; 5] = ["draft", "issued", "in_processing", "sent", "rejected"];
-
 /// A line of the invoice list: what it shows, without the document (4.9 KB for a ten-line
 /// invoice) and the timestamps it does not show, which a page of 50 would read for nothing.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = invoices)]
 pub struct InvoiceListItem {
     pub id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: DocumentKind,
     pub number: Option<String>,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: InvoiceState,
     pub issue_date: NaiveDate,
     pub currency: String,
     pub buyer_name: String,
@@ -261,10 +263,8 @@ fn list_ids(
             None => query.filter(prefix_condition(postgres, search)),
         };
     }
-    if let Some(status) = filter.status.as_deref()
-        && let Some(status) = LIST_STATUSES.iter().find(|s| **s == status)
-    {
-        query = query.filter(invoices::list_status.eq(*status));
+    if let Some(status) = filter.status {
+        query = query.filter(invoices::list_status.eq(status.as_str()));
     }
     query.load(conn)
 }
@@ -376,13 +376,15 @@ fn search_matches(conn: &mut AnyConnection, organisation_id: i64, search: &str) 
 pub fn status_counts(
     conn: &mut AnyConnection,
     organisation_id: i64,
-) -> QueryResult<Vec<(&'static str, crate::db::BoundedCount)>> {
-    LIST_STATUSES
+) -> QueryResult<Vec<(ListStatus, crate::db::BoundedCount)>> {
+    ListStatus::ALL
         .iter()
         .map(|status| {
-            // Both values are ours (an id, a constant): safe to write into the statement.
-            let from_where =
-                format!("FROM invoices WHERE organisation_id = {organisation_id} AND list_status = '{status}'");
+            // Both values are ours (an id, an enum's text): safe to write into the statement.
+            let from_where = format!(
+                "FROM invoices WHERE organisation_id = {organisation_id} AND list_status = '{}'",
+                status.as_str()
+            );
             Ok((*status, crate::db::bounded_count(conn, &from_where)?))
         })
         .collect()
@@ -410,4 +412,44 @@ pub fn replace_issued_document(
         invoices::updated_at.eq(now()),
     ))
     .execute(conn)
+}
+
+/// The organisation's drafts among `ids` (issue 21, bulk issue): the others are another
+/// organisation's, issued already, or unknown.
+pub fn drafts_among(conn: &mut AnyConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    invoices::table
+        .filter(invoices::organisation_id.eq(organisation_id))
+        .filter(invoices::state.eq(InvoiceState::Draft.as_str()))
+        .filter(invoices::id.eq_any(ids))
+        .select(invoices::id)
+        .load(conn)
+}
+
+/// Every draft matching the list's filter (its status ignored), oldest first, at most `limit`.
+pub fn draft_ids_matching(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    filter: &InvoiceFilter,
+    limit: usize,
+) -> QueryResult<Vec<i64>> {
+    const PAGE: i64 = 1000;
+    let mut filter = InvoiceFilter {
+        status: Some("draft".into()),
+        before_id: None,
+        ..filter.clone()
+    };
+    let mut ids = Vec::new();
+    loop {
+        let page = list_ids(conn, organisation_id, &filter, PAGE)?;
+        let last = page.last().copied();
+        let full = page.len() as i64 == PAGE;
+        ids.extend(page);
+        match last {
+            Some(last) if full && ids.len() < limit => filter.before_id = Some(last),
+            _ => break,
+        }
+    }
+    ids.truncate(limit);
+    ids.reverse();
+    Ok(ids)
 }

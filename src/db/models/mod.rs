@@ -18,5 +18,9 @@ pub mod saved_item;
 // journey-a: bank accounts, billing profile, yearly numbering.
 pub mod audit_log;
 pub mod bank_account;
+pub mod bulk_run;
 pub mod numbering;
 pub mod organisation_logo;
+
+// issue #18: imported files kept byte for byte.
+pub mod invoice_original;

@@ -8,28 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-/// Where a submission is in the pipeline (what the jobs look at).
-pub mod stage {
-    /// Build, validate and deposit the package.
-    pub const SUBMIT: &str = "submit";
-    /// Deposited: follow the flux until Chorus Pro integrates the invoice (one row at a time).
-    pub const POLL: &str = "poll";
-    /// Integrated: its lifecycle is followed by the organisation's batched search
-    /// (`jobs::track`); `next_run_at` is then the date following stops for a buyer that never
-    /// reports payment.
-    pub const TRACK: &str = "track";
-    /// Waiting for a person (rejection, A_RECYCLER, SUSPENDUE, technical failure).
-    pub const HOLD: &str = "hold";
-    /// Nothing more to follow.
-    pub const DONE: &str = "done";
-}
-
-/// What people see.
-pub mod status {
-    pub const IN_PROCESSING: &str = "in_processing";
-    pub const SENT: &str = "sent";
-    pub const REJECTED: &str = "rejected";
-}
+pub use crate::domain::state::{SubmissionStage, SubmissionStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submissions)]
@@ -37,8 +16,10 @@ pub struct SubmissionRow {
     pub id: i64,
     pub organisation_id: i64,
     pub invoice_id: i64,
-    pub stage: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub stage: SubmissionStage,
+    #[diesel(deserialize_as = String)]
+    pub status: SubmissionStatus,
     pub chorus_status: Option<String>,
     pub flux_number: Option<String>,
     pub chorus_invoice_id: Option<String>,
@@ -60,8 +41,10 @@ pub struct SubmissionRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submissions)]
 pub struct SubmissionListItem {
-    pub stage: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub stage: SubmissionStage,
+    #[diesel(deserialize_as = String)]
+    pub status: SubmissionStatus,
     pub chorus_status: Option<String>,
     pub next_run_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -71,8 +54,8 @@ impl SubmissionRow {
     /// What the invoice list would show of it.
     pub fn list_item(&self) -> SubmissionListItem {
         SubmissionListItem {
-            stage: self.stage.clone(),
-            status: self.status.clone(),
+            stage: self.stage,
+            status: self.status,
             chorus_status: self.chorus_status.clone(),
             next_run_at: self.next_run_at,
             created_at: self.created_at,
@@ -103,8 +86,8 @@ pub fn enqueue(conn: &mut AnyConnection, organisation_id: i64, invoice_id: i64, 
         .values((
             submissions::organisation_id.eq(organisation_id),
             submissions::invoice_id.eq(invoice_id),
-            submissions::stage.eq(stage::SUBMIT),
-            submissions::status.eq(status::IN_PROCESSING),
+            submissions::stage.eq(SubmissionStage::Submit.as_str()),
+            submissions::status.eq(SubmissionStatus::InProcessing.as_str()),
             submissions::syntax.eq(syntax),
             submissions::next_run_at.eq(at),
             submissions::reasons.eq("[]"),
@@ -146,7 +129,7 @@ struct ClaimedId {
 /// instances hold (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers (`BEGIN IMMEDIATE`).
 pub fn claim(
     conn: &mut AnyConnection,
-    stage_name: &str,
+    stage: SubmissionStage,
     owner: &str,
     lease: Duration,
     limit: i64,
@@ -164,7 +147,7 @@ pub fn claim(
             .bind::<Text, _>(owner)
             .bind::<Timestamp, _>(until)
             .bind::<Timestamp, _>(at)
-            .bind::<Text, _>(stage_name)
+            .bind::<Text, _>(stage.as_str())
             .bind::<BigInt, _>(limit)
             .load(pg)?,
             AnyConnection::Sqlite(lite) => diesel::sql_query(
@@ -175,7 +158,7 @@ pub fn claim(
             .bind::<Text, _>(owner)
             .bind::<Timestamp, _>(until)
             .bind::<Timestamp, _>(at)
-            .bind::<Text, _>(stage_name)
+            .bind::<Text, _>(stage.as_str())
             .bind::<BigInt, _>(limit)
             .load(lite)?,
         };
@@ -195,8 +178,10 @@ pub fn claim(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = submissions)]
 pub struct SubmissionChange {
-    pub stage: Option<String>,
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub stage: Option<SubmissionStage>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<SubmissionStatus>,
     pub chorus_status: Option<Option<String>>,
     pub flux_number: Option<Option<String>>,
     pub chorus_invoice_id: Option<Option<String>>,
@@ -225,7 +210,7 @@ pub fn apply(
     let updated = if release {
         diesel::update(target)
             .set((
-                change,
+                change.clone(),
                 submissions::updated_at.eq(at),
                 submissions::lease_owner.eq(None::<String>),
                 submissions::lease_until.eq(None::<NaiveDateTime>),
@@ -233,7 +218,7 @@ pub fn apply(
             .execute(conn)?
     } else {
         diesel::update(target)
-            .set((change, submissions::updated_at.eq(at)))
+            .set((change.clone(), submissions::updated_at.eq(at)))
             .execute(conn)?
     };
     Ok(updated == 1)
@@ -247,7 +232,7 @@ pub fn tracked_by_chorus_ids(
 ) -> QueryResult<Vec<SubmissionRow>> {
     submissions::table
         .filter(submissions::organisation_id.eq(organisation_id))
-        .filter(submissions::stage.eq(stage::TRACK))
+        .filter(submissions::stage.eq(SubmissionStage::Track.as_str()))
         .filter(submissions::chorus_invoice_id.eq_any(chorus_ids))
         .select(SubmissionRow::as_select())
         .load(conn)
@@ -263,13 +248,13 @@ pub fn apply_tracked(
 ) -> QueryResult<bool> {
     let target = submissions::table
         .filter(submissions::id.eq(id))
-        .filter(submissions::stage.eq(stage::TRACK));
+        .filter(submissions::stage.eq(SubmissionStage::Track.as_str()));
     let updated = match expected_chorus_status {
         Some(code) => diesel::update(target.filter(submissions::chorus_status.eq(code)))
-            .set((change, submissions::updated_at.eq(now())))
+            .set((change.clone(), submissions::updated_at.eq(now())))
             .execute(conn)?,
         None => diesel::update(target.filter(submissions::chorus_status.is_null()))
-            .set((change, submissions::updated_at.eq(now())))
+            .set((change.clone(), submissions::updated_at.eq(now())))
             .execute(conn)?,
     };
     Ok(updated == 1)
@@ -281,12 +266,12 @@ pub fn expire_tracked(conn: &mut AnyConnection, organisation_id: i64, at: NaiveD
     diesel::update(
         submissions::table
             .filter(submissions::organisation_id.eq(organisation_id))
-            .filter(submissions::stage.eq(stage::TRACK))
+            .filter(submissions::stage.eq(SubmissionStage::Track.as_str()))
             .filter(submissions::next_run_at.le(at))
-            .filter(submissions::status.ne(status::REJECTED)),
+            .filter(submissions::status.ne(SubmissionStatus::Rejected.as_str())),
     )
     .set((
-        submissions::stage.eq(stage::DONE),
+        submissions::stage.eq(SubmissionStage::Done.as_str()),
         submissions::finished_at.eq(Some(at)),
         submissions::updated_at.eq(at),
     ))
@@ -298,7 +283,7 @@ pub fn has_tracked(conn: &mut AnyConnection, organisation_id: i64) -> QueryResul
     diesel::select(diesel::dsl::exists(
         submissions::table
             .filter(submissions::organisation_id.eq(organisation_id))
-            .filter(submissions::stage.eq(stage::TRACK)),
+            .filter(submissions::stage.eq(SubmissionStage::Track.as_str())),
     ))
     .get_result(conn)
 }
@@ -310,13 +295,13 @@ pub fn requeue(conn: &mut AnyConnection, organisation_id: i64, invoice_id: i64) 
         submissions::table
             .filter(submissions::invoice_id.eq(invoice_id))
             .filter(submissions::organisation_id.eq(organisation_id))
-            .filter(submissions::stage.eq(stage::HOLD))
+            .filter(submissions::stage.eq(SubmissionStage::Hold.as_str()))
             // An invoice Chorus Pro integrated is never deposited again.
             .filter(submissions::chorus_invoice_id.is_null()),
     )
     .set((
-        submissions::stage.eq(stage::SUBMIT),
-        submissions::status.eq(status::IN_PROCESSING),
+        submissions::stage.eq(SubmissionStage::Submit.as_str()),
+        submissions::status.eq(SubmissionStatus::InProcessing.as_str()),
         submissions::attempts.eq(0_i64),
         // A person decided to send it again: start afresh.
         submissions::deposit_started_at.eq(None::<NaiveDateTime>),
@@ -354,11 +339,19 @@ pub fn store_payload(
 }
 
 /// Counts per user-visible status for one organisation.
-pub fn counts(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<(SubmissionStatus, i64)>> {
     use diesel::dsl::count_star;
-    submissions::table
+    let rows: Vec<(String, i64)> = submissions::table
         .filter(submissions::organisation_id.eq(organisation_id))
         .group_by(submissions::status)
         .select((submissions::status, count_star()))
-        .load(conn)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(status, n)| Ok((status_of(status)?, n)))
+        .collect()
+}
+
+/// A stored status read by hand (the derives read the others through `TryFrom<String>`).
+fn status_of(text: String) -> QueryResult<SubmissionStatus> {
+    SubmissionStatus::try_from(text).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
 }

@@ -1,13 +1,12 @@
 //! The signed-in person's own password. Required at first login of an account created with a
 //! one-time password.
 
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
 use crate::auth::session::{self, SessionUser};
+use crate::db::Db;
 use crate::db::models::user;
-use crate::db::{Db, write_tx};
 use crate::error::AppError;
 use crate::i18n::{Locale, Message};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -94,18 +93,7 @@ pub async fn change_password(
         .map_err(AppError::internal)?;
     let actor = user.actor();
     let org = user.organisation_id;
-    let generation = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                user::set_password(conn, user_id, &new_hash, false)?;
-                audit::record(
-                    conn,
-                    Entry::new(org, actor, "account.password_changed").target("user", user_id),
-                )?;
-                Ok::<_, AppError>(user::find(conn, user_id)?.map(|u| u.session_generation).unwrap_or(0))
-            })
-        })
-        .await?;
+    let generation = crate::app::account::change_password(&db, user_id, org, actor, new_hash).await?;
     // Other sessions of this person end; this one carries on with the new generation, and keeps
     // its sign-in time (a password change does not extend the session's lifetime).
     let started_at = session::user(&ctx.session)

@@ -8,7 +8,6 @@ use crate::db::models::{contract, customer};
 use crate::domain::contract::{ContractInput, money};
 use crate::domain::customer::CustomerInput;
 use crate::error::{ApiError, AppError};
-use crate::web::handlers::{contracts, customers};
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -165,7 +164,7 @@ pub async fn get_customer(
 )]
 pub async fn create_customer(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let input: CustomerInput = read_json(&body)?;
-    match customers::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
+    match crate::app::customers::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
         Ok(row) => Ok(HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/customers/{}", row.id)))
             .json(customer_json(&row))),
@@ -174,7 +173,7 @@ pub async fn create_customer(caller: ApiCaller, db: web::Data<Db>, body: web::By
 }
 
 async fn update_customer(caller: ApiCaller, db: &Db, id: i64, input: CustomerInput) -> Result<HttpResponse, ApiError> {
-    match customers::save(db, caller.organisation_id, caller.actor(), Some(id), input).await? {
+    match crate::app::customers::save(db, caller.organisation_id, caller.actor(), Some(id), input).await? {
         Ok(row) => Ok(HttpResponse::Ok().json(customer_json(&row))),
         Err(errors) => Err(ApiError::invalid(errors)),
     }
@@ -313,7 +312,7 @@ pub async fn get_contract(
 )]
 pub async fn create_contract(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let input: ContractInput = read_json(&body)?;
-    match contracts::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
+    match crate::app::contracts::save(&db, caller.organisation_id, caller.actor(), None, input).await? {
         Ok(detail) => Ok(HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/contracts/{}", detail.contract.id)))
             .json(contract_json(&detail))),
@@ -322,7 +321,7 @@ pub async fn create_contract(caller: ApiCaller, db: web::Data<Db>, body: web::By
 }
 
 async fn update_contract(caller: ApiCaller, db: &Db, id: i64, input: ContractInput) -> Result<HttpResponse, ApiError> {
-    match contracts::save(db, caller.organisation_id, caller.actor(), Some(id), input).await? {
+    match crate::app::contracts::save(db, caller.organisation_id, caller.actor(), Some(id), input).await? {
         Ok(detail) => Ok(HttpResponse::Ok().json(contract_json(&detail))),
         Err(errors) => Err(ApiError::invalid(errors)),
     }

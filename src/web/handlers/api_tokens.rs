@@ -1,13 +1,11 @@
 //! An organisation's admins create and revoke its API tokens. The clear token is shown once, in the
 //! page that answers the creation, and never stored.
 
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
-use crate::auth::api_token;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
+use crate::db::Db;
 use crate::db::models::api_token as rows;
-use crate::db::{Db, now, write_tx};
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -70,40 +68,6 @@ pub fn parse_name(name: &str) -> Result<String, Message> {
     Ok(name.to_string())
 }
 
-/// Creates a token for `organisation_id` and records it in the audit log; returns the row and the
-/// clear token (to show once).
-pub fn create_token(
-    conn: &mut crate::db::AnyConnection,
-    settings: &Settings,
-    organisation_id: i64,
-    name: &str,
-    created_by: Option<i64>,
-    actor: audit::Actor,
-) -> Result<(rows::ApiTokenRow, String), AppError> {
-    let generated = api_token::generate(&settings.secret.token_key())?;
-    write_tx(conn, |conn| {
-        let row = rows::insert(
-            conn,
-            &rows::NewApiTokenRow {
-                organisation_id,
-                name: name.to_string(),
-                token_prefix: generated.prefix.clone(),
-                token_hash: generated.hash.clone(),
-                created_by,
-                created_at: now(),
-            },
-        )?;
-        audit::record(
-            conn,
-            Entry::new(Some(organisation_id), actor, "api_token.created")
-                .target("api_token", row.id)
-                .details(serde_json::json!({"name": row.name, "prefix": row.token_prefix})),
-        )?;
-        Ok::<_, AppError>(row)
-    })
-    .map(|row| (row, generated.clear))
-}
-
 pub async fn create(
     ctx: Ctx,
     user: CurrentUser,
@@ -131,7 +95,7 @@ pub async fn create(
     let user_id = user.id;
     let settings = settings.into_inner();
     let (_, clear) = db
-        .run(move |conn| create_token(conn, &settings, org, &name, Some(user_id), actor))
+        .run(move |conn| crate::app::api_tokens::create_token(conn, &settings, org, &name, Some(user_id), actor))
         .await?;
     // Rendered directly rather than redirected: the clear token must not travel through the
     // session cookie, and a reload must not show it again.
@@ -161,23 +125,7 @@ pub async fn revoke(
     let org = user.organisation()?;
     let id = path.into_inner();
     let actor = user.actor();
-    let revoked = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let token = rows::find(conn, org, id)?.ok_or(AppError::NotFound)?;
-                if rows::revoke(conn, org, id)? == 0 {
-                    return Ok(false);
-                }
-                audit::record(
-                    conn,
-                    Entry::new(Some(org), actor, "api_token.revoked")
-                        .target("api_token", id)
-                        .details(serde_json::json!({"name": token.name, "prefix": token.token_prefix})),
-                )?;
-                Ok::<_, AppError>(true)
-            })
-        })
-        .await?;
+    let revoked = crate::app::api_tokens::revoke(&db, org, actor, id).await?;
     ctx.flash_success(if revoked {
         Message::new("flash-token-revoked")
     } else {

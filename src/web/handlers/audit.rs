@@ -4,11 +4,11 @@
 
 use crate::audit::export::{CSV_HEADER, Separator, UTF8_BOM, write_csv_line, write_csv_row, write_json_row};
 use crate::audit::query::{self, AuditFilter, FilterInput, Visibility};
-use crate::audit::{self, AuditRow, ChainStatus, Entry};
+use crate::audit::{self, AuditRow, ChainStatus};
 use crate::auth::CurrentUser;
 use crate::config::Settings;
 use crate::db::models::organisation;
-use crate::db::{AnyConnection, Db, write_tx};
+use crate::db::{AnyConnection, Db};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -305,11 +305,7 @@ pub async fn index(
                 Vec::new()
             };
             let (rows, floor) = if valid {
-                let floor = query::text_search_floor(conn, visibility, &filter, before)?;
-                (
-                    query::page(conn, visibility, &filter, before, floor, PAGE_SIZE + 1)?,
-                    floor,
-                )
+                query::search_page(conn, visibility, &filter, before, PAGE_SIZE + 1)?
             } else {
                 (Vec::new(), None)
             };
@@ -516,17 +512,7 @@ async fn export(
         Format::Json => "json",
     };
     let filters = serde_json::to_value(&input).unwrap_or_default();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                Entry::new(organisation_id, actor, "audit.exported")
-                    .details(serde_json::json!({"format": format_name, "filters": filters})),
-            )
-        })
-        .map_err(AppError::from)
-    })
-    .await?;
+    crate::app::audit_log::record_export(&db, organisation_id, actor, format_name, filters).await?;
 
     let (sender, mut receiver) =
         tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(EXPORT_CHANNEL_CHUNKS);

@@ -1,92 +1,20 @@
 //! Contracts in the back office. Scoped to the caller's organisation like customers; the customer a
 //! contract names must be one of the organisation's own.
 
-use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::db::Db;
 use crate::db::models::{contract, customer};
-use crate::db::{AnyConnection, Db, write_tx};
-use crate::domain::contract::{
-    BillingPeriod, COMMON_UNITS, ContractCustomer, ContractInput, ContractLineInput, NewContract, VatCategory,
-};
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::contract::{BillingPeriod, COMMON_UNITS, ContractInput, ContractLineInput, VatCategory};
+use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, changed_fields, link};
+use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, link};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::return_to::ReturnTo;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-
-/// The customer a contract input names, looked up in this organisation only.
-fn contract_customer(
-    conn: &mut AnyConnection,
-    organisation_id: i64,
-    input: &ContractInput,
-) -> Result<Option<ContractCustomer>, AppError> {
-    let Ok(id) = input.customer_id.trim().parse::<i64>() else {
-        return Ok(None);
-    };
-    let Some(found) = customer::find(conn, organisation_id, id)? else {
-        return Ok(None);
-    };
-    Ok(Some(ContractCustomer {
-        id: found.id,
-        archived: found.archived,
-        engagement_required: customer::engagement_required(conn, organisation_id, id)?,
-    }))
-}
-
-/// Creates (`id` = None) or replaces a contract of `organisation_id` with its lines and its audit
-/// entry, in one transaction. `Ok(Err(errors))` when refused; `Err(NotFound)` when `id` is not theirs.
-pub async fn save(
-    db: &Db,
-    organisation_id: i64,
-    actor: Actor,
-    id: Option<i64>,
-    input: ContractInput,
-) -> Result<Result<contract::ContractDetail, FieldErrors>, AppError> {
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            let before = match id {
-                Some(id) => Some(contract::find(conn, organisation_id, id)?.ok_or(AppError::NotFound)?),
-                None => None,
-            };
-            let customer = contract_customer(conn, organisation_id, &input)?;
-            let parsed = NewContract::parse(&input, customer.as_ref());
-            let taken = contract::number_taken(conn, organisation_id, input.number.trim(), id)?;
-            let parsed = match parsed {
-                Ok(parsed) if !taken => parsed,
-                other => {
-                    let mut errors = other.err().unwrap_or_default();
-                    if taken {
-                        add_error(&mut errors, "number", Message::new("err-contract-number-taken"));
-                    }
-                    return Ok(Err(errors));
-                }
-            };
-            let row = match &before {
-                Some(before) => {
-                    contract::update(conn, organisation_id, before.contract.id, &parsed)?.ok_or(AppError::NotFound)?
-                }
-                None => contract::insert(conn, organisation_id, &parsed)?,
-            };
-            let saved = contract::find(conn, organisation_id, row.id)?.ok_or(AppError::NotFound)?;
-            let entry = match &before {
-                Some(before) => Entry::new(Some(organisation_id), actor, "contract.updated")
-                    .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &saved.to_input())})),
-                None => Entry::new(Some(organisation_id), actor, "contract.created").details(serde_json::json!({
-                    "number": row.number,
-                    "customer_id": row.customer_id,
-                    "external_reference": row.external_reference,
-                })),
-            };
-            audit::record(conn, entry.target("contract", row.id))?;
-            Ok::<_, AppError>(Ok(saved))
-        })
-    })
-    .await
-}
 
 #[derive(Template)]
 #[template(path = "contracts/list.html")]
@@ -152,9 +80,15 @@ pub struct FormPage {
     pub rows: Vec<ContractLineInput>,
     pub customers: Vec<(i64, String)>,
     pub errors: FieldErrors,
+    /// The invoice to go back to after saving (from a fix link's `?return_to=`).
+    pub back: Option<String>,
 }
 
 impl FormPage {
+    /// The form's action with the way back to the invoice, if any.
+    pub fn return_query(&self) -> String {
+        crate::web::return_to::query(&self.back)
+    }
     pub fn error(&self, field: &str) -> String {
         crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
     }
@@ -214,6 +148,7 @@ async fn form_page(
         rows,
         customers,
         errors,
+        back: None,
     })
 }
 
@@ -294,7 +229,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let input = input_from_form(&pairs);
-    match save(&db, org, user.actor(), None, input.clone()).await? {
+    match crate::app::contracts::save(&db, org, user.actor(), None, input.clone()).await? {
         Ok(saved) => {
             ctx.flash_success(Message::new("flash-contract-created").arg("number", &saved.contract.number));
             Ok(see_other(format!("/contracts/{}", saved.contract.id)))
@@ -337,13 +272,16 @@ pub async fn edit_form(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let detail = db
         .run(move |conn| contract::find(conn, org, id)?.ok_or(AppError::NotFound))
         .await?;
-    ok(form_page(ctx, &db, org, Some(id), detail.to_input(), FieldErrors::new()).await?)
+    let mut page = form_page(ctx, &db, org, Some(id), detail.to_input(), FieldErrors::new()).await?;
+    page.back = back.path();
+    ok(page)
 }
 
 pub async fn update(
@@ -351,38 +289,32 @@ pub async fn update(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
     let input = input_from_form(&pairs);
-    match save(&db, org, user.actor(), Some(id), input.clone()).await? {
+    match crate::app::contracts::save(&db, org, user.actor(), Some(id), input.clone()).await? {
         Ok(saved) => {
-            ctx.flash_success(Message::new("flash-contract-saved").arg("number", &saved.contract.number));
-            Ok(see_other(format!("/contracts/{id}")))
-        }
-        Err(errors) => unprocessable(form_page(ctx, &db, org, Some(id), input, errors).await?),
-    }
-}
-
-async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> Result<(), AppError> {
-    let org = user.organisation()?;
-    let actor = user.actor();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            if contract::set_archived(conn, org, id, archived)? == 0 {
-                return Err(AppError::NotFound);
+            let saved = Message::new("flash-contract-saved").arg("number", &saved.contract.number);
+            match back.path() {
+                Some(invoice) => {
+                    ctx.flash_success(crate::web::return_to::back_to_invoice(saved));
+                    Ok(see_other(invoice))
+                }
+                None => {
+                    ctx.flash_success(saved);
+                    Ok(see_other(format!("/contracts/{id}")))
+                }
             }
-            let action = if archived {
-                "contract.archived"
-            } else {
-                "contract.restored"
-            };
-            audit::record(conn, Entry::new(Some(org), actor, action).target("contract", id))?;
-            Ok(())
-        })
-    })
-    .await
+        }
+        Err(errors) => {
+            let mut page = form_page(ctx, &db, org, Some(id), input, errors).await?;
+            page.back = back.path();
+            unprocessable(page)
+        }
+    }
 }
 
 pub async fn archive(
@@ -393,7 +325,7 @@ pub async fn archive(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    set_archived(&user, &db, id, true).await?;
+    crate::app::contracts::set_archived(&db, user.organisation()?, user.actor(), id, true).await?;
     ctx.flash_success(Message::new("flash-contract-archived"));
     Ok(see_other(format!("/contracts/{id}")))
 }
@@ -406,7 +338,7 @@ pub async fn restore(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    set_archived(&user, &db, id, false).await?;
+    crate::app::contracts::set_archived(&db, user.organisation()?, user.actor(), id, false).await?;
     ctx.flash_success(Message::new("flash-contract-restored"));
     Ok(see_other(format!("/contracts/{id}")))
 }
@@ -445,20 +377,7 @@ pub async fn invoice(
         ctx.flash_error(Message::new("flash-contract-period-dates"));
         return Ok(see_other(format!("/contracts/{id}")));
     };
-    let actor = user.actor();
-    let result = db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                let org = crate::db::models::organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-                match crate::invoicing::draft_from_contract(conn, &org, id, (start, end), actor) {
-                    Ok(row) => Ok(Ok(row.id)),
-                    Err(crate::invoicing::InvoicingError::NotFound) => Err(AppError::NotFound),
-                    Err(crate::invoicing::InvoicingError::Database(e)) => Err(AppError::from(e)),
-                    Err(other) => Ok(Err(other.reasons())),
-                }
-            })
-        })
-        .await?;
+    let result = crate::app::contracts::invoice_period(&db, org_id, user.actor(), id, (start, end)).await?;
     match result {
         Ok(invoice_id) => {
             ctx.flash_success(Message::new("flash-contract-invoiced"));

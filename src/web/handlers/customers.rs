@@ -1,113 +1,24 @@
 //! Customers in the back office (admins and users of an organisation). Every query is scoped to
 //! the caller's organisation; another organisation's customer is a 404.
 
-use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
+use crate::db::Db;
 use crate::db::models::{contract, customer};
-use crate::db::{Db, write_tx};
-use crate::domain::customer::{CustomerInput, NewCustomer};
+use crate::domain::customer::CustomerInput;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::jobs::JobContext;
 use crate::web::handlers::readiness_check as readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
+use crate::web::return_to::ReturnTo;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 pub const PAGE_SIZE: i64 = 25;
-
-/// The fields whose value differs between two inputs, for the audit log.
-pub fn changed_fields<T: serde::Serialize>(before: &T, after: &T) -> Vec<String> {
-    let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
-        (serde_json::to_value(before), serde_json::to_value(after))
-    else {
-        return Vec::new();
-    };
-    after
-        .iter()
-        .filter(|(key, value)| before.get(*key) != Some(*value))
-        .map(|(key, _)| key.clone())
-        .collect()
-}
-
-/// Creates (`id` = None) or updates a customer of `organisation_id`, with its audit entry, in one
-/// transaction. `Ok(Err(errors))` when the input is refused; `Err(NotFound)` when `id` is not theirs.
-pub async fn save(
-    db: &Db,
-    organisation_id: i64,
-    actor: Actor,
-    id: Option<i64>,
-    input: CustomerInput,
-) -> Result<Result<customer::CustomerRow, FieldErrors>, AppError> {
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            let before = match id {
-                Some(id) => Some(customer::find(conn, organisation_id, id)?.ok_or(AppError::NotFound)?),
-                None => None,
-            };
-            let parsed = match NewCustomer::parse(&input) {
-                Ok(parsed) => parsed,
-                Err(errors) => return Ok(Err(errors)),
-            };
-            if let Some(before) = &before
-                && let Some(problem) = directory_service_problem(conn, organisation_id, before.id, &parsed)?
-            {
-                return Ok(Err(FieldErrors::from([("service_code".to_string(), vec![problem])])));
-            }
-            let row = match &before {
-                Some(before) => {
-                    customer::update(conn, organisation_id, before.id, &parsed)?.ok_or(AppError::NotFound)?
-                }
-                None => customer::insert(conn, organisation_id, &parsed)?,
-            };
-            // The cached directory answer was about the old SIRET.
-            if let Some(before) = &before
-                && before.siret != row.siret
-            {
-                customer::forget_chorus_readiness(conn, organisation_id, row.id)?;
-            } else if let Some(before) = &before
-                && before.service_code != row.service_code
-                && let Some(report) = customer::find_readiness(conn, organisation_id, row.id)?
-                    .as_ref()
-                    .and_then(crate::app::readiness::stored_report)
-            {
-                let required = report.engagement_required(row.service_code.as_deref());
-                customer::set_cached_engagement_required(conn, organisation_id, row.id, required)?;
-            }
-            let entry = match &before {
-                Some(before) => Entry::new(Some(organisation_id), actor, "customer.updated")
-                    .details(serde_json::json!({"changed": changed_fields(&before.to_input(), &row.to_input())})),
-                None => Entry::new(Some(organisation_id), actor, "customer.created")
-                    .details(serde_json::json!({"name": row.name, "siret": row.siret})),
-            };
-            audit::record(conn, entry.target("customer", row.id))?;
-            Ok::<_, AppError>(Ok(row))
-        })
-    })
-    .await
-}
-
-/// Why Chorus Pro would refuse the customer's service code, by the cached directory answer about
-/// the same SIRET (a closed or unknown service, or none where one is required).
-fn directory_service_problem(
-    conn: &mut crate::db::AnyConnection,
-    organisation_id: i64,
-    customer_id: i64,
-    parsed: &NewCustomer,
-) -> Result<Option<Message>, AppError> {
-    let (true, Some(siret)) = (parsed.chorus, &parsed.siret) else {
-        return Ok(None);
-    };
-    let report = customer::find_readiness(conn, organisation_id, customer_id)?
-        .as_ref()
-        .and_then(crate::app::readiness::stored_report)
-        .filter(|report| report.siret == siret.as_str());
-    Ok(report.and_then(|report| report.service_code_problem(parsed.service_code.as_ref().map(|c| c.as_str()))))
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -207,6 +118,8 @@ pub struct FormPage {
     pub errors: FieldErrors,
     /// The active services Chorus Pro listed for the customer's SIRET at the last check.
     pub chorus_services: Vec<String>,
+    /// The invoice to go back to after saving (from a fix link's `?return_to=`).
+    pub back: Option<String>,
 }
 
 impl FormPage {
@@ -226,7 +139,7 @@ impl FormPage {
     }
     pub fn action(&self) -> String {
         match self.id {
-            Some(id) => format!("/customers/{id}"),
+            Some(id) => format!("/customers/{id}{}", crate::web::return_to::query(&self.back)),
             None => "/customers".into(),
         }
     }
@@ -243,6 +156,7 @@ pub async fn new_form(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppEr
         },
         errors: FieldErrors::new(),
         chorus_services: Vec::new(),
+        back: None,
     })
 }
 
@@ -255,7 +169,7 @@ pub async fn create(
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
-    match save(&db, org, user.actor(), None, form.clone()).await? {
+    match crate::app::customers::save(&db, org, user.actor(), None, form.clone()).await? {
         Ok(row) => {
             let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
             ctx.flash_success(with_check(
@@ -270,6 +184,7 @@ pub async fn create(
             input: form,
             errors,
             chorus_services: Vec::new(),
+            back: None,
         }),
     }
 }
@@ -328,7 +243,7 @@ pub async fn show(
                     issue_date: row.issue_date,
                     total: crate::db::types::from_micros(row.total_with_vat),
                     currency: row.currency.clone(),
-                    status: crate::web::handlers::invoices::status_view(&row.state, sub.as_ref()),
+                    status: crate::web::handlers::invoices::status_view(row.state, sub.as_ref()),
                 })
                 .collect();
             Ok::<_, AppError>((customer, contracts, readiness, invoices))
@@ -363,6 +278,7 @@ pub async fn edit_form(
     user: CurrentUser,
     db: web::Data<Db>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
@@ -376,6 +292,7 @@ pub async fn edit_form(
         input: row.to_input(),
         errors: FieldErrors::new(),
         chorus_services,
+        back: back.path(),
     })
 }
 
@@ -386,18 +303,25 @@ pub async fn update(
     settings: web::Data<Settings>,
     jobs: web::Data<JobContext>,
     path: web::Path<i64>,
+    back: web::Query<ReturnTo>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let id = path.into_inner();
-    match save(&db, org, user.actor(), Some(id), form.clone()).await? {
+    match crate::app::customers::save(&db, org, user.actor(), Some(id), form.clone()).await? {
         Ok(row) => {
             let checked = readiness::check_after_save(&db, &settings, &jobs, &user, &row).await?;
-            ctx.flash_success(with_check(
-                Message::new("flash-customer-saved").arg("name", &row.name),
-                checked,
-            ));
-            Ok(see_other(format!("/customers/{id}")))
+            let saved = with_check(Message::new("flash-customer-saved").arg("name", &row.name), checked);
+            match back.path() {
+                Some(invoice) => {
+                    ctx.flash_success(crate::web::return_to::back_to_invoice(saved));
+                    Ok(see_other(invoice))
+                }
+                None => {
+                    ctx.flash_success(saved);
+                    Ok(see_other(format!("/customers/{id}")))
+                }
+            }
         }
         Err(errors) => {
             let siret = Some(form.siret.split_whitespace().collect::<String>());
@@ -408,6 +332,7 @@ pub async fn update(
                 input: form,
                 errors,
                 chorus_services,
+                back: back.path(),
             })
         }
     }
@@ -441,26 +366,6 @@ fn with_check(saved: Message, checked: Option<Message>) -> Message {
     }
 }
 
-async fn set_archived(user: &CurrentUser, db: &Db, id: i64, archived: bool) -> Result<(), AppError> {
-    let org = user.organisation()?;
-    let actor = user.actor();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            if customer::set_archived(conn, org, id, archived)? == 0 {
-                return Err(AppError::NotFound);
-            }
-            let action = if archived {
-                "customer.archived"
-            } else {
-                "customer.restored"
-            };
-            audit::record(conn, Entry::new(Some(org), actor, action).target("customer", id))?;
-            Ok(())
-        })
-    })
-    .await
-}
-
 #[derive(Deserialize)]
 pub struct NoFields {}
 
@@ -472,7 +377,7 @@ pub async fn archive(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    set_archived(&user, &db, id, true).await?;
+    crate::app::customers::set_archived(&db, user.organisation()?, user.actor(), id, true).await?;
     ctx.flash_success(Message::new("flash-customer-archived"));
     Ok(see_other(format!("/customers/{id}")))
 }
@@ -485,7 +390,7 @@ pub async fn restore(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    set_archived(&user, &db, id, false).await?;
+    crate::app::customers::set_archived(&db, user.organisation()?, user.actor(), id, false).await?;
     ctx.flash_success(Message::new("flash-customer-restored"));
     Ok(see_other(format!("/customers/{id}")))
 }

@@ -126,15 +126,15 @@ fn day_label(locale: Locale, day: NaiveDate) -> String {
 }
 
 fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Counts, Vec<DayBar>)> {
-    use crate::db::models::submission::status;
+    use crate::db::models::invoice::ListStatus;
     let mut counts = Counts::default();
     for (state, n) in crate::db::models::invoice::status_counts(conn, org)? {
         match state {
-            "draft" => counts.drafts = n,
-            status::SENT => counts.sent = n,
-            status::IN_PROCESSING => counts.in_processing = n,
-            status::REJECTED => counts.rejected = n,
-            _ => {}
+            ListStatus::Draft => counts.drafts = n,
+            ListStatus::Sent => counts.sent = n,
+            ListStatus::InProcessing => counts.in_processing = n,
+            ListStatus::Rejected => counts.rejected = n,
+            ListStatus::Issued => {}
         }
     }
     let now = crate::db::now();
@@ -159,9 +159,9 @@ fn load_counts(conn: &mut crate::db::AnyConnection, org: i64) -> QueryResult<(Co
     for (day, state, n) in rows {
         let index = (day - since).num_days();
         if let Some(bar) = usize::try_from(index).ok().and_then(|i| bars.get_mut(i)) {
-            match state.as_str() {
-                status::SENT => bar.sent += n,
-                status::REJECTED => bar.rejected += n,
+            match state {
+                ListStatus::Sent => bar.sent += n,
+                ListStatus::Rejected => bar.rejected += n,
                 _ => bar.in_processing += n,
             }
         }

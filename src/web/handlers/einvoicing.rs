@@ -3,15 +3,15 @@
 //! page reads `chorus_connection::summary`, which never selects a credential column.
 
 use crate::app::connection_test::{self, Step};
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
+use crate::db::Db;
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
-use crate::db::{Db, write_tx};
 use crate::domain::einvoicing::{
-    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, PasswordAge,
+    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, IdentifierProfile,
+    PasswordAge,
 };
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
@@ -28,11 +28,9 @@ use std::sync::Arc;
 
 pub const PATH: &str = "/settings/e-invoicing";
 
-pub const EINVOICING_ENABLED: &str = "einvoicing.enabled";
-pub const EINVOICING_DISABLED: &str = "einvoicing.disabled";
-pub const CONNECTION_UPDATED: &str = "chorus.connection_updated";
-pub const UBL_EXPORT_CHANGED: &str = "organisation.ubl_export_changed";
-pub const CONNECTION_TESTED: &str = "chorus.connection_tested";
+pub use crate::app::settings::{
+    CONNECTION_TESTED, CONNECTION_UPDATED, EINVOICING_DISABLED, EINVOICING_ENABLED, UBL_EXPORT_CHANGED,
+};
 
 /// Why nothing was saved (or enabled) while support has not switched the Chorus Pro feature on.
 fn feature_off(what: Message) -> Message {
@@ -123,6 +121,10 @@ impl EInvoicingPage {
         AttachmentMode::ALL
     }
 
+    pub fn identifier_profiles(&self) -> [IdentifierProfile; 2] {
+        IdentifierProfile::ALL
+    }
+
     pub fn chorus_active(&self) -> bool {
         self.organisation.chorus_active()
     }
@@ -168,6 +170,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             structure_id: c.structure_id.clone().unwrap_or_default(),
             deposit_format: c.deposit_format.clone(),
             attachment_mode: c.attachment_mode.clone(),
+            identifier_profile: c.identifier_profile.clone(),
             ..Default::default()
         },
         None => ConnectionInput {
@@ -175,6 +178,7 @@ fn input_from(organisation: &OrganisationRow, connection: Option<&ConnectionSumm
             supplier_siret: organisation.siret.clone(),
             deposit_format: DepositFormat::Ubl.as_str().into(),
             attachment_mode: AttachmentMode::Zip.as_str().into(),
+            identifier_profile: IdentifierProfile::default().as_str().into(),
             ..Default::default()
         },
     }
@@ -210,11 +214,6 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
 }
 
 /// What a write did, decided inside its transaction.
-enum Outcome {
-    Done,
-    Unchanged,
-    Refused,
-}
 
 pub async fn save_connection(
     ctx: Ctx,
@@ -230,9 +229,18 @@ pub async fn save_connection(
         return Ok(see_other(PATH));
     }
     let organisation_siret = Siret::parse(&organisation.siret).map_err(AppError::internal)?;
+    let profile = IdentifierProfile::parse(&form.identifier_profile);
     let parsed = match ConnectionSettings::parse(&form, &organisation_siret) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
+        Ok(parsed) if profile.is_some() => parsed,
+        result => {
+            let mut errors = result.err().unwrap_or_default();
+            if profile.is_none() {
+                crate::domain::organisation::add_error(
+                    &mut errors,
+                    "identifier_profile",
+                    Message::new("err-einv-identifier-profile"),
+                );
+            }
             let secrets_dropped = !form.piste_client_secret.trim().is_empty() || !form.tech_password.trim().is_empty();
             return unprocessable(EInvoicingPage {
                 ctx,
@@ -250,32 +258,13 @@ pub async fn save_connection(
     let actor = user.actor();
     let user_id = user.id;
     let secret = settings.secret.clone();
-    let outcome = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
-                if !organisation.chorus_feature {
-                    return Ok(Outcome::Refused);
-                }
-                let changed = chorus_connection::save(conn, org, &parsed, &secret, user_id)?;
-                if changed.is_empty() {
-                    return Ok(Outcome::Unchanged);
-                }
-                // Names only: the values never reach the audit log.
-                audit::record(
-                    conn,
-                    Entry::new(Some(org), actor, CONNECTION_UPDATED)
-                        .target("organisation", org)
-                        .details(serde_json::json!({ "fields_changed": changed })),
-                )?;
-                Ok::<_, AppError>(Outcome::Done)
-            })
-        })
-        .await?;
+    let outcome =
+        crate::app::settings::save_connection(&db, org, actor, user_id, parsed, profile.unwrap_or_default(), secret)
+            .await?;
     match outcome {
-        Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
-        Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
-        Outcome::Refused => ctx.flash_error(feature_off(Message::new("flash-nothing-saved"))),
+        crate::app::settings::Outcome::Done => ctx.flash_success(Message::new("flash-connection-saved")),
+        crate::app::settings::Outcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        crate::app::settings::Outcome::Refused => ctx.flash_error(feature_off(Message::new("flash-nothing-saved"))),
     }
     Ok(see_other(PATH))
 }
@@ -286,53 +275,19 @@ pub struct NoFields {}
 async fn set_einvoicing(ctx: Ctx, user: CurrentUser, db: &Db, enabled: bool) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
     let actor = user.actor();
-    let outcome = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
-                if enabled && !organisation.chorus_feature {
-                    audit::record(
-                        conn,
-                        Entry::new(Some(org), actor, EINVOICING_ENABLED)
-                            .target("organisation", org)
-                            .failed()
-                            .details(serde_json::json!({ "refused": "chorus_feature_off" })),
-                    )?;
-                    return Ok(Outcome::Refused);
-                }
-                if organisation.einvoicing_enabled == enabled {
-                    return Ok(Outcome::Unchanged);
-                }
-                organisation::set_einvoicing_enabled(conn, org, enabled)?;
-                let details = if enabled {
-                    serde_json::json!({
-                        "einvoicing_enabled": { "old": false, "new": true },
-                        "ubl_export": { "old": organisation.ubl_export, "new": true },
-                    })
-                } else {
-                    serde_json::json!({ "einvoicing_enabled": { "old": true, "new": false } })
-                };
-                let action = if enabled {
-                    EINVOICING_ENABLED
-                } else {
-                    EINVOICING_DISABLED
-                };
-                audit::record(
-                    conn,
-                    Entry::new(Some(org), actor, action)
-                        .target("organisation", org)
-                        .details(details),
-                )?;
-                Ok::<_, AppError>(Outcome::Done)
-            })
-        })
-        .await?;
+    let outcome = crate::app::settings::set_einvoicing(db, org, actor, enabled).await?;
     match (outcome, enabled) {
-        (Outcome::Done, true) => ctx.flash_success(Message::new("flash-einvoicing-enabled")),
-        (Outcome::Done, false) => ctx.flash_success(Message::new("flash-einvoicing-disabled")),
-        (Outcome::Unchanged, true) => ctx.flash_success(Message::new("flash-einvoicing-already-enabled")),
-        (Outcome::Unchanged, false) => ctx.flash_success(Message::new("flash-einvoicing-already-disabled")),
-        (Outcome::Refused, _) => ctx.flash_error(feature_off(Message::new("flash-einvoicing-not-enabled"))),
+        (crate::app::settings::Outcome::Done, true) => ctx.flash_success(Message::new("flash-einvoicing-enabled")),
+        (crate::app::settings::Outcome::Done, false) => ctx.flash_success(Message::new("flash-einvoicing-disabled")),
+        (crate::app::settings::Outcome::Unchanged, true) => {
+            ctx.flash_success(Message::new("flash-einvoicing-already-enabled"))
+        }
+        (crate::app::settings::Outcome::Unchanged, false) => {
+            ctx.flash_success(Message::new("flash-einvoicing-already-disabled"))
+        }
+        (crate::app::settings::Outcome::Refused, _) => {
+            ctx.flash_error(feature_off(Message::new("flash-einvoicing-not-enabled")))
+        }
     }
     Ok(see_other(PATH))
 }
@@ -371,41 +326,12 @@ pub async fn set_ubl_export(
     let org = user.organisation()?;
     let on = matches!(form.enabled.as_str(), "on" | "true" | "1");
     let actor = user.actor();
-    let outcome = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let organisation = organisation::find(conn, org)?.ok_or(AppError::NotFound)?;
-                // Checked here, in the transaction, whatever the form looked like: a forged POST
-                // cannot switch UBL export off while Chorus Pro needs it.
-                if !on && organisation.chorus_active() {
-                    audit::record(
-                        conn,
-                        Entry::new(Some(org), actor, UBL_EXPORT_CHANGED)
-                            .target("organisation", org)
-                            .failed()
-                            .details(serde_json::json!({ "requested": false, "refused": "chorus_active" })),
-                    )?;
-                    return Ok(Outcome::Refused);
-                }
-                if organisation.ubl_export == on {
-                    return Ok(Outcome::Unchanged);
-                }
-                organisation::set_ubl_export(conn, org, on)?;
-                audit::record(
-                    conn,
-                    Entry::new(Some(org), actor, UBL_EXPORT_CHANGED)
-                        .target("organisation", org)
-                        .details(serde_json::json!({ "old": organisation.ubl_export, "new": on })),
-                )?;
-                Ok::<_, AppError>(Outcome::Done)
-            })
-        })
-        .await?;
+    let outcome = crate::app::settings::set_ubl_export(&db, org, actor, on).await?;
     match (outcome, on) {
-        (Outcome::Done, true) => ctx.flash_success(Message::new("flash-ubl-export-on")),
-        (Outcome::Done, false) => ctx.flash_success(Message::new("flash-ubl-export-off")),
-        (Outcome::Unchanged, _) => ctx.flash_success(Message::new("flash-nothing-changed")),
-        (Outcome::Refused, _) => ctx.flash_error(Message::new("flash-ubl-export-locked")),
+        (crate::app::settings::Outcome::Done, true) => ctx.flash_success(Message::new("flash-ubl-export-on")),
+        (crate::app::settings::Outcome::Done, false) => ctx.flash_success(Message::new("flash-ubl-export-off")),
+        (crate::app::settings::Outcome::Unchanged, _) => ctx.flash_success(Message::new("flash-nothing-changed")),
+        (crate::app::settings::Outcome::Refused, _) => ctx.flash_error(Message::new("flash-ubl-export-locked")),
     }
     Ok(see_other(PATH))
 }
@@ -461,19 +387,7 @@ pub async fn test_connection(
         "environment": summary.as_ref().map(|s| s.environment.clone()),
         "steps": steps.iter().map(|s| serde_json::json!({"step": s.key, "outcome": s.outcome, "detail": s.detail.to_string()})).collect::<Vec<_>>(),
     });
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            for entry in exchanges.take_entries_for(org, "organisation", org) {
-                audit::record(conn, entry)?;
-            }
-            let entry = Entry::new(Some(org), actor, CONNECTION_TESTED)
-                .target("organisation", org)
-                .details(details);
-            audit::record(conn, if passed { entry } else { entry.failed() })?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
+    crate::app::settings::record_connection_test(&db, org, actor, exchanges, passed, details).await?;
     let input = input_from(&organisation, summary.as_ref());
     ok(EInvoicingPage {
         ctx,
@@ -538,6 +452,56 @@ pub async fn save_endpoints(
         .run(move |conn| {
             set_chorus_endpoints(conn, org, actor, user_id, token_url, api_base_url).map_err(AppError::from)
         })
+        .await?;
+    match outcome {
+        EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),
+        EndpointsOutcome::Unchanged => ctx.flash_success(Message::new("flash-nothing-changed")),
+        EndpointsOutcome::NoConnection => ctx.flash_error(Message::new("flash-nothing-saved")),
+    }
+    Ok(see_other(PATH))
+}
+
+/// The rate-limit form (issue 21).
+#[derive(Debug, Deserialize)]
+pub struct RateLimitForm {
+    #[serde(default)]
+    pub requests_per_second: String,
+}
+
+/// `POST /settings/e-invoicing/rate-limit`: the requests per second the connection may start
+/// (empty: the default).
+pub async fn save_rate_limit(
+    ctx: Ctx,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    CsrfForm(form): CsrfForm<RateLimitForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::set_chorus_endpoints::{EndpointsOutcome, set_requests_per_second};
+    let org = user.organisation()?;
+    let rate = match crate::domain::einvoicing::parse_requests_per_second(&form.requests_per_second) {
+        Ok(rate) => rate,
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            crate::domain::organisation::add_error(&mut errors, "requests_per_second", message);
+            let (organisation, connection) = load(&db, org).await?;
+            let input = input_from(&organisation, connection.as_ref());
+            let endpoints = EndpointsForm::of(connection.as_ref());
+            return unprocessable(EInvoicingPage {
+                ctx,
+                organisation,
+                connection,
+                input,
+                errors,
+                secrets_dropped: false,
+                today: today(),
+                test: None,
+                endpoints,
+            });
+        }
+    };
+    let (actor, user_id) = (user.actor(), user.id);
+    let outcome = db
+        .run(move |conn| set_requests_per_second(conn, org, actor, user_id, rate).map_err(AppError::from))
         .await?;
     match outcome {
         EndpointsOutcome::Saved => ctx.flash_success(Message::new("flash-connection-saved")),

@@ -4,14 +4,15 @@
 //! Errors: 422 `{"errors":{field:[..]}}`, malformed JSON 400, unknown or foreign ids 404, all JSON.
 
 use crate::auth::api_token::ApiCaller;
+use crate::db::Db;
 use crate::db::models::invoice::{self, InvoiceFilter, InvoiceRow};
 use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
-use crate::db::{Db, write_tx};
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
+use crate::domain::state::ListStatus;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
 use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
@@ -54,7 +55,7 @@ pub struct CreateInvoice {
 
 /// The invoice as the API shows it.
 pub fn invoice_json(row: &InvoiceRow, sub: Option<&SubmissionRow>) -> Value {
-    let status = status_view(&row.state, sub.map(SubmissionRow::list_item).as_ref());
+    let status = status_view(row.state, sub.map(SubmissionRow::list_item).as_ref());
     let money = |micros: i64| fmt_amount(from_micros(micros));
     json!({
         "id": row.id,
@@ -131,7 +132,11 @@ pub struct ImportQuery {
 
 /// The request, by content type: the JSON body, or an existing e-invoice (UBL 2.1 / CII D16B as
 /// `application/xml`, Factur-X as `application/pdf`) read into the document, options in the query.
-fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiError> {
+/// The syntax of the file it came from, when it is an imported file.
+fn create_request(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(CreateInvoice, Option<crate::import::ImportFormat>), ApiError> {
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -148,6 +153,7 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
     );
     if !is_file {
         return serde_json::from_slice(body)
+            .map(|request| (request, None))
             .map_err(|e| bad_request(format!("The body is not valid JSON for an invoice: {e}.")));
     }
     let query: ImportQuery = web::Query::from_query(req.query_string())
@@ -169,13 +175,17 @@ fn create_request(req: &HttpRequest, body: &[u8]) -> Result<CreateInvoice, ApiEr
             Message::new("err-import-file").arg("detail", other.to_string()),
         ),
     })?;
-    Ok(CreateInvoice {
-        document: imported.invoice.into_document(),
-        customer_id: query.customer_id,
-        contract_id: query.contract_id,
-        series: query.series,
-        issue: query.issue,
-    })
+    let format = imported.format;
+    Ok((
+        CreateInvoice {
+            document: imported.invoice.into_document(),
+            customer_id: query.customer_id,
+            contract_id: query.contract_id,
+            series: query.series,
+            issue: query.issue,
+        },
+        Some(format),
+    ))
 }
 
 #[utoipa::path(
@@ -198,7 +208,9 @@ pub async fn create(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = create_request(&req, &body)?;
+    let (request, imported_from) = create_request(&req, &body)?;
+    // The file itself is kept: deposited as it is while the invoice says what it says.
+    let original = imported_from.map(|format| (format, request.document.number.clone(), body.to_vec()));
     let org_id = caller.organisation_id;
     let actor = caller.actor();
     let created = db
@@ -229,14 +241,16 @@ pub async fn create(
             };
             let receives_chorus = customer.as_ref().map(invoicing::customer_receives_chorus);
             let links = (request.customer_id, request.contract_id);
-            let outcome = write_tx(conn, |conn| {
-                // Same rules as the form: the contract must be the customer's (422 `contract_id`).
-                let draft = crate::app::invoices::save_linked_draft(conn, &org, None, links, input, actor.clone())?;
-                if request.issue {
-                    invoicing::issue(conn, org_id, draft.id, receives_chorus, actor)?;
-                }
-                Ok::<_, InvoicingError>(draft.id)
-            });
+            let outcome = crate::app::invoices::create_draft(
+                conn,
+                &org,
+                links,
+                input,
+                original,
+                request.issue,
+                receives_chorus,
+                actor,
+            );
             match outcome {
                 Ok(id) => {
                     let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
@@ -297,12 +311,14 @@ pub async fn list(
     }
     let status = match query.get("status").map(String::as_str) {
         None | Some("") => None,
-        Some(s @ ("draft" | "issued" | "in_processing" | "sent" | "rejected")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(bad_request(format!(
-                "`status` \"{other}\" is not one of draft, issued, in_processing, sent, rejected."
-            )));
-        }
+        Some(text) => match text.parse::<ListStatus>() {
+            Ok(status) => Some(status),
+            Err(_) => {
+                return Err(bad_request(format!(
+                    "`status` \"{text}\" is not one of draft, issued, in_processing, sent, rejected."
+                )));
+            }
+        },
     };
     let filter = InvoiceFilter {
         status,
@@ -445,4 +461,67 @@ pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>)
 )]
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     file(caller, db, path.into_inner(), Download::Package).await
+}
+
+/// The body of `POST /api/v1/invoices/issue`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueInvoices {
+    /// The drafts to issue (at most 50,000), each issued or refused on its own.
+    pub ids: Vec<i64>,
+}
+
+/// Issues many drafts at once (issue 21): each id gets its number, or the reason it was refused
+/// with the field at fault (`id` for an id that is not one of the organisation's drafts).
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices/issue",
+    tag = "invoices",
+    summary = "Issue several drafts at once: one result per id, its number or why it was refused.",
+    security(("api_token" = [])),
+    request_body(content = IssueInvoices, description = "`{\"ids\": [1, 2, 3]}`", content_type = "application/json"),
+    responses(
+        (status = 200, description = "`{\"issued\": N, \"refused\": M, \"results\": [{\"id\", \"number\", \"queued\"} or {\"id\", \"error\": {\"field\", \"message\"}}]}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "`ids` empty or too long", body = crate::web::handlers::api_schema::ErrorBody)
+    )
+)]
+pub async fn issue_many(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    use crate::app::bulk_issue::{self, ItemOutcome};
+    let request: IssueInvoices = serde_json::from_slice(&body)
+        .map_err(|e| bad_request(format!("The body is not valid JSON for an issue request (`ids`): {e}.")))?;
+    if request.ids.is_empty() {
+        return Err(one_problem("ids", Message::new("err-bulk-issue-no-ids")));
+    }
+    if request.ids.len() > bulk_issue::MAX_DRAFTS {
+        return Err(one_problem(
+            "ids",
+            Message::new("err-bulk-issue-too-many").arg("max", bulk_issue::MAX_DRAFTS),
+        ));
+    }
+    let org_id = caller.organisation_id;
+    let actor = caller.actor();
+    let ids = request.ids;
+    let results = db
+        .run(move |conn| bulk_issue::issue_drafts(conn, org_id, &ids, actor).map_err(AppError::from))
+        .await?;
+    let issued = results
+        .iter()
+        .filter(|r| matches!(r.outcome, ItemOutcome::Issued { .. }))
+        .count();
+    let items: Vec<Value> = results
+        .iter()
+        .map(|r| match &r.outcome {
+            ItemOutcome::Issued { number, queued } => json!({"id": r.invoice_id, "number": number, "queued": queued}),
+            ItemOutcome::Refused { field, reason, .. } => {
+                json!({"id": r.invoice_id, "error": {"field": field, "message": reason}})
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "issued": issued,
+        "refused": results.len() - issued,
+        "results": items,
+    })))
 }

@@ -1,11 +1,9 @@
 //! Choosing the interface language: the switch on the sign-in page (a cookie, for people not
 //! signed in) and the select on the account page (saved on the person, so it follows them).
 
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
-use crate::db::models::user;
-use crate::db::{Db, write_tx};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::web::page::{Ctx, LANG_COOKIE, see_other};
@@ -61,19 +59,7 @@ pub async fn save(
     let user_id = user.id;
     let actor = user.actor();
     let org = user.organisation_id;
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            user::set_locale(conn, user_id, Some(locale.as_str()))?;
-            audit::record(
-                conn,
-                Entry::new(org, actor, "account.locale_changed")
-                    .target("user", user_id)
-                    .details(serde_json::json!({"locale": locale.as_str()})),
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
+    crate::app::account::set_locale(&db, user_id, org, actor, locale).await?;
     // The flash is rendered on the next page, in the language just chosen.
     ctx.flash_success(crate::i18n::Message::new("flash-language-saved"));
     let mut response = see_other("/account/password");

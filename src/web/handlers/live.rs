@@ -82,7 +82,7 @@ impl ShowPage {
     /// Whether the invoice page polls: while Chorus Pro may still change the status and no form
     /// waits for the person (a refresh must never wipe what they type).
     pub fn polls(&self) -> bool {
-        self.status.key == crate::db::models::submission::status::IN_PROCESSING
+        self.status.key == crate::domain::state::ListStatus::InProcessing
             && self.followup.is_none()
             && !self.chorus.as_ref().is_some_and(|c| c.waiting_for_person)
     }
@@ -93,7 +93,7 @@ impl ListPage {
     pub fn chips_poll(&self) -> bool {
         self.chips
             .iter()
-            .any(|chip| chip.key == crate::db::models::submission::status::IN_PROCESSING && !chip.count.is_zero())
+            .any(|chip| chip.key == Some(crate::domain::state::ListStatus::InProcessing) && !chip.count.is_zero())
     }
 
     pub fn chips_url(&self) -> String {

@@ -2,14 +2,12 @@
 //! repeated failures slow that address down (see `auth::throttle`), across instances. Signing out
 //! ends the session on the server too: a copy of the cookie is worth nothing afterwards.
 
-use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::password;
 use crate::auth::session::{self, SessionUser};
 use crate::auth::throttle;
-use crate::db::models::{login_failure, user};
-use crate::db::{Db, write_tx};
+use crate::db::Db;
+use crate::db::models::user;
 use crate::error::AppError;
 use crate::i18n::{Locale, Message};
 use crate::web::page::{Ctx, see_other};
@@ -76,13 +74,6 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-enum Attempt {
-    /// This address must wait this long before trying this account again.
-    Throttled(chrono::Duration),
-    Failed,
-    Succeeded(user::UserRow),
-}
-
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
@@ -96,63 +87,10 @@ pub async fn submit(
     let attempt = {
         let email_key = email_key.clone();
         let client_ip = client_ip.clone();
-        db.run(move |conn| -> Result<Attempt, AppError> {
-            let (account_here, address) = login_failure::recent(conn, &email_key, &client_ip, throttle::WINDOW)?;
-            let found = user::find_by_email(conn, &email_key)?;
-            let org = found.as_ref().and_then(|u| u.organisation_id);
-            // Checked before the password, so that a waiting address learns nothing, right or wrong.
-            if let Some(wait) = throttle::wait_left(account_here, address, crate::db::now()) {
-                write_tx(conn, |conn| {
-                    audit::record(
-                        conn,
-                        Entry::new(org, Actor::Anonymous(client_ip.clone()), "login.throttled")
-                            .failed()
-                            .details(serde_json::json!({"email": email_key, "wait_seconds": throttle::seconds_to_tell(wait)})),
-                    )
-                })?;
-                return Ok(Attempt::Throttled(wait));
-            }
-            // Unknown accounts verify against a dummy hash: same answer, same time.
-            let hash = found
-                .as_ref()
-                .map(|u| u.password_hash.as_str())
-                .unwrap_or(password::dummy_hash());
-            let valid = password::verify(&password, hash) && found.as_ref().is_some_and(|u| u.active);
-            write_tx(conn, |conn| match found {
-                Some(user) if valid => {
-                    login_failure::clear(conn, &email_key, &client_ip)?;
-                    user::record_login(conn, user.id)?;
-                    audit::record(
-                        conn,
-                        Entry::new(
-                            org,
-                            Actor::User {
-                                id: user.id,
-                                email: user.email.clone(),
-                            },
-                            "login.succeeded",
-                        )
-                        .target("user", user.id)
-                        .details(serde_json::json!({"ip": client_ip})),
-                    )?;
-                    Ok(Attempt::Succeeded(user))
-                }
-                _ => {
-                    login_failure::record(conn, &email_key, &client_ip)?;
-                    audit::record(
-                        conn,
-                        Entry::new(org, Actor::Anonymous(client_ip.clone()), "login.failed")
-                            .failed()
-                            .details(serde_json::json!({"email": email_key})),
-                    )?;
-                    Ok(Attempt::Failed)
-                }
-            })
-        })
-        .await?
+        crate::app::login::attempt(&db, email_key, client_ip, password).await?
     };
     match attempt {
-        Attempt::Succeeded(user) => {
+        crate::app::login::Attempt::Succeeded(user) => {
             session::start(
                 &ctx.session,
                 &SessionUser {
@@ -169,7 +107,7 @@ pub async fn submit(
             };
             Ok(see_other(target))
         }
-        Attempt::Failed => {
+        crate::app::login::Attempt::Failed => {
             let error = Message::new("err-login-credentials").render(ctx.locale);
             let page = LoginPage {
                 ctx,
@@ -182,7 +120,7 @@ pub async fn submit(
                 .content_type("text/html; charset=utf-8")
                 .body(html))
         }
-        Attempt::Throttled(wait) => {
+        crate::app::login::Attempt::Throttled(wait) => {
             let seconds = throttle::seconds_to_tell(wait);
             let error = Message::new("err-login-wait")
                 .arg("seconds", seconds)

@@ -26,6 +26,7 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppErr
     Err(crate::error::AppError::NotFound)
 }
 pub mod api_schema;
+pub mod bulk_issue;
 pub mod notifications;
 pub mod openapi;
 pub mod readiness_check;

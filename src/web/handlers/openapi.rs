@@ -61,6 +61,7 @@ impl Modify for BearerToken {
         super::invoices_api::package,
         super::api::get_organisation,
         super::api::put_organisation,
+        super::invoices_api::issue_many,
     ),
     components(schemas(
         ErrorBody,
@@ -68,6 +69,7 @@ impl Modify for BearerToken {
         crate::domain::contract::ContractInput,
         crate::domain::contract::ContractLineInput,
         super::invoices_api::CreateInvoice,
+        super::invoices_api::IssueInvoices,
     )),
     modifiers(&BearerToken),
     tags(

@@ -11,7 +11,7 @@ use crate::db::models::customer;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::jobs::JobContext;
-use crate::web::handlers::customers::{self, NoFields};
+use crate::web::handlers::customers::NoFields;
 use crate::web::handlers::readiness_check::{directory_access, summary};
 use crate::web::page::{Ctx, see_other};
 use actix_web::{HttpResponse, web};
@@ -95,7 +95,7 @@ pub async fn choose_service(
     }
     let mut input = row.to_input();
     input.service_code = choice.service_code.trim().to_owned();
-    match customers::save(&db, org, user.actor(), Some(id), input).await? {
+    match crate::app::customers::save(&db, org, user.actor(), Some(id), input).await? {
         Ok(saved) => {
             let code = saved.service_code.clone().unwrap_or_default();
             let access = directory_access(&settings, &jobs);

@@ -4,8 +4,8 @@
 use crate::app::saved_items::{self, SavedItemError, SavedItemInput};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::db::Db;
 use crate::db::models::saved_item::{self, SavedItemRow};
-use crate::db::{Db, write_tx};
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -72,13 +72,11 @@ pub async fn create(
     let actor = user.actor();
     let posted = input.clone();
     let outcome = db
-        .run(
-            move |conn| match write_tx(conn, |conn| saved_items::create(conn, org_id, &posted, actor)) {
-                Ok(row) => Ok(Ok(row)),
-                Err(SavedItemError::Invalid(errors)) => Ok(Err(errors)),
-                Err(SavedItemError::Database(e)) => Err(AppError::from(e)),
-            },
-        )
+        .run(move |conn| match saved_items::create(conn, org_id, &posted, actor) {
+            Ok(row) => Ok(Ok(row)),
+            Err(SavedItemError::Invalid(errors)) => Ok(Err(errors)),
+            Err(SavedItemError::Database(e)) => Err(AppError::from(e)),
+        })
         .await?;
     match outcome {
         Ok(row) => {
@@ -110,10 +108,8 @@ pub async fn delete(
     let actor = user.actor();
     let deleted = match form.item_id.trim().parse::<i64>() {
         Ok(id) => {
-            db.run(move |conn| {
-                write_tx(conn, |conn| saved_items::delete(conn, org_id, id, actor)).map_err(AppError::from)
-            })
-            .await?
+            db.run(move |conn| saved_items::delete(conn, org_id, id, actor).map_err(AppError::from))
+                .await?
         }
         Err(_) => false,
     };

@@ -1,15 +1,14 @@
 //! The support console: organisations and their feature toggles. Support staff never see
 //! credentials: nothing here reads them.
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
-use crate::db::models::{organisation, user};
-use crate::db::{Db, now, write_tx};
+use crate::db::Db;
+use crate::db::models::organisation;
 use crate::domain::identifiers::EmailAddress;
 use crate::domain::organisation::{FieldErrors, NewOrganisation, OrganisationInput, add_error};
-use crate::domain::role::{Role, RoleSet};
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -83,49 +82,7 @@ pub async fn create(
             .map_err(AppError::internal)?
     };
     let actor = user.actor();
-    let result = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                if organisation::find_by_siret(conn, new.siret.as_str())?.is_some() {
-                    return Ok(Err(("siret", Message::new("err-organisation-siret-taken"))));
-                }
-                if let Some(email) = &admin_email
-                    && user::find_by_email(conn, email.as_str())?.is_some()
-                {
-                    return Ok(Err(("admin_email", Message::new("err-user-email-taken"))));
-                }
-                let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
-                audit::record(
-                    conn,
-                    Entry::new(Some(org.id), actor.clone(), "organisation.created")
-                        .target("organisation", org.id)
-                        .details(serde_json::json!({"name": org.name, "siret": org.siret})),
-                )?;
-                if let Some(email) = admin_email {
-                    let admin = user::insert(
-                        conn,
-                        &user::NewUserRow {
-                            organisation_id: Some(org.id),
-                            email: user::normalise_email(email.as_str()),
-                            display_name: String::new(),
-                            password_hash: hash,
-                            roles: RoleSet::of(&[Role::Admin]).to_string(),
-                            must_change_password: true,
-                            created_at: now(),
-                        },
-                    )?;
-                    audit::record(
-                        conn,
-                        Entry::new(Some(org.id), actor, "user.created")
-                            .target("user", admin.id)
-                            .details(serde_json::json!({"email": admin.email, "roles": admin.roles})),
-                    )?;
-                    return Ok(Ok((org.id, Some(admin.email))));
-                }
-                Ok::<_, AppError>(Ok((org.id, None)))
-            })
-        })
-        .await?;
+    let result = crate::app::support::create_organisation(&db, actor, new, admin_email, hash).await?;
     match result {
         Ok((id, admin)) => {
             match admin {
@@ -210,25 +167,7 @@ pub async fn toggle_chorus_feature(
     }
     let enabled = matches!(form.enabled.as_str(), "on" | "true" | "1");
     let actor = user.actor();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            let org = organisation::find(conn, id)?.ok_or(AppError::NotFound)?;
-            organisation::set_chorus_feature(conn, id, enabled)?;
-            audit::record(
-                conn,
-                Entry::new(Some(id), actor, audit::FEATURE_TOGGLED)
-                    .target("organisation", id)
-                    .details(serde_json::json!({
-                        "feature": "chorus_pro",
-                        "old": org.chorus_feature,
-                        "new": enabled,
-                        "reason": reason,
-                    })),
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
+    crate::app::support::set_chorus_feature(&db, actor, id, enabled, reason).await?;
     ctx.flash_success(if enabled {
         Message::new("flash-chorus-feature-on")
     } else {

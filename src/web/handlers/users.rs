@@ -1,14 +1,13 @@
 //! An organisation's admins manage its people. Everything is scoped to the admin's organisation.
 
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
+use crate::db::Db;
 use crate::db::models::user;
-use crate::db::{Db, now, write_tx};
 use crate::domain::identifiers::EmailAddress;
 use crate::domain::organisation::{FieldErrors, add_error};
-use crate::domain::role::{Role, RoleSet};
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -107,34 +106,7 @@ pub async fn create(
     };
     let actor = user.actor();
     let display_name = form.display_name.trim().to_string();
-    let created = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                if user::find_by_email(conn, email.as_str())?.is_some() {
-                    return Ok(None);
-                }
-                let row = user::insert(
-                    conn,
-                    &user::NewUserRow {
-                        organisation_id: Some(org),
-                        email: user::normalise_email(email.as_str()),
-                        display_name,
-                        password_hash: hash,
-                        roles: RoleSet::of(&[role]).to_string(),
-                        must_change_password: true,
-                        created_at: now(),
-                    },
-                )?;
-                audit::record(
-                    conn,
-                    Entry::new(Some(org), actor, "user.created")
-                        .target("user", row.id)
-                        .details(serde_json::json!({"email": row.email, "roles": row.roles})),
-                )?;
-                Ok::<_, AppError>(Some(row.email))
-            })
-        })
-        .await?;
+    let created = crate::app::users::create(&db, org, actor, email, display_name, hash, role).await?;
     match created {
         Some(email) => {
             ctx.flash_success(
@@ -174,20 +146,7 @@ pub async fn deactivate(
         return Ok(see_other("/settings/users"));
     }
     let actor = user.actor();
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            // Scoped update: another organisation's account is a 404.
-            if user::set_active(conn, target, org, false)? == 0 {
-                return Err(AppError::NotFound);
-            }
-            audit::record(
-                conn,
-                Entry::new(Some(org), actor, "user.deactivated").target("user", target),
-            )?;
-            Ok(())
-        })
-    })
-    .await?;
+    crate::app::users::deactivate(&db, org, actor, target).await?;
     ctx.flash_success(Message::new("flash-user-deactivated"));
     Ok(see_other("/settings/users"))
 }

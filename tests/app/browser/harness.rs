@@ -4,8 +4,7 @@
 //! screenshot of the page goes to `target/browser-screenshots/<name>.png` and its path is printed.
 //! Without chromedriver the suite is skipped with a message, except in CI (`CI` set), where it fails.
 
-use crate::helpers::{TestApp, spawn_app};
-use chorus_desk::db::Backend;
+use crate::helpers::{TestApp, spawn_with, test_settings};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::{Value, json};
@@ -21,6 +20,8 @@ static BROWSERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// A whole scenario must end within this, or it fails with a screenshot.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(120);
+/// A live scenario waits for the jobs in real time as well.
+const LIVE_SCENARIO_TIMEOUT: Duration = Duration::from_secs(240);
 /// How long a page may take to appear after a click.
 const NAVIGATION_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -100,6 +101,40 @@ pub struct Browser {
 
 /// Runs one browser scenario; see the module documentation.
 pub async fn run(test: &str, scenario: impl AsyncFnOnce(&Browser)) {
+    run_on(test, SCENARIO_TIMEOUT, |_| {}, scenario).await
+}
+
+/// The cadence of a live app: the submitter and the poller tick every second.
+pub const LIVE_SCHEDULE: &str = "* * * * * *";
+/// How long the live app's simulator keeps a flux in each intermediate state.
+pub const LIVE_FLUX_STEP: Duration = Duration::from_millis(250);
+
+/// Runs one browser scenario on an app that works as a deployed one does: its own job scheduler
+/// deposits and follows invoices (every second, `CHORUS_DESK_SUBMIT_SCHEDULE` and
+/// `CHORUS_DESK_POLL_SCHEDULE`), and its simulator moves each flux through its states in real
+/// time (`CHORUS_SIM_FLUX_STEP_MS`). Nothing is driven by hand: the test only waits on the pages.
+pub async fn run_live(test: &str, scenario: impl AsyncFnOnce(&Browser)) {
+    run_on(
+        test,
+        LIVE_SCENARIO_TIMEOUT,
+        |settings| {
+            settings.scheduler_enabled = true;
+            settings.submit_schedule = LIVE_SCHEDULE.into();
+            settings.poll_schedule = LIVE_SCHEDULE.into();
+            settings.simulator_flux_step = Some(LIVE_FLUX_STEP);
+        },
+        scenario,
+    )
+    .await
+}
+
+/// Runs one browser scenario on an app whose settings `configure` adjusts.
+pub async fn run_on(
+    test: &str,
+    timeout: Duration,
+    configure: impl FnOnce(&mut chorus_desk::config::Settings),
+    scenario: impl AsyncFnOnce(&Browser),
+) {
     let Some(binary) = find_chromedriver() else {
         assert!(
             std::env::var("CI").is_err(),
@@ -111,7 +146,10 @@ pub async fn run(test: &str, scenario: impl AsyncFnOnce(&Browser)) {
         return;
     };
     let _permit = BROWSERS.acquire().await.expect("the semaphore is never closed");
-    let app = spawn_app(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("a temporary database folder");
+    let mut settings = test_settings(format!("sqlite://{}/test.db", dir.path().display()));
+    configure(&mut settings);
+    let app = spawn_with(settings, Some(dir)).await;
     let driver = start_driver(&binary);
     let profile = tempfile::tempdir().expect("a temporary Chromium profile");
     let client = connect(&driver, profile.path()).await;
@@ -120,13 +158,13 @@ pub async fn run(test: &str, scenario: impl AsyncFnOnce(&Browser)) {
         client: client.clone(),
     };
 
-    let outcome = AssertUnwindSafe(tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&browser)))
+    let outcome = AssertUnwindSafe(tokio::time::timeout(timeout, scenario(&browser)))
         .catch_unwind()
         .await;
     let failure: Option<Box<dyn std::any::Any + Send>> = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(_)) => Some(Box::new(format!(
-            "browser test {test} did not finish within {SCENARIO_TIMEOUT:?}"
+            "browser test {test} did not finish within {timeout:?}"
         ))),
         Err(panic) => Some(panic),
     };

@@ -5,12 +5,16 @@
 //! customer (readiness green) and a contract, makes an invoice from the customer picker and issues
 //! it: *Sent*. Then an invoice to a buyer that requires an engagement number: flagged before issue,
 //! issued anyway, rejected by the simulator, its routing corrected through the reason's link,
-//! deposited again under the same number: *Sent*. Once in French, once in English.
+//! deposited again under the same number: *Sent*. Then a buyer recorded without the service code
+//! it requires: rejected; the reason's link opens the customer, saving it comes back to the
+//! invoice, which says what changed and is resent under the same number: *Sent*. Once in French,
+//! once in English.
 //!
-//! Between pages, `settle` runs the send-and-track jobs the server's background workers run (the
-//! tests drive them by hand, as every pipeline test does).
+//! The app runs as deployed (`harness::run_live`): its own scheduler deposits and follows the
+//! invoices every second, its simulator answers in real time, and the test only waits on the
+//! invoice page, which updates itself (no reload, no job driven by hand, no SQL).
 
-use super::harness::{Browser, run};
+use super::harness::{Browser, run_live};
 use crate::helpers::*;
 use std::time::Duration;
 
@@ -22,6 +26,9 @@ const CITY_SIRET: &str = "21750001600019";
 /// ... and this one, which requires an engagement number on every invoice.
 const PUBLIC_BODY_SIRET: &str = "13001234700014";
 const PUBLIC_BODY_ENGAGEMENT: &str = "EJ0000123456";
+/// ... and this one, which requires a service code (SERV-FIN is one of its open services).
+const DEPARTMENT_SIRET: &str = "21330063500017";
+const DEPARTMENT_SERVICE: &str = "SERV-FIN";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Lang {
@@ -168,15 +175,14 @@ async fn issue_shown_invoice(b: &Browser) {
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
 }
 
-/// Runs the send-and-track jobs while the invoice page stays open, and waits until its status
-/// badge says `status` without a reload (the page polls its live block).
-async fn settle_and_see(b: &Browser, status: &str) {
+/// Waits, the invoice page open, until its status badge says `status` without a reload: the
+/// app's scheduler deposits and follows the invoice, and the page polls its live block.
+async fn see_on_page(b: &Browser, status: &str) {
     b.client
         .execute("window.stillTheSamePage = true", vec![])
         .await
         .unwrap();
-    b.app.settle().await;
-    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(15))
+    b.wait_for_text("#invoice-live hgroup .badge", status, Duration::from_secs(60))
         .await;
     let same = b
         .client
@@ -251,21 +257,13 @@ async fn scenario(b: &Browser, lang: Lang) {
 
     // 6. A customer (readiness green) and its contract.
     let city = create_customer(b, "Ville de Démo", CITY_SIRET, "SERV-TECH").await;
-    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={city}']"))
-        .await;
-    b.select("#customer_id", &city.to_string()).await;
-    b.fill("#number", "CT-2026-001").await;
-    b.fill("#title", "Maintenance du site").await;
-    b.fill("#start_date", "01/01/2026").await;
-    b.fill("#external_reference", "EJ-VILLE-2026").await;
-    b.fill("#market_number", "M2026-17").await;
-    b.fill("#line-0-description", "Maintenance mensuelle").await;
-    b.fill("#line-0-quantity", "1").await;
-    b.fill("#line-0-unit_price", "1250,50").await;
-    b.fill("#line-0-vat_rate", "20").await;
-    b.click_and_wait("main form button[type=submit]").await;
-    no_field_errors(b, "the contract").await;
-    let contract = current_id(b).await;
+    let contract = create_contract(
+        b,
+        city,
+        ["CT-2026-001", "Maintenance du site", "EJ-VILLE-2026", "M2026-17"],
+        ("Maintenance mensuelle", "1250,50"),
+    )
+    .await;
 
     // 7. The invoice starts from the customer page's "New invoice"; the contract is picked.
     b.goto(&format!("/customers/{city}")).await;
@@ -293,7 +291,7 @@ async fn scenario(b: &Browser, lang: Lang) {
     );
     issue_shown_invoice(b).await;
     assert_eq!(b.path().await, format!("/invoices/{first}"));
-    settle_and_see(b, lang.sent()).await;
+    see_on_page(b, lang.sent()).await;
     assert!(b.exists("#invoice-live hgroup .badge.badge-sent").await);
     // The customer page lists it.
     b.goto(&format!("/customers/{city}")).await;
@@ -325,7 +323,7 @@ async fn scenario(b: &Browser, lang: Lang) {
     assert_eq!(b.text("#issue-button").await, lang.issue_despite());
     issue_shown_invoice(b).await;
     let number = b.text("main h1").await;
-    settle_and_see(b, lang.rejected()).await;
+    see_on_page(b, lang.rejected()).await;
 
     // The reason's link lands where an issued invoice is fixed, never on the draft form.
     let link = format!("#chorus a[href^='/invoices/{second}/routing']");
@@ -338,19 +336,99 @@ async fn scenario(b: &Browser, lang: Lang) {
     no_field_errors(b, "the routing correction").await;
     assert_eq!(b.path().await, format!("/invoices/{second}"), "back on the invoice");
     assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
-    settle_and_see(b, lang.sent()).await;
+    see_on_page(b, lang.sent()).await;
     assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
     assert!(b.text("main").await.contains(PUBLIC_BODY_ENGAGEMENT));
+
+    // 9. A buyer that requires a service code, recorded without one: rejected; the reason's link
+    // opens the customer, saving it comes back to the invoice, which says what changed and is
+    // resent under the same number.
+    let department = create_customer_unchecked(b, "Département Exemple", DEPARTMENT_SIRET).await;
+    b.goto(&format!("/customers/{department}")).await;
+    b.click_and_wait("#new-invoice").await;
+    b.fill("[name='lines[0].name']", "Conseil").await;
+    b.fill("[name='lines[0].quantity']", "1").await;
+    b.fill("[name='lines[0].unit_price']", "800").await;
+    b.click_and_wait("main form button[name=save]:not([aria-hidden])").await;
+    no_field_errors(b, "the third invoice").await;
+    let third = current_id(b).await;
+    issue_shown_invoice(b).await;
+    let number = b.text("main h1").await;
+    see_on_page(b, lang.rejected()).await;
+    assert!(
+        !b.exists("#resend-button").await,
+        "nothing corrected yet: {}",
+        b.text("#chorus").await
+    );
+    let link = format!("#chorus a[href^='/customers/{department}/edit?return_to=/invoices/{third}']");
+    assert!(b.exists(&link).await, "{}", b.text("#chorus").await);
+    b.click_and_wait(&link).await;
+    assert!(
+        b.exists("#return-notice").await,
+        "the form says it brings the user back"
+    );
+    b.fill("#service_code", DEPARTMENT_SERVICE).await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the customer's correction").await;
+    assert_eq!(b.path().await, format!("/invoices/{third}"), "back on the invoice");
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    let changes = b.text("#resend-changes").await;
+    assert!(
+        changes.contains(DEPARTMENT_SERVICE) && changes.contains('→'),
+        "{changes}"
+    );
+    b.click_and_wait("#resend-button").await;
+    assert!(b.exists(".flash-success").await, "{}", b.text("main").await);
+    see_on_page(b, lang.sent()).await;
+    assert_eq!(b.text("main h1").await, number, "deposited again under the same number");
+}
+
+/// A customer through its form, its readiness left unchecked; returns its id.
+async fn create_customer_unchecked(b: &Browser, name: &str, siret: &str) -> i64 {
+    b.goto("/customers/new").await;
+    b.fill("#name", name).await;
+    b.fill("#address_line1", "1 rue de la Préfecture").await;
+    b.fill("#postal_code", "33000").await;
+    b.fill("#city", "Bordeaux").await;
+    b.fill("#siret", siret).await;
+    if !b.find("#chorus").await.is_selected().await.unwrap() {
+        b.find("#chorus").await.click().await.unwrap();
+    }
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the customer").await;
+    current_id(b).await
+}
+
+/// A contract through its form, from its customer's page; returns its id. `texts` are its number,
+/// title, engagement and market numbers (empty: none); `line` its one line's text and unit price.
+async fn create_contract(b: &Browser, customer: i64, texts: [&str; 4], line: (&str, &str)) -> i64 {
+    let [number, title, engagement, market] = texts;
+    b.goto(&format!("/customers/{customer}")).await;
+    b.click_and_wait(&format!("main a[href='/contracts/new?customer_id={customer}']"))
+        .await;
+    b.select("#customer_id", &customer.to_string()).await;
+    b.fill("#number", number).await;
+    b.fill("#title", title).await;
+    b.fill("#start_date", "01/01/2026").await;
+    b.fill("#external_reference", engagement).await;
+    b.fill("#market_number", market).await;
+    b.fill("#line-0-description", line.0).await;
+    b.fill("#line-0-quantity", "1").await;
+    b.fill("#line-0-unit_price", line.1).await;
+    b.fill("#line-0-vat_rate", "20").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    no_field_errors(b, "the contract").await;
+    current_id(b).await
 }
 
 #[actix_web::test]
 async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_french() {
-    run("journey_fr", async |b: &Browser| scenario(b, Lang::Fr).await).await;
+    run_live("journey_fr", async |b: &Browser| scenario(b, Lang::Fr).await).await;
 }
 
 #[actix_web::test]
 async fn a_new_organisation_invoices_its_public_buyers_from_a_blank_install_in_english() {
-    run("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
+    run_live("journey_en", async |b: &Browser| scenario(b, Lang::En).await).await;
 }
 
 /// The organisation's IBAN, with its check digits (a French RIB).

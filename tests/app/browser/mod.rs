@@ -6,5 +6,6 @@ mod enhancement;
 mod flows;
 mod harness;
 mod journey;
+mod pages;
 mod settings;
 mod walk;

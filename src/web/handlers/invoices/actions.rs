@@ -2,53 +2,6 @@
 
 use super::*;
 
-/// Why an issued invoice did not go to Chorus Pro, in words.
-pub fn not_sent_reason(org: &OrganisationRow, customer_receives_chorus: Option<bool>) -> Message {
-    if !org.chorus_active() {
-        Message::new("flash-not-sent-chorus-inactive")
-    } else if customer_receives_chorus == Some(false) {
-        Message::new("flash-not-sent-customer")
-    } else {
-        Message::new("flash-not-sent-buyer")
-    }
-}
-
-/// The outcome of issuing, for the page and the API.
-pub enum IssueOutcome {
-    Issued {
-        row: Box<InvoiceRow>,
-        queued: bool,
-        not_sent_reason: Message,
-    },
-    Refused(InvoicingError),
-}
-
-/// Issues a draft in one write transaction.
-pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: audit::Actor) -> Result<IssueOutcome, AppError> {
-    db.run(move |conn| {
-        let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-        let row = invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-        // A registered customer says whether it receives through Chorus Pro; otherwise the buyer's SIRET decides.
-        let receives_chorus = match row.customer_id {
-            Some(customer_id) => {
-                customer::find(conn, org_id, customer_id)?.map(|c| invoicing::customer_receives_chorus(&c))
-            }
-            None => None,
-        };
-        match write_tx(conn, |conn| invoicing::issue(conn, org_id, id, receives_chorus, actor)) {
-            Ok(issued) => Ok(IssueOutcome::Issued {
-                queued: issued.submission_id.is_some(),
-                not_sent_reason: not_sent_reason(&org, receives_chorus),
-                row: Box::new(issued.invoice),
-            }),
-            Err(InvoicingError::Database(e)) => Err(e.into()),
-            Err(InvoicingError::NotFound) => Err(AppError::NotFound),
-            Err(refused) => Ok(IssueOutcome::Refused(refused)),
-        }
-    })
-    .await
-}
-
 pub async fn issue(
     ctx: Ctx,
     user: CurrentUser,
@@ -58,8 +11,8 @@ pub async fn issue(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let id = path.into_inner();
-    match issue_draft(&db, org_id, id, user.actor()).await? {
-        IssueOutcome::Issued {
+    match crate::app::invoices::issue_draft(&db, org_id, id, user.actor()).await? {
+        crate::app::invoices::IssueOutcome::Issued {
             row,
             queued,
             not_sent_reason,
@@ -75,7 +28,7 @@ pub async fn issue(
                 );
             }
         }
-        IssueOutcome::Refused(refused) => {
+        crate::app::invoices::IssueOutcome::Refused(refused) => {
             ctx.flash_error(Message::new("flash-not-issued").arg_list("reasons", refused.reasons()))
         }
     }
@@ -94,18 +47,7 @@ async fn requeue(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let actor = user.actor();
-    let changed = db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-                let changed = submission::requeue(conn, org_id, id)?;
-                if changed > 0 {
-                    audit::record(conn, Entry::new(Some(org_id), actor, action).target("invoice", id))?;
-                }
-                Ok::<_, AppError>(changed)
-            })
-        })
-        .await?;
+    let changed = crate::app::invoices::requeue(&db, org_id, id, actor, action).await?;
     if changed > 0 {
         ctx.flash_success(done);
     } else {
@@ -144,20 +86,11 @@ pub async fn resend(
     let org_id = user.organisation()?;
     let id = path.into_inner();
     let actor = user.actor();
-    let outcome = db
-        .run(move |conn| {
-            invoice::find(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-            match write_tx(conn, |conn| invoicing::resend_after_fix(conn, org_id, id, actor)) {
-                Ok(()) => Ok(Ok(())),
-                Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
-                // No submission: nothing was ever sent through Chorus Pro.
-                Err(InvoicingError::NotFound) => Ok(Err(vec![Message::new("flash-nothing-to-resend")])),
-                Err(other) => Ok(Err(other.reasons())),
-            }
-        })
-        .await?;
+    let outcome = crate::app::invoices::resend_after_fix(&db, org_id, id, actor).await?;
     match outcome {
-        Ok(()) => ctx.flash_success(Message::new("flash-resent")),
+        Ok(changes) => ctx.flash_success(
+            Message::new("flash-resent-with").arg_list("changes", changes.iter().map(|c| c.message()).collect()),
+        ),
         Err(reasons) => ctx.flash_error(Message::new("flash-not-resent").arg_list("reasons", reasons)),
     }
     Ok(see_other(format!("/invoices/{id}")))

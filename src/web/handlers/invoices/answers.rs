@@ -245,7 +245,7 @@ pub async fn credit_note(
     let org_id = user.organisation()?;
     let id = path.into_inner();
     let original = own_invoice(&db, org_id, id).await?;
-    if original.state != STATE_ISSUED || original.kind != "invoice" {
+    if original.state != InvoiceState::Issued || original.kind != DocumentKind::Invoice {
         ctx.flash_error(Message::new("flash-credit-note-issued-only"));
         return Ok(see_other(format!("/invoices/{id}")));
     }
@@ -258,14 +258,7 @@ pub async fn credit_note(
         document,
     };
     let actor = user.actor();
-    let created = db
-        .run(move |conn| {
-            let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-            Ok::<_, AppError>(write_tx(conn, |conn| {
-                invoicing::save_draft(conn, &org, None, input, actor)
-            }))
-        })
-        .await?;
+    let created = crate::app::credit_notes::save_draft(&db, org_id, input, actor).await?;
     match created {
         Ok(row) => {
             ctx.flash_success(Message::new("flash-credit-note-created"));

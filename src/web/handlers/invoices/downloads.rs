@@ -52,22 +52,37 @@ pub async fn download_file(
     let (row, _, mode) = load_full(db, org_id, id).await?;
     let invoice = parsed(&row)?;
     let stem = invoice.number().file_stem();
+    // The organisation's logo, drawn on the PDF (decoded where the PDF is drawn).
+    let logo = db
+        .run(move |conn| crate::db::models::organisation_logo::find(conn, org_id).map_err(AppError::from))
+        .await?;
+    let decode = move || {
+        logo.as_ref()
+            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content))
+    };
     let other_format = match which {
         Download::Cii => Some(crate::render::OutputFormat::Cii),
         Download::FacturX => Some(crate::render::OutputFormat::FacturX),
         _ => None,
     };
     if let Some(format) = other_format {
-        let rendered = web::block(move || crate::render::render_invoice(&invoice, format, mode))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?;
+        let rendered =
+            web::block(move || crate::render::render_invoice_with_logo(&invoice, format, mode, decode().as_ref()))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
         return Ok(match which {
             Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
             _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
         });
     }
-    let package = render(invoice, mode).await?;
+    let package = web::block(move || {
+        let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
+        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
     Ok(match which {
         Download::Ubl => ("application/xml", format!("{stem}.xml"), package.ubl),
         Download::Pdf => ("application/pdf", format!("{stem}.pdf"), package.pdf),

@@ -370,7 +370,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let org_id = user.organisation()?;
     let row = own_invoice(&db, org_id, path.into_inner()).await?;
-    if row.state != STATE_DRAFT {
+    if row.state != InvoiceState::Draft {
         ctx.flash_error(Message::new("err-invoice-already-issued"));
         return Ok(see_other(format!("/invoices/{}", row.id)));
     }
@@ -407,11 +407,6 @@ pub async fn update(
     save(ctx, user, db, Some(path.into_inner()), pairs).await
 }
 
-enum Saved {
-    Row(Box<InvoiceRow>),
-    Invalid(Problems),
-}
-
 async fn save(
     ctx: Ctx,
     user: CurrentUser,
@@ -423,7 +418,7 @@ async fn save(
     let existing = match invoice_id {
         Some(id) => {
             let row = own_invoice(&db, org_id, id).await?;
-            if row.state != STATE_DRAFT {
+            if row.state != InvoiceState::Draft {
                 return Err(AppError::Conflict(
                     Message::new("err-invoice-already-issued").to_string(),
                 ));
@@ -458,36 +453,14 @@ async fn save(
     };
     let form_is_valid = errors.is_empty();
     let actor = user.actor();
-    let outcome = db
-        .run(move |conn| {
-            let org = organisation::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-            if !form_is_valid {
-                // Nothing is saved, but every other problem is listed at once.
-                let mut document = input.document;
-                invoicing::apply_seller(&mut document, &org);
-                return Ok(Saved::Invalid(
-                    invoicing::parse_for_draft(document).err().unwrap_or_default(),
-                ));
-            }
-            match write_tx(conn, |conn| {
-                crate::app::invoices::save_linked_draft(conn, &org, invoice_id, links, input, actor)
-            }) {
-                Ok(row) => Ok(Saved::Row(Box::new(row))),
-                Err(InvoicingError::Invalid(problems)) => Ok(Saved::Invalid(problems)),
-                Err(InvoicingError::NotFound) => Err(AppError::NotFound),
-                Err(InvoicingError::AlreadyIssued) => Err(AppError::Conflict(
-                    Message::new("err-invoice-already-issued").to_string(),
-                )),
-                Err(InvoicingError::Database(e)) => Err(e.into()),
-            }
-        })
-        .await?;
+    let outcome =
+        crate::app::invoices::save_form_draft(&db, org_id, invoice_id, links, input, form_is_valid, actor).await?;
     match outcome {
-        Saved::Row(row) => {
+        crate::app::invoices::Saved::Row(row) => {
             ctx.flash_success(Message::new("flash-draft-saved"));
             Ok(see_other(format!("/invoices/{}", row.id)))
         }
-        Saved::Invalid(problems) => {
+        crate::app::invoices::Saved::Invalid(problems) => {
             invoice_form::merge_problems(&mut errors, &problems, &rows);
             let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &errors);
             page.saved_items = item_choices(&saved_items);

@@ -25,12 +25,12 @@ fn row_view(
     RowView {
         id: row.id,
         number: row.number.clone(),
-        credit_note: row.kind == "credit_note",
+        credit_note: row.kind == DocumentKind::CreditNote,
         buyer: row.buyer_name.clone(),
         issue_date: row.issue_date,
         total: from_micros(row.total_with_vat),
         currency: row.currency.clone(),
-        status: status_view(&row.state, sub),
+        status: status_view(row.state, sub),
         ageing: ageing(sub, now),
         next_check: next_check(sub, tracking),
     }
@@ -47,8 +47,8 @@ pub struct ListQuery {
 }
 
 pub struct Chip {
-    /// A status key, or empty for all.
-    pub key: &'static str,
+    /// A status, or None for all.
+    pub key: Option<ListStatus>,
     /// "10,000+" past the cap: counting millions of rows on each load is not worth it.
     pub count: crate::db::BoundedCount,
     pub current: bool,
@@ -82,8 +82,6 @@ pub struct RowsFragment {
     pub refresh_url: String,
 }
 
-const STATUSES: &[&str] = &["draft", "issued", "in_processing", "sent", "rejected"];
-
 /// The query as a filter, or the problems with it (shown next to the filter inputs).
 pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
     let mut errors = FormErrors::new();
@@ -101,7 +99,7 @@ pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
         parsed
     };
     let filter = InvoiceFilter {
-        status: STATUSES.iter().find(|s| **s == query.status).map(|s| s.to_string()),
+        status: query.status.parse().ok(),
         customer_id: None,
         search: Some(query.q.trim().to_string()).filter(|s| !s.is_empty()),
         issued_from: date("from", &query.from),
@@ -167,7 +165,7 @@ async fn load_rows(
 }
 
 /// The chips' counts of big organisations (see `web::count_cache`).
-pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(&'static str, crate::db::BoundedCount)>>;
+pub type ChipCounts = crate::web::count_cache::CountCache<Vec<(ListStatus, crate::db::BoundedCount)>>;
 
 /// The status chips with their counts ("All" first), the one of `query` current.
 pub async fn status_chips(
@@ -187,14 +185,15 @@ pub async fn status_chips(
         }
     };
     let mut chips = vec![Chip {
-        key: "",
+        key: None,
         count: crate::db::BoundedCount::sum(counts.iter().map(|(_, n)| *n)),
         current: query.status.is_empty(),
     }];
+    let current = query.status.parse::<ListStatus>().ok();
     chips.extend(counts.into_iter().map(|(key, count)| Chip {
-        key,
+        key: Some(key),
         count,
-        current: query.status == key,
+        current: current == Some(key),
     }));
     Ok(chips)
 }

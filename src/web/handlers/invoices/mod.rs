@@ -2,26 +2,26 @@
 //! preview, downloads, issuing, the Chorus Pro actions and credit notes. Every query is scoped to
 //! the caller's organisation; another organisation's invoice is a 404.
 
-use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
 use crate::db::QueryResult;
-use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow, STATE_DRAFT, STATE_ISSUED};
-use crate::db::models::organisation::{self, OrganisationRow};
+use crate::db::models::invoice::{self, InvoiceFilter, InvoiceListItem, InvoiceRow};
+use crate::db::models::organisation;
 use crate::db::models::submission::{self, SubmissionListItem, SubmissionRow};
 use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
-use crate::db::{AnyConnection, Db, write_tx};
+use crate::db::{AnyConnection, Db};
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
 use crate::domain::invoice::document::InvoiceDocument;
 use crate::domain::invoice::{
     AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
 };
 use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::state::{InvoiceState, ListStatus, SubmissionStage, SubmissionStatus};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
-use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::invoicing::{self, DraftInput, InvoicingError};
 use crate::jobs::{JobContext, followup};
 use crate::web::chorus_status;
 use crate::web::invoice_form::{self, EMPTY_ROWS, FormErrors, InvoiceForm, UNIT_CHOICES, VAT_CHOICES, html_id};

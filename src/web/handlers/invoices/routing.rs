@@ -40,7 +40,7 @@ async fn routing_page(
 ) -> Result<RoutingPage, AppError> {
     use crate::app::routing_fix::{RoutingInput, correctable};
     let (row, sub, _) = load_full(db, org_id, id).await?;
-    if row.state == STATE_DRAFT {
+    if row.state == InvoiceState::Draft {
         return Err(AppError::NotFound);
     }
     let document = stored_document(&row)?;
@@ -152,7 +152,7 @@ pub async fn correct_routing(
     let actor = user.actor();
     let outcome = db
         .run(
-            move |conn| match write_tx(conn, |conn| correct_and_redeposit(conn, org_id, id, &routing, actor)) {
+            move |conn| match correct_and_redeposit(conn, org_id, id, &routing, actor) {
                 Ok(changes) => Ok(Ok(changes)),
                 Err(InvoicingError::Invalid(problems)) => Ok(Err(problems)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),
@@ -187,16 +187,14 @@ pub async fn corrected_copy(
     let id = path.into_inner();
     let actor = user.actor();
     let outcome = db
-        .run(move |conn| {
-            match write_tx(conn, |conn| {
-                crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor)
-            }) {
+        .run(
+            move |conn| match crate::app::corrected_copy::credit_and_copy(conn, org_id, id, actor) {
                 Ok(done) => Ok(Ok(done)),
                 Err(InvoicingError::Database(e)) => Err(AppError::from(e)),
                 Err(InvoicingError::NotFound) => Err(AppError::NotFound),
                 Err(other) => Ok(Err(other.reasons())),
-            }
-        })
+            },
+        )
         .await?;
     match outcome {
         Ok(done) => {

@@ -39,7 +39,7 @@ pub struct ReasonView {
 }
 
 pub struct ChorusView {
-    pub stage: String,
+    pub stage: SubmissionStage,
     pub flux_number: Option<String>,
     pub chorus_invoice_id: Option<String>,
     pub last_error: Option<String>,
@@ -52,6 +52,9 @@ pub struct ChorusView {
     pub routing_correctable: bool,
     /// The buyer rejected it after integration: "credit note and corrected copy" is offered.
     pub corrected_copy_offered: bool,
+    /// What "Resend after correction" would change ("Engagement: (none) → EJ-2026-0042"), in the
+    /// reader's language; empty: nothing changed since the rejected deposit, nothing offered.
+    pub resend_changes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -75,6 +78,8 @@ pub struct ShowPage {
     pub followup: Option<FollowUpForm>,
     /// The characters the PDF font cannot draw (shown as `?` in the PDF), each once.
     pub pdf_substitutes: Vec<char>,
+    /// The file it was imported from, and what its deposit sent.
+    pub original: Option<crate::db::models::invoice_original::OriginalSummary>,
 }
 
 /// The follow-up form of an invoice Chorus Pro sent back: `recycle` (A_RECYCLER) or `complete`
@@ -96,7 +101,7 @@ impl FollowUpForm {
 
     /// Which form a submission waits for, if any.
     pub(super) fn offered(sub: &SubmissionRow) -> Option<&'static str> {
-        if sub.stage != submission::stage::TRACK {
+        if sub.stage != SubmissionStage::Track {
             return None;
         }
         match sub.chorus_status.as_deref() {
@@ -116,8 +121,17 @@ impl FollowUpForm {
 }
 
 impl ShowPage {
+    /// "UBL 2.1", "CII D16B" or "Factur-X": the syntax of the imported file.
+    pub fn original_format(&self) -> String {
+        self.original
+            .as_ref()
+            .and_then(|o| crate::import::ImportFormat::parse(&o.format))
+            .map(|f| f.to_string())
+            .unwrap_or_default()
+    }
+
     pub fn is_draft(&self) -> bool {
-        self.row.state == STATE_DRAFT
+        self.row.state == InvoiceState::Draft
     }
     /// The substituted characters for the warning, each quoted: `«😀», «漢»`.
     pub fn pdf_substitutes_list(&self) -> String {
@@ -128,7 +142,7 @@ impl ShowPage {
             .join(", ")
     }
     pub fn can_credit(&self) -> bool {
-        self.row.state == STATE_ISSUED && self.row.kind == "invoice"
+        self.row.state == InvoiceState::Issued && self.row.kind == DocumentKind::Invoice
     }
     /// A document date (ISO text) in the reader's language; anything else as written.
     pub fn day(&self, text: &str) -> String {
@@ -181,18 +195,40 @@ fn unit_price_text(locale: Locale, price: Decimal, currency: &str) -> String {
 /// Where to fix the field a Chorus Pro reason points at. An issued invoice never opens the draft
 /// form (it refuses them): its routing data is corrected on its own page, which also shows what the
 /// customer and contract records say now, and deposits it again.
+///
+/// An issued invoice made from a customer (or a contract) is fixed where the data comes from: the
+/// customer's (or contract's) form, which brings the user back to the invoice
+/// (`?return_to=/invoices/{id}`) to "Resend after correction".
 pub fn fix_link(field: &str, row: &InvoiceRow) -> Option<(String, Message)> {
     let on_invoice = |anchor: &str| {
-        if row.state == STATE_DRAFT {
+        if row.state == InvoiceState::Draft {
             format!("/invoices/{}/edit#{anchor}", row.id)
         } else {
             format!("/invoices/{}/routing#{anchor}", row.id)
         }
     };
+    let back = format!("return_to=/invoices/{}", row.id);
+    let on_customer = |anchor: &str, field: &str| match row.customer_id {
+        Some(customer) if row.state != InvoiceState::Draft => format!("/customers/{customer}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
+    let on_contract = |anchor: &str, field: &str| match row.contract_id {
+        Some(contract) if row.state != InvoiceState::Draft => format!("/contracts/{contract}/edit?{back}#{field}"),
+        _ => on_invoice(anchor),
+    };
     Some(match field {
-        "buyer_siret" => (on_invoice("buyer_siret"), Message::new("hint-fix-buyer-siret")),
-        "service_code" => (on_invoice("service_code"), Message::new("hint-fix-service-code")),
-        "engagement" => (on_invoice("engagement"), Message::new("hint-fix-engagement")),
+        "buyer_siret" => (
+            on_customer("buyer_siret", "siret"),
+            Message::new("hint-fix-buyer-siret"),
+        ),
+        "service_code" => (
+            on_customer("service_code", "service_code"),
+            Message::new("hint-fix-service-code"),
+        ),
+        "engagement" => (
+            on_contract("engagement", "external_reference"),
+            Message::new("hint-fix-engagement"),
+        ),
         // The pre-send check names `payment_means…`; a Chorus Pro reason about the account, `iban`.
         field if field == "iban" || field.starts_with("payment_means") => {
             ("/settings/bank-accounts".into(), Message::new("hint-fix-iban"))
@@ -206,7 +242,7 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
     let now = crate::db::now();
     let listed = sub.list_item();
     ChorusView {
-        stage: sub.stage.clone(),
+        stage: sub.stage,
         flux_number: sub.flux_number.clone(),
         chorus_invoice_id: sub.chorus_invoice_id.clone(),
         last_error: sub.last_error.clone(),
@@ -224,13 +260,14 @@ fn chorus_view(row: &InvoiceRow, sub: &SubmissionRow, tracking: Option<NaiveDate
                 }
             })
             .collect(),
-        waiting_for_person: sub.stage == submission::stage::HOLD,
+        waiting_for_person: sub.stage == SubmissionStage::Hold,
         next_check: next_check(Some(&listed), tracking).map(at),
         ageing: ageing(Some(&listed), now)
             .map(|days| i18n::text_with(locale, "invoice-ageing", &[("days", days.to_string())])),
         deposited_at: sub.deposited_at.map(at),
-        routing_correctable: row.state == STATE_ISSUED && crate::app::routing_fix::correctable(sub),
+        routing_correctable: row.state == InvoiceState::Issued && crate::app::routing_fix::correctable(sub),
         corrected_copy_offered: crate::app::corrected_copy::offered(row, Some(sub)),
+        resend_changes: Vec::new(),
     }
 }
 
@@ -305,19 +342,24 @@ pub async fn build_show(
         None => None,
     };
     let locale = ctx.locale;
-    let title = match (&row.number, row.kind.as_str()) {
-        (Some(number), "credit_note") => {
+    let title = match (&row.number, row.kind) {
+        (Some(number), DocumentKind::CreditNote) => {
             i18n::text_with(locale, "invoice-title-credit-note", &[("number", number.clone())])
         }
         (Some(number), _) => i18n::text_with(locale, "invoice-title-invoice", &[("number", number.clone())]),
-        (None, "credit_note") => i18n::text(locale, "invoice-title-draft-credit-note"),
+        (None, DocumentKind::CreditNote) => i18n::text(locale, "invoice-title-draft-credit-note"),
         (None, _) => i18n::text(locale, "invoice-title-draft-invoice"),
     };
-    let status = status_view(&row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
-    let (tracking, prefill) = {
+    let status = status_view(row.state, sub.as_ref().map(SubmissionRow::list_item).as_ref());
+    let (tracking, prefill, resend_changes) = {
         let (customer_id, contract_id) = (row.customer_id, row.contract_id);
         db.run(move |conn| {
             let tracking = tracking_next(conn, org_id)?;
+            let resend_changes = match crate::app::resend_after_correction::pending(conn, org_id, id) {
+                Ok(changes) => changes.unwrap_or_default(),
+                Err(InvoicingError::Database(e)) => return Err(AppError::from(e)),
+                Err(_) => Vec::new(),
+            };
             let customer = match customer_id {
                 Some(c) => customer::find(conn, org_id, c)?,
                 None => None,
@@ -329,11 +371,18 @@ pub async fn build_show(
             Ok::<_, AppError>((
                 tracking,
                 (customer, contract.and_then(|c| c.contract.external_reference)),
+                resend_changes,
             ))
         })
         .await?
     };
-    let chorus = sub.as_ref().map(|s| chorus_view(&row, s, tracking, locale));
+    let chorus = sub.as_ref().map(|s| ChorusView {
+        resend_changes: resend_changes.iter().map(|c| c.message().render(locale)).collect(),
+        ..chorus_view(&row, s, tracking, locale)
+    });
+    let original = db
+        .run(move |conn| crate::db::models::invoice_original::summary(conn, org_id, id).map_err(AppError::from))
+        .await?;
     let followup = followup.or_else(|| {
         let kind = sub.as_ref().and_then(FollowUpForm::offered)?;
         let (customer, engagement) = &prefill;
@@ -376,6 +425,7 @@ pub async fn build_show(
         corrects,
         row,
         pdf_substitutes: Vec::new(),
+        original,
     };
     let invoice = match invoicing::load(&page.row) {
         Ok(invoice) => invoice,
@@ -501,7 +551,7 @@ pub async fn build_show(
 /// invoice (see `web::package_sizes`).
 async fn package_sizes(row: &InvoiceRow, invoice: Invoice, mode: AttachmentMode) -> Result<PackageSizes, AppError> {
     let cache = PackageSizeCache::shared();
-    let key = (row.state != STATE_DRAFT).then(|| PackageKey::new(row.id, &row.document, mode));
+    let key = (row.state != InvoiceState::Draft).then(|| PackageKey::new(row.id, &row.document, mode));
     if let Some(sizes) = key.as_ref().and_then(|key| cache.get(key)) {
         return Ok(sizes);
     }

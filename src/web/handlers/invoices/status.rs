@@ -5,8 +5,8 @@ use super::*;
 /// The status of an invoice: draft, issued outside Chorus Pro, or its Chorus Pro submission's.
 #[derive(Debug, Clone)]
 pub struct StatusView {
-    /// `draft`, `issued`, `in_processing`, `sent`, `rejected`: what filters and the API use.
-    pub key: String,
+    /// What filters and the API use.
+    pub key: ListStatus,
     pub label: &'static str,
     pub badge: &'static str,
     /// The raw Chorus Pro code and its meaning.
@@ -14,10 +14,10 @@ pub struct StatusView {
     pub meaning: Message,
 }
 
-pub fn status_view(state: &str, submission: Option<&SubmissionListItem>) -> StatusView {
-    if state == STATE_DRAFT {
+pub fn status_view(state: InvoiceState, submission: Option<&SubmissionListItem>) -> StatusView {
+    if state == InvoiceState::Draft {
         return StatusView {
-            key: "draft".into(),
+            key: ListStatus::Draft,
             label: "Draft",
             badge: "badge-draft",
             chorus_code: None,
@@ -26,26 +26,26 @@ pub fn status_view(state: &str, submission: Option<&SubmissionListItem>) -> Stat
     }
     let Some(sub) = submission else {
         return StatusView {
-            key: "issued".into(),
+            key: ListStatus::Issued,
             label: "Issued",
             badge: "badge-draft",
             chorus_code: None,
             meaning: Message::new("status-issued-meaning"),
         };
     };
-    let (label, badge) = match sub.status.as_str() {
-        submission::status::SENT => ("Sent", "badge-sent"),
-        submission::status::REJECTED => ("Rejected", "badge-rejected"),
-        _ => ("In processing", "badge-processing"),
+    let (label, badge) = match sub.status {
+        SubmissionStatus::Sent => ("Sent", "badge-sent"),
+        SubmissionStatus::Rejected => ("Rejected", "badge-rejected"),
+        SubmissionStatus::InProcessing => ("In processing", "badge-processing"),
     };
-    let meaning = match (&sub.chorus_status, sub.stage.as_str()) {
+    let meaning = match (&sub.chorus_status, sub.stage) {
         (Some(code), _) => chorus_status::meaning(code),
-        (None, submission::stage::SUBMIT) => Message::new("status-queued-meaning"),
-        (None, submission::stage::HOLD) => Message::new("status-hold-meaning"),
+        (None, SubmissionStage::Submit) => Message::new("status-queued-meaning"),
+        (None, SubmissionStage::Hold) => Message::new("status-hold-meaning"),
         (None, _) => Message::new("status-deposited-meaning"),
     };
     StatusView {
-        key: sub.status.clone(),
+        key: sub.status.into(),
         label,
         badge,
         chorus_code: sub.chorus_status.clone(),
@@ -59,7 +59,7 @@ pub fn fr_date(date: NaiveDate) -> String {
 
 /// Days "in processing", once it has been more than 2 days.
 pub(super) fn ageing(submission: Option<&SubmissionListItem>, now: NaiveDateTime) -> Option<i64> {
-    let sub = submission.filter(|s| s.status == submission::status::IN_PROCESSING)?;
+    let sub = submission.filter(|s| s.status == SubmissionStatus::InProcessing)?;
     let days = (now - sub.created_at).num_days();
     (days > 2).then_some(days)
 }
@@ -71,10 +71,10 @@ pub(super) fn next_check(
     tracking: Option<NaiveDateTime>,
 ) -> Option<NaiveDateTime> {
     let sub = submission?;
-    match sub.stage.as_str() {
-        submission::stage::SUBMIT | submission::stage::POLL => Some(sub.next_run_at),
-        submission::stage::TRACK => tracking.map(|at| at.max(crate::db::now())),
-        _ => None,
+    match sub.stage {
+        SubmissionStage::Submit | SubmissionStage::Poll => Some(sub.next_run_at),
+        SubmissionStage::Track => tracking.map(|at| at.max(crate::db::now())),
+        SubmissionStage::Hold | SubmissionStage::Done => None,
     }
 }
 

@@ -1,0 +1,15 @@
+ALTER TABLE invoices DROP CONSTRAINT invoices_kind_check;
+ALTER TABLE invoices DROP CONSTRAINT invoices_state_check;
+ALTER TABLE invoices DROP CONSTRAINT invoices_list_status_check;
+ALTER TABLE submissions DROP CONSTRAINT submissions_stage_check;
+ALTER TABLE submissions DROP CONSTRAINT submissions_status_check;
+ALTER TABLE submissions DROP CONSTRAINT submissions_syntax_check;
+ALTER TABLE chorus_connections DROP CONSTRAINT chorus_connections_environment_check;
+ALTER TABLE chorus_connections DROP CONSTRAINT chorus_connections_deposit_format_check;
+ALTER TABLE chorus_connections DROP CONSTRAINT chorus_connections_attachment_mode_check;
+ALTER TABLE contracts DROP CONSTRAINT contracts_billing_period_check;
+ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_status_check;
+ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_event_check;
+ALTER TABLE notification_preferences DROP CONSTRAINT notification_preferences_event_check;
+ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_status_check;
+ALTER TABLE webhook_events DROP CONSTRAINT webhook_events_event_type_check;

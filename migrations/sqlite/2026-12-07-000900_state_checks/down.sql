@@ -1,0 +1,16 @@
+DROP TRIGGER invoices_states_insert;
+DROP TRIGGER invoices_states_update;
+DROP TRIGGER submissions_states_insert;
+DROP TRIGGER submissions_states_update;
+DROP TRIGGER chorus_connections_states_insert;
+DROP TRIGGER chorus_connections_states_update;
+DROP TRIGGER contracts_states_insert;
+DROP TRIGGER contracts_states_update;
+DROP TRIGGER mail_outbox_states_insert;
+DROP TRIGGER mail_outbox_states_update;
+DROP TRIGGER notification_preferences_states_insert;
+DROP TRIGGER notification_preferences_states_update;
+DROP TRIGGER webhook_deliveries_states_insert;
+DROP TRIGGER webhook_deliveries_states_update;
+DROP TRIGGER webhook_events_states_insert;
+DROP TRIGGER webhook_events_states_update;

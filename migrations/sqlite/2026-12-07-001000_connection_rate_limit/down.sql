@@ -1,0 +1,1 @@
+ALTER TABLE chorus_connections DROP COLUMN requests_per_second;
