@@ -83,6 +83,15 @@ impl From<ProfileError> for AppError {
     }
 }
 
+impl From<crate::db::models::chorus_connection::CredentialsError> for AppError {
+    fn from(e: crate::db::models::chorus_connection::CredentialsError) -> Self {
+        match e {
+            crate::db::models::chorus_connection::CredentialsError::Query(q) => q.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> AppError {
         AppError::Internal(anyhow::anyhow!("{e}"))
