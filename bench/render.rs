@@ -8,7 +8,7 @@ use chorus_desk::domain::invoice::{AttachmentMode, Invoice};
 use chorus_desk::ubl::{UblOptions, render_package, render_ubl};
 
 fn ten_line_invoice() -> Invoice {
-    match Invoice::parse(chorus_desk::bench_seed::ten_line_document()) {
+    match Invoice::parse(chorus_desk::devtools::bench_seed::ten_line_document()) {
         Ok(invoice) => invoice,
         Err(errors) => panic!("benchmark invoice is invalid: {errors}"),
     }

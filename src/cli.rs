@@ -307,7 +307,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         simulator.seed_made_available(supplier, buyer, *invoices);
         eprintln!(
             "simulator: {invoices} invoices made available; peak RSS {} MiB",
-            crate::bench_poller::peak_rss_kib() / 1024
+            crate::devtools::bench_poller::peak_rss_kib() / 1024
         );
         return Ok(crate::simulator::serve_standalone(bind, simulator).await?);
     }
@@ -616,7 +616,7 @@ async fn bench_poller(
     let organisation = organisation_by_siret(&mut *db.get()?, org)?;
     connect_to_simulator(&mut *db.get()?, &settings, &organisation)?;
     let ctx = crate::jobs::JobContext::new(db, settings.secret.clone(), simulator_url.clone());
-    let bench = crate::bench_poller::PollerBench {
+    let bench = crate::devtools::bench_poller::PollerBench {
         organisation_id: organisation.id,
         invoices,
         cycles,
@@ -624,7 +624,7 @@ async fn bench_poller(
         simulator_url,
         max_seconds,
     };
-    crate::bench_poller::run(&ctx, &bench).await
+    crate::devtools::bench_poller::run(&ctx, &bench).await
 }
 
 fn bench_seed(
@@ -638,7 +638,7 @@ fn bench_seed(
     let mut conn = db.get()?;
     let organisation_id = organisation_by_siret(&mut conn, org)?.id;
     let started = std::time::Instant::now();
-    crate::bench_seed::seed_invoices(&mut conn, organisation_id, invoices, in_flight, &mut |n| {
+    crate::devtools::bench_seed::seed_invoices(&mut conn, organisation_id, invoices, in_flight, &mut |n| {
         if n % 100_000 == 0 {
             eprintln!("{n} invoices ({:.0} s)", started.elapsed().as_secs_f64());
         }
@@ -646,15 +646,13 @@ fn bench_seed(
     let invoices_took = started.elapsed().as_secs_f64();
     println!("{invoices} invoices with their submissions seeded in {invoices_took:.1} s");
     let started = std::time::Instant::now();
-    crate::bench_seed::seed_audit(&mut conn, Some(organisation_id), audit_entries)?;
+    crate::devtools::bench_seed::seed_audit(&mut conn, Some(organisation_id), audit_entries)?;
     println!(
         "{audit_entries} audit entries seeded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    if let crate::db::AnyConnection::Postgresql(pg) = &mut *conn {
-        // What autovacuum does a while after such an insert: the planner needs the new sizes.
-        let started = std::time::Instant::now();
-        diesel::RunQueryDsl::execute(diesel::sql_query("ANALYZE invoices, submissions, audit_log"), pg)?;
+    let started = std::time::Instant::now();
+    if crate::db::analyze_after_bulk_load(&mut conn)? {
         println!("tables analysed in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(())
@@ -667,14 +665,14 @@ fn audit_seed(settings: &Settings, count: u64, org: Option<&str>) -> anyhow::Res
         Some(siret) => Some(organisation_by_siret(&mut conn, siret)?.id),
         None => None,
     };
-    crate::bench_seed::seed_audit(&mut conn, organisation_id, count)?;
+    crate::devtools::bench_seed::seed_audit(&mut conn, organisation_id, count)?;
     println!("{count} audit entries appended");
     Ok(())
 }
 
 async fn demo(settings: Settings, json: bool) -> anyhow::Result<()> {
     let db = open_database(&settings)?;
-    let info = crate::demo::seed(&db, &settings)?;
+    let info = crate::devtools::demo::seed(&db, &settings)?;
     if json {
         println!("{}", serde_json::to_string(&info)?);
     } else {
@@ -683,7 +681,7 @@ async fn demo(settings: Settings, json: bool) -> anyhow::Result<()> {
             settings.bind, info.admin_email, info.admin_password
         );
     }
-    crate::demo::spawn_activity(db);
+    crate::devtools::demo::spawn_activity(db);
     serve(settings).await
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chorus-desk.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// `CHORUS_DESK_ADMIN_EMAIL` when unset: the platform admin `bootstrap` creates on a first start.
+pub const FIRST_ADMIN_EMAIL: &str = "admin@chorus-desk.local";
 /// Every two seconds.
 pub const DEFAULT_SCHEDULE: &str = "*/2 * * * * *";
 /// Ten years (with leap days): French invoice records are kept that long.
@@ -98,7 +100,7 @@ pub struct Settings {
     pub session_max_hours: i64,
     /// Proxies whose `X-Forwarded-For` is believed (`CHORUS_DESK_TRUSTED_PROXIES`); from anyone
     /// else the peer address is the client's.
-    pub trusted_proxies: crate::auth::client_address::TrustedProxies,
+    pub trusted_proxies: crate::auth::trusted_proxies::TrustedProxies,
     /// Overrides the built-in simulator's `CHORUS_SIM_FLUX_STEP_MS` when set (tests and demos
     /// that want the intermediate flux states without touching the process environment).
     pub simulator_flux_step: Option<std::time::Duration>,
@@ -180,7 +182,7 @@ impl Settings {
                 .ok()
                 .filter(|p| !p.is_empty()),
             first_admin_email: std::env::var("CHORUS_DESK_ADMIN_EMAIL")
-                .unwrap_or_else(|_| crate::bootstrap::FIRST_ADMIN_EMAIL.to_string()),
+                .unwrap_or_else(|_| FIRST_ADMIN_EMAIL.to_string()),
             audit_retention_days: audit_retention_days_from(
                 std::env::var("CHORUS_DESK_AUDIT_RETENTION_DAYS").ok().as_deref(),
             )?,

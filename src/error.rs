@@ -1,6 +1,19 @@
 //! The one error type at the web boundary. Variants a user can act on carry their own status; the
 //! rest is `Internal`, logged with its cause chain and shown as a generic page.
+//!
+//! **Error policy.** Inside a layer an error is a type its caller can decide on (`DbError`,
+//! `ChorusError`, `CiiError`, a use case's own such as `BankAccountError`); `anyhow` only at the
+//! edges that just report (the CLI, startup). At the web boundary every error becomes an
+//! `AppError`, and the `From<_> for AppError` conversions live here and nowhere else: a handler
+//! writes `?`. What a person typed wrong is not an error: it comes back as `FieldErrors`, shown
+//! next to the field with a 422, and the JSON API answers `ApiError`, a 4xx naming the field;
+//! never a 500. `Database` and `Internal` are logged with their cause and shown without it; no
+//! secret reaches a message or a log. No `unwrap` outside tests (clippy `unwrap_used`, denied in
+//! Cargo.toml): `?`, or `expect("why this cannot fail")` where it truly cannot; nothing a request
+//! or a stored row contains may panic.
 
+use crate::app::bank_accounts::BankAccountError;
+use crate::app::organisation_profile::ProfileError;
 use crate::db::DbError;
 use crate::i18n::{Locale, Message};
 use actix_web::body::{BoxBody, MessageBody};
@@ -35,6 +48,47 @@ pub enum AppError {
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> AppError {
         AppError::Database(DbError::Query(e))
+    }
+}
+
+impl From<BankAccountError> for AppError {
+    fn from(error: BankAccountError) -> Self {
+        match error {
+            BankAccountError::NotFound => AppError::NotFound,
+            BankAccountError::Database(e) => e.into(),
+            BankAccountError::Invalid(errors) => AppError::BadRequest(
+                Message::field_list(&errors)
+                    .iter()
+                    .map(Message::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
+}
+
+impl From<ProfileError> for AppError {
+    fn from(error: ProfileError) -> Self {
+        match error {
+            ProfileError::NotFound => AppError::NotFound,
+            ProfileError::Database(e) => e.into(),
+            ProfileError::Invalid(errors) => AppError::BadRequest(
+                Message::field_list(&errors)
+                    .iter()
+                    .map(Message::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
+}
+
+impl From<crate::db::models::chorus_connection::CredentialsError> for AppError {
+    fn from(e: crate::db::models::chorus_connection::CredentialsError) -> Self {
+        match e {
+            crate::db::models::chorus_connection::CredentialsError::Query(q) => q.into(),
+            other => AppError::internal(other),
+        }
     }
 }
 
@@ -80,7 +134,7 @@ impl AppError {
     fn page(&self, locale: Locale) -> String {
         let message = self.message().render(locale);
         let page = ErrorPage {
-            ctx: crate::web::page::Texts { locale },
+            ctx: crate::web::texts::Texts { locale },
             status: self.status_code().as_u16(),
             title: &self.title().render(locale),
             message: &message,
@@ -101,7 +155,7 @@ impl AppError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     /// Only the texts: an error page has no session to take a flash from.
-    ctx: crate::web::page::Texts,
+    ctx: crate::web::texts::Texts,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -172,7 +226,9 @@ pub async fn localise_error_pages(
     // Holding a clone of the request while it is served would break routing (actix needs it
     // unshared), so what an error from a middleware needs is copied out first: the page is then in
     // the language of the cookie or the browser (the person's saved choice is not known yet there).
-    let cookie = req.cookie(crate::web::page::LANG_COOKIE).map(|c| c.value().to_string());
+    let cookie = req
+        .cookie(crate::web::texts::LANG_COOKIE)
+        .map(|c| c.value().to_string());
     let accept = req
         .headers()
         .get(actix_web::http::header::ACCEPT_LANGUAGE)
@@ -181,7 +237,7 @@ pub async fn localise_error_pages(
     let early_locale = Locale::negotiate(cookie.as_deref(), accept.as_deref());
     let locale_of = |request: &actix_web::HttpRequest| {
         let user = request.extensions().get::<crate::auth::CurrentUser>().cloned();
-        crate::web::page::request_locale(request, user.as_ref())
+        crate::web::texts::request_locale(request, user.as_ref())
     };
     // The same response (status, headers, the error for the request log) with the page's body
     // in `locale`; `None` when it is not an `AppError` page.

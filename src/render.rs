@@ -92,7 +92,7 @@ pub fn render_invoice_with(
         }
         OutputFormat::Cii => {
             let pdf = crate::pdf::render_pdf_with_logo(invoice, logo)?;
-            let package = crate::cii::render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
+            let package = render_cii_package_with_pdf(invoice, mode != AttachmentMode::None, pdf, profile)?;
             Ok(Rendered {
                 xml: package.xml,
                 pdf: package.pdf,
@@ -107,6 +107,33 @@ pub fn render_invoice_with(
             })
         }
     }
+}
+
+/// A CII deposit: the XML (with the invoice PDF embedded, or not) and the PDF itself.
+#[derive(Debug, Clone)]
+pub struct CiiPackage {
+    pub xml: Vec<u8>,
+    pub pdf: Vec<u8>,
+}
+
+/// The CII with `pdf` (the invoice's PDF, rendered by the caller) embedded when asked.
+pub fn render_cii_package_with_pdf(
+    invoice: &Invoice,
+    embed_pdf: bool,
+    pdf: Vec<u8>,
+    identifier_profile: crate::domain::einvoicing::IdentifierProfile,
+) -> Result<CiiPackage, PackageError> {
+    let pdf_name = crate::attachment::attachment_file_name(invoice, "pdf");
+    let options = crate::cii::CiiOptions {
+        invoice_attachment: embed_pdf.then_some(crate::attachment::InvoiceAttachment {
+            file_name: &pdf_name,
+            mime_code: "application/pdf",
+            content: &pdf,
+        }),
+        identifier_profile,
+    };
+    let xml = crate::cii::render_cii(invoice, &options)?;
+    Ok(CiiPackage { xml, pdf })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

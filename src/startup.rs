@@ -57,8 +57,8 @@ impl Application {
         let port = address.port();
         {
             let mut conn = db.get()?;
-            if let Some(first) = crate::bootstrap::ensure_first_admin(&mut conn, &settings)? {
-                crate::bootstrap::announce(&first, &address.to_string());
+            if let Some(first) = crate::app::bootstrap::ensure_first_admin(&mut conn, &settings)? {
+                crate::app::bootstrap::announce(&first, &address.to_string());
             }
         }
         // The built-in simulator answers on this very server, under /simulator.

@@ -19,22 +19,6 @@ pub enum BankAccountError {
     Database(#[from] diesel::result::Error),
 }
 
-impl From<BankAccountError> for crate::error::AppError {
-    fn from(error: BankAccountError) -> Self {
-        match error {
-            BankAccountError::NotFound => crate::error::AppError::NotFound,
-            BankAccountError::Database(e) => e.into(),
-            BankAccountError::Invalid(errors) => crate::error::AppError::BadRequest(
-                Message::field_list(&errors)
-                    .iter()
-                    .map(Message::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-        }
-    }
-}
-
 /// The IBAN as the audit log shows it: country, check digits and the last 4 characters.
 pub fn masked_iban(iban: &str) -> String {
     let tail = iban.len().saturating_sub(4);

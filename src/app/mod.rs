@@ -10,8 +10,11 @@ pub mod organisation_profile;
 pub mod routing_fix;
 pub mod saved_items;
 // Notifications (issue 19).
+pub mod bootstrap;
 pub mod bulk_issue;
+pub mod connection_test;
 pub mod import_invoice;
+pub mod readiness;
 pub mod register_webhook;
 pub mod remove_webhook;
 pub mod save_notification_preferences;

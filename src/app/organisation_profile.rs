@@ -22,22 +22,6 @@ pub enum ProfileError {
     Database(#[from] diesel::result::Error),
 }
 
-impl From<ProfileError> for crate::error::AppError {
-    fn from(error: ProfileError) -> Self {
-        match error {
-            ProfileError::NotFound => crate::error::AppError::NotFound,
-            ProfileError::Database(e) => e.into(),
-            ProfileError::Invalid(errors) => crate::error::AppError::BadRequest(
-                Message::field_list(&errors)
-                    .iter()
-                    .map(Message::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-        }
-    }
-}
-
 /// The year whose series the profile shows and may start.
 pub fn current_year() -> i32 {
     chrono::Datelike::year(&chrono::Utc::now().date_naive())

@@ -56,38 +56,17 @@ pub(crate) fn sealed_head(
 
 /// Serialises appends to one chain. SQLite callers already hold the write lock (`write_tx`).
 pub(crate) fn lock_chain(conn: &mut AnyConnection, organisation_id: Option<i64>) -> QueryResult<()> {
-    if let AnyConnection::Postgresql(pg) = conn {
-        let key = 0x4155_4449_0000_0000_i64 + organisation_id.unwrap_or(0);
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::db::advisory_xact_lock(conn, 0x4155_4449_0000_0000_i64 + organisation_id.unwrap_or(0))
 }
 
 /// Every chain that has entries or a head: `None` is the platform chain.
 pub fn chains(conn: &mut AnyConnection) -> QueryResult<Vec<Option<i64>>> {
-    #[derive(QueryableByName)]
-    struct Chain {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        org: i64,
-    }
-    // A loose index scan (one index probe per organisation) rather than DISTINCT over the whole
-    // log: with millions of entries the distinct scan alone took seconds.
-    let organisations: Vec<Chain> = diesel::sql_query(
-        "WITH RECURSIVE chains(org) AS ( \
-             SELECT MIN(organisation_id) FROM audit_log \
-             UNION ALL \
-             SELECT (SELECT MIN(organisation_id) FROM audit_log WHERE organisation_id > chains.org) \
-             FROM chains WHERE chains.org IS NOT NULL) \
-         SELECT org FROM chains WHERE org IS NOT NULL",
-    )
-    .load(conn)?;
+    let organisations = crate::db::models::audit_log::organisations_with_entries(conn)?;
     let platform: bool = diesel::select(diesel::dsl::exists(
         audit_log::table.filter(audit_log::organisation_id.is_null()),
     ))
     .get_result(conn)?;
-    let mut all: Vec<Option<i64>> = organisations.into_iter().map(|c| Some(c.org)).collect();
+    let mut all: Vec<Option<i64>> = organisations.into_iter().map(Some).collect();
     if platform {
         all.push(None);
     }

@@ -244,41 +244,6 @@ fn text_is_indexed(text: &str) -> bool {
     text.chars().count() >= INDEXED_TEXT_MIN_CHARS
 }
 
-/// The free text as one FTS5 phrase: the trigram tokenizer turns it into consecutive trigrams,
-/// so the phrase matches where the text appears as typed, within one column, case ignored —
-/// what `LIKE '%text%'` on each column means. Quotes are doubled, nothing else is syntax inside.
-fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-#[derive(QueryableByName)]
-struct Rowid {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-}
-
-/// Ids of entries whose searched columns contain `text` (SQLite's FTS5 index), newest first,
-/// below `before` and from `floor` on; any organisation (the caller's query scopes them).
-fn fts_candidates(
-    conn: &mut diesel::SqliteConnection,
-    text: &str,
-    before: Option<i64>,
-    floor: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<i64>> {
-    use diesel::sql_types::{BigInt, Text};
-    let rows: Vec<Rowid> = diesel::sql_query(
-        "SELECT rowid AS id FROM audit_log_fts WHERE audit_log_fts MATCH ? AND rowid < ? AND rowid >= ? \
-         ORDER BY rowid DESC LIMIT ?",
-    )
-    .bind::<Text, _>(fts_phrase(text))
-    .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
-    .bind::<BigInt, _>(floor.unwrap_or(i64::MIN))
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
-}
-
 /// The page of a free-text search on SQLite: the index hands out the newest entries containing
 /// the text, in growing chunks, and the other filters (the organisation first) keep theirs. A
 /// rare word costs one index read, a common one the first chunk. `max_candidates` bounds what a
@@ -304,7 +269,9 @@ fn sqlite_text_page(
     let mut read = 0_i64;
     loop {
         let ids = match conn {
-            AnyConnection::Sqlite(lite) => fts_candidates(lite, text, below, floor, chunk)?,
+            AnyConnection::Sqlite(lite) => {
+                crate::db::models::audit_log::fts_candidates(lite, text, below, floor, chunk)?
+            }
             AnyConnection::Postgresql(_) => unreachable!("FTS5 is SQLite's"),
         };
         let exhausted = (ids.len() as i64) < chunk;
@@ -533,8 +500,14 @@ mod tests {
 
     #[test]
     fn free_text_is_one_literal_phrase_and_short_text_is_not_indexed() {
-        assert_eq!(fts_phrase("Mairie de Vézelay"), "\"Mairie de Vézelay\"");
-        assert_eq!(fts_phrase("say \"hi\" OR x*"), "\"say \"\"hi\"\" OR x*\"");
+        assert_eq!(
+            crate::db::models::audit_log::fts_phrase("Mairie de Vézelay"),
+            "\"Mairie de Vézelay\""
+        );
+        assert_eq!(
+            crate::db::models::audit_log::fts_phrase("say \"hi\" OR x*"),
+            "\"say \"\"hi\"\" OR x*\""
+        );
         assert!(text_is_indexed("abc") && text_is_indexed("été"));
         assert!(!text_is_indexed("F5") && !text_is_indexed("é"));
     }

@@ -9,5 +9,6 @@ pub mod password;
 pub mod redirect;
 pub mod session;
 pub mod throttle;
+pub mod trusted_proxies;
 
 pub use access::{Access, CurrentUser};

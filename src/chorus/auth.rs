@@ -277,7 +277,7 @@ impl PisteAuthenticator {
                 Err((error, Some(status), String::new()))
             }
             Err(RequestTokenError::Request(OAuthHttpError::Http(error))) => {
-                let error = super::client::transport_error(&endpoint, &error);
+                let error = super::transport::transport_error(&endpoint, &error);
                 Err((error, None, String::new()))
             }
             Err(RequestTokenError::Request(OAuthHttpError::Build(message))) => Err((
@@ -291,7 +291,7 @@ impl PisteAuthenticator {
                     message: format!("token answer is not the expected JSON: {error}"),
                 },
                 None,
-                super::client::summarize_text(&String::from_utf8_lossy(&body)),
+                super::transport::summarize_text(&String::from_utf8_lossy(&body)),
             )),
             Err(RequestTokenError::Other(message)) => Err((
                 ChorusError::InvalidResponse {
@@ -351,7 +351,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
             if status.as_u16() == 429 || status.is_server_error() {
                 return Err(OAuthHttpError::Status {
                     status: status.as_u16(),
-                    retry_after: super::client::retry_after(response.headers()),
+                    retry_after: super::transport::retry_after(response.headers()),
                 });
             }
             let mut builder = oauth2::http::Response::builder()

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod environment;
 pub mod error;
 pub mod gate;
+pub mod transport;
 
 use std::future::Future;
 use std::pin::Pin;

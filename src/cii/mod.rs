@@ -4,9 +4,9 @@
 
 mod invoice;
 
+use crate::attachment::InvoiceAttachment;
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
-use crate::ubl::InvoiceAttachment;
 
 /// GuidelineSpecifiedDocumentContextParameter (BT-24): the EN 16931 core (Factur-X EN 16931 profile).
 pub const GUIDELINE_ID: &str = "urn:cen.eu:en16931:2017";
@@ -34,47 +34,6 @@ pub enum CiiError {
 /// Renders the invoice (TypeCode 380 …) or credit note (381 …) as CII D16B XML, UTF-8.
 pub fn render_cii(invoice: &Invoice, options: &CiiOptions<'_>) -> Result<Vec<u8>, CiiError> {
     Ok(invoice::write(invoice, options)?)
-}
-
-/// A CII deposit: the XML (with the invoice PDF embedded, or not) and the PDF itself.
-#[derive(Debug, Clone)]
-pub struct CiiPackage {
-    pub xml: Vec<u8>,
-    pub pdf: Vec<u8>,
-}
-
-/// Renders the invoice PDF and the CII, embedding the PDF (`application/pdf`) when asked.
-pub fn render_cii_package(invoice: &Invoice, embed_pdf: bool) -> Result<CiiPackage, crate::ubl::PackageError> {
-    render_cii_package_with(invoice, embed_pdf, IdentifierProfile::default())
-}
-
-/// `render_cii_package` with the connection's identifier profile.
-pub fn render_cii_package_with(
-    invoice: &Invoice,
-    embed_pdf: bool,
-    identifier_profile: IdentifierProfile,
-) -> Result<CiiPackage, crate::ubl::PackageError> {
-    render_cii_package_with_pdf(invoice, embed_pdf, crate::pdf::render_pdf(invoice)?, identifier_profile)
-}
-
-/// The CII with `pdf` (the invoice's PDF, rendered by the caller) embedded when asked.
-pub fn render_cii_package_with_pdf(
-    invoice: &Invoice,
-    embed_pdf: bool,
-    pdf: Vec<u8>,
-    identifier_profile: IdentifierProfile,
-) -> Result<CiiPackage, crate::ubl::PackageError> {
-    let pdf_name = crate::ubl::package::attachment_file_name(invoice, "pdf");
-    let options = CiiOptions {
-        invoice_attachment: embed_pdf.then_some(InvoiceAttachment {
-            file_name: &pdf_name,
-            mime_code: "application/pdf",
-            content: &pdf,
-        }),
-        identifier_profile,
-    };
-    let xml = render_cii(invoice, &options)?;
-    Ok(CiiPackage { xml, pdf })
 }
 
 #[cfg(test)]

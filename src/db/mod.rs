@@ -289,3 +289,27 @@ where
         }
     }
 }
+
+/// PostgreSQL: takes the transaction-scoped advisory lock `key` (released at commit or rollback),
+/// serialising the transactions that take the same key. SQLite: nothing (a write transaction
+/// already holds the database's write lock, see [`write_tx`]).
+pub fn advisory_xact_lock(conn: &mut AnyConnection, key: i64) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: `ANALYZE` the tables a bulk load filled, what autovacuum does a while after it (the
+/// planner needs the new sizes). Returns whether it ran (not on SQLite).
+pub fn analyze_after_bulk_load(conn: &mut AnyConnection) -> QueryResult<bool> {
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            diesel::sql_query("ANALYZE invoices, submissions, audit_log").execute(pg)?;
+            Ok(true)
+        }
+        AnyConnection::Sqlite(_) => Ok(false),
+    }
+}

@@ -473,19 +473,6 @@ pub fn buyer_from_customer(
     }
 }
 
-/// After a rejection that Chorus Pro never integrated (flux rejected: the number is not used there),
-/// refresh the routing data from the corrected customer and contract records and send again
-/// (`app::resend_after_correction`). An invoice Chorus Pro has integrated is never changed: it is
-/// corrected with a credit note.
-pub fn resend_after_fix(
-    conn: &mut AnyConnection,
-    organisation_id: i64,
-    invoice_id: i64,
-    actor: Actor,
-) -> Result<(), InvoicingError> {
-    crate::app::resend_after_correction::resend(conn, organisation_id, invoice_id, actor).map(|_| ())
-}
-
 /// "Invoice this contract": a draft from the contract's billing lines for a period, addressed to its
 /// customer as the record says now, with its engagement (BT-13) and market (BT-12) numbers.
 pub fn draft_from_contract(

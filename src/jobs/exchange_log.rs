@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Default)]
 pub struct CollectedExchanges {
     exchanges: Mutex<Vec<Exchange>>,
-    metrics: Option<Arc<crate::metrics::Metrics>>,
+    metrics: Option<Arc<crate::telemetry::metrics::Metrics>>,
 }
 
 impl ExchangeObserver for CollectedExchanges {
@@ -24,7 +24,7 @@ impl ExchangeObserver for CollectedExchanges {
 
 impl CollectedExchanges {
     /// Collects exchanges and also counts them in `metrics`.
-    pub fn reporting_to(metrics: Arc<crate::metrics::Metrics>) -> CollectedExchanges {
+    pub fn reporting_to(metrics: Arc<crate::telemetry::metrics::Metrics>) -> CollectedExchanges {
         CollectedExchanges {
             exchanges: Mutex::new(Vec::new()),
             metrics: Some(metrics),

@@ -41,7 +41,7 @@ pub struct JobContext {
     /// A claimed row is someone else's to take after this, if its worker died.
     pub lease: Duration,
     /// This instance's metrics: the jobs count their Chorus Pro calls there.
-    pub metrics: Arc<crate::metrics::Metrics>,
+    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
 }
 
 impl JobContext {
@@ -54,7 +54,7 @@ impl JobContext {
             clients: clients::ClientCache::new(simulator_url),
             owner: format!("{}-{}", hostname(), hex::encode(id)),
             lease: Duration::seconds(crate::config::DEFAULT_JOB_LEASE_SECONDS),
-            metrics: Arc::new(crate::metrics::Metrics::new()),
+            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod package;
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
 
+pub use crate::attachment::InvoiceAttachment;
 pub use package::{Package, PackageError, render_package, render_package_with, zip_single_file};
 
 /// CustomizationID (BT-24): the EN 16931 core, as Chorus Pro expects it.
@@ -18,16 +19,6 @@ pub const SIRET_SCHEME: &str = "0009";
 pub const SIREN_SCHEME: &str = "0002";
 /// The AIFE (Chorus Pro) code of a SIRET, written as `schemeName` by the AIFE profile.
 pub const AIFE_SIRET_CODE: &str = "1";
-
-/// The invoice file travelling inside the UBL (BG-24 / BT-125).
-#[derive(Debug, Clone, Copy)]
-pub struct InvoiceAttachment<'a> {
-    /// At most 50 characters, with its extension (Chorus Pro).
-    pub file_name: &'a str,
-    /// `application/zip` or `application/pdf`.
-    pub mime_code: &'a str,
-    pub content: &'a [u8],
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UblOptions<'a> {

@@ -6,12 +6,11 @@ use std::io::{Cursor, Write as _};
 use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
-use super::{InvoiceAttachment, UblError, UblOptions, render_ubl};
+use super::{UblError, UblOptions, render_ubl};
+use crate::attachment::InvoiceAttachment;
+pub use crate::attachment::{MAX_FILE_NAME_CHARS, attachment_file_name};
 use crate::domain::invoice::{AttachmentMode, Invoice};
 use crate::pdf::{PdfError, render_pdf};
-
-/// Chorus Pro limit on attachment file names, extension included.
-pub const MAX_FILE_NAME_CHARS: usize = 50;
 
 /// Everything produced for one invoice.
 #[derive(Debug, Clone)]
@@ -38,17 +37,6 @@ pub enum PackageError {
     Cii(#[from] crate::cii::CiiError),
     #[error("could not build the Factur-X PDF: {0}")]
     Format(String),
-}
-
-/// `<number>.<extension>` with `/` replaced, shortened to the 50-character Chorus limit.
-pub fn attachment_file_name(invoice: &Invoice, extension: &str) -> String {
-    let stem: String = invoice
-        .number()
-        .file_stem()
-        .chars()
-        .take(MAX_FILE_NAME_CHARS - extension.len() - 1)
-        .collect();
-    format!("{stem}.{extension}")
 }
 
 /// A zip archive (deflate) holding one file.

@@ -8,6 +8,7 @@ pub mod handlers;
 pub mod invoice_form;
 pub mod package_sizes;
 pub mod page;
+pub mod texts;
 // Blank-install journey (issue 17): the way back to an invoice after a fix.
 pub mod return_to;
 

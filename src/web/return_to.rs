@@ -54,3 +54,10 @@ mod tests {
         assert_eq!(ReturnTo::default().path(), None);
     }
 }
+
+/// "Contract … saved. Back on the invoice: …"
+pub fn back_to_invoice(saved: crate::i18n::Message) -> crate::i18n::Message {
+    crate::i18n::Message::new("flash-two-sentences")
+        .arg_msg("first", saved)
+        .arg_msg("second", crate::i18n::Message::new("flash-back-to-invoice"))
+}

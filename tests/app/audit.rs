@@ -477,7 +477,7 @@ both_backends! {
 
     async fn an_export_larger_than_one_batch_is_complete(app: TestApp) {
         let alpha = app.create_org("Alpha", SIRET_A).await;
-        app.db.run(move |conn| chorus_desk::bench_seed::seed_audit(conn, Some(alpha), 12_345).map_err(DbError::from)).await.unwrap();
+        app.db.run(move |conn| chorus_desk::devtools::bench_seed::seed_audit(conn, Some(alpha), 12_345).map_err(DbError::from)).await.unwrap();
         app.create_user("auditor@alpha.test", "auditor", Some(alpha)).await;
         let auditor = app.signed_in("auditor@alpha.test").await;
         let (status, csv) = auditor.get_text("/audit/export.csv?action=invoice.").await;

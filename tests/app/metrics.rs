@@ -50,7 +50,7 @@ both_backends! {
         );
         assert!(value(&text, "chorus_desk_token_renewals_total").is_some_and(|n| n >= 1.0));
         // The queue figures are cached a few seconds; the process figures are live.
-        tokio::time::sleep(chorus_desk::metrics::QUEUE_CACHE).await;
+        tokio::time::sleep(chorus_desk::telemetry::metrics::QUEUE_CACHE).await;
         let text = scrape(&app).await;
         assert_eq!(value(&text, "chorus_desk_submissions{stage=\"track\",status=\"sent\"}"), Some(3.0), "{text}");
         assert_eq!(value(&text, "chorus_desk_queue_due{stage=\"submit\"}"), Some(0.0));

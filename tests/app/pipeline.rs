@@ -282,7 +282,7 @@ both_backends! {
                 use chorus_desk::db::schema::customers;
                 diesel::update(customers::table.find(customer)).set(customers::siret.eq(READY_BUYER)).execute(conn)?;
                 chorus_desk::db::write_tx(conn, |conn| {
-                    chorus_desk::invoicing::resend_after_fix(conn, org, invoice, chorus_desk::audit::Actor::System("test"))
+                    chorus_desk::app::resend_after_correction::resend(conn, org, invoice, chorus_desk::audit::Actor::System("test"))
                 })
                 .map_err(|e| chorus_desk::db::DbError::Migration(format!("{e:?}")))
             })

@@ -530,7 +530,7 @@ async fn demo_creates_the_platform_admin_when_its_password_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let settings = test_settings(format!("sqlite://{}/demo.db", dir.path().display()));
     let db = chorus_desk::startup::open_database(&settings).unwrap();
-    chorus_desk::demo::seed(&db, &settings).unwrap();
+    chorus_desk::devtools::demo::seed(&db, &settings).unwrap();
     let admin = db
         .run(|conn| {
             chorus_desk::db::models::user::find_by_email(conn, ADMIN_EMAIL).map_err(chorus_desk::db::DbError::from)
@@ -544,7 +544,7 @@ async fn demo_creates_the_platform_admin_when_its_password_is_set() {
         &admin.password_hash
     ));
     // A second run changes nothing about it.
-    chorus_desk::demo::seed(&db, &settings).unwrap();
+    chorus_desk::devtools::demo::seed(&db, &settings).unwrap();
 }
 
 both_backends! {

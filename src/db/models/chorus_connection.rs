@@ -27,15 +27,6 @@ pub enum CredentialsError {
     Invalid { field: &'static str },
 }
 
-impl From<CredentialsError> for crate::error::AppError {
-    fn from(e: CredentialsError) -> Self {
-        match e {
-            CredentialsError::Query(q) => q.into(),
-            other => crate::error::AppError::internal(other),
-        }
-    }
-}
-
 /// What a page may know about the connection: settings in clear, and only the dates at which
 /// each credential was set.
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -16,6 +16,7 @@ pub mod user;
 pub mod saved_item;
 
 // journey-a: bank accounts, billing profile, yearly numbering.
+pub mod audit_log;
 pub mod bank_account;
 pub mod bulk_run;
 pub mod numbering;

@@ -1,7 +1,19 @@
 //! ISO 3166-1 country table (alpha-3, alpha-2, English short name), sorted by alpha-3 for binary search.
 //! Generated from the Debian `iso-codes` package (iso_3166-1.json, 249 entries).
 
-use super::country_code::Country;
+/// One row of the ISO 3166-1 table.
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) struct Country {
+    pub(super) alpha3: &'static str,
+    pub(super) alpha2: &'static str,
+    pub(super) name: &'static str,
+}
+
+impl Country {
+    pub(super) const fn new(alpha3: &'static str, alpha2: &'static str, name: &'static str) -> Self {
+        Self { alpha3, alpha2, name }
+    }
+}
 
 pub(super) static COUNTRIES: [Country; 249] = [
     Country::new("ABW", "AW", "Aruba"),

@@ -1,23 +1,9 @@
 //! ISO 3166-1 alpha-3 country codes (what customers store), convertible to alpha-2 (what UBL wants).
 
-use super::countries::COUNTRIES;
+use super::countries::{COUNTRIES, Country};
 use super::string_identifier;
 use crate::i18n::Message;
 use crate::i18n::message::message_error;
-
-/// One row of the ISO 3166-1 table.
-#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(super) struct Country {
-    alpha3: &'static str,
-    alpha2: &'static str,
-    name: &'static str,
-}
-
-impl Country {
-    pub(super) const fn new(alpha3: &'static str, alpha2: &'static str, name: &'static str) -> Self {
-        Self { alpha3, alpha2, name }
-    }
-}
 
 /// A real ISO 3166-1 country, written as its uppercase alpha-3 code ("FRA").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

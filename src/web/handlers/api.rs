@@ -104,8 +104,8 @@ fn list_json(data: Vec<Value>, last_id: Option<i64>, limit: i64) -> Value {
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of customers: `{\"data\": [...], \"next_after\": id|null}`", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn list_customers(
@@ -131,9 +131,9 @@ pub async fn list_customers(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn get_customer(
@@ -157,9 +157,9 @@ pub async fn get_customer(
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn create_customer(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -189,10 +189,10 @@ async fn update_customer(caller: ApiCaller, db: &Db, id: i64, input: CustomerInp
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn replace_customer(
@@ -220,10 +220,10 @@ pub async fn replace_customer(
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn patch_customer(
@@ -252,8 +252,8 @@ pub async fn patch_customer(
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of contracts", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn list_contracts(
@@ -279,9 +279,9 @@ pub async fn list_contracts(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn get_contract(
@@ -305,9 +305,9 @@ pub async fn get_contract(
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn create_contract(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -337,10 +337,10 @@ async fn update_contract(caller: ApiCaller, db: &Db, id: i64, input: ContractInp
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn replace_contract(
@@ -367,10 +367,10 @@ pub async fn replace_contract(
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn patch_contract(
@@ -439,7 +439,7 @@ async fn organisation_answer(db: &Db, org: i64) -> Result<HttpResponse, ApiError
     security(("api_token" = [])),
     responses(
         (status = 200, description = "The profile and `bank_accounts`", body = Object),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn get_organisation(caller: ApiCaller, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
@@ -457,9 +457,9 @@ pub async fn get_organisation(caller: ApiCaller, db: web::Data<Db>) -> Result<Ht
     request_body(content = Object, description = "Profile fields and, optionally, `bank_accounts`: `[{\"id\"?, \"iban\", \"bic\", \"holder_name\", \"default\"}]`", content_type = "application/json"),
     responses(
         (status = 200, description = "The profile and `bank_accounts` as stored", body = Object),
-        (status = 400, description = "Malformed JSON", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field (e.g. `bank_accounts[0].iban`)", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field (e.g. `bank_accounts[0].iban`)", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn put_organisation(

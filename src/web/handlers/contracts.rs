@@ -300,7 +300,7 @@ pub async fn update(
             let saved = Message::new("flash-contract-saved").arg("number", &saved.contract.number);
             match back.path() {
                 Some(invoice) => {
-                    ctx.flash_success(back_to_invoice(saved));
+                    ctx.flash_success(crate::web::return_to::back_to_invoice(saved));
                     Ok(see_other(invoice))
                 }
                 None => {
@@ -315,13 +315,6 @@ pub async fn update(
             unprocessable(page)
         }
     }
-}
-
-/// "Contract … saved. Back on the invoice: …"
-pub fn back_to_invoice(saved: Message) -> Message {
-    Message::new("flash-two-sentences")
-        .arg_msg("first", saved)
-        .arg_msg("second", Message::new("flash-back-to-invoice"))
 }
 
 pub async fn archive(

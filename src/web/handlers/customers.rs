@@ -11,7 +11,8 @@ use crate::domain::customer::CustomerInput;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::web::handlers::readiness;
+use crate::app::JobContext;
+use crate::web::handlers::readiness_check as readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use crate::web::return_to::ReturnTo;
 use actix_web::{HttpResponse, web};
@@ -314,7 +315,7 @@ pub async fn update(
             let saved = with_check(Message::new("flash-customer-saved").arg("name", &row.name), checked);
             match back.path() {
                 Some(invoice) => {
-                    ctx.flash_success(super::contracts::back_to_invoice(saved));
+                    ctx.flash_success(crate::web::return_to::back_to_invoice(saved));
                     Ok(see_other(invoice))
                 }
                 None => {

@@ -41,7 +41,7 @@ fn one_problem(field: &str, message: Message) -> ApiError {
 #[serde(deny_unknown_fields)]
 pub struct CreateInvoice {
     /// The invoice document: see `docs/invoice-json.md`.
-    #[schema(schema_with = crate::web::handlers::openapi::invoice_document_ref)]
+    #[schema(schema_with = crate::web::handlers::api_schema::invoice_document_ref)]
     pub document: InvoiceDocument,
     #[serde(default)]
     pub customer_id: Option<i64>,
@@ -197,9 +197,9 @@ fn create_request(
     request_body(content = CreateInvoice, description = "The invoice as JSON; or an existing UBL 2.1 / CII D16B (`application/xml`) or Factur-X (`application/pdf`) file, its options in the query string", content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the invoice", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn create(
@@ -285,8 +285,8 @@ pub async fn create(
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of invoices", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn list(
@@ -345,9 +345,9 @@ pub async fn list(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The invoice", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn get(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -382,9 +382,9 @@ async fn file(caller: ApiCaller, db: web::Data<Db>, id: i64, which: Download) ->
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "UBL 2.1 XML", content_type = "application/xml", body = String),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -400,9 +400,9 @@ pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "PDF", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -418,9 +418,9 @@ pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "UN/CEFACT CII XML", content_type = "application/xml", body = String),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -436,9 +436,9 @@ pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "Factur-X PDF", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -454,9 +454,9 @@ pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>)
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "ZIP", content_type = "application/zip", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -482,9 +482,9 @@ pub struct IssueInvoices {
     request_body(content = IssueInvoices, description = "`{\"ids\": [1, 2, 3]}`", content_type = "application/json"),
     responses(
         (status = 200, description = "`{\"issued\": N, \"refused\": M, \"results\": [{\"id\", \"number\", \"queued\"} or {\"id\", \"error\": {\"field\", \"message\"}}]}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::openapi::ErrorBody),
-        (status = 422, description = "`ids` empty or too long", body = crate::web::handlers::openapi::ErrorBody)
+        (status = 400, description = "Malformed JSON", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
+        (status = 422, description = "`ids` empty or too long", body = crate::web::handlers::api_schema::ErrorBody)
     )
 )]
 pub async fn issue_many(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {

@@ -5,7 +5,7 @@
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::metrics::{Metrics, QueueFigures};
+use crate::telemetry::metrics::{Metrics, QueueFigures};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;

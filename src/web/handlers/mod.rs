@@ -25,6 +25,8 @@ pub mod company;
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
     Err(crate::error::AppError::NotFound)
 }
+pub mod api_schema;
 pub mod bulk_issue;
 pub mod notifications;
 pub mod openapi;
+pub mod readiness_check;

@@ -11,20 +11,7 @@ use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-/// An API error: a message, and the problems by field for a 422.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // describes the JSON that `error::ApiError` writes
-pub struct ErrorBody {
-    /// What went wrong, for a person.
-    error: String,
-    /// For a 422: the messages by field name.
-    errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
-}
-
-/// `"document"` of `POST /api/v1/invoices`: the `InvoiceDocument` component.
-pub fn invoice_document_ref() -> utoipa::openapi::Ref {
-    utoipa::openapi::Ref::from_schema_name("InvoiceDocument")
-}
+pub use super::api_schema::{ErrorBody, invoice_document_ref};
 
 struct BearerToken;
 

@@ -15,3 +15,5 @@ pub fn init(json: bool) {
         builder.try_init()
     };
 }
+
+pub mod metrics;

@@ -54,9 +54,9 @@ pub fn seed(db: &Db, settings: &Settings) -> anyhow::Result<DemoInfo> {
     // As `serve` does on first start, and before the demo admin exists (the platform admin is
     // created only into a database without accounts): otherwise nobody could run support pages.
     if settings.first_admin_password.is_some()
-        && let Some(first) = crate::bootstrap::ensure_first_admin(&mut conn, settings)?
+        && let Some(first) = crate::app::bootstrap::ensure_first_admin(&mut conn, settings)?
     {
-        crate::bootstrap::announce(&first, &settings.bind);
+        crate::app::bootstrap::announce(&first, &settings.bind);
     }
     let admin_password = crate::auth::password::generate();
     let hash = crate::auth::password::hash(&admin_password).map_err(|e| anyhow::anyhow!("{e}"))?;

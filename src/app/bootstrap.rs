@@ -8,7 +8,7 @@ use crate::db::models::user;
 use crate::db::{AnyConnection, now, write_tx};
 use crate::domain::role::{Role, RoleSet};
 
-pub const FIRST_ADMIN_EMAIL: &str = "admin@chorus-desk.local";
+pub use crate::config::FIRST_ADMIN_EMAIL;
 
 pub struct FirstAdmin {
     pub email: String,
