@@ -386,7 +386,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let db = open_database(&settings)?;
             let organisation = organisation_by_siret(&mut *db.get()?, &org)?;
-            crate::bench_month_end::wait_sent(
+            crate::devtools::bench_month_end::wait_sent(
                 &db,
                 organisation.id,
                 expected,
@@ -593,7 +593,7 @@ fn bench_drafts(settings: &Settings, org: &str, count: u64, requests_per_second:
         by,
     )?;
     let started = std::time::Instant::now();
-    let ids = crate::bench_month_end::save_drafts(&mut conn, organisation.id, count)?;
+    let ids = crate::devtools::bench_month_end::save_drafts(&mut conn, organisation.id, count)?;
     eprintln!("{count} drafts saved in {:.1} s", started.elapsed().as_secs_f64());
     // The ids, for `POST /api/v1/invoices/issue`.
     println!("{}", serde_json::json!({ "ids": ids }));

@@ -29,9 +29,3 @@ pub mod telemetry;
 pub mod ubl;
 pub mod web;
 pub(crate) mod xml_writer;
-
-// The paths these modules had before they moved out of the crate root, for branches written
-// against them; name the new paths in new code (the import-circle test does not follow these).
-pub use app::{bootstrap, connection_test, readiness};
-pub use devtools::{bench_month_end, bench_poller, bench_seed, demo};
-pub use telemetry::metrics;

@@ -443,7 +443,6 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         syntax,
         original_deposited,
     } = ready;
-    let from_original = original_deposited.unwrap_or(false);
     let entry = |action: &'static str| {
         Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
     };

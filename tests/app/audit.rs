@@ -569,7 +569,7 @@ both_backends! {
         let foreign = record(&app, noted(beta, 2, "Mairie de Vézelay, autre organisation")).await;
         let older_than_window = if app.backend == chorus_desk::db::Backend::Sqlite { 10_500 } else { 500 };
         app.db
-            .run(move |conn| chorus_desk::bench_seed::seed_audit(conn, Some(alpha), older_than_window).map_err(DbError::from))
+            .run(move |conn| chorus_desk::devtools::bench_seed::seed_audit(conn, Some(alpha), older_than_window).map_err(DbError::from))
             .await
             .unwrap();
         for invoice in 3..=62 {

@@ -408,7 +408,7 @@ both_backends! {
 
 both_backends! {
     async fn issue_recycle_and_completion_reach_the_endpoint_signed(app: TestApp) {
-        use chorus_desk::jobs::followup::{self, Complete, Outcome, Recycle};
+        use chorus_desk::app::followup::{self, Complete, Outcome, Recycle};
         let org = app.chorus_ready_org().await;
         let receiver = HttpReceiver::start(&[500]).await;
         let registered = chorus_desk::app::register_webhook::run(

@@ -11,7 +11,6 @@ use crate::domain::customer::CustomerInput;
 use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::app::JobContext;
 use crate::web::handlers::readiness_check as readiness;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
 use crate::web::return_to::ReturnTo;

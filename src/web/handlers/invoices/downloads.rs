@@ -1,7 +1,6 @@
 //! Invoices: downloads (UBL, PDF, the package as deposited).
 
 use super::*;
-use crate::domain::einvoicing::IdentifierProfile;
 
 fn file_response(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
