@@ -198,6 +198,8 @@ pub async fn issue_draft(db: &Db, org_id: i64, id: i64, actor: Actor) -> Result<
 /// (a refused issue leaves nothing). Same rules as the form: the contract must be the customer's.
 /// The API's create: a draft (from a file on its own, or linked to a customer and contract), its
 /// original file kept when it was imported, issued when asked, in one transaction.
+// The API's request, taken apart; bundling it would only rename these.
+#[allow(clippy::too_many_arguments)]
 pub fn create_draft(
     conn: &mut AnyConnection,
     org: &OrganisationRow,

@@ -399,6 +399,26 @@ impl PasswordAge {
     }
 }
 
+/// Requests per second a Chorus Pro connection starts when its admin set none (issue 21). No
+/// Chorus-specific quota is published (PISTE sets per-application quotas, shown in its console,
+/// and answers 429 beyond them): a conservative default that an admin raises to the quota PISTE shows.
+pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 20;
+/// The highest requests-per-second setting accepted.
+pub const MAX_REQUESTS_PER_SECOND: u32 = 10_000;
+
+/// Parses the requests-per-second field: empty is the default (None), else a whole number from 1
+/// to `MAX_REQUESTS_PER_SECOND`.
+pub fn parse_requests_per_second(text: &str) -> Result<Option<u32>, Message> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(rate) if (1..=MAX_REQUESTS_PER_SECOND).contains(&rate) => Ok(Some(rate)),
+        _ => Err(Message::new("err-requests-per-second").arg("max", MAX_REQUESTS_PER_SECOND.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,25 +520,5 @@ mod tests {
             PasswordAge::of(set, expiry + Days::new(100)),
             PasswordAge::Expired { expired_on: expiry }
         );
-    }
-}
-
-/// Requests per second a Chorus Pro connection starts when its admin set none (issue 21). No
-/// Chorus-specific quota is published (PISTE sets per-application quotas, shown in its console,
-/// and answers 429 beyond them): a conservative default that an admin raises to the quota PISTE shows.
-pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 20;
-/// The highest requests-per-second setting accepted.
-pub const MAX_REQUESTS_PER_SECOND: u32 = 10_000;
-
-/// Parses the requests-per-second field: empty is the default (None), else a whole number from 1
-/// to `MAX_REQUESTS_PER_SECOND`.
-pub fn parse_requests_per_second(text: &str) -> Result<Option<u32>, Message> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<u32>() {
-        Ok(rate) if (1..=MAX_REQUESTS_PER_SECOND).contains(&rate) => Ok(Some(rate)),
-        _ => Err(Message::new("err-requests-per-second").arg("max", MAX_REQUESTS_PER_SECOND.to_string())),
     }
 }

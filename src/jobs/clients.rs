@@ -18,8 +18,11 @@ pub struct ClientCache {
     retry: Arc<Mutex<Option<RetryPolicy>>>,
     /// Each organisation's own supplier structure, as last looked up (issue 21: the poller's
     /// integration checks no longer ask for it once per flux).
-    suppliers: Arc<Mutex<HashMap<i64, (String, std::time::Instant, super::supplier::OwnSupplier)>>>,
+    suppliers: Arc<Mutex<HashMap<i64, KnownSupplier>>>,
 }
+
+/// A supplier structure looked up: the connection's fingerprint, when, and the answer.
+type KnownSupplier = (String, std::time::Instant, super::supplier::OwnSupplier);
 
 /// How long a supplier structure looked up stays known.
 const SUPPLIER_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(60);

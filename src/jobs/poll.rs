@@ -95,7 +95,7 @@ pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
         Some(id) => follow_invoice(&client, &row, id).await,
     };
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
-    let new_status = change.status.clone().unwrap_or_else(|| row.status.clone());
+    let new_status = change.status.unwrap_or(row.status);
     let new_code = change
         .chorus_status
         .clone()

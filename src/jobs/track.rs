@@ -333,7 +333,7 @@ async fn record_page(
 type Looked = (SubmissionRow, Result<SubmissionChange, ()>, Vec<Entry>, usize);
 
 fn status_entry(row: &SubmissionRow, change: &SubmissionChange) -> Entry {
-    let new_status = change.status.clone().unwrap_or_else(|| row.status.clone());
+    let new_status = change.status.unwrap_or(row.status);
     let new_code = change.chorus_status.clone().flatten();
     Entry::new(
         Some(row.organisation_id),

@@ -26,6 +26,13 @@ pub fn query(back: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// "Contract … saved. Back on the invoice: …"
+pub fn back_to_invoice(saved: crate::i18n::Message) -> crate::i18n::Message {
+    crate::i18n::Message::new("flash-two-sentences")
+        .arg_msg("first", saved)
+        .arg_msg("second", crate::i18n::Message::new("flash-back-to-invoice"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,11 +60,4 @@ mod tests {
         }
         assert_eq!(ReturnTo::default().path(), None);
     }
-}
-
-/// "Contract … saved. Back on the invoice: …"
-pub fn back_to_invoice(saved: crate::i18n::Message) -> crate::i18n::Message {
-    crate::i18n::Message::new("flash-two-sentences")
-        .arg_msg("first", saved)
-        .arg_msg("second", crate::i18n::Message::new("flash-back-to-invoice"))
 }

@@ -1,6 +1,9 @@
 //! The one integration test binary. Every test that needs the app runs on SQLite, and on PostgreSQL
 //! when `TEST_DATABASE_URL` is set (`.ci/run` sets it, so CI always runs both).
 
+// Test code unwraps: a failing unwrap is a failing test.
+#![allow(clippy::unwrap_used)]
+
 mod helpers;
 
 mod api;

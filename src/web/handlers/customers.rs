@@ -296,6 +296,8 @@ pub async fn edit_form(
     })
 }
 
+// Each argument is an actix extractor.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     ctx: Ctx,
     user: CurrentUser,

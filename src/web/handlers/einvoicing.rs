@@ -211,8 +211,6 @@ pub async fn show(ctx: Ctx, user: CurrentUser, db: web::Data<Db>) -> Result<Http
     })
 }
 
-/// What a write did, decided inside its transaction.
-
 pub async fn save_connection(
     ctx: Ctx,
     user: CurrentUser,
