@@ -48,6 +48,21 @@ impl ClientCache {
 
     /// The organisation's supplier structure if looked up less than a minute ago for the same
     /// SIRET and saved structure id.
+    /// The organisation's own supplier structure, remembered for a minute per organisation: the
+    /// poller checks many fluxes of one organisation in a row, and asked for it once per flux.
+    pub async fn own_supplier(
+        &self,
+        client: &ChorusClient,
+        connection: &ChorusConnection,
+    ) -> Result<super::supplier::OwnSupplier, ChorusError> {
+        if let Some(own) = self.known_supplier(connection) {
+            return Ok(own);
+        }
+        let own = super::supplier::own_supplier(client, connection).await?;
+        self.remember_supplier(connection, &own);
+        Ok(own)
+    }
+
     pub(crate) fn known_supplier(&self, connection: &ChorusConnection) -> Option<super::supplier::OwnSupplier> {
         let key = supplier_key(connection);
         let suppliers = self.suppliers.lock().unwrap_or_else(|p| p.into_inner());

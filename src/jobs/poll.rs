@@ -196,7 +196,7 @@ async fn follow_flux(
         };
     }
     // Integrated: find our invoice's Chorus id and status, among our own supplier's invoices.
-    let own = match super::supplier::own_supplier_cached(cache, client, connection).await {
+    let own = match cache.own_supplier(client, connection).await {
         Ok(own) => own,
         Err(e) => return retry_later(row, &e),
     };

@@ -70,21 +70,6 @@ pub async fn own_supplier(client: &ChorusClient, connection: &ChorusConnection) 
     })
 }
 
-/// The same, remembered for a minute per organisation (`ClientCache`): the poller checks many
-/// fluxes of one organisation in a row, and asked for the structure once per flux.
-pub async fn own_supplier_cached(
-    cache: &super::clients::ClientCache,
-    client: &ChorusClient,
-    connection: &ChorusConnection,
-) -> Result<OwnSupplier, ChorusError> {
-    if let Some(own) = cache.known_supplier(connection) {
-        return Ok(own);
-    }
-    let own = own_supplier(client, connection).await?;
-    cache.remember_supplier(connection, &own);
-    Ok(own)
-}
-
 /// What an earlier deposit of ours must look like in Chorus Pro to be taken for it.
 #[derive(Debug, Clone)]
 pub struct DepositedInvoice<'a> {

@@ -2,6 +2,7 @@
 //! check leaves in the flash (the customer form and the readiness panel): what both handlers
 //! share, so that neither imports the other.
 
+use crate::app::JobContext;
 use crate::app::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
 use crate::auth::CurrentUser;
 use crate::config::Settings;
@@ -9,7 +10,6 @@ use crate::db::Db;
 use crate::db::models::customer;
 use crate::error::AppError;
 use crate::i18n::Message;
-use crate::jobs::JobContext;
 
 /// The organisation's own connection, else the simulator when this server has one.
 pub(crate) fn directory_access(settings: &Settings, jobs: &JobContext) -> DirectoryAccess {
