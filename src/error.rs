@@ -283,7 +283,7 @@ impl ApiError {
     pub fn invalid(fields: std::collections::BTreeMap<String, Vec<crate::i18n::Message>>) -> ApiError {
         ApiError {
             error: AppError::BadRequest("The request has invalid fields.".into()),
-            fields: Some(crate::domain::organisation::api_messages(&fields)),
+            fields: Some(crate::domain::field_errors::api_messages(&fields)),
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::db::models::bank_account::{self as rows, BankAccountRow, BankAccountValues};
 use crate::db::{AnyConnection, write_tx};
 use crate::domain::bank_account::{BankAccount, BankAccountInput};
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::i18n::Message;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::db::models::{contract, customer};
 use crate::db::{AnyConnection, Db, write_tx};
 use crate::domain::contract::{ContractCustomer, ContractInput, NewContract};
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::Message;
 

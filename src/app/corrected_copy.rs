@@ -7,11 +7,12 @@
 use crate::audit::{self, Actor, Entry};
 use crate::db::AnyConnection;
 use crate::db::models::{contract, customer, invoice, organisation, submission};
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::invoice::document::PrecedingInvoice;
 use crate::domain::invoice::{DocumentKind, InvoiceDocument};
 use crate::domain::state::{InvoiceState, SubmissionStatus};
 use crate::i18n::Message;
-use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::invoicing::{self, DraftInput, InvoicingError};
 
 /// The two new invoices.
 #[derive(Debug, Clone)]
@@ -29,7 +30,7 @@ pub fn offered(row: &invoice::InvoiceRow, sub: Option<&submission::SubmissionRow
 }
 
 fn refused(key: &'static str) -> InvoicingError {
-    let mut problems = Problems::new();
+    let mut problems = FieldErrors::new();
     problems.insert("form".into(), vec![Message::new(key)]);
     InvoicingError::Invalid(problems)
 }

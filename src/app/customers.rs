@@ -5,7 +5,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::db::models::customer;
 use crate::db::{Db, write_tx};
 use crate::domain::customer::{CustomerInput, NewCustomer};
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 

@@ -7,6 +7,7 @@ use crate::audit::Actor;
 use crate::db::models::invoice_original::{self, NewOriginal};
 use crate::db::models::organisation;
 use crate::db::{AnyConnection, DbError, write_tx};
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::import::{ImportError, import_bytes};
@@ -24,7 +25,7 @@ pub enum ImportOutcome {
 fn refusal(error: ImportError) -> Vec<Message> {
     match error {
         ImportError::Invalid(errors) => {
-            let mut problems = crate::invoicing::Problems::new();
+            let mut problems = FieldErrors::new();
             for (field, message) in errors.iter() {
                 problems.entry(field.to_string()).or_default().push(message.clone());
             }

@@ -6,10 +6,11 @@ use crate::audit::{self, Actor, Entry};
 use crate::db::models::organisation::OrganisationRow;
 use crate::db::models::{contract, customer, invoice, organisation};
 use crate::db::{AnyConnection, Db, write_tx};
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::import::ImportFormat;
-use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::invoicing::{self, DraftInput, InvoicingError};
 
 /// The customer and contract a draft points at, checked against the organisation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,8 +19,8 @@ pub struct DraftLinks {
     pub contract_id: Option<i64>,
 }
 
-fn problem(field: &str, message: Message) -> Problems {
-    let mut problems = Problems::new();
+fn problem(field: &str, message: Message) -> FieldErrors {
+    let mut problems = FieldErrors::new();
     problems.insert(field.to_string(), vec![message]);
     problems
 }
@@ -230,7 +231,7 @@ pub fn create_draft(
 /// What saving a draft from the form came to.
 pub enum Saved {
     Row(Box<invoice::InvoiceRow>),
-    Invalid(Problems),
+    Invalid(FieldErrors),
 }
 
 /// Saves the draft posted by the form (new, or `invoice_id`), with its customer and contract, in

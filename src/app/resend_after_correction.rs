@@ -11,9 +11,10 @@
 use crate::audit::{self, Actor, Entry};
 use crate::db::AnyConnection;
 use crate::db::models::{contract, customer, invoice, submission};
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::invoice::{Invoice, InvoiceDocument};
 use crate::i18n::Message;
-use crate::invoicing::{InvoicingError, Problems};
+use crate::invoicing::InvoicingError;
 
 /// A routing datum the records may correct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,7 @@ pub fn waiting_for_correction(row: &invoice::InvoiceRow, sub: &submission::Submi
 }
 
 fn refused(key: &'static str) -> InvoicingError {
-    let mut problems = Problems::new();
+    let mut problems = FieldErrors::new();
     problems.insert("invoice".into(), vec![Message::new(key)]);
     InvoicingError::Invalid(problems)
 }
@@ -98,7 +99,7 @@ fn corrected(
     row: &invoice::InvoiceRow,
 ) -> Result<(InvoiceDocument, Vec<Change>), InvoicingError> {
     let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
-        let mut problems = Problems::new();
+        let mut problems = FieldErrors::new();
         problems.insert(
             "invoice".into(),
             vec![Message::new("err-invoice-document-unreadable").arg("detail", e)],
@@ -193,7 +194,7 @@ pub fn resend(
         return Err(refused("err-invoice-resend-unchanged"));
     }
     let parsed = Invoice::parse(document).map_err(|e| {
-        let mut problems = Problems::new();
+        let mut problems = FieldErrors::new();
         for (field, message) in e.iter() {
             problems.entry(field.to_string()).or_default().push(message.clone());
         }

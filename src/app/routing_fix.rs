@@ -6,10 +6,11 @@
 use crate::audit::{self, Actor, Entry};
 use crate::db::AnyConnection;
 use crate::db::models::{invoice, submission};
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::identifiers::{EngagementNumber, MarketNumber, ServiceCode, Siret};
 use crate::domain::invoice::{Invoice, InvoiceDocument};
 use crate::i18n::Message;
-use crate::invoicing::{InvoicingError, Problems};
+use crate::invoicing::InvoicingError;
 
 /// The routing data as typed (empty: none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,8 +48,8 @@ impl RoutingInput {
     }
 
     /// Every field checked at once; problems keyed by the form's field names.
-    pub fn parse(&self) -> Result<Routing, Problems> {
-        let mut problems = Problems::new();
+    pub fn parse(&self) -> Result<Routing, FieldErrors> {
+        let mut problems = FieldErrors::new();
         let mut add = |field: &str, message: Message| problems.entry(field.to_string()).or_default().push(message);
         let buyer_siret = match Siret::parse(&self.buyer_siret) {
             Ok(siret) => siret.as_str().to_string(),
@@ -103,7 +104,7 @@ pub fn correctable(sub: &submission::SubmissionRow) -> bool {
 pub type Changes = Vec<&'static str>;
 
 fn not_correctable() -> InvoicingError {
-    let mut problems = Problems::new();
+    let mut problems = FieldErrors::new();
     problems.insert("form".into(), vec![Message::new("err-routing-not-correctable")]);
     InvoicingError::Invalid(problems)
 }
@@ -135,7 +136,7 @@ fn correct_in_tx(
         return Err(not_correctable());
     }
     let mut document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
-        let mut p = Problems::new();
+        let mut p = FieldErrors::new();
         p.insert(
             "form".into(),
             vec![Message::new("err-invoice-document-unreadable").arg("detail", e)],
@@ -165,12 +166,12 @@ fn correct_in_tx(
         }
     }
     if changes.is_empty() {
-        let mut problems = Problems::new();
+        let mut problems = FieldErrors::new();
         problems.insert("form".into(), vec![Message::new("err-routing-unchanged")]);
         return Err(InvoicingError::Invalid(problems));
     }
     let parsed = Invoice::parse(document).map_err(|e| {
-        let mut problems = Problems::new();
+        let mut problems = FieldErrors::new();
         for (field, message) in e.iter() {
             problems.entry(field.to_string()).or_default().push(message.clone());
         }

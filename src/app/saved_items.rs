@@ -4,8 +4,8 @@
 use crate::audit::{self, Actor, Entry};
 use crate::db::AnyConnection;
 use crate::db::models::saved_item::{self, NewSavedItemRow, SavedItemRow};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::invoice::code_lists::UNIT_CODES;
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
 use rust_decimal::Decimal;
 

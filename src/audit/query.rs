@@ -5,7 +5,7 @@ use super::AuditRow;
 use crate::db::AnyConnection;
 use crate::db::any::MultiBackend;
 use crate::db::schema::audit_log;
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::i18n::Message;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

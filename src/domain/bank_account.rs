@@ -1,7 +1,7 @@
 //! A bank account an organisation is paid to, parsed from what an admin typed.
 
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::{Bic, Iban};
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
 
 /// BT-85 is free text; 70 characters is what a SEPA transfer carries for a name.

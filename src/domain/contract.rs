@@ -1,9 +1,9 @@
 //! A contract with a customer: what is billed (lines), how often, and the public-procurement
 //! references Chorus Pro routes and checks (numéro d'engagement, numéro de marché).
 
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::{EngagementNumber, MarketNumber};
 use crate::domain::input::{self, parse_decimal};
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -529,7 +529,7 @@ impl NewContract {
                 }
             }
         }
-        crate::domain::organisation::refuse_unwritable_text(&mut errors, input);
+        crate::domain::field_errors::refuse_unwritable_text(&mut errors, input);
         match (customer_id, start_date, billing_period) {
             (Some(customer_id), Some(start_date), Some(billing_period)) if errors.is_empty() => Ok(NewContract {
                 customer_id,
@@ -583,7 +583,7 @@ mod tests {
     }
 
     fn messages(errors: &FieldErrors, field: &str) -> String {
-        crate::domain::organisation::field_error(errors, field, crate::i18n::Locale::En)
+        crate::domain::field_errors::field_error(errors, field, crate::i18n::Locale::En)
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! A customer (the product spec says "subscriber"): a buyer the organisation invoices, parsed from
 //! a back-office form or a JSON payload with the same rules.
 
+use crate::domain::field_errors::{FieldErrors, add_error, refuse_unwritable_text};
 use crate::domain::identifiers::{CountryCode, EmailAddress, PostalCode, ServiceCode, Siret, VatNumber};
 use crate::domain::input;
-use crate::domain::organisation::{FieldErrors, add_error, refuse_unwritable_text};
 use crate::i18n::Message;
 use serde::{Deserialize, Serialize};
 
@@ -213,7 +213,7 @@ mod tests {
     }
 
     fn messages(errors: &FieldErrors, field: &str) -> String {
-        crate::domain::organisation::field_error(errors, field, crate::i18n::Locale::En)
+        crate::domain::field_errors::field_error(errors, field, crate::i18n::Locale::En)
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! and the technical account password's lifetime.
 
 use crate::domain::deposit::{AttachmentMode, DepositFormat};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::Siret;
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
 use crate::secret::Secret;
 use chrono::{Days, NaiveDate};

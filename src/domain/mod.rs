@@ -4,6 +4,7 @@ pub mod contract;
 pub mod customer;
 pub mod deposit;
 pub mod einvoicing;
+pub mod field_errors;
 pub mod identifiers;
 pub mod input;
 pub mod invoice;

@@ -1,9 +1,9 @@
 //! The organisation's billing profile (Configuration › Company): who the seller is on its invoices,
 //! how long its buyers have to pay, the French late-payment mentions and its numbering series.
 
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::{CountryCode, EmailAddress, PostalCode, Siren, VatNumber};
 use crate::domain::input::parse_decimal;
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;

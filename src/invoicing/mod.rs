@@ -8,24 +8,20 @@ use crate::db::models::{chorus_connection, invoice, organisation, submission};
 use crate::db::types::to_micros;
 use crate::db::{AnyConnection, now};
 use crate::domain::deposit::AttachmentMode;
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::invoice::document::{Address, PaymentMeans};
 use crate::domain::invoice::{DocumentKind, Invoice, InvoiceDocument};
 use crate::i18n::Message;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 
 /// The number a draft carries until it is issued (valid in the Chorus character set).
 pub const DRAFT_NUMBER: &str = "BROUILLON";
 pub const DEFAULT_SERIES: &str = "FA";
 
-/// Field path → messages, as the API's 422 (in English) and the forms (in the reader's language)
-/// show them.
-pub type Problems = BTreeMap<String, Vec<Message>>;
-
 #[derive(Debug, thiserror::Error)]
 pub enum InvoicingError {
     #[error("the invoice has invalid fields")]
-    Invalid(Problems),
+    Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
     #[error("an issued invoice never changes: issue a credit note to correct it")]
@@ -211,8 +207,8 @@ fn alpha2(alpha3: &str) -> &'static str {
         .unwrap_or("FR")
 }
 
-fn problems_of(errors: &crate::domain::invoice::FieldErrors) -> Problems {
-    let mut out = Problems::new();
+fn problems_of(errors: &crate::domain::invoice::FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
     for (field, message) in errors.iter() {
         out.entry(field.to_string()).or_default().push(message.clone());
     }
@@ -220,7 +216,7 @@ fn problems_of(errors: &crate::domain::invoice::FieldErrors) -> Problems {
 }
 
 /// Parses a document as it would be issued, with a provisional number and today's date if missing.
-pub fn parse_for_draft(mut document: InvoiceDocument) -> Result<Invoice, Problems> {
+pub fn parse_for_draft(mut document: InvoiceDocument) -> Result<Invoice, FieldErrors> {
     if document.number.trim().is_empty() {
         document.number = DRAFT_NUMBER.to_string();
     }
@@ -259,7 +255,7 @@ fn values_for(org: &OrganisationRow, input: &DraftInput, parsed: &Invoice) -> in
     }
 }
 
-fn validate_series(series: &Option<String>) -> Result<(), Problems> {
+fn validate_series(series: &Option<String>) -> Result<(), FieldErrors> {
     if let Some(series) = series
         && (series.is_empty()
             || series.len() > 8
@@ -267,7 +263,7 @@ fn validate_series(series: &Option<String>) -> Result<(), Problems> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/')))
     {
-        let mut p = Problems::new();
+        let mut p = FieldErrors::new();
         p.entry("series".into())
             .or_default()
             .push(Message::new("err-invoice-series"));
@@ -359,7 +355,7 @@ pub fn issue(
         return Err(InvoicingError::AlreadyIssued);
     }
     let mut document: InvoiceDocument = serde_json::from_str(&draft.document).map_err(|e| {
-        let mut p = Problems::new();
+        let mut p = FieldErrors::new();
         p.entry("document".into())
             .or_default()
             .push(Message::new("err-invoice-draft-unreadable").arg("detail", e));
@@ -416,9 +412,9 @@ pub fn issue(
 }
 
 /// Reads an issued (or draft) invoice back into the domain, for rendering.
-pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, Problems> {
+pub fn load(row: &invoice::InvoiceRow) -> Result<Invoice, FieldErrors> {
     let document: InvoiceDocument = serde_json::from_str(&row.document).map_err(|e| {
-        let mut p = Problems::new();
+        let mut p = FieldErrors::new();
         p.entry("document".into())
             .or_default()
             .push(Message::new("err-invoice-document-unreadable").arg("detail", e));
@@ -487,7 +483,7 @@ pub fn draft_from_contract(
         today(),
     );
     if !problems.is_empty() {
-        let mut p = Problems::new();
+        let mut p = FieldErrors::new();
         for (field, message) in problems {
             p.entry(field.into()).or_default().push(message);
         }

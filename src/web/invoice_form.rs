@@ -1,12 +1,12 @@
 //! The invoice form as people type it (French decimals, dates as `31/12/2026` or `2026-12-31`,
 //! any number of line rows) ⇄ the invoice document. Field names are the document's field paths
-//! (`buyer.siret`, `lines[2].quantity`), so the `Problems` that `invoicing` reports land next to
+//! (`buyer.siret`, `lines[2].quantity`), so the `FieldErrors` that `invoicing` reports land next to
 //! the input they are about.
 
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::identifiers::Siret;
 use crate::domain::invoice::document::{DecimalText, InvoiceDocument, Line, Note};
 use crate::i18n::Message;
-use crate::invoicing::Problems;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -128,9 +128,6 @@ pub fn country_alpha2(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Field name → messages, keyed by the form's own names (line index = row index).
-pub type FormErrors = Problems;
-
 /// Where messages that belong to no input of the form go (shown above the form).
 pub const GENERAL: &str = "form";
 
@@ -177,7 +174,7 @@ fn non_empty(text: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
-fn add(errors: &mut FormErrors, field: impl Into<String>, message: impl Into<Message>) {
+fn add(errors: &mut FieldErrors, field: impl Into<String>, message: impl Into<Message>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
@@ -363,8 +360,8 @@ impl InvoiceForm {
     /// Writes the form onto `base` (the stored draft, or an empty document), keeping what the
     /// form does not show. Returns the document, the form row of each document line, and the
     /// problems found in the form itself (numbers, dates, SIRET).
-    pub fn apply_to(&self, mut document: InvoiceDocument) -> (InvoiceDocument, Vec<usize>, FormErrors) {
-        let mut errors = FormErrors::new();
+    pub fn apply_to(&self, mut document: InvoiceDocument) -> (InvoiceDocument, Vec<usize>, FieldErrors) {
+        let mut errors = FieldErrors::new();
         if self.lines_beyond_limit {
             add(
                 &mut errors,
@@ -502,7 +499,7 @@ impl InvoiceForm {
 /// Puts the parser's problems next to the inputs: document line `k` is form row `rows[k]`;
 /// anything the form has no input for goes under [`GENERAL`] with its path. A field the form
 /// already explained keeps only the form's message.
-pub fn merge_problems(form_errors: &mut FormErrors, problems: &Problems, rows: &[usize]) {
+pub fn merge_problems(form_errors: &mut FieldErrors, problems: &FieldErrors, rows: &[usize]) {
     let explained: Vec<String> = form_errors.keys().cloned().collect();
     for (path, messages) in problems {
         let key = match line_key(path) {
@@ -600,7 +597,7 @@ mod tests {
         assert_eq!(document.lines[0].quantity.as_str(), "1.5");
         assert_eq!(rows, vec![2]);
         assert!(errors.contains_key("lines[2].unit_price"), "{errors:?}");
-        let mut problems = Problems::new();
+        let mut problems = FieldErrors::new();
         problems.insert("lines[0].unit_price".into(), vec![Message::new("err-inv-negative")]);
         problems.insert("lines[0].unit_code".into(), vec![Message::new("err-inv-required")]);
         problems.insert("seller.siret".into(), vec![Message::new("err-inv-required")]);

@@ -6,7 +6,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::db::models::api_token as rows;
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::customers::NoFields;
@@ -30,7 +30,7 @@ pub struct TokensPage {
 
 impl TokensPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::config::Settings;
 use crate::db::models::organisation;
 use crate::db::{AnyConnection, Db};
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::audit_verifications::{ChainVerifications, Plan, VERIFY_BUDGET, walk_in_background};
@@ -203,7 +203,7 @@ pub struct AuditPage {
 
 impl AuditPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 
     pub fn all_intact(&self) -> bool {

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::db::models::bank_account::{self as rows, BankAccountRow};
 use crate::db::models::organisation;
 use crate::domain::bank_account::BankAccountInput;
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::customers::NoFields;
@@ -33,7 +33,7 @@ pub struct BankAccountsPage {
 
 impl BankAccountsPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 
     pub fn form_action(&self) -> String {

@@ -9,10 +9,11 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::db::Db;
 use crate::db::models::bulk_run::{self, BulkRunRow};
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Message};
 use crate::web::handlers::invoices::{ListQuery, Pairs, parse_filter};
-use crate::web::invoice_form::{FormErrors, parse_form_date};
+use crate::web::invoice_form::parse_form_date;
 use crate::web::page::{Ctx, Texts, ok, request_locale, see_other, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -33,7 +34,7 @@ pub struct ContractsPage {
     pub ctx: Ctx,
     pub start: String,
     pub end: String,
-    pub errors: FormErrors,
+    pub errors: FieldErrors,
 }
 
 impl ContractsPage {
@@ -144,7 +145,7 @@ pub async fn start(
         }
         "contracts" => {
             let (start, end) = (value(&pairs, "start").trim(), value(&pairs, "end").trim());
-            let mut errors = FormErrors::new();
+            let mut errors = FieldErrors::new();
             let mut date = |field: &str, text: &str| {
                 let parsed = parse_form_date(text);
                 if parsed.is_none() {
@@ -258,6 +259,6 @@ pub async fn contracts_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
         ctx,
         start: start.to_string(),
         end: today.to_string(),
-        errors: FormErrors::new(),
+        errors: FieldErrors::new(),
     })
 }

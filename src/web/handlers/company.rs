@@ -5,7 +5,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf_multipart::CsrfMultipart;
 use crate::db::Db;
 use crate::db::models::organisation_logo;
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::organisation_profile::{InvoicePrefix, LOGO_BYTES_MAX, ProfileInput};
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -29,7 +29,7 @@ pub struct CompanyPage {
 
 impl CompanyPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 
     /// The number the next invoice will get, from what the form says now.

@@ -6,7 +6,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::db::Db;
 use crate::db::models::{contract, customer};
 use crate::domain::contract::{BillingPeriod, COMMON_UNITS, ContractInput, ContractLineInput, VatCategory};
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::customers::{ListQuery, NoFields, PAGE_SIZE, link};
@@ -90,7 +90,7 @@ impl FormPage {
         crate::web::return_to::query(&self.back)
     }
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn line_error(&self, index: &usize, field: &str) -> String {
         self.error(&format!("lines[{index}].{field}"))

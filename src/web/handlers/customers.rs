@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::models::{contract, customer};
 use crate::domain::customer::CustomerInput;
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::handlers::readiness_check as readiness;
@@ -124,7 +124,7 @@ pub struct FormPage {
 
 impl FormPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn service_code_hint(&self) -> String {
         if self.chorus_services.is_empty() {

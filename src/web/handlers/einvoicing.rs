@@ -14,8 +14,8 @@ use crate::domain::deposit::{AttachmentMode, DepositFormat};
 use crate::domain::einvoicing::{
     ChorusEnvironment, ConnectionInput, ConnectionSettings, IdentifierProfile, PasswordAge,
 };
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::identifiers::Siret;
-use crate::domain::organisation::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::{self, Message};
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -84,7 +84,7 @@ impl EndpointsForm {
 
 impl EInvoicingPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 
     /// `aria-describedby` for a field: its status line (credentials) and its error, if any.
@@ -231,7 +231,7 @@ pub async fn save_connection(
         result => {
             let mut errors = result.err().unwrap_or_default();
             if profile.is_none() {
-                crate::domain::organisation::add_error(
+                crate::domain::field_errors::add_error(
                     &mut errors,
                     "identifier_profile",
                     Message::new("err-einv-identifier-profile"),
@@ -396,7 +396,7 @@ pub async fn save_endpoints(
                     EndpointOverrideError::NotAUrl(_) => "einv-endpoint-invalid",
                     EndpointOverrideError::InsecureScheme => "einv-endpoint-insecure",
                 };
-                crate::domain::organisation::add_error(&mut errors, field, Message::new(key));
+                crate::domain::field_errors::add_error(&mut errors, field, Message::new(key));
                 None
             }
         }
@@ -453,7 +453,7 @@ pub async fn save_rate_limit(
         Ok(rate) => rate,
         Err(message) => {
             let mut errors = FieldErrors::new();
-            crate::domain::organisation::add_error(&mut errors, "requests_per_second", message);
+            crate::domain::field_errors::add_error(&mut errors, "requests_per_second", message);
             let (organisation, connection) = load(&db, org).await?;
             let input = input_from(&organisation, connection.as_ref());
             let endpoints = EndpointsForm::of(connection.as_ref());

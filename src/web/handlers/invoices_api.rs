@@ -11,12 +11,13 @@ use crate::db::models::submission::{self, SubmissionRow};
 use crate::db::models::{contract, customer};
 use crate::db::types::from_micros;
 use crate::domain::chorus_status;
+use crate::domain::field_errors::FieldErrors;
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::money::fmt_amount;
 use crate::domain::state::ListStatus;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
-use crate::invoicing::{self, DraftInput, InvoicingError, Problems};
+use crate::invoicing::{self, DraftInput, InvoicingError};
 use crate::web::handlers::invoices::{Download, download_file, status_view};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -31,7 +32,7 @@ fn bad_request(message: impl Into<String>) -> ApiError {
 }
 
 fn one_problem(field: &str, message: Message) -> ApiError {
-    let mut problems = Problems::new();
+    let mut problems = FieldErrors::new();
     problems.insert(field.to_string(), vec![message]);
     ApiError::invalid(problems)
 }
@@ -113,7 +114,7 @@ fn fill_from_records(
 
 enum Created {
     Row(Box<(InvoiceRow, Option<SubmissionRow>)>),
-    Invalid(Problems),
+    Invalid(FieldErrors),
 }
 
 /// `?issue=true` (and the other `CreateInvoice` fields) for an imported file.
@@ -161,7 +162,7 @@ fn create_request(
         .map_err(|e| bad_request(format!("The query string is not understood: {e}.")))?;
     let imported = crate::import::import_bytes(body).map_err(|error| match error {
         crate::import::ImportError::Invalid(errors) => {
-            let mut problems = Problems::new();
+            let mut problems = FieldErrors::new();
             for (field, message) in errors.iter() {
                 problems
                     .entry(format!("document.{field}"))

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::domain::organisation::{FieldErrors, add_error};
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::notify::MailEvent;
@@ -104,7 +104,7 @@ pub struct WebhooksPage {
 
 impl WebhooksPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 

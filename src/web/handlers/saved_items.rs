@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::db::Db;
 use crate::db::models::saved_item::{self, SavedItemRow};
-use crate::domain::organisation::FieldErrors;
+use crate::domain::field_errors::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::invoice_form::{UNIT_CHOICES, VAT_CHOICES};
@@ -27,7 +27,7 @@ pub struct ItemsPage {
 
 impl ItemsPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn has_error(&self, field: &str) -> bool {
         self.errors.contains_key(field)

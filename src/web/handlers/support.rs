@@ -7,8 +7,9 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
 use crate::db::Db;
 use crate::db::models::organisation;
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::EmailAddress;
-use crate::domain::organisation::{FieldErrors, NewOrganisation, OrganisationInput, add_error};
+use crate::domain::organisation::{NewOrganisation, OrganisationInput};
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::web::page::{Ctx, ok, see_other, unprocessable};
@@ -27,7 +28,7 @@ pub struct OrganisationsPage {
 
 impl OrganisationsPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 

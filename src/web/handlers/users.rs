@@ -5,8 +5,8 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
 use crate::db::Db;
 use crate::db::models::user;
+use crate::domain::field_errors::{FieldErrors, add_error};
 use crate::domain::identifiers::EmailAddress;
-use crate::domain::organisation::{FieldErrors, add_error};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Message;
@@ -26,7 +26,7 @@ pub struct UsersPage {
 
 impl UsersPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
 }
 

@@ -189,7 +189,7 @@ impl FormPage {
         invoice_id: Option<i64>,
         credit_note: bool,
         form: &InvoiceForm,
-        errors: &FormErrors,
+        errors: &FieldErrors,
     ) -> FormPage {
         let locale = ctx.locale;
         let field = |name: &str, label: &'static str, hint: &'static str, input_type: &'static str| FieldView {
@@ -198,7 +198,7 @@ impl FormPage {
             label,
             hint,
             value: form.value(name).to_string(),
-            error: crate::domain::organisation::field_error(errors, name, locale),
+            error: crate::domain::field_errors::field_error(errors, name, locale),
             input_type,
         };
         let groups = vec![
@@ -271,7 +271,7 @@ impl FormPage {
                     let full = format!("lines[{index}].{name}");
                     FieldView {
                         id: html_id(&full),
-                        error: crate::domain::organisation::field_error(errors, &full, locale),
+                        error: crate::domain::field_errors::field_error(errors, &full, locale),
                         name: full,
                         label,
                         hint: "",
@@ -356,7 +356,7 @@ pub async fn new_form(
     if let Some(contract) = &contract {
         form.fill_from_contract(contract);
     }
-    let mut page = FormPage::build(ctx, None, false, &form, &FormErrors::new());
+    let mut page = FormPage::build(ctx, None, false, &form, &FieldErrors::new());
     page.picker = Some(picker);
     page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
     ok(page)
@@ -382,7 +382,7 @@ pub async fn edit_form(
         Some(row.id),
         document.kind == DocumentKind::CreditNote,
         &form,
-        &FormErrors::new(),
+        &FieldErrors::new(),
     );
     page.saved_items = item_choices(&saved_items_of(&db, org_id).await?);
     ok(page)
@@ -437,7 +437,7 @@ async fn save(
     form.fill_saved_items(&saved_items);
     if pairs.iter().any(|(k, _)| k == "add_lines") {
         form.add_rows(EMPTY_ROWS);
-        let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &FormErrors::new());
+        let mut page = FormPage::build(ctx, invoice_id, credit_note, &form, &FieldErrors::new());
         page.saved_items = item_choices(&saved_items);
         return ok(page);
     }

@@ -62,7 +62,7 @@ pub struct ListPage {
     pub chips: Vec<Chip>,
     pub rows: Vec<RowView>,
     pub next_page: Option<String>,
-    pub filter_errors: FormErrors,
+    pub filter_errors: FieldErrors,
     /// The rows fragment of this very view, polled for live status updates.
     pub refresh_url: String,
 }
@@ -76,7 +76,7 @@ impl RowView {
 
 impl ListPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.filter_errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.filter_errors, field, self.ctx.locale)
     }
 }
 
@@ -90,8 +90,8 @@ pub struct RowsFragment {
 }
 
 /// The query as a filter, or the problems with it (shown next to the filter inputs).
-pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FormErrors) {
-    let mut errors = FormErrors::new();
+pub fn parse_filter(query: &ListQuery) -> (InvoiceFilter, FieldErrors) {
+    let mut errors = FieldErrors::new();
     let mut date = |field: &str, text: &str| {
         if text.trim().is_empty() {
             return None;

@@ -23,7 +23,7 @@ pub struct RoutingPage {
 
 impl RoutingPage {
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.ctx.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.ctx.locale)
     }
     pub fn has_error(&self, field: &str) -> bool {
         self.errors.contains_key(field)

@@ -111,7 +111,7 @@ impl FollowUpForm {
     }
 
     pub fn error(&self, field: &str) -> String {
-        crate::domain::organisation::field_error(&self.errors, field, self.locale)
+        crate::domain::field_errors::field_error(&self.errors, field, self.locale)
     }
 
     pub fn has_error(&self, field: &str) -> bool {
