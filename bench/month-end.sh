@@ -10,10 +10,12 @@
 #   BACKEND=postgres PG=postgres://postgres@127.0.0.1:5432/postgres INSTANCES=3 bench/month-end.sh
 #   INVOICES=2000 BUILD=0 bench/month-end.sh
 #   PROFILE=debug bench/month-end.sh                                    # the debug build
+#   SERVER_BIN=/path/to/other/chorus-desk BUILD=0 bench/month-end.sh    # instances of another build
 #
 # RATE sets the connection's requests per second (default 1000: the simulator has no quota; the
 # product's default, for a real PISTE application, is 20). DURATION is how long wrk measures
-# each page (default 15s, from the moment the bulk issue starts).
+# each page (default 15s, from the moment the bulk issue starts). WAIT: seconds to wait for all Sent
+# (default 900).
 set -euo pipefail
 
 BACKEND=${BACKEND:-sqlite}
@@ -40,6 +42,9 @@ if [ "${BUILD:-1}" != 0 ]; then
     if [ "$PROFILE" = release ]; then cargo build -j2 --release --bin chorus-desk >&2; else cargo build -j2 --bin chorus-desk >&2; fi
 fi
 BIN="$TARGET/$PROFILE/chorus-desk"
+# SERVER_BIN=another/chorus-desk runs the instances with another build (before/after figures);
+# the drafts, the simulator and the waiting stay with BIN.
+SERVER_BIN=${SERVER_BIN:-$BIN}
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -90,7 +95,7 @@ SERVERS=()
 for i in $(seq 1 "$INSTANCES"); do
     CHORUS_DESK_BIND="127.0.0.1:$((PORT + i - 1))" CHORUS_DESK_BUILTIN_SIMULATOR=off CHORUS_DESK_SCHEDULER=on \
         CHORUS_DESK_SUBMIT_SCHEDULE="* * * * * *" CHORUS_DESK_POLL_SCHEDULE="* * * * * *" \
-        "$BIN" serve >"$WORK/server-$i.log" 2>&1 &
+        "$SERVER_BIN" serve >"$WORK/server-$i.log" 2>&1 &
     PIDS+=($!)
     SERVERS+=($!)
 done
@@ -137,7 +142,7 @@ wrk -t1 -c2 -d"$DURATION" -H "Cookie: $USER" -s "$WORK/report.lua" "$BASE/invoic
 W2=$!
 wrk -t1 -c2 -d"$DURATION" -H "Cookie: $AUDITOR" -s "$WORK/report.lua" "$BASE/audit" | tail -1 >"$WORK/wrk-audit" &
 W3=$!
-"$BIN" bench wait-sent --org "$SIRET" --expected "$INVOICES" --started-at "$START" --timeout 900
+"$BIN" bench wait-sent --org "$SIRET" --expected "$INVOICES" --started-at "$START" --timeout "${WAIT:-900}"
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 wait "$ISSUE" "$W1" "$W2" "$W3"
 read -r ISSUE_STATUS ISSUE_SECONDS <"$WORK/issue.out"
@@ -152,8 +157,14 @@ import collections, json, sys
 deposits = json.load(open(sys.argv[1]))
 counts = collections.Counter(n for d in deposits for n in d.get("invoiceNumbers", []))
 twice = {n: c for n, c in counts.items() if c != 1}
-print(f"simulator: {len(counts)} invoice numbers deposited, {sum(counts.values())} deposits; "
-      f"{'each exactly once' if not twice and len(counts) == int(sys.argv[2]) else f'NOT exactly once: {len(twice)} repeated'}")
+expected = int(sys.argv[2])
+if twice:
+    verdict = f"NOT exactly once: {len(twice)} deposited more than once"
+elif len(counts) == expected:
+    verdict = "each exactly once"
+else:
+    verdict = f"none deposited twice, {expected - len(counts)} not deposited yet"
+print(f"simulator: {len(counts)} invoice numbers deposited, {sum(counts.values())} deposits; {verdict}")
 PY
 for i in $(seq 1 "$INSTANCES"); do
     deposits=$(curl -s "http://127.0.0.1:$((PORT + i - 1))/metrics" | sed -n 's/^chorus_desk_chorus_calls_total{endpoint="\/cpro\/factures\/v1\/deposer\/flux",outcome="success"} //p')

@@ -53,7 +53,7 @@ case "$BACKEND" in
 esac
 # The secret key signs sessions and audit checkpoints: a kept database keeps its key.
 KEYFILE="${DB:-$WORK/bench.db}.key"
-[ "$BACKEND" = postgres ] && KEYFILE="$ROOT/target/$NAME.key"
+[ "$BACKEND" = postgres ] && mkdir -p "$TARGET" && KEYFILE="$TARGET/$NAME.key"
 [ -s "$KEYFILE" ] || head -c 48 /dev/urandom | base64 -w0 >"$KEYFILE"
 export CHORUS_DESK_SECRET_KEY
 CHORUS_DESK_SECRET_KEY=$(cat "$KEYFILE")

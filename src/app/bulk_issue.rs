@@ -106,12 +106,16 @@ fn savepoint<T>(
     work: impl FnOnce(&mut AnyConnection) -> Result<T, InvoicingError>,
 ) -> Result<Result<T, InvoicingError>, diesel::result::Error> {
     conn.batch_execute("SAVEPOINT bulk_issue_item")?;
+    // The chunk's audit entries wait for its end (`audit::append::deferred`): those of a rolled
+    // back item go with it.
+    let kept = audit::append::deferred_len();
     match work(conn) {
         Ok(value) => {
             conn.batch_execute("RELEASE SAVEPOINT bulk_issue_item")?;
             Ok(Ok(value))
         }
         Err(error) => {
+            audit::append::forget_deferred_after(kept);
             conn.batch_execute("ROLLBACK TO SAVEPOINT bulk_issue_item")?;
             conn.batch_execute("RELEASE SAVEPOINT bulk_issue_item")?;
             Ok(Err(error))
@@ -148,9 +152,11 @@ pub fn issue_chunk(
     actor: &Actor,
 ) -> Result<Vec<ItemResult>, diesel::result::Error> {
     write_tx(conn, |conn| {
-        ids.iter()
-            .map(|id| issue_item(conn, organisation_id, *id, actor))
-            .collect()
+        audit::append::deferred(conn, |conn| {
+            ids.iter()
+                .map(|id| issue_item(conn, organisation_id, *id, actor))
+                .collect()
+        })
     })
 }
 
@@ -262,25 +268,29 @@ fn contracts_chunk(
     actor: &Actor,
 ) -> Result<Vec<(ItemResult, Option<i64>)>, diesel::result::Error> {
     write_tx(conn, |conn| {
-        let org = organisation::find(conn, organisation_id)?.ok_or(diesel::result::Error::NotFound)?;
-        let mut results = Vec::with_capacity(contract_ids.len());
-        for contract_id in contract_ids {
-            let drafted = savepoint(conn, |conn| {
-                invoicing::draft_from_contract(conn, &org, *contract_id, period, actor.clone())
-            })?;
-            match drafted {
-                Ok(draft) => results.push((issue_item(conn, organisation_id, draft.id, actor)?, Some(*contract_id))),
-                Err(InvoicingError::Database(e)) => return Err(e),
-                Err(error) => results.push((
-                    ItemResult {
-                        invoice_id: 0,
-                        outcome: refused(&error),
-                    },
-                    Some(*contract_id),
-                )),
+        audit::append::deferred(conn, |conn| {
+            let org = organisation::find(conn, organisation_id)?.ok_or(diesel::result::Error::NotFound)?;
+            let mut results = Vec::with_capacity(contract_ids.len());
+            for contract_id in contract_ids {
+                let drafted = savepoint(conn, |conn| {
+                    invoicing::draft_from_contract(conn, &org, *contract_id, period, actor.clone())
+                })?;
+                match drafted {
+                    Ok(draft) => {
+                        results.push((issue_item(conn, organisation_id, draft.id, actor)?, Some(*contract_id)))
+                    }
+                    Err(InvoicingError::Database(e)) => return Err(e),
+                    Err(error) => results.push((
+                        ItemResult {
+                            invoice_id: 0,
+                            outcome: refused(&error),
+                        },
+                        Some(*contract_id),
+                    )),
+                }
             }
-        }
-        Ok(results)
+            Ok(results)
+        })
     })
 }
 
@@ -299,10 +309,12 @@ pub fn run(
             Work::Drafts(ids) => {
                 for chunk in ids.chunks(CHUNK) {
                     let results = write_tx(conn, |conn| {
-                        let results: Vec<ItemResult> = chunk
-                            .iter()
-                            .map(|id| issue_item(conn, organisation_id, *id, &actor))
-                            .collect::<Result<_, _>>()?;
+                        let results: Vec<ItemResult> = audit::append::deferred(conn, |conn| {
+                            chunk
+                                .iter()
+                                .map(|id| issue_item(conn, organisation_id, *id, &actor))
+                                .collect::<Result<_, diesel::result::Error>>()
+                        })?;
                         advance(conn, organisation_id, run_id, results.iter().map(|r| (r, None)))?;
                         Ok::<_, diesel::result::Error>(results)
                     })?;

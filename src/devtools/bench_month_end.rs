@@ -25,6 +25,7 @@ pub fn save_drafts(conn: &mut AnyConnection, organisation_id: i64, count: u64) -
         "buyer": {"name": "Ville de Démo", "siret": BUYER_SIRET,
                   "address": {"line1": "1 place de la Mairie", "city": "Paris", "postal_code": "75004", "country_code": "FR"}},
         "payment_terms": "30 jours",
+        "payment_means": [{"code": "30", "iban": "FR7630006000011234567890189"}],
         "lines": [{"name": "Maintenance mensuelle", "quantity": "1", "unit_code": "C62", "unit_price": "1250.50",
                    "vat_category": "S", "vat_rate": "20"}]
     }))?;
@@ -57,6 +58,17 @@ pub fn save_drafts(conn: &mut AnyConnection, organisation_id: i64, count: u64) -
         left -= n;
     }
     Ok(ids)
+}
+
+/// Submissions handed to a person (stage hold: refused by the checks, rejected, failed) and the
+/// reasons of one of them.
+fn held(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<(i64, Option<String>)> {
+    let held = submissions::table
+        .filter(submissions::organisation_id.eq(organisation_id))
+        .filter(submissions::stage.eq(crate::db::models::submission::SubmissionStage::Hold.as_str()));
+    let count = held.count().get_result(conn)?;
+    let reasons = held.select(submissions::reasons).first::<String>(conn).optional()?;
+    Ok((count, reasons))
 }
 
 /// Submissions deposited (a flux number) and Sent (integrated: a Chorus invoice id).
@@ -105,7 +117,16 @@ pub fn wait_sent(
             return Ok((all_deposited, all_sent));
         }
         if last_print.elapsed() >= Duration::from_secs(5) {
-            eprintln!("  {at:.0} s: {deposited} deposited, {sent} Sent");
+            let (on_hold, reasons) = held(&mut *db.get()?, organisation_id)?;
+            eprintln!("  {at:.0} s: {deposited} deposited, {sent} Sent, {on_hold} held");
+            if on_hold > 0 && sent + on_hold >= expected {
+                // They will not be Sent without a person: stop rather than wait for the timeout.
+                println!(
+                    "stopped after {at:.1} s: {on_hold} of {expected} held (for example: {})",
+                    reasons.unwrap_or_default()
+                );
+                return Ok((all_deposited, all_sent));
+            }
             last_print = Instant::now();
         }
         if Instant::now() > deadline {

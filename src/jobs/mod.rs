@@ -146,11 +146,23 @@ pub async fn flush(ctx: &AppContext, batch: Batch) {
         .db
         .run(move |conn| {
             crate::db::write_tx(conn, |conn| {
+                // The rows first, then every audit entry of the rows still held appended in one go
+                // (each chain locked, read and sealed once, not once per entry), then what follows
+                // the chain: the same order of locks as `apply_outcome`.
                 let mut lost = Vec::new();
+                let mut held = Vec::new();
+                let mut appended = Vec::new();
                 for (row, change, entries) in all {
-                    if !apply_outcome(conn, &owner, &row, &change, entries)? {
+                    if submission::apply(conn, row.id, &owner, &change, true)? {
+                        appended.extend(entries);
+                        held.push((row, change));
+                    } else {
                         lost.push(row.id);
                     }
+                }
+                crate::audit::append::record_all(conn, appended)?;
+                for (row, change) in &held {
+                    after_chain(conn, row, change)?;
                 }
                 Ok::<_, diesel::result::Error>(lost)
             })
@@ -183,16 +195,25 @@ fn apply_outcome(
     if !submission::apply(conn, row.id, owner, change, true)? {
         return Ok(false);
     }
-    for entry in entries {
-        crate::audit::record(conn, entry)?;
-    }
+    crate::audit::append::record_all(conn, entries)?;
+    after_chain(conn, row, change)?;
+    Ok(true)
+}
+
+/// What an outcome writes after its audit entries: its notifications and, once integrated, its
+/// organisation's lifecycle search woken. After the audit chain, as every transaction takes these
+/// locks in this order.
+fn after_chain(
+    conn: &mut crate::db::AnyConnection,
+    row: &SubmissionRow,
+    change: &SubmissionChange,
+) -> diesel::QueryResult<()> {
     crate::notify::invoice_state_changed(conn, row, change)?;
-    // After the audit chain, as every transaction takes these locks in this order.
     if change.stage == Some(SubmissionStage::Track) {
         // Integrated: its organisation's lifecycle search runs next, starting now.
         crate::db::models::poll_cursor::wake(conn, row.organisation_id, crate::db::now())?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Records a job's outcome for a row it holds, with its audit entries, in one transaction.
