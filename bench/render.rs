@@ -22,12 +22,32 @@ fn ten_line_invoice() -> Invoice {
 /// per set of characters (krilla's font subsets) is not hit every time as with one invoice.
 fn invoices_for_many_buyers(count: usize) -> Vec<Invoice> {
     const PLACES: [&str; 16] = [
-        "Quimper", "Vézelay", "Wissembourg", "Zonza", "Kaysersberg", "Yvoire", "Jœuf", "Gex",
-        "Hyères", "Bourg-en-Bresse", "Fréjus", "Xonrupt", "Ornans", "Mâcon", "Lège", "Saint-Ouen",
+        "Quimper",
+        "Vézelay",
+        "Wissembourg",
+        "Zonza",
+        "Kaysersberg",
+        "Yvoire",
+        "Jœuf",
+        "Gex",
+        "Hyères",
+        "Bourg-en-Bresse",
+        "Fréjus",
+        "Xonrupt",
+        "Ornans",
+        "Mâcon",
+        "Lège",
+        "Saint-Ouen",
     ];
     const STREETS: [&str; 8] = [
-        "avenue Jean Jaurès", "quai du Maréchal Joffre", "boulevard Voltaire", "place Kléber",
-        "rue Émile Zola", "chemin des Écoliers", "allée Louis Pasteur", "impasse Wagner",
+        "avenue Jean Jaurès",
+        "quai du Maréchal Joffre",
+        "boulevard Voltaire",
+        "place Kléber",
+        "rue Émile Zola",
+        "chemin des Écoliers",
+        "allée Louis Pasteur",
+        "impasse Wagner",
     ];
     (0..count)
         .map(|i| {
