@@ -7,8 +7,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use chorus_desk::domain::invoice::{AttachmentMode, Invoice};
-use chorus_desk::ubl::{UblOptions, render_package, render_ubl};
+use chorus_desk::domain::deposit::AttachmentMode;
+use chorus_desk::domain::invoice::Invoice;
+use chorus_desk::render::ubl::{UblOptions, render_package, render_ubl};
 
 fn ten_line_invoice() -> Invoice {
     match Invoice::parse(chorus_desk::devtools::bench_seed::ten_line_document()) {
@@ -169,9 +170,9 @@ fn main() {
         black_box(render_package(black_box(&invoice), AttachmentMode::Zip).ok());
     });
     // Where a package's time goes.
-    let pdf = chorus_desk::pdf::render_pdf(&invoice).unwrap_or_default();
+    let pdf = chorus_desk::render::pdf::render_pdf(&invoice).unwrap_or_default();
     let pdf_rate = per_second(budget, || {
-        black_box(chorus_desk::pdf::render_pdf(black_box(&invoice)).ok());
+        black_box(chorus_desk::render::pdf::render_pdf(black_box(&invoice)).ok());
     });
     let many = invoices_for_many_buyers(256);
     let mut next = 0;
@@ -180,7 +181,7 @@ fn main() {
         black_box(render_package(black_box(&many[next]), AttachmentMode::Zip).ok());
     });
     let zip_rate = per_second(budget, || {
-        black_box(chorus_desk::ubl::zip_single_file("BENCH-000000001.pdf", black_box(&pdf)).ok());
+        black_box(chorus_desk::render::ubl::zip_single_file("BENCH-000000001.pdf", black_box(&pdf)).ok());
     });
     let (pdf_size, package_size) = package.map(|p| (p.pdf.len(), p.ubl.len())).unwrap_or_default();
     println!("10-line invoice, one thread:");

@@ -21,7 +21,7 @@ pub struct Application {
     server: Server,
     pub db: Db,
     /// The jobs' context: tests drive the pipeline through it.
-    pub jobs: crate::jobs::JobContext,
+    pub jobs: crate::app::context::AppContext,
     /// The built-in Chorus Pro simulator, when it is mounted.
     pub simulator: Option<crate::simulator::Simulator>,
     /// Kept alive while the server runs.
@@ -81,7 +81,7 @@ impl Application {
             .simulator_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}/simulator"));
-        let mut jobs = crate::jobs::JobContext::new(db.clone(), settings.secret.clone(), simulator_url);
+        let mut jobs = crate::app::context::AppContext::new(db.clone(), settings.secret.clone(), simulator_url);
         jobs.lease = chrono::Duration::seconds(settings.job_lease_seconds);
         let scheduler = if settings.scheduler_enabled {
             let scheduler =
@@ -124,7 +124,7 @@ fn run(
     listener: TcpListener,
     db: Db,
     settings: Settings,
-    jobs: crate::jobs::JobContext,
+    jobs: crate::app::context::AppContext,
     simulator: Option<crate::simulator::Simulator>,
 ) -> anyhow::Result<Server> {
     let metrics = actix_web::web::Data::from(jobs.metrics.clone());

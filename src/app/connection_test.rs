@@ -209,13 +209,13 @@ pub async fn run(client: &ChorusClient, supplier_siret: &str, structure_id: Opti
 /// show, recorded in the audit log with each Chorus Pro exchange the test made.
 pub async fn test_saved(
     db: &crate::db::Db,
-    jobs: &crate::jobs::JobContext,
+    jobs: &crate::app::context::AppContext,
     org: i64,
     actor: crate::audit::Actor,
     connection: Option<&crate::db::models::chorus_connection::ChorusConnection>,
     environment: serde_json::Value,
 ) -> Result<Vec<Step>, crate::error::AppError> {
-    use crate::jobs::exchange_log::CollectedExchanges;
+    use crate::audit::chorus_exchanges::CollectedExchanges;
     use std::sync::Arc;
     let exchanges = Arc::new(CollectedExchanges::reporting_to(jobs.metrics.clone()));
     let steps = match connection {

@@ -4,6 +4,8 @@
 //! transaction with the audit entries; on success the organisation's lifecycle cycle is woken so the
 //! status Chorus Pro now gives shows within seconds (it is not guessed here).
 
+use crate::app::context::AppContext;
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{self, Actor, Entry};
 use crate::chorus::dto::{
     AddFileRequest, AdditionalAttachment, CompleteInvoiceRequest, InvoiceStatus, RecycleInvoiceRequest,
@@ -14,8 +16,6 @@ use crate::db::models::submission::{self, SubmissionRow, SubmissionStage};
 use crate::db::models::{chorus_connection, poll_cursor};
 use crate::db::{now, write_tx};
 use crate::error::AppError;
-use crate::jobs::JobContext;
-use crate::jobs::exchange_log::CollectedExchanges;
 use std::sync::Arc;
 
 pub const RECYCLED: &str = "submission.recycled";
@@ -57,7 +57,7 @@ pub enum Outcome {
 
 /// The submission when it waits for this action: tracked, with a Chorus id and this status.
 async fn waiting(
-    ctx: &JobContext,
+    ctx: &AppContext,
     org: i64,
     invoice_id: i64,
     status: InvoiceStatus,
@@ -83,7 +83,7 @@ async fn waiting(
 }
 
 fn client(
-    ctx: &JobContext,
+    ctx: &AppContext,
     connection: &chorus_connection::ChorusConnection,
     observer: Arc<CollectedExchanges>,
 ) -> Result<ChorusClient, String> {
@@ -100,7 +100,7 @@ fn explain(error: &ChorusError) -> String {
 /// Writes the exchanges and the action's entry (marked failed when Chorus Pro refused); wakes
 /// the lifecycle cycle when it went through.
 async fn conclude(
-    ctx: &JobContext,
+    ctx: &AppContext,
     org: i64,
     invoice_id: i64,
     observer: Arc<CollectedExchanges>,
@@ -134,7 +134,7 @@ async fn conclude(
 
 /// "Fix routing and recycle".
 pub async fn recycle(
-    ctx: &JobContext,
+    ctx: &AppContext,
     org: i64,
     invoice_id: i64,
     input: Recycle,
@@ -178,7 +178,7 @@ pub async fn recycle(
 
 /// "Complete": the attachment first (its id goes with the completion), then the completion.
 pub async fn complete(
-    ctx: &JobContext,
+    ctx: &AppContext,
     org: i64,
     invoice_id: i64,
     input: Complete,

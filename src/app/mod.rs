@@ -13,6 +13,7 @@ pub mod saved_items;
 pub mod bootstrap;
 pub mod bulk_issue;
 pub mod connection_test;
+pub mod context;
 pub mod import_invoice;
 pub mod readiness;
 pub mod register_webhook;
@@ -33,8 +34,5 @@ pub mod login;
 pub mod settings;
 pub mod support;
 pub mod users;
-/// What the use cases that talk to Chorus Pro need (the database, the key, the clients, the
-/// metrics), given to the web as app data.
-pub use crate::jobs::JobContext;
 // Blank-install journey (issue 17).
 pub mod resend_after_correction;

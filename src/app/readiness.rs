@@ -6,6 +6,7 @@
 //! `check` asks the directory through any `ChorusApi`; the `ReadinessReport` it returns is stored
 //! as JSON in `customer_chorus_readiness.status` and read back for the panel and the form checks.
 
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{self, Actor, Entry};
 use crate::chorus::dto::{
     Pagination, RoutingRequirement, ServiceRequest, StructureRequest, StructureSearch, StructureServicesSearch,
@@ -22,7 +23,6 @@ use crate::domain::einvoicing::ChorusEnvironment as EnvironmentSetting;
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::i18n::message::message_error;
-use crate::jobs::exchange_log::CollectedExchanges;
 use crate::simulator::SimulatorConfig;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

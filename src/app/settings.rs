@@ -2,13 +2,13 @@
 //! on or off, UBL export, and the record of a connection test; each in one write transaction with
 //! its audit entry (refusals audited too).
 
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{self, Actor, Entry};
 use crate::config::SecretKey;
 use crate::db::models::{chorus_connection, organisation};
 use crate::db::{Db, write_tx};
 use crate::domain::einvoicing::{ConnectionSettings, IdentifierProfile};
 use crate::error::AppError;
-use crate::jobs::exchange_log::CollectedExchanges;
 use std::sync::Arc;
 
 pub const EINVOICING_ENABLED: &str = "einvoicing.enabled";

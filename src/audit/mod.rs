@@ -25,6 +25,7 @@
 pub mod append;
 pub mod chain;
 pub mod checkpoint;
+pub mod chorus_exchanges;
 pub mod export;
 pub mod keying;
 pub mod mac;

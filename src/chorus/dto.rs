@@ -89,6 +89,12 @@ wire_enum! {
     }
 }
 
+impl From<crate::domain::deposit::DepositFormat> for FluxSyntax {
+    fn from(format: crate::domain::deposit::DepositFormat) -> Self {
+        FluxSyntax::from_wire(format.wire_syntax())
+    }
+}
+
 wire_enum! {
     /// Flux state `etatCourantDepotFlux` / `etatCourantFlux` (reference §7.1).
     FluxState {

@@ -3,10 +3,13 @@
 
 pub mod auth;
 pub mod client;
+pub mod clients;
 pub mod dto;
 pub mod environment;
 pub mod error;
 pub mod gate;
+pub mod own_supplier_only;
+pub mod supplier;
 pub mod transport;
 
 use std::future::Future;

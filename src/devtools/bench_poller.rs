@@ -10,9 +10,9 @@
 //! Each reports the Chorus Pro calls by endpoint, the wall time, the time spent in the database
 //! (summed over connections) and the peak RSS.
 
+use crate::app::context::AppContext;
 use crate::db::models::submission::SubmissionStage;
 use crate::db::schema::{poll_cursors, submissions};
-use crate::jobs::JobContext;
 use diesel::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -43,7 +43,7 @@ pub fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn calls_by_endpoint(ctx: &JobContext) -> BTreeMap<String, u64> {
+fn calls_by_endpoint(ctx: &AppContext) -> BTreeMap<String, u64> {
     let mut by_endpoint = BTreeMap::new();
     for ((endpoint, _outcome), n) in ctx.metrics.chorus_call_counts() {
         *by_endpoint.entry(endpoint).or_insert(0) += n;
@@ -51,7 +51,7 @@ fn calls_by_endpoint(ctx: &JobContext) -> BTreeMap<String, u64> {
     by_endpoint
 }
 
-fn calls_since(ctx: &JobContext, before: &BTreeMap<String, u64>) -> (u64, String) {
+fn calls_since(ctx: &AppContext, before: &BTreeMap<String, u64>) -> (u64, String) {
     let after = calls_by_endpoint(ctx);
     let mut total = 0;
     let by_endpoint: Vec<String> = after
@@ -65,7 +65,7 @@ fn calls_since(ctx: &JobContext, before: &BTreeMap<String, u64>) -> (u64, String
     (total, by_endpoint.join(", "))
 }
 
-pub async fn run(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
+pub async fn run(ctx: &AppContext, bench: &PollerBench) -> anyhow::Result<()> {
     crate::chorus::install_crypto_provider();
     println!(
         "poller benchmark: {} invoices in flight (1 in 10 awaiting integration, the rest followed), {} lifecycle cycles",
@@ -122,7 +122,7 @@ pub async fn run(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
 
 /// Makes the organisation's cycle due now; `watermark` replaces the stored one when given.
 async fn set_cursor(
-    ctx: &JobContext,
+    ctx: &AppContext,
     organisation_id: i64,
     watermark: Option<chrono::NaiveDateTime>,
 ) -> anyhow::Result<()> {
@@ -168,7 +168,7 @@ async fn pay_slice(http: &reqwest::Client, bench: &PollerBench, cycle: u32) -> a
 }
 
 /// The organisation's deposited fluxes not integrated yet.
-async fn awaiting_integration(ctx: &JobContext, organisation_id: i64) -> anyhow::Result<i64> {
+async fn awaiting_integration(ctx: &AppContext, organisation_id: i64) -> anyhow::Result<i64> {
     let count = ctx
         .db
         .run(move |conn| {
@@ -184,7 +184,7 @@ async fn awaiting_integration(ctx: &JobContext, organisation_id: i64) -> anyhow:
 }
 
 /// Looks at every flux awaiting integration until each was looked at once (or the time limit).
-async fn integration_checks(ctx: &JobContext, bench: &PollerBench) -> anyhow::Result<()> {
+async fn integration_checks(ctx: &AppContext, bench: &PollerBench) -> anyhow::Result<()> {
     let organisation_id = bench.organisation_id;
     let awaiting = awaiting_integration(ctx, organisation_id).await?;
     let calls_before = calls_by_endpoint(ctx);

@@ -9,7 +9,8 @@ use crate::db::models::{chorus_connection, contract, customer, organisation, use
 use crate::db::{AnyConnection, Db, now, write_tx};
 use crate::domain::contract::{ContractCustomer, ContractInput, ContractLineInput, NewContract};
 use crate::domain::customer::{CustomerInput, NewCustomer};
-use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+use crate::domain::deposit::{AttachmentMode, DepositFormat};
+use crate::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
 use crate::domain::identifiers::Siret;
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::organisation::{NewOrganisation, OrganisationInput};

@@ -1,6 +1,7 @@
 //! The Chorus Pro connection settings an organisation's admin types, parsed into domain values,
 //! and the technical account password's lifetime.
 
+use crate::domain::deposit::{AttachmentMode, DepositFormat};
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::i18n::Message;
@@ -55,46 +56,6 @@ impl ChorusEnvironment {
     }
 }
 
-/// The invoice syntax deposited on Chorus Pro.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DepositFormat {
-    Ubl,
-    Cii,
-    FacturX,
-}
-
-impl DepositFormat {
-    pub const ALL: [DepositFormat; 3] = [DepositFormat::Ubl, DepositFormat::Cii, DepositFormat::FacturX];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DepositFormat::Ubl => "ubl",
-            DepositFormat::Cii => "cii",
-            DepositFormat::FacturX => "facturx",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            DepositFormat::Ubl => "UBL 2.1",
-            DepositFormat::Cii => "UN/CEFACT CII",
-            DepositFormat::FacturX => "Factur-X (PDF with embedded CII)",
-        }
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            DepositFormat::Ubl => "einv-format-ubl",
-            DepositFormat::Cii => "einv-format-cii",
-            DepositFormat::FacturX => "einv-format-facturx",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<DepositFormat> {
-        Self::ALL.into_iter().find(|e| e.as_str() == value.trim())
-    }
-}
-
 /// How the SIRET is qualified in the UBL and CII deposited (BT-29 seller, BT-46 buyer): the ISO 6523
 /// ICD code `0009` of EN 16931 and Peppol (the default), or the AIFE code `1` of Chorus Pro's own
 /// E1/E2 specifications where the syntax can carry it (docs/identifier-schemes.md).
@@ -128,42 +89,6 @@ impl IdentifierProfile {
             "" => Some(IdentifierProfile::default()),
             other => Self::ALL.into_iter().find(|p| p.as_str() == other),
         }
-    }
-}
-
-/// How the invoice's PDF rendering travels with a UBL/CII deposit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttachmentMode {
-    Zip,
-    Pdf,
-}
-
-impl AttachmentMode {
-    pub const ALL: [AttachmentMode; 2] = [AttachmentMode::Zip, AttachmentMode::Pdf];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttachmentMode::Zip => "zip",
-            AttachmentMode::Pdf => "pdf",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AttachmentMode::Zip => "ZIP (invoice file and its PDF together)",
-            AttachmentMode::Pdf => "PDF attached to the invoice",
-        }
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            AttachmentMode::Zip => "einv-attachment-zip",
-            AttachmentMode::Pdf => "einv-attachment-pdf",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<AttachmentMode> {
-        Self::ALL.into_iter().find(|e| e.as_str() == value.trim())
     }
 }
 
@@ -285,7 +210,7 @@ impl ConnectionSettings {
                 Message::new("err-connection-deposit-format"),
             );
         }
-        let attachment_mode = AttachmentMode::parse(&input.attachment_mode);
+        let attachment_mode = AttachmentMode::parse_connection_choice(&input.attachment_mode);
         if attachment_mode.is_none() {
             add_error(
                 &mut errors,

@@ -2,6 +2,7 @@
 
 pub mod contract;
 pub mod customer;
+pub mod deposit;
 pub mod einvoicing;
 pub mod identifiers;
 pub mod input;

@@ -1,5 +1,5 @@
 //! UN/CEFACT CII D16B (also the `factur-x.xml` of a Factur-X PDF) → invoice document: the
-//! inverse of `crate::cii`, every EN 16931 term kept.
+//! inverse of `crate::render::cii`, every EN 16931 term kept.
 
 use super::xml::Node;
 use super::{ImportError, Stated, TaxBreakdownReason, attach_exemption_reasons, decimal, identifier};
@@ -111,7 +111,7 @@ fn party_of(party: &Node, is_seller: bool) -> Party {
     };
     for id in party.children.iter().filter(|c| c.name == "ID" || c.name == "GlobalID") {
         let Some(found) = identifier(id) else { continue };
-        let is_siret = found.scheme.as_deref() == Some(crate::cii::SIRET_SCHEME)
+        let is_siret = found.scheme.as_deref() == Some(crate::render::cii::SIRET_SCHEME)
             && found.id.len() == 14
             && found.id.bytes().all(|b| b.is_ascii_digit());
         if is_siret && parsed.siret.is_none() {
@@ -126,7 +126,7 @@ fn party_of(party: &Node, is_seller: bool) -> Party {
     if let Some(legal) = party.child("SpecifiedLegalOrganization") {
         parsed.trading_name = legal.text_at(&["TradingBusinessName"]);
         if let Some(company) = legal.child("ID").and_then(identifier) {
-            let is_siren = company.scheme.as_deref() == Some(crate::cii::SIREN_SCHEME)
+            let is_siren = company.scheme.as_deref() == Some(crate::render::cii::SIREN_SCHEME)
                 && company.id.len() == 9
                 && company.id.bytes().all(|b| b.is_ascii_digit())
                 && parsed

@@ -9,9 +9,10 @@ mod xml;
 
 use rust_decimal::Decimal;
 
+use crate::domain::deposit::AttachmentMode;
 use crate::domain::invoice::document::{DecimalText, Identifier, InvoiceDocument, StatedVatAmount};
-use crate::domain::invoice::{AttachmentMode, FieldErrors, Invoice};
-use crate::render::OutputFormat;
+use crate::domain::invoice::{FieldErrors, Invoice};
+use crate::render::DepositFormat;
 use xml::Node;
 
 /// The syntax a file arrived in (and the deposit format that sends it unchanged).
@@ -39,11 +40,11 @@ impl ImportFormat {
     }
 
     /// The render format that writes this syntax back.
-    pub fn output_format(self) -> OutputFormat {
+    pub fn output_format(self) -> DepositFormat {
         match self {
-            Self::Ubl => OutputFormat::Ubl,
-            Self::Cii => OutputFormat::Cii,
-            Self::FacturX => OutputFormat::FacturX,
+            Self::Ubl => DepositFormat::Ubl,
+            Self::Cii => DepositFormat::Cii,
+            Self::FacturX => DepositFormat::FacturX,
         }
     }
 }
@@ -290,7 +291,7 @@ fn embedded_xml(pdf: &[u8]) -> Result<Vec<u8>, ImportError> {
 /// Whether the submitter may deposit an imported file as it is, instead of a generated one: the
 /// deposit format is the file's syntax, and reading the file again gives exactly the document
 /// stored for the invoice, its number included (nothing edited since the import, the number kept).
-pub fn deposit_original(original: &[u8], stored: &InvoiceDocument, deposit_format: OutputFormat) -> bool {
+pub fn deposit_original(original: &[u8], stored: &InvoiceDocument, deposit_format: DepositFormat) -> bool {
     let Ok(again) = import_bytes(original) else {
         return false;
     };

@@ -1,4 +1,4 @@
-//! UBL 2.1 Invoice / CreditNote → invoice document: the inverse of `crate::ubl`, every
+//! UBL 2.1 Invoice / CreditNote → invoice document: the inverse of `crate::render::ubl`, every
 //! EN 16931 term kept (see the table in `docs/invoice-json.md`).
 
 use super::xml::Node;
@@ -255,8 +255,8 @@ fn party_of(party: &Node, is_seller: bool) -> (Party, Option<String>) {
         let Some(value) = id.value() else { continue };
         let scheme = id.attribute("schemeID");
         // The AIFE code of a SIRET (`schemeName="1"`, Chorus Pro's E1 UBL), with or without the ICD.
-        let aife_siret = id.attribute("schemeName").as_deref() == Some(crate::ubl::AIFE_SIRET_CODE)
-            && matches!(scheme.as_deref(), None | Some(crate::ubl::SIRET_SCHEME));
+        let aife_siret = id.attribute("schemeName").as_deref() == Some(crate::render::ubl::AIFE_SIRET_CODE)
+            && matches!(scheme.as_deref(), None | Some(crate::render::ubl::SIRET_SCHEME));
         match scheme.as_deref() {
             _ if aife_siret
                 && parsed.siret.is_none()
@@ -266,7 +266,7 @@ fn party_of(party: &Node, is_seller: bool) -> (Party, Option<String>) {
                 parsed.siret = Some(value)
             }
             Some("SEPA") if is_seller && creditor_id.is_none() => creditor_id = Some(value),
-            Some(crate::ubl::SIRET_SCHEME)
+            Some(crate::render::ubl::SIRET_SCHEME)
                 if parsed.siret.is_none() && value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()) =>
             {
                 parsed.siret = Some(value)
@@ -287,7 +287,7 @@ fn party_of(party: &Node, is_seller: bool) -> (Party, Option<String>) {
     if let Some(legal) = party.child("PartyLegalEntity") {
         parsed.name = legal.text_at(&["RegistrationName"]).unwrap_or_default();
         if let Some(company) = legal.child("CompanyID").and_then(identifier) {
-            let is_siren = company.scheme.as_deref() == Some(crate::ubl::SIREN_SCHEME)
+            let is_siren = company.scheme.as_deref() == Some(crate::render::ubl::SIREN_SCHEME)
                 && company.id.len() == 9
                 && company.id.bytes().all(|b| b.is_ascii_digit())
                 && parsed

@@ -7,6 +7,7 @@ use crate::db::models::organisation::OrganisationRow;
 use crate::db::models::{chorus_connection, invoice, organisation, submission};
 use crate::db::types::to_micros;
 use crate::db::{AnyConnection, now};
+use crate::domain::deposit::AttachmentMode;
 use crate::domain::invoice::document::{Address, PaymentMeans};
 use crate::domain::invoice::{DocumentKind, Invoice, InvoiceDocument};
 use crate::i18n::Message;
@@ -332,17 +333,8 @@ pub fn customer_receives_chorus(customer: &crate::db::models::customer::Customer
 /// Chorus Pro: its setting (Configuration › E-Invoicing), which the submitter deposits with, so the
 /// invoice page previews exactly what is sent. Without a connection nothing is deposited and the
 /// document's own choice applies.
-pub fn attachment_mode(
-    connection_setting: Option<crate::domain::einvoicing::AttachmentMode>,
-    document: &InvoiceDocument,
-) -> crate::domain::invoice::AttachmentMode {
-    use crate::domain::einvoicing::AttachmentMode as Setting;
-    use crate::domain::invoice::AttachmentMode;
-    match connection_setting {
-        Some(Setting::Pdf) => AttachmentMode::Pdf,
-        Some(Setting::Zip) => AttachmentMode::Zip,
-        None => document.attachment.unwrap_or_default(),
-    }
+pub fn attachment_mode(connection_setting: Option<AttachmentMode>, document: &InvoiceDocument) -> AttachmentMode {
+    connection_setting.unwrap_or_else(|| document.attachment.unwrap_or_default())
 }
 
 /// The outcome of issuing.
@@ -406,7 +398,7 @@ pub fn issue(
         (None, None) => None,
     };
     let submission_id = if eligible_for_chorus(&org, parsed.document(), customer_receives_chorus) {
-        let syntax = chorus_connection::deposit_syntax(conn, organisation_id)?;
+        let syntax = chorus_connection::deposit_format(conn, organisation_id)?.wire_syntax();
         let id = submission::enqueue(conn, organisation_id, invoice_id, syntax)?;
         audit::record(
             conn,

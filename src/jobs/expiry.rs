@@ -1,7 +1,7 @@
 //! Chorus Pro technical account passwords expire 424 days after they are set: 30 days before, the
 //! organisation gets one audit entry (the dashboard shows the banner to its admins).
 
-use super::JobContext;
+use crate::app::context::AppContext;
 use crate::audit::{self, Actor, Entry};
 use crate::db::schema::{audit_log, chorus_connections};
 use crate::domain::einvoicing::{PasswordAge, TECH_PASSWORD_LIFETIME_DAYS, TECH_PASSWORD_WARNING_DAYS};
@@ -10,7 +10,7 @@ use diesel::prelude::*;
 pub const ACTION: &str = "chorus.password_expiry_warning";
 
 /// Records the warning once per password (per date it was set). Returns how many were recorded.
-pub async fn warn_expiring_passwords(ctx: &JobContext) -> usize {
+pub async fn warn_expiring_passwords(ctx: &AppContext) -> usize {
     let result = ctx
         .db
         .run(|conn| {

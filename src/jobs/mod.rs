@@ -3,18 +3,14 @@
 //! any number of instances can run them; tokio-cron-scheduler ticks them on each instance that has
 //! the scheduler on. Tests call `submit_due` and `poll_due` directly.
 
-pub mod clients;
-pub mod exchange_log;
 pub mod expiry;
 pub mod mail;
 pub mod poll;
 pub mod submit;
-pub mod supplier;
 pub mod track;
 pub mod webhooks;
 
-use crate::config::SecretKey;
-use crate::db::Db;
+use crate::app::context::AppContext;
 use crate::db::models::submission::{self, Reason, SubmissionChange, SubmissionRow, SubmissionStage};
 use chrono::Duration;
 use std::sync::Arc;
@@ -31,41 +27,6 @@ pub const SUBMIT_BATCH: i64 = 32;
 /// A scheduled run keeps claiming while it finds full batches, for at most this long (then the
 /// next tick takes over), so that a month-end burst is not paced by the schedule.
 const RUN_FOR: std::time::Duration = std::time::Duration::from_secs(20);
-
-/// What the jobs need, cheap to clone.
-#[derive(Clone)]
-pub struct JobContext {
-    pub db: Db,
-    pub secret: SecretKey,
-    pub clients: clients::ClientCache,
-    /// Identifies this instance's leases.
-    pub owner: String,
-    /// A claimed row is someone else's to take after this, if its worker died.
-    pub lease: Duration,
-    /// This instance's metrics: the jobs count their Chorus Pro calls there.
-    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
-}
-
-impl JobContext {
-    pub fn new(db: Db, secret: SecretKey, simulator_url: String) -> JobContext {
-        let mut id = [0u8; 6];
-        getrandom::fill(&mut id).expect("the operating system has no random source");
-        JobContext {
-            db,
-            secret,
-            clients: clients::ClientCache::new(simulator_url),
-            owner: format!("{}-{}", hostname(), hex::encode(id)),
-            lease: Duration::seconds(crate::config::DEFAULT_JOB_LEASE_SECONDS),
-            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
-        }
-    }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "instance".into())
-}
 
 /// A failure while loading a job's rows, as text for the logs and the reasons shown.
 #[derive(Debug)]
@@ -97,7 +58,7 @@ pub struct TickReport {
     pub claimed: usize,
 }
 
-async fn claim(ctx: &JobContext, stage: SubmissionStage, limit: i64) -> Vec<SubmissionRow> {
+async fn claim(ctx: &AppContext, stage: SubmissionStage, limit: i64) -> Vec<SubmissionRow> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
@@ -116,7 +77,7 @@ async fn claim(ctx: &JobContext, stage: SubmissionStage, limit: i64) -> Vec<Subm
 /// Deposits every due queued submission (one batch): packages built concurrently, their deposits
 /// marked as started in one transaction, made concurrently (each connection's gate bounds its
 /// requests in flight and per second), and every outcome recorded in one transaction.
-pub async fn submit_due(ctx: &JobContext) -> TickReport {
+pub async fn submit_due(ctx: &AppContext) -> TickReport {
     let rows = claim(ctx, SubmissionStage::Submit, SUBMIT_BATCH).await;
     let claimed = rows.len();
     let batch = Batch::default();
@@ -129,7 +90,7 @@ pub async fn submit_due(ctx: &JobContext) -> TickReport {
 
 /// Follows every due deposited flux (one batch of rows), and runs the lifecycle search of every
 /// organisation whose cycle is due.
-pub async fn poll_due(ctx: &JobContext) -> TickReport {
+pub async fn poll_due(ctx: &AppContext) -> TickReport {
     let rows = claim(ctx, SubmissionStage::Poll, BATCH).await;
     let cursors = track::claim(ctx).await;
     let claimed = rows.len() + cursors.len();
@@ -144,7 +105,7 @@ pub async fn poll_due(ctx: &JobContext) -> TickReport {
 }
 
 /// Runs both jobs until nothing is due: for tests and the demo's first seconds.
-pub async fn drain(ctx: &JobContext) {
+pub async fn drain(ctx: &AppContext) {
     loop {
         let submitted = submit_due(ctx).await.claimed;
         let polled = poll_due(ctx).await.claimed;
@@ -174,7 +135,7 @@ impl Batch {
 /// their lease released), the audit entries are appended to the chains, notifications queued. If
 /// that transaction fails, each outcome is recorded on its own, so that one bad row does not hold
 /// back the others.
-pub async fn flush(ctx: &JobContext, batch: Batch) {
+pub async fn flush(ctx: &AppContext, batch: Batch) {
     let outcomes = batch.outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
     if outcomes.is_empty() {
         return;
@@ -236,7 +197,7 @@ fn apply_outcome(
 
 /// Records a job's outcome for a row it holds, with its audit entries, in one transaction.
 pub(crate) async fn record(
-    ctx: &JobContext,
+    ctx: &AppContext,
     row: &SubmissionRow,
     change: SubmissionChange,
     entries: Vec<crate::audit::Entry>,
@@ -271,7 +232,7 @@ pub(crate) fn reasons_json(reasons: &[Reason]) -> String {
 
 /// Starts the cron jobs on this instance. Each job skips a tick while its previous run is still busy.
 pub async fn start_scheduler(
-    ctx: JobContext,
+    ctx: AppContext,
     submit_schedule: &str,
     poll_schedule: &str,
 ) -> anyhow::Result<tokio_cron_scheduler::JobScheduler> {
@@ -328,7 +289,7 @@ pub async fn start_scheduler(
 /// The mail sender (with the hourly reminders scan) and the webhook sender.
 async fn notification_jobs(
     scheduler: &tokio_cron_scheduler::JobScheduler,
-    ctx: &JobContext,
+    ctx: &AppContext,
     schedule: &str,
 ) -> anyhow::Result<()> {
     use tokio_cron_scheduler::Job;

@@ -2,8 +2,9 @@
 //! one row at a time, adaptively: soon after a change, then backing off. Once integrated, the
 //! invoice's lifecycle is followed by its organisation's batched search (`jobs::track`).
 
-use super::exchange_log::CollectedExchanges;
-use super::{Batch, JobContext, reasons_json};
+use super::{Batch, reasons_json};
+use crate::app::context::AppContext;
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
 use crate::chorus::dto::{DetailedFluxReportRequest, InvoiceHistoryRequest, InvoiceStatus, SupplierInvoiceSearch};
@@ -50,7 +51,7 @@ pub fn status_for(invoice_status: &InvoiceStatus) -> SubmissionStatus {
     crate::domain::chorus_status::submission_status(invoice_status.as_str())
 }
 
-pub async fn poll_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
+pub async fn poll_one(ctx: &AppContext, row: SubmissionRow, batch: &Batch) {
     let secret = ctx.secret.clone();
     let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
     let loaded = ctx
@@ -129,7 +130,7 @@ fn retry_later(row: &SubmissionRow, error: &crate::chorus::ChorusError) -> Submi
 }
 
 async fn follow_flux(
-    cache: &super::clients::ClientCache,
+    cache: &crate::chorus::clients::ClientCache,
     client: &crate::chorus::ChorusClient,
     connection: &chorus_connection::ChorusConnection,
     row: &SubmissionRow,

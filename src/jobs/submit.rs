@@ -5,17 +5,18 @@
 //! received, then searches for the invoice number; an invoice Chorus already knows is never
 //! deposited again.
 
-use super::exchange_log::CollectedExchanges;
-use super::{Batch, JobContext, reasons_json};
+use super::{Batch, reasons_json};
+use crate::app::context::AppContext;
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
-use crate::chorus::dto::{DepositFluxRequest, FluxSyntax, SupplierInvoiceSearch};
+use crate::chorus::dto::{DepositFluxRequest, SupplierInvoiceSearch};
 use crate::db::models::chorus_connection::{self, ChorusConnection};
 use crate::db::models::invoice;
 use crate::db::models::submission::{Reason, SubmissionChange, SubmissionRow, SubmissionStage, SubmissionStatus};
 use crate::db::now;
 use crate::domain::invoice::checks;
-use crate::render::{OutputFormat, render_invoice_with};
+use crate::render::{DepositFormat, render_invoice_with};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -69,7 +70,7 @@ struct Loaded {
     credentials_error: Option<String>,
 }
 
-async fn load(ctx: &JobContext, row: &SubmissionRow) -> Result<Loaded, super::JobFailure> {
+async fn load(ctx: &AppContext, row: &SubmissionRow) -> Result<Loaded, super::JobFailure> {
     use super::JobFailure;
     let secret = ctx.secret.clone();
     let (org_id, invoice_id) = (row.organisation_id, row.invoice_id);
@@ -101,13 +102,13 @@ pub struct Ready {
     number: String,
     file_name: String,
     deposited: Vec<u8>,
-    syntax: FluxSyntax,
+    format: DepositFormat,
     /// Set when the invoice was imported: whether its original file is what goes.
     original_deposited: Option<bool>,
 }
 
 /// Deposits one submission: prepare, mark, deposit, with its outcome recorded in `batch`.
-pub async fn submit_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
+pub async fn submit_one(ctx: &AppContext, row: SubmissionRow, batch: &Batch) {
     if let Some(ready) = prepare(ctx, row, batch).await {
         for ready in mark_started(ctx, vec![ready]).await {
             deposit(ready, batch).await;
@@ -117,7 +118,7 @@ pub async fn submit_one(ctx: &JobContext, row: SubmissionRow, batch: &Batch) {
 
 /// Loads the submission and builds its package; what cannot be deposited is recorded in `batch`.
 /// An earlier deposit whose outcome is unknown is first searched for on Chorus Pro.
-pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Option<Ready> {
+pub async fn prepare(ctx: &AppContext, row: SubmissionRow, batch: &Batch) -> Option<Ready> {
     let loaded = match load(ctx, &row).await {
         Ok(l) => l,
         Err(e) => {
@@ -169,12 +170,12 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         }
         // Scoped to our own supplier: another supplier on the same technical account may use the
         // same number, and its invoice must never be taken for ours.
-        let ours = super::supplier::DepositedInvoice {
+        let ours = crate::chorus::supplier::DepositedInvoice {
             number: &number,
             issue_date: loaded.invoice.issue_date,
             total_with_vat: crate::db::types::from_micros(loaded.invoice.total_with_vat),
         };
-        let searched = match super::supplier::own_supplier(&client, &connection).await {
+        let searched = match crate::chorus::supplier::own_supplier(&client, &connection).await {
             Ok(own) => {
                 let search = own.scope(SupplierInvoiceSearch {
                     numero_facture: Some(number.clone()),
@@ -277,19 +278,13 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         );
         return None;
     }
-    let syntax = FluxSyntax::from_wire(&row.syntax);
-    let format = match syntax {
-        FluxSyntax::UblInvoice => OutputFormat::Ubl,
-        FluxSyntax::Cii16b => OutputFormat::Cii,
-        FluxSyntax::FacturX => OutputFormat::FacturX,
-        _ => {
-            let message = format!(
-                "the deposit format {} is not supported; choose UBL, CII or Factur-X in Configuration › E-Invoicing",
-                row.syntax
-            );
-            batch.record(&row, hold(vec![technical(message)], None), vec![]);
-            return None;
-        }
+    let Some(format) = DepositFormat::from_wire(&row.syntax) else {
+        let message = format!(
+            "the deposit format {} is not supported; choose UBL, CII or Factur-X in Configuration › E-Invoicing",
+            row.syntax
+        );
+        batch.record(&row, hold(vec![technical(message)], None), vec![]);
+        return None;
     };
     // CII embeds the PDF as a PDF whatever the mode (its MIME list has no zip); Factur-X is the PDF.
     // The invoice page previews the same mode (`invoicing::attachment_mode`).
@@ -317,12 +312,9 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         }
         let logo = logo
             .as_ref()
-            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content));
-        render_invoice_with(&parsed, format, mode, profile, logo.as_ref()).map(|rendered| match format {
-            // UBL and CII deposit the XML; Factur-X deposits the PDF that carries it.
-            OutputFormat::FacturX => (rendered.pdf, false),
-            OutputFormat::Ubl | OutputFormat::Cii => (rendered.xml, false),
-        })
+            .and_then(|l| crate::render::pdf::Logo::decode(&l.content_type, &l.content));
+        render_invoice_with(&parsed, format, mode, profile, logo.as_ref())
+            .map(|rendered| (rendered.into_deposited(format), false))
     });
     let (deposited, from_original) = match built.await {
         Ok(Ok(built)) => built,
@@ -342,11 +334,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
             return None;
         }
     };
-    let extension = match format {
-        OutputFormat::FacturX => "pdf",
-        OutputFormat::Ubl | OutputFormat::Cii => "xml",
-    };
-    let file_name = format!("{}.{extension}", number.replace('/', "-"));
+    let file_name = format!("{}.{}", number.replace('/', "-"), format.file_extension());
 
     Some(Ready {
         row,
@@ -356,7 +344,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
         number,
         file_name,
         deposited,
-        syntax,
+        format,
         original_deposited: has_original.then_some(from_original),
     })
 }
@@ -364,7 +352,7 @@ pub async fn prepare(ctx: &JobContext, row: SubmissionRow, batch: &Batch) -> Opt
 /// Marks these deposits as started (and keeps each exact payload) before any call, in one
 /// transaction: a crash after this makes the next attempt search Chorus Pro before depositing
 /// again. Returns those whose lease this instance still holds.
-pub async fn mark_started(ctx: &JobContext, ready: Vec<Ready>) -> Vec<Ready> {
+pub async fn mark_started(ctx: &AppContext, ready: Vec<Ready>) -> Vec<Ready> {
     if ready.is_empty() {
         return ready;
     }
@@ -440,13 +428,13 @@ pub async fn deposit(ready: Ready, batch: &Batch) {
         number,
         file_name,
         deposited,
-        syntax,
+        format,
         original_deposited,
     } = ready;
     let entry = |action: &'static str| {
         Entry::new(Some(row.organisation_id), Actor::System("submitter"), action).target("invoice", row.invoice_id)
     };
-    let request = DepositFluxRequest::new(&file_name, &deposited, syntax);
+    let request = DepositFluxRequest::new(&file_name, &deposited, format.into());
     let outcome = client.deposit_flux(request).await;
     let mut entries = observer.take_entries(row.organisation_id, row.invoice_id);
     let attempts = row.attempts + 1;

@@ -10,9 +10,9 @@
 //! cycle as each followed invoice's next check. A followed invoice's own `next_run_at` is the date
 //! its following stops when the buyer never reports payment (`poll::FOLLOW_LIMIT_DAYS`).
 
-use super::JobContext;
-use super::exchange_log::CollectedExchanges;
 use super::poll::{history, lifecycle_change, next_poll_delay};
+use crate::app::context::AppContext;
+use crate::audit::chorus_exchanges::CollectedExchanges;
 use crate::audit::{Actor, Entry};
 use crate::chorus::ChorusApi;
 use crate::chorus::dto::{Pagination, SupplierInvoiceSearch, SupplierInvoiceSummary, chorus_date_time};
@@ -43,7 +43,7 @@ pub fn cycle_delay(unchanged: i64) -> Duration {
     next_poll_delay(unchanged).min(Duration::seconds(MAX_CYCLE_DELAY_SECONDS))
 }
 
-pub(crate) async fn claim(ctx: &JobContext) -> Vec<PollCursor> {
+pub(crate) async fn claim(ctx: &AppContext) -> Vec<PollCursor> {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
@@ -69,7 +69,7 @@ pub struct CycleReport {
 }
 
 /// One organisation's cycle: search the changes, record them, schedule the next cycle.
-pub async fn cycle(ctx: &JobContext, cursor: PollCursor) -> CycleReport {
+pub async fn cycle(ctx: &AppContext, cursor: PollCursor) -> CycleReport {
     let started_clock = Instant::now();
     let started = now();
     let org = cursor.organisation_id;
@@ -150,7 +150,7 @@ impl CycleError {
 /// The walk. `Ok(still_followed)`: every change was recorded; false when the organisation has
 /// no followed invoice left.
 async fn run(
-    ctx: &JobContext,
+    ctx: &AppContext,
     cursor: &PollCursor,
     started: chrono::NaiveDateTime,
     observer: Arc<CollectedExchanges>,
@@ -171,7 +171,7 @@ async fn run(
         .client_for(&connection, observer.clone())
         .map_err(|e| CycleError::later(e.to_string()))?;
     // Only our own supplier's invoices: the technical account may serve other suppliers too.
-    let own = super::supplier::own_supplier(&client, &connection)
+    let own = crate::chorus::supplier::own_supplier(&client, &connection)
         .await
         .map_err(|e| CycleError {
             wait: super::wait_before_retry(&e, Duration::seconds(30)),
@@ -230,7 +230,7 @@ async fn run(
 /// Matches one page with the organisation's followed invoices, asks the history of those whose
 /// status differs, and records them. Returns (changes recorded, whether all were, calls made).
 async fn record_page(
-    ctx: &JobContext,
+    ctx: &AppContext,
     client: &crate::chorus::ChorusClient,
     org: i64,
     page: Vec<SupplierInvoiceSummary>,

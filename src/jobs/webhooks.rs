@@ -2,7 +2,7 @@
 //! HTTP status; failures are retried with back-off for a day. The endpoint's host is resolved and
 //! checked again at each attempt, and the request goes to those checked addresses only.
 
-use super::JobContext;
+use crate::app::context::AppContext;
 use crate::crypto::CredentialCipher;
 use crate::notify::ssrf::{self, AddressPolicy};
 use crate::notify::webhooks::{self, Attempt, DueDelivery};
@@ -17,7 +17,7 @@ pub struct DeliveryReport {
 }
 
 /// Delivers every due webhook (one batch).
-pub async fn deliver_due(ctx: &JobContext, policy: AddressPolicy) -> DeliveryReport {
+pub async fn deliver_due(ctx: &AppContext, policy: AddressPolicy) -> DeliveryReport {
     let owner = ctx.owner.clone();
     let lease = ctx.lease;
     let claimed = ctx
@@ -58,11 +58,11 @@ pub async fn deliver_due(ctx: &JobContext, policy: AddressPolicy) -> DeliveryRep
 }
 
 /// Runs until nothing is due now (tests).
-pub async fn drain(ctx: &JobContext, policy: AddressPolicy) {
+pub async fn drain(ctx: &AppContext, policy: AddressPolicy) {
     while deliver_due(ctx, policy).await.claimed > 0 {}
 }
 
-async fn attempt(ctx: &JobContext, item: &DueDelivery, policy: AddressPolicy) -> Attempt {
+async fn attempt(ctx: &AppContext, item: &DueDelivery, policy: AddressPolicy) -> Attempt {
     if item.endpoint.disabled_at.is_some() {
         return Attempt::Abandoned {
             error: "the endpoint was removed".into(),

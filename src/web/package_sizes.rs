@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, OnceLock};
 
-use crate::domain::invoice::AttachmentMode;
+use crate::domain::deposit::AttachmentMode;
 
 /// Entries kept (about 100 bytes each); the oldest goes first.
 pub const CAPACITY: usize = 20_000;

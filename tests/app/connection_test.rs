@@ -21,7 +21,8 @@ impl TestApp {
         structure: Option<&str>,
     ) {
         use chorus_desk::crypto::Secret;
-        use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+        use chorus_desk::domain::deposit::{AttachmentMode, DepositFormat};
+        use chorus_desk::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
         use chorus_desk::domain::identifiers::Siret;
         let secret = self.secret.clone();
         let client_secret = client_secret.map(Secret::new);

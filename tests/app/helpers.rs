@@ -50,7 +50,7 @@ pub struct TestApp {
     /// The key API tokens are hashed under, to mint tokens directly in tests.
     pub token_key: [u8; 32],
     /// The send-and-track jobs, driven by hand in tests.
-    pub jobs: chorus_desk::jobs::JobContext,
+    pub jobs: chorus_desk::app::context::AppContext,
     /// The built-in simulator of this app, with its test hooks.
     pub simulator: chorus_desk::simulator::Simulator,
     _dir: Option<tempfile::TempDir>,

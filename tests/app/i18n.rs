@@ -289,7 +289,7 @@ both_backends! {
 
         // The E-Invoicing card, and its Test connection results.
         let html = page(&french, "/settings/e-invoicing").await;
-        for text in ["Enregistré le ", "Simulateur intégré", "Bac à sable (qualification Chorus Pro)", "PDF avec CII intégré"] {
+        for text in ["Enregistré le ", "Simulateur intégré", "Bac à sable (qualification Chorus Pro)", "Factur-X (PDF/A-3 + CII)"] {
             assert!(html.contains(text), "the card lacks {text:?}");
         }
         assert_no_english_leftover(&html, "/settings/e-invoicing");

@@ -10,9 +10,10 @@ use crate::both_backends;
 use crate::helpers::*;
 use crate::render_samples::validate;
 use chorus_desk::db::models::chorus_connection;
+use chorus_desk::domain::deposit::AttachmentMode;
 use chorus_desk::domain::einvoicing::IdentifierProfile;
-use chorus_desk::domain::invoice::{AttachmentMode, Invoice, InvoiceDocument};
-use chorus_desk::render::{OutputFormat, render_invoice_with};
+use chorus_desk::domain::invoice::{Invoice, InvoiceDocument};
+use chorus_desk::render::{DepositFormat, render_invoice_with};
 use reqwest::StatusCode;
 
 const SELLER_SIRET: &str = "12345678200010";
@@ -38,13 +39,13 @@ fn write(
     dir: &Path,
     name: &str,
     document: &InvoiceDocument,
-    format: OutputFormat,
+    format: DepositFormat,
     profile: IdentifierProfile,
 ) -> PathBuf {
     let invoice = Invoice::parse(document.clone()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     let rendered = render_invoice_with(&invoice, format, AttachmentMode::Pdf, profile, None).expect("renders");
     let (bytes, extension) = match format {
-        OutputFormat::FacturX => (rendered.pdf, "pdf"),
+        DepositFormat::FacturX => (rendered.pdf, "pdf"),
         _ => (rendered.xml, "xml"),
     };
     let path = dir.join(format!("{name}-{format}-{}.{extension}", profile.as_str()));
@@ -70,7 +71,7 @@ fn both_profiles_pass_the_validator_with_and_without_the_french_rules_and_read_b
     let mut all = Vec::new();
     let mut french_files = Vec::new();
     for profile in IdentifierProfile::ALL {
-        for format in [OutputFormat::Ubl, OutputFormat::Cii, OutputFormat::FacturX] {
+        for format in [DepositFormat::Ubl, DepositFormat::Cii, DepositFormat::FacturX] {
             all.push(write(temp.path(), "chorus", &chorus, format, profile));
             let path = write(temp.path(), "french", &french, format, profile);
             all.push(path.clone());

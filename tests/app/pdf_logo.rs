@@ -3,8 +3,8 @@
 
 use chorus_desk::domain::einvoicing::IdentifierProfile;
 use chorus_desk::domain::invoice::Invoice;
-use chorus_desk::pdf::Logo;
-use chorus_desk::render::{AttachmentMode, OutputFormat, render_invoice_with};
+use chorus_desk::render::pdf::Logo;
+use chorus_desk::render::{AttachmentMode, DepositFormat, render_invoice_with};
 
 const PNG_LOGO: &[u8] = include_bytes!("../fixtures/logos/logo.png");
 const JPEG_LOGO: &[u8] = include_bytes!("../fixtures/logos/logo.jpg");
@@ -29,7 +29,7 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
         let logo = Logo::decode(content_type, bytes).expect("the logo decodes");
         let rendered = render_invoice_with(
             &invoice,
-            OutputFormat::FacturX,
+            DepositFormat::FacturX,
             AttachmentMode::Pdf,
             IdentifierProfile::default(),
             Some(&logo),
@@ -45,7 +45,7 @@ fn a_factur_x_with_the_logo_draws_it_and_passes_the_validator() {
         // The invoice PDF of a UBL deposit carries it too.
         let ubl = render_invoice_with(
             &invoice,
-            OutputFormat::Ubl,
+            DepositFormat::Ubl,
             AttachmentMode::Pdf,
             IdentifierProfile::default(),
             Some(&logo),

@@ -30,7 +30,8 @@ impl TestApp {
         legacy_iban: Option<&'static str>,
     ) -> i64 {
         use chorus_desk::crypto::Secret;
-        use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+        use chorus_desk::domain::deposit::{AttachmentMode, DepositFormat};
+        use chorus_desk::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
         use chorus_desk::domain::identifiers::Siret;
         let org = self.create_org(name, siret).await;
         let secret = self.secret.clone();

@@ -208,7 +208,8 @@ both_backends! {
 
     async fn the_organisations_own_connection_is_used_when_it_has_one(app: TestApp) {
         use chorus_desk::crypto::Secret;
-        use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+        use chorus_desk::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
+        use chorus_desk::domain::deposit::{AttachmentMode, DepositFormat};
         let (org, client) = user_of_new_org(&app).await;
         let admin = app.create_user("admin@own.test", "admin", Some(org)).await;
         let set_connection = |client_secret: &'static str| {

@@ -9,7 +9,7 @@ use chorus_desk::domain::invoice::document::{
 };
 use chorus_desk::domain::invoice::{Invoice, checks};
 use chorus_desk::render::AttachmentMode;
-use chorus_desk::ubl::render_package;
+use chorus_desk::render::ubl::render_package;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
@@ -286,7 +286,7 @@ fn random_valid_invoices_render_to_ubl_and_cii_the_validator_accepts() {
         let path = temp.path().join(format!("{index}.xml"));
         std::fs::write(&path, &package.ubl).expect("write");
         let cii_path = temp.path().join(format!("{index}.cii.xml"));
-        let cii = chorus_desk::cii::render_cii(&invoice, &Default::default()).expect("renders CII");
+        let cii = chorus_desk::render::cii::render_cii(&invoice, &Default::default()).expect("renders CII");
         std::fs::write(&cii_path, &cii).expect("write");
         rendered.push((path, mode, invoice.clone()));
         cii_rendered.push((cii_path, invoice));
@@ -521,11 +521,11 @@ proptest! {
         match Invoice::parse(document) {
             Ok(invoice) => {
                 prop_assert!(unwritable.is_empty(), "accepted although {:?} cannot be written", unwritable);
-                let ubl = chorus_desk::ubl::render_ubl(&invoice, &Default::default()).expect("UBL renders");
+                let ubl = chorus_desk::render::ubl::render_ubl(&invoice, &Default::default()).expect("UBL renders");
                 assert_well_formed("UBL", &ubl)?;
-                let cii = chorus_desk::cii::render_cii(&invoice, &Default::default()).expect("CII renders");
+                let cii = chorus_desk::render::cii::render_cii(&invoice, &Default::default()).expect("CII renders");
                 assert_well_formed("CII", &cii)?;
-                let facturx = chorus_desk::facturx::render_facturx(&invoice).expect("Factur-X renders");
+                let facturx = chorus_desk::render::facturx::render_facturx(&invoice).expect("Factur-X renders");
                 assert_well_formed("Factur-X", &facturx.xml)?;
             }
             Err(errors) => {

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chorus_desk::render::{AttachmentMode, OutputFormat, render_file};
+use chorus_desk::cli::render_files::{RenderedPaths, render_file};
+use chorus_desk::render::{AttachmentMode, DepositFormat};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use rust_decimal::Decimal;
@@ -162,7 +163,7 @@ fn fixtures() -> Vec<Fixture> {
 fn render_into(fixture: &Fixture, root: &Path, mode: AttachmentMode) -> PathBuf {
     let out = root.join(mode.to_string()).join(&fixture.name);
     std::fs::create_dir_all(&out).expect("output dir");
-    let paths = render_file(&fixture.json, &out, OutputFormat::Ubl, mode)
+    let paths = render_file(&fixture.json, &out, DepositFormat::Ubl, mode)
         .unwrap_or_else(|error| panic!("{}: {error}", fixture.name));
     let pdf = std::fs::read(&paths.pdf).expect("pdf written");
     assert!(pdf.starts_with(b"%PDF-"), "{}: PDF written", fixture.name);
@@ -235,7 +236,7 @@ fn bad_input_is_refused_with_the_field_named() {
     let temp = tempfile::tempdir().expect("temp dir");
     let input = temp.path().join("bad.json");
     std::fs::write(&input, serde_json::to_vec(&document).expect("json")).expect("write");
-    let error = render_file(&input, temp.path(), OutputFormat::Ubl, AttachmentMode::Zip).expect_err("refused");
+    let error = render_file(&input, temp.path(), DepositFormat::Ubl, AttachmentMode::Zip).expect_err("refused");
     assert!(
         error
             .to_string()
@@ -258,7 +259,7 @@ fn the_documented_chorus_example_is_valid_and_totals_as_documented() {
     for mode in [AttachmentMode::Pdf, AttachmentMode::Zip] {
         let out = temp.path().join(mode.to_string());
         std::fs::create_dir_all(&out).expect("dir");
-        files.push(render_file(&json, &out, OutputFormat::Ubl, mode).expect("renders").xml);
+        files.push(render_file(&json, &out, DepositFormat::Ubl, mode).expect("renders").xml);
     }
     let report = validate(&files, false);
     assert!(report[&files[0]].is_empty(), "{:?}", report[&files[0]]);
@@ -334,15 +335,15 @@ fn every_sample_twin_renders_to_valid_cii_and_factur_x_with_the_ubl_totals() {
     let mut rendered = Vec::new();
     let mut files = Vec::new();
     for fixture in &fixtures {
-        let out = |format: OutputFormat| {
+        let out = |format: DepositFormat| {
             let dir = temp.path().join(format.to_string()).join(&fixture.name);
             std::fs::create_dir_all(&dir).expect("output dir");
             render_file(&fixture.json, &dir, format, AttachmentMode::Pdf)
                 .unwrap_or_else(|error| panic!("{} ({format}): {error}", fixture.name))
         };
-        let ubl = out(OutputFormat::Ubl);
-        let cii = out(OutputFormat::Cii);
-        let facturx = out(OutputFormat::FacturX);
+        let ubl = out(DepositFormat::Ubl);
+        let cii = out(DepositFormat::Cii);
+        let facturx = out(DepositFormat::FacturX);
         files.push(cii.xml.clone());
         files.push(facturx.pdf.clone());
         rendered.push((fixture, ubl, cii, facturx));
@@ -382,8 +383,8 @@ fn chorus_example_variant(dir: &Path, name: &str, edit: impl FnOnce(&mut Value))
 }
 
 /// Renders `input` in UBL (PDF attached), CII and Factur-X; returns the files to validate.
-fn render_three(input: &Path, root: &Path) -> Vec<(OutputFormat, chorus_desk::render::RenderedPaths)> {
-    [OutputFormat::Ubl, OutputFormat::Cii, OutputFormat::FacturX]
+fn render_three(input: &Path, root: &Path) -> Vec<(DepositFormat, RenderedPaths)> {
+    [DepositFormat::Ubl, DepositFormat::Cii, DepositFormat::FacturX]
         .into_iter()
         .map(|format| {
             let dir = root.join(format.to_string());
@@ -395,9 +396,9 @@ fn render_three(input: &Path, root: &Path) -> Vec<(OutputFormat, chorus_desk::re
         .collect()
 }
 
-fn validated_file(format: OutputFormat, paths: &chorus_desk::render::RenderedPaths) -> PathBuf {
+fn validated_file(format: DepositFormat, paths: &RenderedPaths) -> PathBuf {
     match format {
-        OutputFormat::FacturX => paths.pdf.clone(),
+        DepositFormat::FacturX => paths.pdf.clone(),
         _ => paths.xml.clone(),
     }
 }

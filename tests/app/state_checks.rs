@@ -6,7 +6,8 @@ use crate::helpers::*;
 use chorus_desk::db::AnyConnection;
 use chorus_desk::db::migrate::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use chorus_desk::db::models::{organisation, submission};
-use chorus_desk::domain::einvoicing::{AttachmentMode, ChorusEnvironment, DepositFormat};
+use chorus_desk::domain::deposit::{AttachmentMode, DepositFormat};
+use chorus_desk::domain::einvoicing::ChorusEnvironment;
 use chorus_desk::domain::state::{DocumentKind, InvoiceState, ListStatus, SubmissionStage, SubmissionStatus};
 use diesel::RunQueryDsl;
 use diesel_migrations::MigrationHarness;
@@ -245,7 +246,7 @@ fn the_checks_keep_every_row_and_refuse_unknown_values(url: &str) {
         &mut conn,
         "chorus_connections",
         "attachment_mode",
-        &AttachmentMode::ALL.map(AttachmentMode::as_str),
+        &AttachmentMode::CONNECTION_CHOICES.map(AttachmentMode::as_str),
         &all,
     );
 }

@@ -7,9 +7,9 @@ use crate::config::SecretKey;
 use crate::crypto::{CredentialCipher, CryptoError, Secret, chorus_aad};
 use crate::db::schema::chorus_connections;
 use crate::db::{AnyConnection, now};
+use crate::domain::deposit::{AttachmentMode, DepositFormat};
 use crate::domain::einvoicing::{
-    AttachmentMode, CLIENT_ID, CLIENT_SECRET, ChorusEnvironment, ConnectionSettings, DepositFormat, IdentifierProfile,
-    TECH_LOGIN, TECH_PASSWORD,
+    CLIENT_ID, CLIENT_SECRET, ChorusEnvironment, ConnectionSettings, IdentifierProfile, TECH_LOGIN, TECH_PASSWORD,
 };
 use crate::domain::identifiers::Siret;
 use chrono::NaiveDateTime;
@@ -234,9 +234,11 @@ pub fn load_credentials(
         deposit_format: DepositFormat::parse(&row.deposit_format).ok_or(CredentialsError::Invalid {
             field: "deposit_format",
         })?,
-        attachment_mode: AttachmentMode::parse(&row.attachment_mode).ok_or(CredentialsError::Invalid {
-            field: "attachment_mode",
-        })?,
+        attachment_mode: AttachmentMode::parse_connection_choice(&row.attachment_mode).ok_or(
+            CredentialsError::Invalid {
+                field: "attachment_mode",
+            },
+        )?,
         token_url_override: row
             .token_url_override
             .as_deref()
@@ -376,18 +378,14 @@ pub fn save(
     Ok(changed)
 }
 
-/// The `syntaxeFlux` the organisation deposits with (UBL unless it chose otherwise).
-pub fn deposit_syntax(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<&'static str> {
-    let format: Option<String> = chorus_connections::table
+/// The format the organisation deposits in (UBL without a connection).
+pub fn deposit_format(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<DepositFormat> {
+    let stored: Option<String> = chorus_connections::table
         .find(organisation_id)
         .select(chorus_connections::deposit_format)
         .first(conn)
         .optional()?;
-    Ok(match format.as_deref().and_then(DepositFormat::parse) {
-        Some(DepositFormat::Cii) => "IN_DP_E1_CII_16B",
-        Some(DepositFormat::FacturX) => "IN_DP_E2_CII_FACTURX",
-        _ => "IN_DP_E1_UBL_INVOICE",
-    })
+    Ok(stored.as_deref().and_then(DepositFormat::parse).unwrap_or_default())
 }
 
 /// The connection's identifier profile (the default one without a connection).

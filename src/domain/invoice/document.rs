@@ -5,6 +5,7 @@
 //! are accepted too) to keep decimals exact. The names of the EN 16931 business terms are
 //! given per field.
 
+use crate::domain::deposit::AttachmentMode;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A decimal number as written in the JSON: `"12.50"` (preferred) or `12.5`.
@@ -65,41 +66,6 @@ pub enum DocumentKind {
     #[default]
     Invoice,
     CreditNote,
-}
-
-/// How the invoice PDF travels inside the UBL: zipped (Chorus E2 template, the default),
-/// plain PDF (keeps to the strict EN 16931 MIME code list), or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AttachmentMode {
-    #[default]
-    Zip,
-    Pdf,
-    None,
-}
-
-impl std::str::FromStr for AttachmentMode {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "zip" => Ok(Self::Zip),
-            "pdf" => Ok(Self::Pdf),
-            "none" => Ok(Self::None),
-            other => Err(format!(
-                "unknown attachment mode \"{other}\" (expected zip, pdf or none)"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for AttachmentMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Zip => "zip",
-            Self::Pdf => "pdf",
-            Self::None => "none",
-        })
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

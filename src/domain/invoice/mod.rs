@@ -13,10 +13,11 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::domain::deposit::AttachmentMode;
 pub use checks::{
     AttachmentInfo, BuyerDirectory, RuleViolation, ServiceCodeProblem, attachment_violations, checks, directory_checks,
 };
-pub use document::{AttachmentMode, DocumentKind, InvoiceDocument};
+pub use document::{DocumentKind, InvoiceDocument};
 pub use totals::{Totals, VatBreakdown};
 
 /// BT-24 when the document gives none: the EN 16931 core, as Chorus Pro expects it.

@@ -104,8 +104,7 @@ fn list_json(data: Vec<Value>, last_id: Option<i64>, limit: i64) -> Value {
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of customers: `{\"data\": [...], \"next_after\": id|null}`", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ReadErrors
     )
 )]
 pub async fn list_customers(
@@ -131,9 +130,7 @@ pub async fn list_customers(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn get_customer(
@@ -157,9 +154,7 @@ pub async fn get_customer(
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::CreateErrors
     )
 )]
 pub async fn create_customer(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -189,10 +184,7 @@ async fn update_customer(caller: ApiCaller, db: &Db, id: i64, input: CustomerInp
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::UpdateErrors
     )
 )]
 pub async fn replace_customer(
@@ -220,10 +212,7 @@ pub async fn replace_customer(
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The customer", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::UpdateErrors
     )
 )]
 pub async fn patch_customer(
@@ -252,8 +241,7 @@ pub async fn patch_customer(
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of contracts", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ReadErrors
     )
 )]
 pub async fn list_contracts(
@@ -279,9 +267,7 @@ pub async fn list_contracts(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn get_contract(
@@ -305,9 +291,7 @@ pub async fn get_contract(
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::CreateErrors
     )
 )]
 pub async fn create_contract(caller: ApiCaller, db: web::Data<Db>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -337,10 +321,7 @@ async fn update_contract(caller: ApiCaller, db: &Db, id: i64, input: ContractInp
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::UpdateErrors
     )
 )]
 pub async fn replace_contract(
@@ -367,10 +348,7 @@ pub async fn replace_contract(
     request_body(content = ContractInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The contract", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::UpdateErrors
     )
 )]
 pub async fn patch_contract(

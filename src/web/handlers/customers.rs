@@ -1,7 +1,7 @@
 //! Customers in the back office (admins and users of an organisation). Every query is scoped to
 //! the caller's organisation; another organisation's customer is a 404.
 
-use crate::app::JobContext;
+use crate::app::context::AppContext;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
@@ -165,7 +165,7 @@ pub async fn create(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     CsrfForm(form): CsrfForm<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;
@@ -303,7 +303,7 @@ pub async fn update(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     path: web::Path<i64>,
     back: web::Query<ReturnTo>,
     CsrfForm(form): CsrfForm<CustomerInput>,

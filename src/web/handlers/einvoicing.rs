@@ -2,17 +2,17 @@
 //! toggle. Admins only, always on the admin's own organisation. Credentials are write-only: the
 //! page reads `chorus_connection::summary`, which never selects a credential column.
 
-use crate::app::JobContext;
 use crate::app::connection_test::{self, Step};
+use crate::app::context::AppContext;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::db::models::chorus_connection::{self, ConnectionSummary};
 use crate::db::models::organisation::{self, OrganisationRow};
+use crate::domain::deposit::{AttachmentMode, DepositFormat};
 use crate::domain::einvoicing::{
-    AttachmentMode, ChorusEnvironment, ConnectionInput, ConnectionSettings, DepositFormat, IdentifierProfile,
-    PasswordAge,
+    ChorusEnvironment, ConnectionInput, ConnectionSettings, IdentifierProfile, PasswordAge,
 };
 use crate::domain::identifiers::Siret;
 use crate::domain::organisation::FieldErrors;
@@ -116,7 +116,7 @@ impl EInvoicingPage {
     }
 
     pub fn attachment_modes(&self) -> [AttachmentMode; 2] {
-        AttachmentMode::ALL
+        AttachmentMode::CONNECTION_CHOICES
     }
 
     pub fn identifier_profiles(&self) -> [IdentifierProfile; 2] {
@@ -344,7 +344,7 @@ pub async fn test_connection(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let org = user.organisation()?;

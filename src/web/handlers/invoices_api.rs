@@ -197,9 +197,7 @@ fn create_request(
     request_body(content = CreateInvoice, description = "The invoice as JSON; or an existing UBL 2.1 / CII D16B (`application/xml`) or Factur-X (`application/pdf`) file, its options in the query string", content_type = "application/json"),
     responses(
         (status = 201, description = "Created: the invoice", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 422, description = "Invalid fields, by field", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::CreateErrors
     )
 )]
 pub async fn create(
@@ -285,8 +283,7 @@ pub async fn create(
     params(("after" = Option<i64>, Query, description = "Only ids after this one"), ("limit" = Option<i64>, Query, description = "Page size, 1 to 200 (default 50)")),
     responses(
         (status = 200, description = "A page of invoices", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ReadErrors
     )
 )]
 pub async fn list(
@@ -345,9 +342,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "The invoice", body = Object),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn get(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -382,13 +377,17 @@ async fn file(caller: ApiCaller, db: web::Data<Db>, id: i64, which: Download) ->
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "UBL 2.1 XML", content_type = "application/xml", body = String),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    file(caller, db, path.into_inner(), Download::Ubl).await
+    file(
+        caller,
+        db,
+        path.into_inner(),
+        Download::Invoice(crate::domain::deposit::DepositFormat::Ubl),
+    )
+    .await
 }
 
 #[utoipa::path(
@@ -400,9 +399,7 @@ pub async fn ubl(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "PDF", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
@@ -418,13 +415,17 @@ pub async fn pdf(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "UN/CEFACT CII XML", content_type = "application/xml", body = String),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    file(caller, db, path.into_inner(), Download::Cii).await
+    file(
+        caller,
+        db,
+        path.into_inner(),
+        Download::Invoice(crate::domain::deposit::DepositFormat::Cii),
+    )
+    .await
 }
 
 #[utoipa::path(
@@ -436,13 +437,17 @@ pub async fn cii(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> 
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "Factur-X PDF", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    file(caller, db, path.into_inner(), Download::FacturX).await
+    file(
+        caller,
+        db,
+        path.into_inner(),
+        Download::Invoice(crate::domain::deposit::DepositFormat::FacturX),
+    )
+    .await
 }
 
 #[utoipa::path(
@@ -454,9 +459,7 @@ pub async fn facturx(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>)
     params(("id" = i64, Path, description = "The resource id")),
     responses(
         (status = 200, description = "ZIP", content_type = "application/zip", body = Vec<u8>),
-        (status = 400, description = "Malformed JSON or parameter", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 401, description = "Missing or invalid API token", body = crate::web::handlers::api_schema::ErrorBody),
-        (status = 404, description = "No such resource in the organisation", body = crate::web::handlers::api_schema::ErrorBody)
+        crate::web::handlers::api_schema::ItemErrors
     )
 )]
 pub async fn package(caller: ApiCaller, db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {

@@ -2,7 +2,7 @@
 //! against the Chorus Pro directory again, and pick the service code from the buyer's active
 //! services. Both are scoped to the caller's organisation (another's customer is a 404).
 
-use crate::app::JobContext;
+use crate::app::context::AppContext;
 use crate::app::readiness::{self, CheckProblem};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
@@ -26,7 +26,7 @@ pub async fn check(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     path: web::Path<i64>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
@@ -60,7 +60,7 @@ pub async fn choose_service(
     user: CurrentUser,
     db: web::Data<Db>,
     settings: web::Data<Settings>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     path: web::Path<i64>,
     CsrfForm(choice): CsrfForm<ServiceChoice>,
 ) -> Result<HttpResponse, AppError> {

@@ -2,7 +2,7 @@
 //! check leaves in the flash (the customer form and the readiness panel): what both handlers
 //! share, so that neither imports the other.
 
-use crate::app::JobContext;
+use crate::app::context::AppContext;
 use crate::app::readiness::{self, CheckProblem, DirectoryAccess, ReadinessReport};
 use crate::auth::CurrentUser;
 use crate::config::Settings;
@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::Message;
 
 /// The organisation's own connection, else the simulator when this server has one.
-pub(crate) fn directory_access(settings: &Settings, jobs: &JobContext) -> DirectoryAccess {
+pub(crate) fn directory_access(settings: &Settings, jobs: &AppContext) -> DirectoryAccess {
     let has_simulator = settings.builtin_simulator || settings.simulator_url.is_some();
     DirectoryAccess {
         secret: settings.secret.clone(),
@@ -27,7 +27,7 @@ pub(crate) fn directory_access(settings: &Settings, jobs: &JobContext) -> Direct
 pub async fn check_after_save(
     db: &Db,
     settings: &Settings,
-    jobs: &JobContext,
+    jobs: &AppContext,
     user: &CurrentUser,
     row: &customer::CustomerRow,
 ) -> Result<Option<Message>, AppError> {

@@ -69,7 +69,7 @@ pub async fn recycle(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<RecycleInput>,
 ) -> Result<HttpResponse, AppError> {
@@ -141,7 +141,7 @@ pub async fn complete(
     ctx: Ctx,
     user: CurrentUser,
     db: web::Data<Db>,
-    jobs: web::Data<JobContext>,
+    jobs: web::Data<AppContext>,
     path: web::Path<i64>,
     form: CsrfMultipart,
 ) -> Result<HttpResponse, AppError> {

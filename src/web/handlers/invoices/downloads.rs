@@ -1,6 +1,7 @@
 //! Invoices: downloads (UBL, PDF, the package as deposited).
 
 use super::*;
+use crate::domain::deposit::DepositFormat;
 
 fn file_response(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
@@ -14,7 +15,7 @@ fn file_response(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResp
 }
 
 /// A ZIP of the UBL and the readable PDF.
-pub fn package_zip(stem: &str, package: &crate::ubl::Package) -> Result<Vec<u8>, AppError> {
+pub fn package_zip(stem: &str, package: &crate::render::ubl::Package) -> Result<Vec<u8>, AppError> {
     use std::io::Write as _;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -33,13 +34,13 @@ pub fn package_zip(stem: &str, package: &crate::ubl::Package) -> Result<Vec<u8>,
 /// Which file a download asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Download {
-    Ubl,
+    /// The invoice file in a deposit format, as Chorus Pro would receive it (the Factur-X PDF for
+    /// Factur-X).
+    Invoice(DepositFormat),
+    /// The readable PDF.
     Pdf,
+    /// A ZIP of the UBL and the readable PDF.
     Package,
-    /// UN/CEFACT CII D16B.
-    Cii,
-    /// The Factur-X PDF (PDF/A-3b carrying its CII).
-    FacturX,
 }
 
 /// The bytes of one download: (content type, file name, body).
@@ -65,33 +66,29 @@ pub async fn download_file(
         .await?;
     let decode = move || {
         logo.as_ref()
-            .and_then(|l| crate::pdf::Logo::decode(&l.content_type, &l.content))
+            .and_then(|l| crate::render::pdf::Logo::decode(&l.content_type, &l.content))
     };
-    let other_format = match which {
-        Download::Cii => Some(crate::render::OutputFormat::Cii),
-        Download::FacturX => Some(crate::render::OutputFormat::FacturX),
-        _ => None,
-    };
-    if let Some(format) = other_format {
+    if let Download::Invoice(format) = which {
         let rendered =
             web::block(move || crate::render::render_invoice_with(&invoice, format, mode, profile, decode().as_ref()))
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
-        return Ok(match which {
-            Download::Cii => ("application/xml", format!("{stem}-cii.xml"), rendered.xml),
-            _ => ("application/pdf", format!("{stem}-facturx.pdf"), rendered.pdf),
-        });
+        // UBL keeps the plain `<number>.xml`; the other formats say theirs in the name.
+        let name = match format {
+            DepositFormat::Ubl => format!("{stem}.{}", format.file_extension()),
+            other => format!("{stem}-{}.{}", other.as_str(), other.file_extension()),
+        };
+        return Ok((format.content_type(), name, rendered.into_deposited(format)));
     }
     let package = web::block(move || {
-        let pdf = crate::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
-        crate::ubl::package::render_package_with_pdf(&invoice, mode, pdf, profile)
+        let pdf = crate::render::pdf::render_pdf_with_logo(&invoice, decode().as_ref())?;
+        crate::render::ubl::package::render_package_with_pdf(&invoice, mode, pdf, profile)
     })
     .await
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
     Ok(match which {
-        Download::Ubl => ("application/xml", format!("{stem}.xml"), package.ubl),
         Download::Pdf => ("application/pdf", format!("{stem}.pdf"), package.pdf),
         _ => ("application/zip", format!("{stem}.zip"), package_zip(&stem, &package)?),
     })
@@ -108,7 +105,7 @@ pub async fn download_ubl(
     db: web::Data<Db>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    download(user, db, path.into_inner(), Download::Ubl).await
+    download(user, db, path.into_inner(), Download::Invoice(DepositFormat::Ubl)).await
 }
 
 pub async fn download_pdf(

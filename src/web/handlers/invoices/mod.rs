@@ -2,7 +2,8 @@
 //! preview, downloads, issuing, the Chorus Pro actions and credit notes. Every query is scoped to
 //! the caller's organisation; another organisation's invoice is a 404.
 
-use crate::app::{JobContext, followup};
+use crate::app::context::AppContext;
+use crate::app::followup;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::csrf_multipart::CsrfMultipart;
@@ -14,11 +15,10 @@ use crate::db::models::{chorus_connection, customer};
 use crate::db::types::from_micros;
 use crate::db::{AnyConnection, Db};
 use crate::domain::chorus_status;
+use crate::domain::deposit::AttachmentMode;
 use crate::domain::identifiers::{EngagementNumber, ServiceCode};
 use crate::domain::invoice::document::InvoiceDocument;
-use crate::domain::invoice::{
-    AttachmentInfo, AttachmentMode, DocumentKind, Invoice, RuleViolation, attachment_violations, checks,
-};
+use crate::domain::invoice::{AttachmentInfo, DocumentKind, Invoice, RuleViolation, attachment_violations, checks};
 use crate::domain::organisation::{FieldErrors, add_error};
 use crate::domain::state::{InvoiceState, ListStatus, SubmissionStage, SubmissionStatus};
 use crate::error::AppError;

@@ -277,7 +277,7 @@ pub fn attachment_mode(
     document: &InvoiceDocument,
 ) -> QueryResult<AttachmentMode> {
     let setting = chorus_connection::summary(conn, org_id)?
-        .and_then(|s| crate::domain::einvoicing::AttachmentMode::parse(&s.attachment_mode));
+        .and_then(|s| crate::domain::deposit::AttachmentMode::parse_connection_choice(&s.attachment_mode));
     Ok(invoicing::attachment_mode(setting, document))
 }
 
@@ -303,8 +303,8 @@ pub fn parsed(row: &InvoiceRow) -> Result<Invoice, AppError> {
 }
 
 /// Renders the package off the async threads (PDF layout is CPU work).
-pub async fn render(invoice: Invoice, mode: AttachmentMode) -> Result<crate::ubl::Package, AppError> {
-    web::block(move || crate::ubl::render_package(&invoice, mode))
+pub async fn render(invoice: Invoice, mode: AttachmentMode) -> Result<crate::render::ubl::Package, AppError> {
+    web::block(move || crate::render::ubl::render_package(&invoice, mode))
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)
@@ -489,7 +489,7 @@ pub async fn build_show(
         page.checks
             .extend(crate::domain::invoice::directory_checks(&invoice, &directory));
     }
-    page.pdf_substitutes = crate::pdf::substituted_characters(&invoice);
+    page.pdf_substitutes = crate::render::pdf::substituted_characters(&invoice);
     let supporting = crate::domain::invoice::checks::supporting_attachments(&invoice);
     let stem = invoice.number().file_stem();
     let sizes = match package_sizes(&page.row, invoice, mode).await {

@@ -1,9 +1,10 @@
 use std::io::Read as _;
 
+use crate::domain::deposit::AttachmentMode;
+use crate::domain::invoice::Invoice;
 use crate::domain::invoice::document::{DecimalText, DocumentKind, PrecedingInvoice};
 use crate::domain::invoice::tests::sample_document;
-use crate::domain::invoice::{AttachmentMode, Invoice};
-use crate::ubl::{UblOptions, render_package, render_ubl};
+use crate::render::ubl::{UblOptions, render_package, render_ubl};
 
 fn render(invoice: &Invoice) -> String {
     let bytes = render_ubl(invoice, &UblOptions::default()).expect("renders");
@@ -112,11 +113,11 @@ fn long_invoices_continue_on_further_pages() {
         })
         .collect();
     let invoice = Invoice::parse(document).expect("valid");
-    let pdf = crate::pdf::render_pdf(&invoice).expect("pdf");
+    let pdf = crate::render::pdf::render_pdf(&invoice).expect("pdf");
     let text = String::from_utf8_lossy(&pdf);
     let pages = text.matches("/Type/Page/").count() + text.matches("/Type/Page>").count();
     assert!(pages >= 3, "90 two-line rows need several pages, got {pages}");
-    let short = crate::pdf::render_pdf(&Invoice::parse(sample_document()).expect("valid")).expect("pdf");
+    let short = crate::render::pdf::render_pdf(&Invoice::parse(sample_document()).expect("valid")).expect("pdf");
     let short_text = String::from_utf8_lossy(&short);
     assert_eq!(
         short_text.matches("/Type/Page/").count() + short_text.matches("/Type/Page>").count(),

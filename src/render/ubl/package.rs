@@ -7,10 +7,11 @@ use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
 use super::{UblError, UblOptions, render_ubl};
-use crate::attachment::InvoiceAttachment;
-pub use crate::attachment::{MAX_FILE_NAME_CHARS, attachment_file_name};
-use crate::domain::invoice::{AttachmentMode, Invoice};
-use crate::pdf::{PdfError, render_pdf};
+use crate::domain::deposit::AttachmentMode;
+use crate::domain::invoice::Invoice;
+use crate::render::attachment::InvoiceAttachment;
+pub use crate::render::attachment::{MAX_FILE_NAME_CHARS, attachment_file_name};
+use crate::render::pdf::{PdfError, render_pdf};
 
 /// Everything produced for one invoice.
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ pub enum PackageError {
     #[error("could not zip the invoice PDF: {0}")]
     Zip(String),
     #[error(transparent)]
-    Cii(#[from] crate::cii::CiiError),
+    Cii(#[from] crate::render::cii::CiiError),
     #[error("could not build the Factur-X PDF: {0}")]
     Format(String),
 }

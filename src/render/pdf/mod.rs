@@ -29,7 +29,7 @@ pub(crate) const PAGE_HEIGHT: f32 = 841.89;
 /// Stroke width of the simulated bold, relative to the font size.
 const BOLD_STROKE_EM: f32 = 0.035;
 
-static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 /// One embedded font: bold is the same glyphs filled and stroked, which spares a second
 /// font subset (subsetting and compressing fonts is most of the PDF's cost).
@@ -338,8 +338,8 @@ mod tests {
     use super::*;
     use crate::domain::invoice::tests::sample_document;
 
-    const PNG_LOGO: &[u8] = include_bytes!("../../tests/fixtures/logos/logo.png");
-    const JPEG_LOGO: &[u8] = include_bytes!("../../tests/fixtures/logos/logo.jpg");
+    const PNG_LOGO: &[u8] = include_bytes!("../../../tests/fixtures/logos/logo.png");
+    const JPEG_LOGO: &[u8] = include_bytes!("../../../tests/fixtures/logos/logo.jpg");
 
     fn invoice() -> Invoice {
         Invoice::parse(sample_document()).expect("the sample is valid")

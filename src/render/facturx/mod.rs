@@ -5,9 +5,9 @@
 //! for extra XMP: the `fx:` properties and their `pdfaExtension` description are added by a
 //! small lopdf step on krilla's output.
 
-use crate::cii::{CiiError, CiiOptions, render_cii};
 use crate::domain::invoice::Invoice;
-use crate::pdf::{AssociatedFile, AssociationKind, Logo, PdfError, render_pdf_a3_with_logo};
+use crate::render::cii::{CiiError, CiiOptions, render_cii};
+use crate::render::pdf::{AssociatedFile, AssociationKind, Logo, PdfError, render_pdf_a3_with_logo};
 
 /// The name Factur-X readers look for.
 pub const XML_FILE_NAME: &str = "factur-x.xml";

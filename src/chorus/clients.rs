@@ -22,7 +22,7 @@ pub struct ClientCache {
 }
 
 /// A supplier structure looked up: the connection's fingerprint, when, and the answer.
-type KnownSupplier = (String, std::time::Instant, super::supplier::OwnSupplier);
+type KnownSupplier = (String, std::time::Instant, crate::chorus::supplier::OwnSupplier);
 
 /// How long a supplier structure looked up stays known.
 const SUPPLIER_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(60);
@@ -54,16 +54,16 @@ impl ClientCache {
         &self,
         client: &ChorusClient,
         connection: &ChorusConnection,
-    ) -> Result<super::supplier::OwnSupplier, ChorusError> {
+    ) -> Result<crate::chorus::supplier::OwnSupplier, ChorusError> {
         if let Some(own) = self.known_supplier(connection) {
             return Ok(own);
         }
-        let own = super::supplier::own_supplier(client, connection).await?;
+        let own = crate::chorus::supplier::own_supplier(client, connection).await?;
         self.remember_supplier(connection, &own);
         Ok(own)
     }
 
-    pub(crate) fn known_supplier(&self, connection: &ChorusConnection) -> Option<super::supplier::OwnSupplier> {
+    pub(crate) fn known_supplier(&self, connection: &ChorusConnection) -> Option<crate::chorus::supplier::OwnSupplier> {
         let key = supplier_key(connection);
         let suppliers = self.suppliers.lock().unwrap_or_else(|p| p.into_inner());
         suppliers
@@ -72,7 +72,7 @@ impl ClientCache {
             .map(|(_, _, own)| own.clone())
     }
 
-    pub(crate) fn remember_supplier(&self, connection: &ChorusConnection, own: &super::supplier::OwnSupplier) {
+    pub(crate) fn remember_supplier(&self, connection: &ChorusConnection, own: &crate::chorus::supplier::OwnSupplier) {
         self.suppliers.lock().unwrap_or_else(|p| p.into_inner()).insert(
             connection.organisation_id,
             (supplier_key(connection), std::time::Instant::now(), own.clone()),
@@ -179,7 +179,7 @@ fn supplier_key(connection: &ChorusConnection) -> String {
 
 /// Every client of an organisation logs the answers of its searches about its own supplier only.
 fn own_supplier_only(connection: &ChorusConnection, observer: Arc<dyn ExchangeObserver>) -> Arc<dyn ExchangeObserver> {
-    Arc::new(super::exchange_log::OwnSupplierOnly {
+    Arc::new(crate::chorus::own_supplier_only::OwnSupplierOnly {
         siret: connection.supplier_siret.as_str().to_string(),
         inner: observer,
     })

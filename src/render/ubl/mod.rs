@@ -7,7 +7,7 @@ pub mod package;
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
 
-pub use crate::attachment::InvoiceAttachment;
+pub use crate::render::attachment::InvoiceAttachment;
 pub use package::{Package, PackageError, render_package, render_package_with, zip_single_file};
 
 /// CustomizationID (BT-24): the EN 16931 core, as Chorus Pro expects it.

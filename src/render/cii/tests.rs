@@ -1,8 +1,8 @@
-use crate::attachment::InvoiceAttachment;
-use crate::cii::{CiiOptions, render_cii};
 use crate::domain::invoice::Invoice;
 use crate::domain::invoice::document::{DocumentKind, PrecedingInvoice};
 use crate::domain::invoice::tests::sample_document;
+use crate::render::attachment::InvoiceAttachment;
+use crate::render::cii::{CiiOptions, render_cii};
 
 fn render(invoice: &Invoice) -> String {
     let bytes = render_cii(invoice, &CiiOptions::default()).expect("renders");

@@ -1,20 +1,20 @@
 //! UN/CEFACT Cross Industry Invoice D16B writer (EN 16931 profile): the `IN_DP_E1_CII_16B`
 //! deposit and the `factur-x.xml` inside a Factur-X PDF. Same `Invoice`, same Chorus mapping
-//! and number rules as the UBL writer (`crate::ubl`).
+//! and number rules as the UBL writer (`crate::render::ubl`).
 
 mod invoice;
 
-use crate::attachment::InvoiceAttachment;
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::Invoice;
+use crate::render::attachment::InvoiceAttachment;
 
 /// GuidelineSpecifiedDocumentContextParameter (BT-24): the EN 16931 core (Factur-X EN 16931 profile).
 pub const GUIDELINE_ID: &str = "urn:cen.eu:en16931:2017";
 
 /// ISO 6523 ICD scheme of a SIRET (BT-29 / BT-46 as `GlobalID`).
-pub const SIRET_SCHEME: &str = crate::ubl::SIRET_SCHEME;
+pub const SIRET_SCHEME: &str = crate::render::ubl::SIRET_SCHEME;
 /// ISO 6523 ICD scheme of a SIREN (BT-30 / BT-47, `SpecifiedLegalOrganization/ID`).
-pub const SIREN_SCHEME: &str = crate::ubl::SIREN_SCHEME;
+pub const SIREN_SCHEME: &str = crate::render::ubl::SIREN_SCHEME;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CiiOptions<'a> {

@@ -1,13 +1,16 @@
 //! The command line. These names are relied upon by other tooling: keep them exactly.
 
-use crate::audit::{self, Actor, Entry};
+pub mod render_files;
+
+use crate::audit::{self, Actor};
 use crate::auth::password;
 use crate::config::Settings;
 use crate::db::models::{organisation, user};
-use crate::db::{now, write_tx};
+use crate::db::now;
 use crate::domain::identifiers::{EmailAddress, Siret};
 use crate::domain::organisation::{NewOrganisation, OrganisationInput};
 use crate::domain::role::RoleSet;
+use crate::i18n::{Locale, Message};
 use crate::startup::{Application, open_database};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -94,7 +97,7 @@ pub enum Command {
         out: std::path::PathBuf,
         /// ubl (default), cii, or facturx (PDF/A-3 carrying the CII as factur-x.xml).
         #[arg(long, default_value = "ubl")]
-        format: crate::render::OutputFormat,
+        format: crate::render::DepositFormat,
         /// How the PDF is attached inside the XML: zip (UBL only, CII attaches a PDF), pdf or none.
         /// Default: each document's own `attachment` (zip when it has none).
         #[arg(long)]
@@ -330,7 +333,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Org {
             command: OrgCommand::Add { name, siret },
-        } => org_add(&settings, &name, &siret),
+        } => org_add(&settings, &name, &siret).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -339,7 +342,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     org,
                     password_stdin: _,
                 },
-        } => user_add(&settings, &email, &role, org.as_deref()),
+        } => user_add(&settings, &email, &role, org.as_deref()).await,
         Command::Render { .. } | Command::Simulator { .. } => Ok(()),
         Command::Import { files, org, issue, .. } => import_files(&settings, &files, org.as_deref(), issue),
         Command::Token {
@@ -521,13 +524,13 @@ fn audit_purge(settings: &Settings) -> anyhow::Result<()> {
 fn render(
     inputs: &[std::path::PathBuf],
     out: &std::path::Path,
-    format: crate::render::OutputFormat,
+    format: crate::render::DepositFormat,
     mode: Option<crate::render::AttachmentMode>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
     let mut failures = 0;
     for input in inputs {
-        match crate::render::render_file(input, out, format, mode) {
+        match render_files::render_file(input, out, format, mode) {
             Ok(paths) => {
                 println!("{}: wrote {}", input.display(), paths.xml.display());
                 println!("{}: wrote {}", input.display(), paths.pdf.display());
@@ -553,7 +556,8 @@ fn connect_to_simulator(
     organisation: &crate::db::models::organisation::OrganisationRow,
 ) -> anyhow::Result<()> {
     use crate::crypto::Secret;
-    use crate::domain::einvoicing::{AttachmentMode, ChorusEnvironment, ConnectionSettings, DepositFormat};
+    use crate::domain::deposit::{AttachmentMode, DepositFormat};
+    use crate::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
     let sim = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
     organisation::set_chorus_feature(conn, organisation.id, true)?;
     organisation::set_einvoicing_enabled(conn, organisation.id, true)?;
@@ -615,7 +619,7 @@ async fn bench_poller(
     let db = open_database(&settings)?;
     let organisation = organisation_by_siret(&mut *db.get()?, org)?;
     connect_to_simulator(&mut *db.get()?, &settings, &organisation)?;
-    let ctx = crate::jobs::JobContext::new(db, settings.secret.clone(), simulator_url.clone());
+    let ctx = crate::app::context::AppContext::new(db, settings.secret.clone(), simulator_url.clone());
     let bench = crate::devtools::bench_poller::PollerBench {
         organisation_id: organisation.id,
         invoices,
@@ -692,7 +696,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn org_add(settings: &Settings, name: &str, siret: &str) -> anyhow::Result<()> {
+async fn org_add(settings: &Settings, name: &str, siret: &str) -> anyhow::Result<()> {
     let new = NewOrganisation::parse(&OrganisationInput {
         name: name.to_string(),
         siret: siret.to_string(),
@@ -701,36 +705,21 @@ fn org_add(settings: &Settings, name: &str, siret: &str) -> anyhow::Result<()> {
     .map_err(|errors| {
         let text: Vec<String> = errors
             .iter()
-            .map(|(f, m)| {
-                format!(
-                    "--{f}: {}",
-                    crate::i18n::Message::render_all(m, crate::i18n::Locale::En, " ")
-                )
-            })
+            .map(|(f, m)| format!("--{f}: {}", Message::render_all(m, Locale::En, " ")))
             .collect();
         anyhow::anyhow!(text.join("\n"))
     })?;
+    let (name, siret) = (new.name.clone(), new.siret.as_str().to_string());
     let db = open_database(settings)?;
-    let mut conn = db.get()?;
-    let org = write_tx(&mut conn, |conn| {
-        if organisation::find_by_siret(conn, new.siret.as_str())?.is_some() {
-            return Ok(Err(anyhow::anyhow!(
-                "an organisation with SIRET {} already exists",
-                new.siret.as_str()
-            )));
-        }
-        let org = organisation::insert(conn, &organisation::NewOrganisationRow::from_domain(&new))?;
-        audit::record(
-            conn,
-            Entry::new(Some(org.id), Actor::System("cli"), "organisation.created").target("organisation", org.id),
-        )?;
-        Ok::<_, diesel::result::Error>(Ok(org))
-    })??;
-    println!("organisation {} created (id {}, SIRET {})", org.name, org.id, org.siret);
+    match crate::app::support::create_organisation(&db, Actor::System("cli"), new, None, String::new()).await? {
+        Ok((id, _)) => println!("organisation {name} created (id {id}, SIRET {siret})"),
+        Err((field, message)) => anyhow::bail!("--{field}: {}", Message::render_all([&message], Locale::En, " ")),
+    }
     Ok(())
 }
 
-fn user_add(settings: &Settings, email: &str, role: &str, org_siret: Option<&str>) -> anyhow::Result<()> {
+async fn user_add(settings: &Settings, email: &str, role: &str, org_siret: Option<&str>) -> anyhow::Result<()> {
+    use crate::app::users::AccountRefused;
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let roles: RoleSet = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     let org_siret = org_siret
@@ -750,46 +739,15 @@ fn user_add(settings: &Settings, email: &str, role: &str, org_siret: Option<&str
     }
     let hash = password::hash(&plain).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = open_database(settings)?;
-    let mut conn = db.get()?;
-    let created = write_tx(&mut conn, |conn| {
-        let org = match &org_siret {
-            Some(siret) => match organisation::find_by_siret(conn, siret.as_str())? {
-                Some(org) => Some(org),
-                None => {
-                    return Ok(Err(anyhow::anyhow!(
-                        "--org: no organisation has SIRET {}",
-                        siret.as_str()
-                    )));
-                }
-            },
-            None => None,
-        };
-        if user::find_by_email(conn, email.as_str())?.is_some() {
-            return Ok(Err(anyhow::anyhow!(
-                "--email: an account with this email already exists"
-            )));
+    let created =
+        crate::app::users::create_with_password(&db, Actor::System("cli"), org_siret, email, roles, hash).await?;
+    match created {
+        Ok(row) => println!("account {} created with roles {}", row.email, row.roles),
+        Err(AccountRefused::NoSuchOrganisation(siret)) => {
+            anyhow::bail!("--org: no organisation has SIRET {}", siret.as_str())
         }
-        let row = user::insert(
-            conn,
-            &user::NewUserRow {
-                organisation_id: org.as_ref().map(|o| o.id),
-                email: user::normalise_email(email.as_str()),
-                display_name: String::new(),
-                password_hash: hash,
-                roles: roles.to_string(),
-                must_change_password: false,
-                created_at: now(),
-            },
-        )?;
-        audit::record(
-            conn,
-            Entry::new(row.organisation_id, Actor::System("cli"), "user.created")
-                .target("user", row.id)
-                .details(serde_json::json!({"email": row.email, "roles": row.roles})),
-        )?;
-        Ok::<_, diesel::result::Error>(Ok(row))
-    })??;
-    println!("account {} created with roles {}", created.email, created.roles);
+        Err(AccountRefused::EmailTaken) => anyhow::bail!("--email: an account with this email already exists"),
+    }
     Ok(())
 }
 

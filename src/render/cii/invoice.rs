@@ -9,7 +9,7 @@ use super::{CiiOptions, SIREN_SCHEME, SIRET_SCHEME};
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::document::{self, Address, Party};
 use crate::domain::invoice::{AllowanceCharge, Invoice, VatTreatment};
-use crate::xml_writer::XmlOut;
+use crate::render::xml_writer::XmlOut;
 
 const NS_RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
 const NS_QDT: &str = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100";

@@ -8,7 +8,7 @@ use super::{AIFE_SIRET_CODE, SIREN_SCHEME, SIRET_SCHEME, UblOptions};
 use crate::domain::einvoicing::IdentifierProfile;
 use crate::domain::invoice::document::{self, Address, Identifier, Party};
 use crate::domain::invoice::{AllowanceCharge, DocumentKind, Invoice, VatTreatment};
-use crate::xml_writer::XmlOut;
+use crate::render::xml_writer::XmlOut;
 
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
 const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
