@@ -120,7 +120,7 @@ fn describe(rate: &Rate) -> String {
 /// The one part named by `RENDER_BENCH`, for profiling.
 fn profile_one(part: &str, invoice: &Invoice) {
     let budget = Duration::from_secs(10);
-    let pdf = chorus_desk::pdf::render_pdf(invoice).unwrap_or_default();
+    let pdf = chorus_desk::render::pdf::render_pdf(invoice).unwrap_or_default();
     if part == "write-pdf" {
         // The benchmark's PDF on standard output, to look inside it.
         use std::io::Write as _;
@@ -143,10 +143,10 @@ fn profile_one(part: &str, invoice: &Invoice) {
             black_box(render_package(black_box(invoice), AttachmentMode::Zip).ok());
         }),
         "pdf" => per_second(budget, || {
-            black_box(chorus_desk::pdf::render_pdf(black_box(invoice)).ok());
+            black_box(chorus_desk::render::pdf::render_pdf(black_box(invoice)).ok());
         }),
         "zip" => per_second(budget, || {
-            black_box(chorus_desk::ubl::zip_single_file("BENCH-000000001.pdf", black_box(&pdf)).ok());
+            black_box(chorus_desk::render::ubl::zip_single_file("BENCH-000000001.pdf", black_box(&pdf)).ok());
         }),
         other => panic!("RENDER_BENCH={other}: expected ubl, package, many, pdf or zip"),
     };
