@@ -555,23 +555,10 @@ fn connect_to_simulator(
     settings: &Settings,
     organisation: &crate::db::models::organisation::OrganisationRow,
 ) -> anyhow::Result<()> {
-    use crate::crypto::Secret;
-    use crate::domain::deposit::{AttachmentMode, DepositFormat};
-    use crate::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
     let sim = crate::simulator::SimulatorConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
     organisation::set_chorus_feature(conn, organisation.id, true)?;
     organisation::set_einvoicing_enabled(conn, organisation.id, true)?;
-    let connection = ConnectionSettings {
-        environment: ChorusEnvironment::Simulator,
-        supplier_siret: Siret::parse(&organisation.siret).map_err(|e| anyhow::anyhow!("{e}"))?,
-        structure_id: None,
-        deposit_format: DepositFormat::Ubl,
-        attachment_mode: AttachmentMode::Zip,
-        piste_client_id: Some(Secret::new(sim.client_id.clone())),
-        piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-        tech_login: Some(Secret::new(sim.tech_login.clone())),
-        tech_password: Some(Secret::new(sim.tech_password.clone())),
-    };
+    let connection = sim.connection_for(Siret::parse(&organisation.siret).map_err(|e| anyhow::anyhow!("{e}"))?);
     let by = user::list_for_organisation(conn, organisation.id)?
         .first()
         .map(|u| u.id)

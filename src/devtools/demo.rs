@@ -4,13 +4,10 @@
 
 use crate::audit::Actor;
 use crate::config::Settings;
-use crate::crypto::Secret;
 use crate::db::models::{chorus_connection, contract, customer, organisation, user};
 use crate::db::{AnyConnection, Db, now, write_tx};
 use crate::domain::contract::{ContractCustomer, ContractInput, ContractLineInput, NewContract};
 use crate::domain::customer::{CustomerInput, NewCustomer};
-use crate::domain::deposit::{AttachmentMode, DepositFormat};
-use crate::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
 use crate::domain::identifiers::Siret;
 use crate::domain::invoice::InvoiceDocument;
 use crate::domain::organisation::{NewOrganisation, OrganisationInput};
@@ -144,17 +141,7 @@ fn create_world(
             .execute(conn)?;
     }
     let sim = crate::simulator::SimulatorConfig::from_env().map_err(fail)?;
-    let connection = ConnectionSettings {
-        environment: ChorusEnvironment::Simulator,
-        supplier_siret: Siret::parse(ORG_SIRET).map_err(fail)?,
-        structure_id: None,
-        deposit_format: DepositFormat::Ubl,
-        attachment_mode: AttachmentMode::Zip,
-        piste_client_id: Some(Secret::new(sim.client_id.clone())),
-        piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-        tech_login: Some(Secret::new(sim.tech_login.clone())),
-        tech_password: Some(Secret::new(sim.tech_password.clone())),
-    };
+    let connection = sim.connection_for(Siret::parse(ORG_SIRET).map_err(fail)?);
     let admin = user::insert(
         conn,
         &user::NewUserRow {

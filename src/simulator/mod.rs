@@ -94,6 +94,27 @@ pub enum SimulatorConfigError {
 }
 
 impl SimulatorConfig {
+    /// The E-Invoicing settings of a supplier that deposits on this simulator with its
+    /// credentials (UBL, the PDF zipped): what the demo, the benchmarks and the tests connect with.
+    pub fn connection_for(
+        &self,
+        supplier_siret: crate::domain::identifiers::Siret,
+    ) -> crate::domain::einvoicing::ConnectionSettings {
+        use crate::domain::deposit::{AttachmentMode, DepositFormat};
+        use crate::secret::Secret;
+        crate::domain::einvoicing::ConnectionSettings {
+            environment: crate::domain::einvoicing::ChorusEnvironment::Simulator,
+            supplier_siret,
+            structure_id: None,
+            deposit_format: DepositFormat::Ubl,
+            attachment_mode: AttachmentMode::Zip,
+            piste_client_id: Some(Secret::new(self.client_id.clone())),
+            piste_client_secret: Some(Secret::new(self.client_secret.clone())),
+            tech_login: Some(Secret::new(self.tech_login.clone())),
+            tech_password: Some(Secret::new(self.tech_password.clone())),
+        }
+    }
+
     /// Reads the `CHORUS_SIM_*` variables (documented in docs/simulator.md); unset ones keep
     /// their defaults.
     pub fn from_env() -> Result<Self, SimulatorConfigError> {

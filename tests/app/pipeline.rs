@@ -29,9 +29,6 @@ impl TestApp {
         siret: &'static str,
         legacy_iban: Option<&'static str>,
     ) -> i64 {
-        use chorus_desk::crypto::Secret;
-        use chorus_desk::domain::deposit::{AttachmentMode, DepositFormat};
-        use chorus_desk::domain::einvoicing::{ChorusEnvironment, ConnectionSettings};
         use chorus_desk::domain::identifiers::Siret;
         let org = self.create_org(name, siret).await;
         let secret = self.secret.clone();
@@ -47,17 +44,7 @@ impl TestApp {
                         organisations::iban.eq(legacy_iban),
                     ))
                     .execute(conn)?;
-                let settings = ConnectionSettings {
-                    environment: ChorusEnvironment::Simulator,
-                    supplier_siret: Siret::parse(siret).unwrap(),
-                    structure_id: None,
-                    deposit_format: DepositFormat::Ubl,
-                    attachment_mode: AttachmentMode::Zip,
-                    piste_client_id: Some(Secret::new(sim.client_id.clone())),
-                    piste_client_secret: Some(Secret::new(sim.client_secret.clone())),
-                    tech_login: Some(Secret::new(sim.tech_login.clone())),
-                    tech_password: Some(Secret::new(sim.tech_password.clone())),
-                };
+                let settings = sim.connection_for(Siret::parse(siret).unwrap());
                 chorus_desk::db::models::chorus_connection::save(conn, org, &settings, &secret, 1)
                     .map_err(|e| chorus_desk::db::DbError::Migration(e.to_string()))?;
                 Ok::<_, chorus_desk::db::DbError>(())
